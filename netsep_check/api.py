@@ -1,0 +1,41 @@
+"""The library entry points the CLI (and any other caller) uses: load → validate → evaluate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from netsep_check.evaluate import Report, evaluate
+from netsep_check.load import DEFAULT_MAX_BYTES, Document, load_document
+from netsep_check.rules import Pack, load_pack, pack_for_regime
+from netsep_check.validate import validate_profile
+
+
+@dataclass
+class Checker:
+    """Checks profiles; compiles each pack once and reuses it for every profile."""
+
+    pack_ref: str | None = None  # None: follow each profile's regime
+    policy_dirs: tuple[Path, ...] = ()
+    as_of: dt.date | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    _packs: dict[str, Pack] = field(default_factory=dict)
+
+    def pack(self, ref: str) -> Pack:
+        if ref not in self._packs:
+            self._packs[ref] = load_pack(ref, self.policy_dirs)
+        return self._packs[ref]
+
+    def load(self, path: Path | str) -> tuple[Document, dict]:
+        document = load_document(path, max_bytes=self.max_bytes)
+        return document, validate_profile(document)
+
+    def check(self, path: Path | str) -> Report:
+        document, profile = self.load(path)
+        pack = self.pack(self.pack_ref or pack_for_regime(profile["regime"]))
+        report = evaluate(document, profile, pack, self.as_of)
+        if pack.regime and pack.regime != profile["regime"]:
+            report.notes.append(f"profile regime is {profile['regime']}; judged against pack "
+                                f"{pack.id} ({pack.regime}) as asked")
+        return report

@@ -1,0 +1,198 @@
+"""The ``netsep-check`` command: a thin click layer over :mod:`netsep_check.api`.
+
+Exit codes: 0 no failing finding, 1 at least one failing finding, 2 invalid input or usage,
+3 internal error. Reports go to standard output (or ``--output``); all else to standard error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from netsep_check import __version__
+from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError
+
+LANG = click.Choice(["ko", "en"])
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _report_problems(error: InputError) -> None:
+    count = len(error.problems)
+    for problem in error.problems:
+        _err(f"error: {problem}")
+    if count > 1:
+        _err(f"{count} problems found")
+
+
+def guarded(func: Callable[..., int]) -> Callable[..., None]:
+    """Turn results and errors into exit codes; no traceback for bad input."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = func(*args, **kwargs)
+        except InputError as exc:
+            _report_problems(exc)
+            code = EXIT_INPUT
+        except click.exceptions.ClickException:
+            raise
+        except KeyboardInterrupt:
+            _err("interrupted")
+            code = 130
+        except Exception as exc:  # a defect of ours: say so, exit 3
+            import os
+            import traceback
+
+            if os.environ.get("NETSEP_DEBUG"):
+                traceback.print_exc()
+            _err(f"internal error: {type(exc).__name__}: {exc}\n"
+                 "This is a bug in netsep-check, not in your input. Run again with "
+                 "NETSEP_DEBUG=1 for details and report it.")
+            code = EXIT_INTERNAL
+        sys.exit(code)
+    return wrapper
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError.one(str(output), f"cannot write report: {exc.strerror or exc}") from None
+    _err(f"report written to {output}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="netsep-check")
+def main() -> None:
+    """Check a SaaS usage profile against the conditions of Korea's network-separation
+    (망분리) exception: the 2024 sandbox designations and the 2026 standing exception.
+
+    \b
+    Exit codes: 0 compliant (no failing rule), 1 at least one failing rule,
+                2 invalid input or usage, 3 internal error.
+    """
+
+
+@main.command()
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--pack", "pack_ref", metavar="PACK",
+              help="Built-in pack id or pack folder. Default: the pack of the profile's regime.")
+@click.option("--policy", "policy_dirs", multiple=True, type=click.Path(path_type=Path),
+              metavar="DIR", help="Extra rule files (a folder or a file); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--lang", type=LANG, default="ko", show_default=True, help="Report language.")
+@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
+              help="Judge on DATE instead of the profile's assessment.as_of.")
+@click.option("--max-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
+              help="Largest profile file accepted (default 16 MiB).")
+@guarded
+def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[Path, ...],
+          fmt: str, output: Path | None, lang: str, as_of: dt.date | None,
+          max_size: int | None) -> int:
+    """Check PROFILE files (YAML or JSON) and print a pass/fail report."""
+    from netsep_check.api import Checker
+    from netsep_check.load import DEFAULT_MAX_BYTES
+    from netsep_check.report import renderer
+
+    checker = Checker(pack_ref, policy_dirs, as_of, max_size or DEFAULT_MAX_BYTES)
+    reports = []
+    invalid = False
+    for path in profiles:
+        try:
+            reports.append(checker.check(path))
+        except InputError as exc:
+            if len(profiles) == 1:
+                raise
+            _report_problems(exc)  # one bad profile must not hide the others' verdicts
+            invalid = True
+    if reports:
+        render = renderer(fmt)
+        text = render(reports, lang) if fmt != "text" else render(
+            reports, lang, color=output is None and sys.stdout.isatty())
+        _write(text, output)
+    if invalid:
+        return EXIT_INPUT
+    return EXIT_FAIL if any(r.failing for r in reports) else EXIT_OK
+
+
+@main.command()
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@guarded
+def validate(profiles: tuple[Path, ...]) -> int:
+    """Validate PROFILE files against the profile schema only (no rules)."""
+    from netsep_check.api import Checker
+
+    checker = Checker()
+    code = EXIT_OK
+    for path in profiles:
+        try:
+            checker.load(path)
+            _err(f"{path}: valid profile")
+        except InputError as exc:
+            _report_problems(exc)
+            code = EXIT_INPUT
+    return code
+
+
+@main.command()
+@click.argument("name", type=click.Choice(["profile", "rules", "pack", "report"]))
+@guarded
+def schema(name: str) -> int:
+    """Print a JSON Schema: profile, rules (rule files), pack (pack.yaml) or report."""
+    if name == "profile":
+        from netsep_check.validate import profile_schema
+        document = profile_schema()
+    elif name == "rules":
+        from netsep_check.rules.schema import rules_schema
+        document = rules_schema()
+    elif name == "pack":
+        from netsep_check.rules.schema import pack_schema
+        document = pack_schema()
+    else:
+        from netsep_check.validate.schema_errors import packaged_schema
+        document = packaged_schema("report")
+    _write(json.dumps(document, ensure_ascii=False, indent=2) + "\n", None)
+    return EXIT_OK
+
+
+@main.command()
+@click.option("--service", type=click.Choice(["m365", "pulse"]), required=True)
+@click.option("--regime", type=click.Choice(["sandbox"]), default="sandbox", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the template to FILE (refuses to overwrite).")
+@guarded
+def init(service: str, regime: str, output: Path | None) -> int:
+    """Print a complete profile template, every control listed and commented (ko/en)."""
+    from importlib import resources
+
+    text = resources.files("netsep_check.templates").joinpath(
+        f"profile-{service}.yaml").read_text(encoding="utf-8")
+    if output is not None and output.exists():
+        raise InputError.one(str(output), "already exists; refusing to overwrite it")
+    _write(text, output)
+    return EXIT_OK

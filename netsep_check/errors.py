@@ -1,0 +1,54 @@
+"""Error types and the exit codes that are part of the command-line interface."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EXIT_OK = 0  # no failing finding at or above the gate
+EXIT_FAIL = 1  # at least one failing finding
+EXIT_INPUT = 2  # invalid input or usage: profile, rules, waivers, options
+EXIT_INTERNAL = 3  # a defect in netsep-check itself
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input file, located as precisely as we can."""
+
+    file: str
+    message: str
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    path: str | None = None  # dotted field path, e.g. ``usage.tasks[2]``
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field_part = f" {self.path}:" if self.path else ""
+        return f"{where}:{field_part} {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "message": self.message,
+        }
+
+
+@dataclass
+class InputError(Exception):
+    """Input that cannot be used: exit code 2. Carries every problem found, not just the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def one(cls, file: str, message: str, line: int | None = None,
+            column: int | None = None, path: str | None = None) -> InputError:
+        return cls([Problem(file, message, line, column, path)])
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)

@@ -1,0 +1,8 @@
+"""Stage 1 — load: bytes → decoded text → plain data with line marks."""
+
+from netsep_check.load.document import Document, format_path, load_document, require_mapping
+from netsep_check.load.source import DEFAULT_MAX_BYTES, read_source
+from netsep_check.load.tree import Limits
+
+__all__ = ["DEFAULT_MAX_BYTES", "Document", "Limits", "format_path", "load_document",
+           "read_source", "require_mapping"]

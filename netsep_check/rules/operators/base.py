@@ -1,0 +1,232 @@
+"""What every operator shares: the evaluation context, failures, operands and field paths.
+
+A condition compiles once into a :class:`Compiled`: a plain closure ``test(ctx)`` that returns
+``None`` when the condition holds and a list of :class:`Failure` leaves when it does not, the
+field paths it reads (for lint and reports), and its meaning in plain words (for ``explain``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Path = tuple[str | int, ...]
+
+
+class Ctx:
+    """What a compiled condition sees: the profile, the judging date and bound variables."""
+
+    __slots__ = ("as_of", "root", "vars")
+
+    def __init__(self, root: Any, as_of: dt.date) -> None:
+        self.root = root
+        self.as_of = as_of
+        self.vars: dict[str, tuple[Any, Path]] = {}
+
+
+class EvalError(Exception):
+    """A rule cannot be judged on this profile (missing field, wrong type): status ``error``."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+
+class RuleSyntaxError(Exception):
+    """A condition that does not compile; the pack loader adds file and line."""
+
+    def __init__(self, message: str, where: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where  # e.g. ``check.all[1].subset``
+
+
+@dataclass(slots=True)
+class Failure:
+    """One leaf of a failed condition: what was found where, and what was expected."""
+
+    path: Path | None
+    code: str  # names a message template in ``report.i18n``
+    actual: Any = None
+    expected: Any = None
+    against: str | None = None  # where ``expected`` came from: a path, a parameter, a literal
+
+
+Test = Callable[[Ctx], "list[Failure] | None"]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled condition."""
+
+    test: Test
+    reads: tuple[str, ...]  # schema-style paths read, ``[]`` for every element of a list
+    text: dict[str, str] = field(default_factory=dict)  # plain words, by language
+
+
+@dataclass
+class Env:
+    """Compile-time environment: pack parameters and the variable names in scope."""
+
+    params: dict[str, Any]
+    variables: dict[str, str] = field(default_factory=dict)  # name → schema path of its element
+    where: str = "check"
+
+    def at(self, step: str) -> Env:
+        return Env(self.params, self.variables, f"{self.where}.{step}")
+
+    def bind(self, name: str, schema_path: str) -> Env:
+        return Env(self.params, {**self.variables, name: schema_path}, self.where)
+
+
+_SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[-?[0-9]+\])*)")
+
+
+@dataclass(frozen=True)
+class PathRef:
+    """A compiled field path, rooted at the profile or at a bound variable."""
+
+    text: str
+    var: str | None
+    keys: Path
+    schema_path: str  # with the variable replaced by the path it ranges over
+
+    def get(self, ctx: Ctx) -> Any:
+        """The value at this path, or :class:`EvalError` when it is absent."""
+        if self.var is None:
+            cur = ctx.root
+        else:
+            cur = ctx.vars[self.var][0]
+        for key in self.keys:
+            try:
+                cur = cur[key]
+            except (KeyError, IndexError, TypeError):
+                raise EvalError(f"{self.text} is not in the profile", self.concrete(ctx)) from None
+        if cur is None:
+            raise EvalError(f"{self.text} is empty (null)", self.concrete(ctx))
+        return cur
+
+    def present(self, ctx: Ctx) -> bool:
+        try:
+            self.get(ctx)
+        except EvalError:
+            return False
+        return True
+
+    def concrete(self, ctx: Ctx) -> Path:
+        """The path in the profile, with the variable's own position filled in."""
+        base: Path = () if self.var is None else ctx.vars[self.var][1]
+        return (*base, *self.keys)
+
+
+def compile_path(text: Any, env: Env) -> PathRef:
+    """Parse ``a.b[0].c``; the first segment may be a variable bound by a quantifier."""
+    if not isinstance(text, str) or not text:
+        raise RuleSyntaxError(f"a field path must be a non-empty string, got {text!r}", env.where)
+    keys: list[str | int] = []
+    schema_parts: list[str] = []
+    for segment in text.split("."):
+        match = _SEGMENT.fullmatch(segment)
+        if not match:
+            raise RuleSyntaxError(f"malformed field path {text!r} at {segment!r}", env.where)
+        keys.append(match.group(1))
+        schema_parts.append(match.group(1))
+        for index in re.findall(r"\[(-?[0-9]+)\]", match.group(2)):
+            keys.append(int(index))
+            schema_parts[-1] += "[]"
+    var = None
+    schema_path = ".".join(schema_parts)
+    if keys[0] in env.variables:
+        var = str(keys.pop(0))
+        rest = ".".join(schema_parts[1:])
+        schema_path = env.variables[var] + ("." + rest if rest else "")
+    return PathRef(text, var, tuple(keys), schema_path)
+
+
+@dataclass(frozen=True)
+class Operand:
+    """The right-hand side of a comparison: a literal, a field path, a parameter or as_of."""
+
+    get: Callable[[Ctx], Any]
+    label: str  # how a message names it
+    reads: tuple[str, ...] = ()
+    constant: bool = True
+
+
+def compile_operand(spec: Any, env: Env) -> Operand:
+    """``{path: P}``, ``{param: N}``, ``{as_of: DAYS}`` or a literal value."""
+    if isinstance(spec, dict) and len(spec) == 1:
+        (kind, arg), = spec.items()
+        if kind == "path":
+            ref = compile_path(arg, env)
+            return Operand(ref.get, ref.text, (ref.schema_path,), constant=False)
+        if kind == "param":
+            if arg not in env.params:
+                known = ", ".join(sorted(env.params)) or "none"
+                raise RuleSyntaxError(f"unknown parameter {arg!r} (the pack defines: {known})",
+                                      env.where)
+            value = env.params[arg]
+            return Operand(lambda ctx: value, f"{_literal(value)} (parameter {arg})")
+        if kind == "as_of":
+            if not isinstance(arg, int) or isinstance(arg, bool):
+                raise RuleSyntaxError("as_of takes a whole number of days (0 for as_of itself)",
+                                      env.where)
+            delta = dt.timedelta(days=arg)
+            label = "as_of" if arg == 0 else f"as_of {arg:+d} days"
+            return Operand(lambda ctx: ctx.as_of + delta, label, constant=False)
+    if isinstance(spec, dict):
+        raise RuleSyntaxError("an operand is a literal, {path: ...}, {param: ...} or "
+                              f"{{as_of: days}}, not {spec!r}", env.where)
+    return Operand(lambda ctx: spec, _literal(spec))
+
+
+def param_int(spec: Any, env: Env, what: str) -> tuple[int, str]:
+    """A whole number given literally or as ``{param: name}``, resolved at compile time."""
+    operand = compile_operand(spec, env)
+    value = operand.get(Ctx(None, dt.date.min))
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise RuleSyntaxError(f"{what} must be a whole number of days, got {value!r}", env.where)
+    return value, operand.label
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def require_keys(spec: Any, env: Env, required: set[str], optional: set[str] = frozenset()) -> dict:
+    """Check an operator's argument mapping: exactly the keys it understands."""
+    if not isinstance(spec, dict):
+        raise RuleSyntaxError(f"expects a mapping with {', '.join(sorted(required))}", env.where)
+    missing = required - spec.keys()
+    unknown = spec.keys() - required - optional
+    if missing:
+        raise RuleSyntaxError(f"missing {', '.join(sorted(missing))}", env.where)
+    if unknown:
+        raise RuleSyntaxError(f"unknown argument {', '.join(sorted(unknown))} (allowed: "
+                              f"{', '.join(sorted(required | optional))})", env.where)
+    return spec
+
+
+def as_date(value: Any, where: str) -> dt.date:
+    """A profile date: ISO string or a date object."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise EvalError(f"{where} is {value!r}, not a date (YYYY-MM-DD)")
+
+
+def show(value: Any) -> str:
+    """A value as messages print it."""
+    return _literal(value.isoformat() if isinstance(value, dt.date) else value)

@@ -1,0 +1,138 @@
+"""Comparisons of one field with a value: eq, ne, gt, ge, lt, le, in, not_in, exists, nonempty."""
+
+from __future__ import annotations
+
+import operator as py
+from typing import Any
+
+from netsep_check.rules.operators.base import (
+    Compiled,
+    Ctx,
+    Env,
+    EvalError,
+    Failure,
+    RuleSyntaxError,
+    compile_operand,
+    compile_path,
+    require_keys,
+    show,
+)
+from netsep_check.rules.operators.registry import Operator, SubCompile
+
+_OPERAND = {"description": "a literal, {path: P}, {param: N} or {as_of: days}"}
+_PATH_VALUE = {"type": "object", "required": ["path", "value"], "additionalProperties": False,
+               "properties": {"path": {"type": "string"}, "value": _OPERAND}}
+
+_WORDS = {
+    "eq": ("equals", "값이 다음과 같음:"),
+    "ne": ("differs from", "값이 다음과 다름:"),
+    "gt": ("is greater than", "값이 다음보다 큼:"),
+    "ge": ("is at least", "값이 다음 이상:"),
+    "lt": ("is less than", "값이 다음보다 작음:"),
+    "le": ("is at most", "값이 다음 이하:"),
+    "in": ("is one of", "값이 다음 중 하나:"),
+    "not_in": ("is none of", "값이 다음 중 어느 것도 아님:"),
+}
+_NUMERIC = {"gt": py.gt, "ge": py.ge, "lt": py.lt, "le": py.le}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _comparison(name: str) -> Any:
+    numeric = _NUMERIC.get(name)
+
+    def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
+        require_keys(spec, env, {"path", "value"})
+        ref = compile_path(spec["path"], env)
+        rhs = compile_operand(spec["value"], env)
+        if name in ("in", "not_in") and rhs.constant and not isinstance(rhs.get(None), list):
+            raise RuleSyntaxError(f"{name} needs a list as its value", env.where)
+
+        def test(ctx: Ctx) -> list[Failure] | None:
+            actual = ref.get(ctx)
+            expected = rhs.get(ctx)
+            if numeric is not None:
+                if not (_is_number(actual) and _is_number(expected)):
+                    raise EvalError(f"{ref.text} is {show(actual)}: {name} compares numbers",
+                                    ref.concrete(ctx))
+                ok = numeric(actual, expected)
+            elif name == "eq":
+                ok = actual == expected and type(actual) is type(expected)
+            elif name == "ne":
+                ok = not (actual == expected and type(actual) is type(expected))
+            else:
+                if not isinstance(expected, list):
+                    raise EvalError(f"{rhs.label} is not a list", ref.concrete(ctx))
+                ok = (actual in expected) == (name == "in")
+            if ok:
+                return None
+            return [Failure(ref.concrete(ctx), name, actual, expected, rhs.label)]
+
+        en, ko = _WORDS[name]
+        return Compiled(test, (ref.schema_path, *rhs.reads),
+                        {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text} {ko} {rhs.label}"})
+
+    return compile_
+
+
+def _path_arg(spec: Any, env: Env) -> str:
+    if isinstance(spec, dict):
+        require_keys(spec, env, {"path"})
+        return spec["path"]
+    return spec
+
+
+def _exists(spec: Any, env: Env, sub: SubCompile) -> Compiled:
+    ref = compile_path(_path_arg(spec, env), env)
+
+    def test(ctx: Ctx) -> list[Failure] | None:
+        return None if ref.present(ctx) else [Failure(ref.concrete(ctx), "exists")]
+
+    return Compiled(test, (ref.schema_path,),
+                    {"en": f"{ref.text} is given", "ko": f"{ref.text} 값이 기재되어 있음"})
+
+
+def _nonempty(spec: Any, env: Env, sub: SubCompile) -> Compiled:
+    ref = compile_path(_path_arg(spec, env), env)
+
+    def test(ctx: Ctx) -> list[Failure] | None:
+        value = ref.get(ctx) if ref.present(ctx) else None
+        if isinstance(value, list | str | dict) and len(value) > 0:
+            return None
+        return [Failure(ref.concrete(ctx), "nonempty", value)]
+
+    return Compiled(test, (ref.schema_path,),
+                    {"en": f"{ref.text} is not empty", "ko": f"{ref.text} 값이 비어 있지 않음"})
+
+
+OPERATORS = {
+    name: Operator(name, "compare", _comparison(name), summary, example, _PATH_VALUE)
+    for name, summary, example in [
+        ("eq", "the field equals the value (same type: 1 is not true, \"1\" is not 1)",
+         {"path": "usage.mobile_access", "value": False}),
+        ("ne", "the field differs from the value",
+         {"path": "security_measures.network_link.strong_authentication.applies_to", "value": "admins_only"}),
+        ("gt", "the field is a number greater than the value",
+         {"path": "security_measures.saas_management.audit_logging.retention_days", "value": 0}),
+        ("ge", "the field is a number at least the value",
+         {"path": "security_measures.saas_management.audit_logging.retention_days",
+          "value": {"param": "log_retention_days"}}),
+        ("lt", "the field is a number less than the value",
+         {"path": "profile_version", "value": 2}),
+        ("le", "the field is a number at most the value",
+         {"path": "profile_version", "value": 1}),
+        ("in", "the field is one of the listed values",
+         {"path": "regime", "value": ["sandbox", "standing_exception"]}),
+        ("not_in", "the field is none of the listed values",
+         {"path": "security_measures.saas_management.sharing_controls.external_sharing",
+          "value": ["open"]}),
+    ]
+}
+OPERATORS["exists"] = Operator(
+    "exists", "compare", _exists, "the field is present and not null",
+    "designation.valid_until", {"description": "a field path, or {path: P}"})
+OPERATORS["nonempty"] = Operator(
+    "nonempty", "compare", _nonempty, "the field is present and a non-empty list, mapping or text",
+    {"path": "usage.providers"}, {"description": "a field path, or {path: P}"})

@@ -1,0 +1,119 @@
+"""Date operators, judged on ``assessment.as_of`` (or ``--as-of``): date_le, date_ge, date_lt,
+date_gt, within_days, span_at_most_days."""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator as py
+from typing import Any
+
+from netsep_check.rules.operators.base import (
+    Compiled,
+    Ctx,
+    Env,
+    Failure,
+    as_date,
+    compile_operand,
+    compile_path,
+    param_int,
+    require_keys,
+)
+from netsep_check.rules.operators.registry import Operator, SubCompile
+
+_CMP = {"date_le": (py.le, "is on or before", "이 다음 날짜 이전(당일 포함):"),
+        "date_ge": (py.ge, "is on or after", "이 다음 날짜 이후(당일 포함):"),
+        "date_lt": (py.lt, "is before", "이 다음 날짜 이전:"),
+        "date_gt": (py.gt, "is after", "이 다음 날짜 이후:")}
+_DAYS = {"description": "a whole number of days, or {param: N}"}
+
+
+def _comparison(name: str) -> Any:
+    compare, en, ko = _CMP[name]
+
+    def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
+        require_keys(spec, env, {"path", "value"})
+        ref = compile_path(spec["path"], env)
+        rhs = compile_operand(spec["value"], env)
+
+        def test(ctx: Ctx) -> list[Failure] | None:
+            actual = as_date(ref.get(ctx), ref.text)
+            expected = as_date(rhs.get(ctx), rhs.label)
+            if compare(actual, expected):
+                return None
+            return [Failure(ref.concrete(ctx), name, actual.isoformat(), expected.isoformat(),
+                            rhs.label)]
+
+        return Compiled(test, (ref.schema_path, *rhs.reads),
+                        {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text}{ko} {rhs.label}"})
+
+    return compile_
+
+
+def _within_days(spec: Any, env: Env, sub: SubCompile) -> Compiled:
+    require_keys(spec, env, {"path", "days"})
+    ref = compile_path(spec["path"], env)
+    days, label = param_int(spec["days"], env, "days")
+    window = dt.timedelta(days=days)
+
+    def test(ctx: Ctx) -> list[Failure] | None:
+        actual = as_date(ref.get(ctx), ref.text)
+        earliest = ctx.as_of - window
+        if earliest <= actual <= ctx.as_of:
+            return None
+        code = "within_days_future" if actual > ctx.as_of else "within_days"
+        return [Failure(ref.concrete(ctx), code, actual.isoformat(),
+                        f"{earliest.isoformat()} … {ctx.as_of.isoformat()}", label)]
+
+    return Compiled(test, (ref.schema_path,),
+                    {"en": f"{ref.text} lies within {label} days before as_of (and not after it)",
+                     "ko": f"{ref.text}이 기준일(as_of) 이전 {label}일 이내(기준일 이후 아님)"})
+
+
+def _span(spec: Any, env: Env, sub: SubCompile) -> Compiled:
+    require_keys(spec, env, {"start", "end", "days"})
+    start = compile_path(spec["start"], env)
+    end = compile_path(spec["end"], env)
+    days, label = param_int(spec["days"], env, "days")
+
+    def test(ctx: Ctx) -> list[Failure] | None:
+        first = as_date(start.get(ctx), start.text)
+        last = as_date(end.get(ctx), end.text)
+        span = (last - first).days
+        if 0 <= span <= days:
+            return None
+        return [Failure(end.concrete(ctx), "span_at_most_days", span, days, label)]
+
+    return Compiled(test, (start.schema_path, end.schema_path),
+                    {"en": f"{end.text} is on or after {start.text} and at most {label} days later",
+                     "ko": f"{end.text}이 {start.text} 이후이며 그 차이가 {label}일 이내"})
+
+
+_PV = {"type": "object", "required": ["path", "value"], "additionalProperties": False,
+       "properties": {"path": {"type": "string"},
+                      "value": {"description": "a date, {path: P} or {as_of: days}"}}}
+OPERATORS = {
+    name: Operator(name, "dates", _comparison(name), summary, example, _PV)
+    for name, summary, example in [
+        ("date_le", "the date field is on or before the value",
+         {"path": "designation.designated_on", "value": {"as_of": 0}}),
+        ("date_ge", "the date field is on or after the value",
+         {"path": "designation.valid_until", "value": {"as_of": 0}}),
+        ("date_lt", "the date field is strictly before the value",
+         {"path": "governance.risk_assessment.approved_on",
+          "value": {"path": "designation.designated_on"}}),
+        ("date_gt", "the date field is strictly after the value",
+         {"path": "designation.valid_until", "value": "2024-09-27"}),
+    ]
+}
+OPERATORS["within_days"] = Operator(
+    "within_days", "dates", _within_days,
+    "the date field is no more than N days before as_of, and not after it (\"not overdue\")",
+    {"path": "governance.self_assessment.last_performed_on", "days": 183},
+    {"type": "object", "required": ["path", "days"], "additionalProperties": False,
+     "properties": {"path": {"type": "string"}, "days": _DAYS}})
+OPERATORS["span_at_most_days"] = Operator(
+    "span_at_most_days", "dates", _span,
+    "the end date is on or after the start date and at most N days later",
+    {"start": "designation.designated_on", "end": "designation.valid_until", "days": 731},
+    {"type": "object", "required": ["start", "end", "days"], "additionalProperties": False,
+     "properties": {"start": {"type": "string"}, "end": {"type": "string"}, "days": _DAYS}})

@@ -1,0 +1,120 @@
+"""List quantifiers: every, some, none — over a list, or over the entries of a mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from netsep_check.rules.operators.base import (
+    Compiled,
+    Ctx,
+    Env,
+    EvalError,
+    Failure,
+    Path,
+    RuleSyntaxError,
+    compile_path,
+    require_keys,
+)
+from netsep_check.rules.operators.registry import Operator, SubCompile
+
+_NAME = r"^[a-z][a-z0-9_]*$"
+RESERVED = frozenset({"profile_version", "firm", "assessment", "regime", "designation", "usage",
+                      "providers", "security_measures", "governance", "evidence"})
+
+
+def _elements(value: Any, base: Path, label: str) -> Iterator[tuple[Any, Path, Any]]:
+    """(element, its path, its key or index); annotation keys ``x_*`` are not elements."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield item, (*base, index), index
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not key.startswith("x_"):
+                yield item, (*base, key), key
+    else:
+        raise EvalError(f"{label} is neither a list nor a mapping", base)
+
+
+def _quantifier(name: str) -> Any:
+    def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
+        require_keys(spec, env, {"in", "check"}, {"as", "key_as", "where"})
+        source = compile_path(spec["in"], env)
+        var = spec.get("as", "item")
+        key_var = spec.get("key_as")
+        for bound in (var, key_var):
+            if bound is None:
+                continue
+            if not isinstance(bound, str) or bound in RESERVED or not bound.isidentifier():
+                raise RuleSyntaxError(f"cannot bind {bound!r}: a variable is a snake_case name "
+                                      "that is not a top-level profile key", env.where)
+        inner_env = env.at(name).bind(var, source.schema_path + "[]")
+        if key_var:
+            inner_env = inner_env.bind(key_var, source.schema_path + "{key}")
+        where = sub(spec["where"], inner_env.at("where")) if "where" in spec else None
+        check = sub(spec["check"], inner_env.at("check"))
+        check_test = check.test
+        where_test = where.test if where else None
+
+        def test(ctx: Ctx) -> list[Failure] | None:
+            container = source.get(ctx)
+            base = source.concrete(ctx)
+            saved = ctx.vars.copy()
+            failures: list[Failure] = []
+            matched = False
+            try:
+                for item, path, key in _elements(container, base, source.text):
+                    ctx.vars[var] = (item, path)
+                    if key_var:
+                        ctx.vars[key_var] = (key, path)
+                    if where_test is not None and where_test(ctx):
+                        continue
+                    found = check_test(ctx)
+                    if name == "every":
+                        if found:
+                            failures.extend(found)
+                    elif name == "some":
+                        if not found:
+                            matched = True
+                            break
+                    elif not found:  # none
+                        failures.append(Failure(path, "none", item, check.text["en"], None))
+            finally:
+                ctx.vars = saved
+            if name == "some" and not matched:
+                return [Failure(base, "some", None, check.text["en"], None)]
+            return failures or None
+
+        filt = {"en": f" where {where.text['en']}" if where else "",
+                "ko": f" 중 {where.text['ko']}인 것" if where else ""}
+        words = {"every": ("every item", "모든 항목이"), "some": ("at least one item", "하나 이상이"),
+                 "none": ("no item", "어느 항목도")}[name]
+        text = {"en": f"for {words[0]} {var} of {source.text}{filt['en']}: {check.text['en']}",
+                "ko": f"{source.text}의 항목({var}){filt['ko']} {words[1]}: {check.text['ko']}"
+                + (" — 이 조건에 해당하지 않음" if name == "none" else "")}
+        reads = (source.schema_path, *(where.reads if where else ()), *check.reads)
+        return Compiled(test, tuple(dict.fromkeys(reads)), text)
+
+    return compile_
+
+
+_ARGS = {"type": "object", "required": ["in", "check"], "additionalProperties": False,
+         "properties": {"in": {"type": "string"}, "as": {"type": "string", "pattern": _NAME},
+                        "key_as": {"type": "string", "pattern": _NAME},
+                        "where": {"$ref": "#/$defs/condition"},
+                        "check": {"$ref": "#/$defs/condition"}}}
+OPERATORS = {
+    "every": Operator("every", "quantifiers", _quantifier("every"),
+                      "every element (optionally: every element matching `where`) satisfies `check`",
+                      {"in": "providers", "as": "p",
+                       "check": {"in": {"path": "p.security_evaluation.result",
+                                        "value": ["suitable", "met"]}}}, _ARGS),
+    "some": Operator("some", "quantifiers", _quantifier("some"),
+                     "at least one element (matching `where`) satisfies `check`",
+                     {"in": "providers", "as": "p",
+                      "check": {"eq": {"path": "p.id", "value": "microsoft"}}}, _ARGS),
+    "none": Operator("none", "quantifiers", _quantifier("none"),
+                     "no element (matching `where`) satisfies `check`",
+                     {"in": "evidence", "as": "e",
+                      "check": {"eq": {"path": "e.title", "value": ""}}}, _ARGS),
+}

@@ -1,0 +1,116 @@
+"""Operators between a list field and a list (or one value): subset, superset, disjoint,
+intersects, contains."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netsep_check.rules.operators.base import (
+    Compiled,
+    Ctx,
+    Env,
+    EvalError,
+    Failure,
+    compile_operand,
+    compile_path,
+    require_keys,
+)
+from netsep_check.rules.operators.registry import Operator, SubCompile
+
+_ARGS = {"type": "object", "required": ["path", "value"], "additionalProperties": False,
+         "properties": {"path": {"type": "string"},
+                        "value": {"description": "a list, {path: P} or {param: N}"}}}
+
+_WORDS = {
+    "subset": ("has only items also in", "의 모든 항목이 다음에 포함됨:"),
+    "superset": ("includes every item of", "에 다음의 모든 항목이 포함됨:"),
+    "disjoint": ("has no item in", "에 다음 항목이 하나도 없음:"),
+    "intersects": ("has at least one item in", "에 다음 항목이 하나 이상 있음:"),
+}
+
+
+def _list(value: Any, label: str, ctx_path: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise EvalError(f"{label} is not a list", ctx_path)
+    return value
+
+
+def _set_op(name: str) -> Any:
+    def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
+        require_keys(spec, env, {"path", "value"})
+        ref = compile_path(spec["path"], env)
+        rhs = compile_operand(spec["value"], env)
+
+        def test(ctx: Ctx) -> list[Failure] | None:
+            left = _list(ref.get(ctx), ref.text, ref.concrete(ctx))
+            right = _list(rhs.get(ctx), rhs.label, ref.concrete(ctx))
+            if name == "subset":
+                offending = [item for item in left if item not in right]
+            elif name == "superset":
+                offending = [item for item in right if item not in left]
+            elif name == "disjoint":
+                offending = [item for item in left if item in right]
+            else:  # intersects
+                offending = [] if any(item in right for item in left) else left
+                if not left:
+                    offending = [None]
+            if not offending:
+                return None
+            if name == "intersects":
+                return [Failure(ref.concrete(ctx), name, left, right, rhs.label)]
+            return [_item_failure(ref.concrete(ctx), left, item, name, right, rhs.label)
+                    for item in offending]
+
+        en, ko = _WORDS[name]
+        return Compiled(test, (ref.schema_path, *rhs.reads),
+                        {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text}{ko} {rhs.label}"})
+
+    return compile_
+
+
+def _item_failure(path: tuple, left: list, item: Any, name: str, right: list,
+                  label: str) -> Failure:
+    """Point at the offending list item itself when it is in the field's list."""
+    if name != "superset" and item in left:
+        path = (*path, left.index(item))
+    return Failure(path, name, item, right, label)
+
+
+def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
+    require_keys(spec, env, {"path", "value"})
+    ref = compile_path(spec["path"], env)
+    rhs = compile_operand(spec["value"], env)
+
+    def test(ctx: Ctx) -> list[Failure] | None:
+        left = _list(ref.get(ctx), ref.text, ref.concrete(ctx))
+        wanted = rhs.get(ctx)
+        return None if wanted in left else [Failure(ref.concrete(ctx), "contains", left, wanted,
+                                                    rhs.label)]
+
+    return Compiled(test, (ref.schema_path, *rhs.reads),
+                    {"en": f"{ref.text} contains {rhs.label}",
+                     "ko": f"{ref.text}에 {rhs.label} 항목이 있음"})
+
+
+OPERATORS = {
+    "subset": Operator("subset", "sets", _set_op("subset"),
+                       "every item of the list field is also in the value (scope within approval)",
+                       {"path": "usage.tasks", "value": {"path": "designation.approved_scope.tasks"}},
+                       _ARGS),
+    "superset": Operator("superset", "sets", _set_op("superset"),
+                         "the list field includes every item of the value",
+                         {"path": "usage.data_categories", "value": ["public"]}, _ARGS),
+    "disjoint": Operator("disjoint", "sets", _set_op("disjoint"),
+                         "the list field has no item of the value (excluded data)",
+                         {"path": "usage.data_categories",
+                          "value": ["financial_transaction_information"]}, _ARGS),
+    "intersects": Operator("intersects", "sets", _set_op("intersects"),
+                           "the list field has at least one item of the value",
+                           {"path": "usage.data_categories", "value": ["public", "internal_business"]},
+                           _ARGS),
+    "contains": Operator("contains", "sets", _contains, "the list field contains the value",
+                         {"path": "usage.providers", "value": "microsoft"},
+                         {"type": "object", "required": ["path", "value"],
+                          "additionalProperties": False,
+                          "properties": {"path": {"type": "string"}, "value": {}}}),
+}

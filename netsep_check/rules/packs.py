@@ -1,0 +1,209 @@
+"""Stage 3 — rules: find, load, check and compile policy packs and rule files.
+
+A pack is a folder with ``pack.yaml`` (metadata, parameters, the rule files it uses); a firm's
+own pack may ``extends:`` a built-in one, override its parameters and disable rules with a
+reason. ``--policy DIR`` adds rule files to whatever pack is in use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import netsep_check
+from netsep_check.errors import InputError, Problem
+from netsep_check.load import Document, load_document, require_mapping
+from netsep_check.rules.compiler import compile_condition
+from netsep_check.rules.model import Disabled, Pack, Rule
+from netsep_check.rules.operators.base import Env, RuleSyntaxError
+from netsep_check.rules.schema import pack_schema, rules_schema
+
+REGIME_PACKS = {"sandbox": "sandbox-2024", "standing_exception": "standing-exception-2026"}
+
+
+def policies_root() -> Path:
+    """The built-in packs: inside the installed package, or ``policies/`` in a checkout."""
+    installed = Path(netsep_check.__file__).parent / "_policies"
+    if installed.is_dir():
+        return installed
+    return Path(netsep_check.__file__).parent.parent / "policies"
+
+
+def builtin_pack_ids() -> list[str]:
+    root = policies_root()
+    return sorted(p.parent.name for p in root.glob("*/pack.yaml"))
+
+
+def display_name(path: Path) -> str:
+    """Built-in files are named relative to the policies folder, others as given."""
+    try:
+        return "policies/" + path.resolve().relative_to(policies_root().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _schema_checked(path: Path, schema: dict[str, Any], what: str) -> Document:
+    from netsep_check.validate.schema_errors import schema_problems
+
+    document = load_document(path, display=display_name(path))
+    require_mapping(document, what)
+    problems = schema_problems(document, schema)
+    if problems:
+        raise InputError(problems)
+    return document
+
+
+def _basis(spec: dict[str, Any], regime: str | None, document: Document,
+           index: int) -> dict[str, Any]:
+    """A rule shared by both regimes gives one basis per regime; pick the pack's."""
+    basis = spec["basis"]
+    if "strength" in basis:
+        return basis
+    if regime in basis:
+        return basis[regime]
+    raise InputError.one(document.file, f"rule {spec['id']} gives no basis for regime "
+                         f"{regime or '(none)'}; it has: {', '.join(sorted(basis))}",
+                         document.line(("rules", index, "basis")), None,
+                         f"rules[{index}].basis")
+
+
+def _compile_rule(spec: dict[str, Any], index: int, document: Document,
+                  params: dict[str, Any], regime: str | None) -> Rule:
+    base = ("rules", index)
+    try:
+        when = compile_condition(spec["when"], Env(params, where="when")) if "when" in spec else None
+        check = compile_condition(spec["check"], Env(params, where="check"))
+    except RuleSyntaxError as exc:
+        section = exc.where.split(".")[0]
+        raise InputError.one(document.file, f"rule {spec['id']}: {exc.where}: {exc.message}",
+                             document.line((*base, section)), None,
+                             f"rules[{index}].{exc.where}") from None
+    return Rule(
+        id=spec["id"], area=spec["area"], severity=spec["severity"], title=spec["title"],
+        rationale=spec["rationale"], remediation=spec["remediation"],
+        basis=_basis(spec, regime, document, index),
+        check=check, when=when, waivable=spec.get("waivable", True), file=document.file,
+        line=document.line(base), tests=tuple(spec.get("tests", ())), spec=spec)
+
+
+def load_rule_file(path: Path, params: dict[str, Any], regime: str | None) -> list[Rule]:
+    """Load, schema-check and compile every rule in one file."""
+    document = _schema_checked(path, rules_schema(), "rule file")
+    return [_compile_rule(spec, i, document, params, regime)
+            for i, spec in enumerate(document.data["rules"])]
+
+
+def rule_files_in(directory: Path) -> list[Path]:
+    """The rule files of a ``--policy`` folder (a single file is accepted too)."""
+    if directory.is_file():
+        return [directory]
+    if not directory.is_dir():
+        raise InputError.one(str(directory), "no such policy folder or file")
+    files = sorted(p for p in directory.rglob("*.y*ml") if p.name != "pack.yaml"
+                   and "tests" not in p.relative_to(directory).parts)
+    if not files:
+        raise InputError.one(str(directory), "holds no rule files (*.yaml)")
+    return files
+
+
+def _pack_file(ref: str | Path) -> Path:
+    candidate = Path(ref)
+    if candidate.is_dir():
+        candidate = candidate / "pack.yaml"
+    if candidate.is_file():
+        return candidate
+    builtin = policies_root() / str(ref) / "pack.yaml"
+    if builtin.is_file():
+        return builtin
+    known = ", ".join(builtin_pack_ids())
+    raise InputError.one(str(ref), f"no such pack (built-in packs: {known}; or give the path "
+                         "of a folder holding pack.yaml)")
+
+
+def _digest(files: list[Path]) -> str:
+    outer = hashlib.sha256()
+    for path in files:
+        outer.update(display_name(path).encode())
+        outer.update(hashlib.sha256(path.read_bytes()).digest())
+    return outer.hexdigest()
+
+
+def _check_ids(rules: list[Rule]) -> None:
+    seen: dict[str, Rule] = {}
+    problems = []
+    for rule in rules:
+        if rule.id in seen:
+            first = seen[rule.id]
+            problems.append(Problem(rule.file, f"duplicate rule id {rule.id} (first defined in "
+                                    f"{first.file} line {first.line})", rule.line))
+        else:
+            seen[rule.id] = rule
+    if problems:
+        raise InputError(problems)
+
+
+def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
+              _overrides: dict[str, Any] | None = None, _depth: int = 0) -> Pack:
+    """Load a pack by built-in id or path, with its base pack and any extra rule folders."""
+    pack_path = _pack_file(ref)
+    document = _schema_checked(pack_path, pack_schema(), "pack file")
+    meta = document.data["pack"]
+    folder = pack_path.parent
+    parent: Pack | None = None
+    if "extends" in meta:
+        if _depth > 5:
+            raise InputError.one(document.file, "packs extend each other too deeply (a cycle?)")
+        parent = load_pack(meta["extends"], _depth=_depth + 1)
+    params = dict(parent.parameters) if parent else {}
+    docs = dict(parent.parameter_docs) if parent else {}
+    for name, entry in meta.get("parameters", {}).items():
+        if parent and name not in params and "description" not in entry:
+            raise InputError.one(document.file, f"parameter {name!r} is not a parameter of "
+                                 f"{parent.id}; a new parameter needs a description",
+                                 document.line(("pack", "parameters", name)))
+        params[name] = entry["value"]
+        if "description" in entry:
+            docs[name] = entry["description"]
+    params.update(_overrides or {})
+
+    files = [(folder / name) for name in meta.get("rule_files", [])]
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        raise InputError.one(document.file, f"rule file {missing[0]} does not exist",
+                             document.line(("pack", "rule_files")))
+    for directory in extra_rule_dirs:
+        files.extend(rule_files_in(directory))
+    rule_paths = [*(parent.rule_paths if parent else ()), *(p.resolve() for p in files)]
+    rule_paths = list(dict.fromkeys(rule_paths))
+    regime = meta.get("regime", parent.regime if parent else None)
+    rules: list[Rule] = []
+    for path in rule_paths:  # a base pack's rules are recompiled: parameters may differ
+        rules.extend(load_rule_file(path, params, regime))
+    _check_ids(rules)
+
+    disabled = list(parent.disabled) if parent else []
+    for entry in meta.get("disable", []):
+        if not any(rule.id == entry["rule"] for rule in rules):
+            raise InputError.one(document.file, f"cannot disable {entry['rule']}: no such rule "
+                                 "in the pack", document.line(("pack", "disable")))
+        disabled.append(Disabled(entry["rule"], entry["reason"], meta["id"]))
+    off = {d.rule for d in disabled}
+    meta_paths = [*(parent.meta_paths if parent else ()), pack_path.resolve()]
+    test_bases = dict(parent.test_bases) if parent else {}
+    test_bases.update({name: str((folder / rel).resolve())
+                       for name, rel in meta.get("test_bases", {}).items()})
+    return Pack(
+        id=meta["id"], version=meta["version"], regime=regime,
+        effective_on=meta.get("effective_on", parent.effective_on if parent else ""),
+        title=meta["title"],
+        sources=(*(parent.sources if parent else ()), *meta.get("sources", ())),
+        parameters=params, parameter_docs=docs,
+        rules=tuple(rule for rule in rules if rule.id not in off),
+        disabled=tuple(disabled), digest=_digest([*meta_paths, *rule_paths]),
+        meta_paths=tuple(meta_paths), rule_paths=tuple(rule_paths), test_bases=test_bases,
+        extends=parent.id if parent else None)
+
+
+def pack_for_regime(regime: str) -> str:
+    return REGIME_PACKS[regime]

@@ -1,0 +1,114 @@
+"""JSON Schemas of rule files and pack files; the condition part comes from the registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netsep_check.rules.compiler import condition_schema
+from netsep_check.rules.model import AREAS, SEVERITIES, STRENGTHS
+
+RULE_ID = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+_BILINGUAL = {"type": "object", "required": ["ko", "en"], "additionalProperties": False,
+              "properties": {"ko": {"type": "string", "minLength": 1},
+                             "en": {"type": "string", "minLength": 1}}}
+_DATE = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}
+_TEST = {
+    "type": "object", "required": ["expect"], "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string"},
+        "expect": {"enum": ["pass", "fail", "not_applicable", "error"]},
+        "base": {"type": "string", "description": "name of a test base profile of the pack"},
+        "as_of": _DATE,
+        "set": {"type": "object", "description": "field path → value to set on the base"},
+        "unset": {"type": "array", "items": {"type": "string"}},
+    },
+}
+_BASIS = {
+    "type": "object", "required": ["source", "clause", "strength"], "additionalProperties": False,
+    "properties": {
+        "source": {"type": "string", "minLength": 1,
+                   "description": "id of a source listed in the pack, or a title"},
+        "clause": {"type": "string", "minLength": 1},
+        "strength": {"enum": list(STRENGTHS)},
+        "brief": {"type": "string", "description": "the line of the domain brief it rests on"},
+    },
+}
+_RULE = {
+    "type": "object",
+    "required": ["id", "area", "severity", "title", "rationale", "remediation", "basis", "check"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "pattern": RULE_ID},
+        "area": {"enum": list(AREAS)},
+        "severity": {"enum": list(SEVERITIES)},
+        "title": _BILINGUAL,
+        "rationale": _BILINGUAL,
+        "remediation": _BILINGUAL,
+        "basis": {"oneOf": [
+            {"$ref": "#/$defs/basis"},
+            {"type": "object", "minProperties": 1, "additionalProperties": False,
+             "description": "one basis per regime, for a rule shared by packs of both regimes",
+             "properties": {"sandbox": {"$ref": "#/$defs/basis"},
+                            "standing_exception": {"$ref": "#/$defs/basis"}}},
+        ]},
+        "waivable": {"type": "boolean", "default": True},
+        "when": {"$ref": "#/$defs/condition"},
+        "check": {"$ref": "#/$defs/condition"},
+        "tests": {"type": "array", "items": _TEST},
+    },
+}
+
+
+def rules_schema() -> dict[str, Any]:
+    """Schema of a rule file: ``rules:`` followed by a list of rules."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:netsep-check:schema:rules:v1",
+        "title": "netsep-check rule file",
+        "type": "object",
+        "required": ["rules"],
+        "additionalProperties": False,
+        "properties": {"rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}}},
+        "$defs": {"rule": _RULE, "basis": _BASIS, "condition": condition_schema()},
+    }
+
+
+def pack_schema() -> dict[str, Any]:
+    """Schema of a ``pack.yaml``."""
+    param = {"type": "object", "required": ["value"], "additionalProperties": False,
+             "properties": {"value": {}, "description": _BILINGUAL}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:netsep-check:schema:pack:v1",
+        "title": "netsep-check policy pack",
+        "type": "object",
+        "required": ["pack"],
+        "additionalProperties": False,
+        "properties": {"pack": {
+            "type": "object",
+            "required": ["id", "version", "title"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9.-]*$"},
+                "version": {"type": "string", "minLength": 1},
+                "regime": {"enum": ["sandbox", "standing_exception"]},
+                "effective_on": _DATE,
+                "title": _BILINGUAL,
+                "extends": {"type": "string", "description": "id of a built-in pack, or a path"},
+                "sources": {"type": "array", "items": {
+                    "type": "object", "required": ["id", "title", "issuer", "strength"],
+                    "additionalProperties": False,
+                    "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                                   "issuer": {"type": "string"}, "date": _DATE,
+                                   "strength": {"enum": list(STRENGTHS)},
+                                   "follows": {"type": "string"}, "file": {"type": "string"}}}},
+                "parameters": {"type": "object", "additionalProperties": param},
+                "rule_files": {"type": "array", "items": {"type": "string"}},
+                "disable": {"type": "array", "items": {
+                    "type": "object", "required": ["rule", "reason"], "additionalProperties": False,
+                    "properties": {"rule": {"type": "string"},
+                                   "reason": {"type": "string", "minLength": 10}}}},
+                "test_bases": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        }},
+    }

@@ -1,0 +1,1 @@
+"""Profile templates written by ``netsep-check init``."""

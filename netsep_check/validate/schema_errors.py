@@ -1,0 +1,138 @@
+"""Validate a loaded document against a JSON Schema and say what is wrong in plain words.
+
+Every error is reported at once, each with its field path and the line it stands on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from netsep_check.errors import Problem
+from netsep_check.load import Document, format_path
+
+_YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO",
+                    "ON", "OFF", "True", "False", "TRUE", "FALSE"}
+_TYPE_WORDS = {"boolean": "true or false", "string": "text", "integer": "a whole number",
+               "number": "a number", "array": "a list", "object": "a mapping of keys",
+               "null": "null"}
+
+
+@cache
+def packaged_schema(name: str) -> dict[str, Any]:
+    """A JSON Schema shipped inside the package (``netsep_check/schemas/NAME.schema.json``)."""
+    text = resources.files("netsep_check.schemas").joinpath(f"{name}.schema.json").read_text(
+        encoding="utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator_for(schema_json: str) -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(json.loads(schema_json), format_checker=FormatChecker())
+
+
+def validator(schema: dict[str, Any]) -> Any:
+    """A compiled validator, built once per schema per process."""
+    return _validator_for(json.dumps(schema, sort_keys=True))
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "null"
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _allowed_keys(schema: dict[str, Any]) -> list[str]:
+    return sorted(schema.get("properties", {}))
+
+
+def _extra_keys(error: Any) -> list[str]:
+    schema, instance = error.schema, error.instance
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    known = schema.get("properties", {})
+    return [key for key in instance if key not in known
+            and not any(p.search(key) for p in patterns)]
+
+
+def describe(error: Any) -> list[tuple[tuple, str]]:
+    """(path, message) pairs for one jsonschema error; unknown keys each get their own."""
+    path = tuple(error.absolute_path)
+    value = error.instance
+    validator_name = error.validator
+    if validator_name in ("additionalProperties", "unevaluatedProperties") and isinstance(
+            value, dict):
+        allowed = ", ".join(_allowed_keys(error.schema)) or "none"
+        return [((*path, key), f"unknown key {key!r} (expected one of: {allowed}; "
+                 "annotations of your own go under keys named x_*)")
+                for key in _extra_keys(error)] or [(path, error.message)]
+    if validator_name == "required":
+        missing = [key for key in error.validator_value if key not in value]
+        return [(path, f"missing required key {key!r}") for key in missing]
+    if validator_name == "type":
+        wanted = error.validator_value
+        words = (" or ".join(_TYPE_WORDS.get(w, w) for w in wanted) if isinstance(wanted, list)
+                 else _TYPE_WORDS.get(wanted, wanted))
+        message = f"expected {words}, got {_kind(value)} {_show(value)}"
+        if wanted == "boolean" and value in _YAML11_BOOLEANS:
+            message += " (only true and false are booleans here)"
+        elif wanted == "string" and isinstance(value, int | float) and not isinstance(value, bool):
+            message += " (put it in quotes)"
+        return [(path, message)]
+    if validator_name == "enum":
+        options = ", ".join(_show(v) for v in error.validator_value)
+        return [(path, f"{_show(value)} is not allowed; expected one of: {options}")]
+    if validator_name == "const":
+        return [(path, f"{_show(value)} is not allowed; expected {_show(error.validator_value)}")]
+    if validator_name == "format" and error.validator_value == "date":
+        return [(path, f"{_show(value)} is not a real calendar date (YYYY-MM-DD)")]
+    if validator_name == "pattern":
+        return [(path, f"{_show(value)} does not have the expected form "
+                 f"(pattern {error.validator_value})")]
+    if validator_name == "uniqueItems":
+        return [(path, "the list repeats an item; each item may appear once")]
+    if validator_name == "minLength" and error.validator_value == 1:
+        return [(path, "must not be empty")]
+    if validator_name == "minItems":
+        return [(path, f"needs at least {error.validator_value} item(s)")]
+    if validator_name in ("anyOf", "oneOf") and error.context:
+        reasons = "; or ".join(dict.fromkeys(msg for sub in error.context
+                                             for _, msg in describe(sub)))
+        return [(path, f"{_show(value)} is not valid: {reasons}")]
+    return [(path, error.message)]
+
+
+def schema_problems(document: Document, schema: dict[str, Any],
+                    root_path: tuple = ()) -> list[Problem]:
+    """Every schema error of ``document`` as a located :class:`Problem`, sorted by line."""
+    data = document.data
+    for key in root_path:
+        data = data[key]
+    problems = []
+    for error in validator(schema).iter_errors(data):
+        for path, message in describe(error):
+            full = (*root_path, *path)
+            position = document.position(full)
+            problems.append(Problem(document.file, message,
+                                    position[0] if position else None,
+                                    position[1] if position else None,
+                                    format_path(full) or "(top level)"))
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path or ""))
+    return problems
