@@ -18,6 +18,7 @@ import click
 
 from netsep_check import __version__
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError
+from netsep_check.report import FORMATS
 
 LANG = click.Choice(["ko", "en"])
 
@@ -101,7 +102,7 @@ def main() -> None:
               help="Built-in pack id or pack folder. Default: the pack of the profile's regime.")
 @click.option("--policy", "policy_dirs", multiple=True, type=click.Path(path_type=Path),
               metavar="DIR", help="Extra rule files (a folder or a file); repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to FILE instead of standard output.")
