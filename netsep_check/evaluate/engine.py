@@ -79,6 +79,8 @@ def evaluate(document: Document, profile: dict[str, Any], pack: Pack,
              as_of: dt.date | None = None) -> Report:
     """Judge every rule of ``pack`` on a validated ``profile``."""
     profile_as_of = dt.date.fromisoformat(str(profile["assessment"]["as_of"]))
+    if as_of is not None and as_of != profile_as_of:  # rules reading the date see --as-of too
+        profile = {**profile, "assessment": {**profile["assessment"], "as_of": as_of.isoformat()}}
     ctx = Ctx(profile, as_of or profile_as_of)
     findings = [judge(rule, ctx, document) for rule in pack.rules]
     designation = profile.get("designation") or {}

@@ -17,7 +17,7 @@ from netsep_check.load import Document, load_document, require_mapping
 from netsep_check.rules.compiler import compile_condition
 from netsep_check.rules.model import Disabled, Pack, Rule
 from netsep_check.rules.operators.base import Env, RuleSyntaxError
-from netsep_check.rules.schema import pack_schema, rules_schema
+from netsep_check.rules.schema import pack_schema, parameters_schema, rules_schema
 
 REGIME_PACKS = {"sandbox": "sandbox-2024", "standing_exception": "standing-exception-2026"}
 
@@ -157,6 +157,12 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
         parent = load_pack(meta["extends"], _depth=_depth + 1)
     params = dict(parent.parameters) if parent else {}
     docs = dict(parent.parameter_docs) if parent else {}
+    param_paths = [(folder / name) for name in meta.get("parameter_files", [])]
+    for path in param_paths:
+        shared = _schema_checked(path, parameters_schema(), "parameter file")
+        for name, entry in shared.data["parameters"].items():
+            params[name] = entry["value"]
+            docs[name] = entry.get("description", docs.get(name, {}))
     for name, entry in meta.get("parameters", {}).items():
         if parent and name not in params and "description" not in entry:
             raise InputError.one(document.file, f"parameter {name!r} is not a parameter of "
@@ -189,7 +195,8 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
                                  "in the pack", document.line(("pack", "disable")))
         disabled.append(Disabled(entry["rule"], entry["reason"], meta["id"]))
     off = {d.rule for d in disabled}
-    meta_paths = [*(parent.meta_paths if parent else ()), pack_path.resolve()]
+    meta_paths = [*(parent.meta_paths if parent else ()), pack_path.resolve(),
+                  *(p.resolve() for p in param_paths)]
     test_bases = dict(parent.test_bases) if parent else {}
     test_bases.update({name: str((folder / rel).resolve())
                        for name, rel in meta.get("test_bases", {}).items()})

@@ -73,10 +73,21 @@ def rules_schema() -> dict[str, Any]:
     }
 
 
+_PARAM = {"type": "object", "required": ["value"], "additionalProperties": False,
+          "properties": {"value": {}, "description": _BILINGUAL}}
+
+
+def parameters_schema() -> dict[str, Any]:
+    """Schema of a shared parameter file (``parameter_files:`` of a pack)."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "urn:netsep-check:schema:parameters:v1", "type": "object",
+            "required": ["parameters"], "additionalProperties": False,
+            "properties": {"parameters": {"type": "object", "additionalProperties": _PARAM}}}
+
+
 def pack_schema() -> dict[str, Any]:
     """Schema of a ``pack.yaml``."""
-    param = {"type": "object", "required": ["value"], "additionalProperties": False,
-             "properties": {"value": {}, "description": _BILINGUAL}}
+    param = _PARAM
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "urn:netsep-check:schema:pack:v1",
@@ -103,6 +114,9 @@ def pack_schema() -> dict[str, Any]:
                                    "strength": {"enum": list(STRENGTHS)},
                                    "follows": {"type": "string"}, "file": {"type": "string"}}}},
                 "parameters": {"type": "object", "additionalProperties": param},
+                "parameter_files": {"type": "array", "items": {"type": "string"},
+                                    "description": "files holding a parameters: mapping, "
+                                                   "read before this pack's own parameters"},
                 "rule_files": {"type": "array", "items": {"type": "string"}},
                 "disable": {"type": "array", "items": {
                     "type": "object", "required": ["rule", "reason"], "additionalProperties": False,
