@@ -19,6 +19,7 @@ import click
 from netsep_check import __version__
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError
 from netsep_check.report import FORMATS
+from netsep_check.rules.model import AREAS
 
 LANG = click.Choice(["ko", "en"])
 
@@ -196,4 +197,137 @@ def init(service: str, regime: str, output: Path | None) -> int:
     if output is not None and output.exists():
         raise InputError.one(str(output), "already exists; refusing to overwrite it")
     _write(text, output)
+    return EXIT_OK
+
+
+@main.command("rules")
+@click.option("--pack", "pack_ref", default="sandbox-2024", show_default=True, metavar="PACK")
+@click.option("--policy", "policy_dirs", multiple=True, type=click.Path(path_type=Path),
+              metavar="DIR", help="Extra rule files; repeatable.")
+@click.option("--area", type=click.Choice(AREAS))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--lang", type=LANG, default="ko", show_default=True)
+@guarded
+def rules_command(pack_ref: str, policy_dirs: tuple[Path, ...], area: str | None, fmt: str,
+                  lang: str) -> int:
+    """List a pack's rules: id, area, severity, basis strength, title."""
+    from netsep_check.rules import load_pack
+
+    pack = load_pack(pack_ref, policy_dirs)
+    rows = [rule for rule in pack.rules if area is None or rule.area == area]
+    if fmt == "json":
+        document = {"pack": {"id": pack.id, "version": pack.version, "digest": pack.digest},
+                    "rules": [{"id": r.id, "area": r.area, "severity": r.severity,
+                               "strength": r.basis["strength"], "waivable": r.waivable,
+                               "title": dict(r.title), "file": r.file, "line": r.line}
+                              for r in rows]}
+        _write(json.dumps(document, ensure_ascii=False, indent=2) + "\n", None)
+        return EXIT_OK
+    from netsep_check.i18n import ui
+
+    width = max((len(r.id) for r in rows), default=4)
+    lines = [f"{pack.id} {pack.version} — {pack.title[lang]}"]
+    for r in rows:
+        lines.append(f"{r.id:<{width}}  {r.area:<16} {r.severity:<8} "
+                     f"{r.basis['strength']:<9} {r.title[lang]}")
+    lines.append(f"({len(rows)} {ui('rule', lang).lower()})")
+    _write("\n".join(lines) + "\n", None)
+    return EXIT_OK
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--pack", "pack_ref", default=None, metavar="PACK",
+              help="Pack to look in. Default: every built-in pack, first match.")
+@click.option("--policy", "policy_dirs", multiple=True, type=click.Path(path_type=Path),
+              metavar="DIR")
+@click.option("--lang", type=LANG, default="ko", show_default=True)
+@guarded
+def explain(rule_id: str, pack_ref: str | None, policy_dirs: tuple[Path, ...], lang: str) -> int:
+    """Explain RULE_ID: rationale, legal basis and strength, what is checked, examples."""
+    from netsep_check.authoring.explain import explain_rule
+    from netsep_check.rules import builtin_pack_ids, load_pack
+
+    for ref in [pack_ref] if pack_ref else builtin_pack_ids():
+        pack = load_pack(ref, policy_dirs)
+        rule = pack.rule(rule_id.upper())
+        if rule is not None:
+            _write(explain_rule(rule, pack, lang), None)
+            return EXIT_OK
+    raise InputError.one(rule_id, "no such rule (list them with: netsep-check rules)")
+
+
+@main.group()
+def policy() -> None:
+    """Tools for policy authors: lint, test, docs."""
+
+
+@policy.command("lint")
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--pack", "base_pack", default=None, metavar="PACK",
+              help="Pack that a folder of plain rule files is added to (default sandbox-2024).")
+@guarded
+def policy_lint(target: Path, base_pack: str | None) -> int:
+    """Lint a pack folder (or a folder of rule files): schema, ids, operators, field paths."""
+    from netsep_check.authoring.lint import lint
+
+    pack, problems = lint(target, base_pack)
+    if problems:
+        raise InputError(problems)
+    assert pack is not None
+    _err(f"{target}: {len(pack.rules)} rules of pack {pack.id} are clean")
+    return EXIT_OK
+
+
+@policy.command("test")
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--pack", "base_pack", default=None, metavar="PACK",
+              help="Pack that a folder of plain rule files is added to (default sandbox-2024).")
+@click.option("--verbose", "-v", is_flag=True, help="List every case, not only mismatches.")
+@guarded
+def policy_test(target: Path, base_pack: str | None, verbose: bool) -> int:
+    """Run the test cases every rule carries; exit 1 on any mismatch."""
+    from netsep_check.authoring.cases import run_cases
+    from netsep_check.rules import load_pack
+    from netsep_check.rules.packs import display_name, rule_files_in
+
+    only = None
+    if (target / "pack.yaml").is_file() or target.name == "pack.yaml" or not target.exists():
+        pack = load_pack(target)
+    else:  # test only the rules of the folder, on top of the base pack
+        pack = load_pack(base_pack or "sandbox-2024", (target,))
+        files = {display_name(path) for path in rule_files_in(target)}
+        only = {rule.id for rule in pack.rules if rule.file in files}
+    results, coverage = run_cases(pack, only)
+    bad = [r for r in results if not r.ok]
+    lines = []
+    for result in results:
+        if verbose or not result.ok:
+            mark = "ok  " if result.ok else "FAIL"
+            lines.append(f"{mark} {result.rule.id} [{result.name}] expected {result.expected}, "
+                         f"got {result.actual}" + (f" — {result.detail}" if not result.ok
+                                                   and result.detail else ""))
+    lacking = [c for c in coverage if not c.complete]
+    for c in lacking:
+        missing = [w for w, has in (("passing", c.has_pass), ("failing", c.has_fail)) if not has]
+        lines.append(f"WARN {c.rule.id} ({c.rule.file}) has no {' and no '.join(missing)} case")
+    rules_run = len(coverage)
+    lines.append(f"{len(results) - len(bad)} passed, {len(bad)} failed "
+                 f"({len(results)} cases over {rules_run} rules of pack {pack.id}; "
+                 f"{len(lacking)} rules lack a passing or failing case)")
+    _write("\n".join(lines) + "\n", None)
+    return EXIT_FAIL if bad else EXIT_OK
+
+
+@policy.command("docs")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to FILE (e.g. docs/rules.md) instead of standard output.")
+@guarded
+def policy_docs(output: Path | None) -> int:
+    """Generate the rule reference of every built-in pack (Markdown)."""
+    from netsep_check.authoring.explain import reference_markdown
+    from netsep_check.rules import builtin_pack_ids, load_pack
+
+    _write(reference_markdown([load_pack(ref) for ref in builtin_pack_ids()]), output)
     return EXIT_OK

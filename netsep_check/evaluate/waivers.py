@@ -1,0 +1,276 @@
+"""Waivers: approved, time-limited exceptions that turn a failing finding into ``waived``.
+
+A waivers file (``check --waivers FILE``, schema ``netsep-check schema waivers``) lists
+entries with ``rule``, an optional ``path``, ``justification``, ``approved_by``,
+``approved_on``, ``ticket`` and ``expires_on``. Three steps, each usable on its own:
+
+* :func:`load_waivers` reads the file with the project's loader and checks it against the
+  schema and the date rules (``expires_on`` at most one year after ``approved_on``); every
+  problem names the file, the line and the field.
+* :func:`check_rules` checks the waivers against the packs in use: a waiver that names an
+  unknown rule, or a rule marked ``waivable: false`` (the designation conditions: scope,
+  excluded data, providers), is an input error at the waiver's line.
+* :func:`apply_waivers` applies them to reports. A finding with status ``fail`` is covered
+  by a waiver of its rule when every failing path of the finding equals the waiver's
+  ``path`` or lies under it (a waiver without ``path`` covers the whole rule). On the
+  report's ``as_of`` between ``approved_on`` and ``expires_on`` (both inclusive) the finding
+  becomes ``waived`` and carries the waiver (``finding.waiver``); otherwise it stays a
+  failure and its message says why the waiver does not apply (expired, or approved after
+  ``as_of``). Waivers that match no failing finding in any report are returned and noted
+  in every report's ``notes``.
+
+A finding with status ``error`` (a rule that could not be judged) is never waived: a waiver
+accepts a known deviation, not an unknown state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from netsep_check.errors import InputError, Problem
+from netsep_check.evaluate.findings import Finding, Report
+from netsep_check.load import DEFAULT_MAX_BYTES, Document, format_path, load_document
+from netsep_check.load import require_mapping
+from netsep_check.rules.model import Pack
+from netsep_check.validate.schema_errors import packaged_schema, schema_problems
+
+# Sentences of this module, (en, ko). Kept here rather than in i18n.py: they are waiver-only.
+_TEXT: dict[str, tuple[str, str]] = {
+    "expired": ("waiver {ticket} ({where}) expired on {expires_on}, before as_of {as_of}; "
+                "this failure counts again",
+                "예외 승인 {ticket}({where})은(는) 기준일 {as_of} 이전인 {expires_on}에 "
+                "만료되었습니다. 위반으로 다시 집계됩니다"),
+    "not_yet": ("waiver {ticket} ({where}) was approved on {approved_on}, after as_of {as_of}; "
+                "it does not cover this assessment",
+                "예외 승인 {ticket}({where})은(는) 기준일 {as_of} 이후인 {approved_on}에 "
+                "승인되어 이 점검에는 적용되지 않습니다"),
+}
+LANGS = ("ko", "en")
+
+
+def _say(key: str, lang: str, **fields: Any) -> str:
+    en, ko = _TEXT[key]
+    return (ko if lang == "ko" else en).format(**fields)
+
+
+_TOKEN = re.compile(r"\[(\d*)\]|([^.\[\]]+)")
+
+
+def _tokens(path: str) -> list[str | int]:
+    """``providers[0].id`` → ``["providers", 0, "id"]``; ``[]`` (any item) is ``"*"``."""
+    tokens: list[str | int] = []
+    for match in _TOKEN.finditer(path):
+        index, key = match.groups()
+        if key is not None:
+            tokens.append(key)
+        else:
+            tokens.append(int(index) if index else "*")
+    return tokens
+
+
+def path_covers(base: str, path: str) -> bool:
+    """Whether ``path`` equals ``base`` or lies under it; ``[]`` in ``base`` is any item."""
+    want, have = _tokens(base), _tokens(path)
+    if len(have) < len(want):
+        return False
+    for w, h in zip(want, have, strict=False):
+        if w == "*" and isinstance(h, int):
+            continue
+        if w != h:
+            return False
+    return True
+
+
+def one_year_after(day: dt.date) -> dt.date:
+    """The same calendar day a year later (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """One waiver as written, with where it stands in its file."""
+
+    index: int
+    rule: str
+    path: str | None
+    justification: str
+    approved_by: str
+    approved_on: dt.date
+    ticket: str
+    expires_on: dt.date
+    file: str
+    line: int | None
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def covers(self, finding: Finding) -> bool:
+        """Its rule, and every failing path of the finding at or under the waiver's path."""
+        if finding.rule.id != self.rule:
+            return False
+        if self.path is None:
+            return True
+        return bool(finding.paths) and all(path_covers(self.path, p) for p in finding.paths)
+
+    def in_force(self, as_of: dt.date) -> bool:
+        return self.approved_on <= as_of <= self.expires_on
+
+    def as_dict(self) -> dict[str, Any]:
+        """What ``finding.waiver`` holds: plain, picklable, JSON-ready values."""
+        return {"rule": self.rule, "path": self.path, "justification": self.justification,
+                "approved_by": self.approved_by, "approved_on": self.approved_on.isoformat(),
+                "ticket": self.ticket, "expires_on": self.expires_on.isoformat(),
+                "file": self.file, "line": self.line}
+
+    def describe(self) -> str:
+        target = f"{self.rule} at {self.path}" if self.path else self.rule
+        return f"{self.where}: waiver {self.ticket} for {target}"
+
+
+@dataclass(frozen=True)
+class WaiverSet:
+    """The waivers of one file."""
+
+    file: str
+    waivers: tuple[Waiver, ...]
+
+    def __iter__(self) -> Any:
+        return iter(self.waivers)
+
+    def __len__(self) -> int:
+        return len(self.waivers)
+
+
+def waivers_schema() -> dict[str, Any]:
+    return packaged_schema("waivers")
+
+
+def _date_problems(document: Document) -> list[Problem]:
+    problems = []
+    for index, entry in enumerate(document.data["waivers"]):
+        approved = dt.date.fromisoformat(entry["approved_on"])
+        expires = dt.date.fromisoformat(entry["expires_on"])
+        path = ("waivers", index, "expires_on")
+        line_col = document.position(path) or (None, None)
+        latest = one_year_after(approved)
+        if expires < approved:
+            message = (f"expires_on {expires} is before approved_on {approved}")
+        elif expires > latest:
+            message = (f"expires_on {expires} is more than one year after approved_on "
+                       f"{approved} (latest allowed: {latest}); a waiver must be renewed "
+                       "at least once a year")
+        else:
+            continue
+        problems.append(Problem(document.file, message, line_col[0], line_col[1],
+                                format_path(path)))
+    return problems
+
+
+def parse_waivers(document: Document) -> WaiverSet:
+    """Check a loaded waivers document and turn it into a :class:`WaiverSet`."""
+    require_mapping(document, "waivers file")
+    problems = schema_problems(document, waivers_schema())
+    if not problems:
+        problems = _date_problems(document)
+    if problems:
+        raise InputError(problems)
+    waivers = []
+    for index, entry in enumerate(document.data["waivers"]):
+        waivers.append(Waiver(
+            index=index, rule=entry["rule"], path=entry.get("path"),
+            justification=entry["justification"].strip(),
+            approved_by=entry["approved_by"].strip(),
+            approved_on=dt.date.fromisoformat(entry["approved_on"]), ticket=entry["ticket"],
+            expires_on=dt.date.fromisoformat(entry["expires_on"]), file=document.file,
+            line=document.line(("waivers", index))))
+    return WaiverSet(document.file, tuple(waivers))
+
+
+def load_waivers(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> WaiverSet:
+    """Read, parse and check a waivers file; every failure is an :class:`InputError`."""
+    return parse_waivers(load_document(path, max_bytes=max_bytes))
+
+
+def check_rules(waivers: WaiverSet, packs: Iterable[Pack]) -> None:
+    """Each waiver names a rule of a pack in use, and one that may be waived."""
+    packs = list({pack.digest: pack for pack in packs}.values())
+    if not packs:
+        return
+    problems = []
+    for waiver in waivers:
+        rules = [rule for pack in packs if (rule := pack.rule(waiver.rule)) is not None]
+        disabled = any(d.rule == waiver.rule for pack in packs for d in pack.disabled)
+        column = None
+        if not rules and not disabled:
+            names = ", ".join(f"{p.id} {p.version}" for p in packs)
+            problems.append(Problem(waivers.file, f"unknown rule {waiver.rule!r}: it is not a "
+                                    f"rule of the pack in use ({names})", waiver.line, column,
+                                    f"waivers[{waiver.index}].rule"))
+            continue
+        fixed = next((rule for rule in rules if not rule.waivable), None)
+        if fixed is not None:
+            problems.append(Problem(
+                waivers.file, f"rule {waiver.rule} cannot be waived: it is marked "
+                f"waivable: false (area {fixed.area}: a condition of the designation or of "
+                "the exception itself, which no internal approval can set aside)",
+                waiver.line, column, f"waivers[{waiver.index}].rule"))
+    if problems:
+        raise InputError(problems)
+
+
+def _not_applied_note(waiver: Waiver, report: Report, lang: str) -> str:
+    fields = {"ticket": waiver.ticket, "where": waiver.where, "as_of": report.as_of.isoformat(),
+              "expires_on": waiver.expires_on.isoformat(),
+              "approved_on": waiver.approved_on.isoformat()}
+    key = "expired" if report.as_of > waiver.expires_on else "not_yet"
+    return _say(key, lang, **fields)
+
+
+def _apply_one(report: Report, waivers: Sequence[Waiver]) -> set[int]:
+    """Apply to one report; the indexes of the waivers that matched a failing finding."""
+    matched: set[int] = set()
+    for finding in report.findings:
+        if finding.status != "fail":
+            continue
+        covering = [w for w in waivers if w.covers(finding)]
+        if not covering:
+            continue
+        matched.update(w.index for w in covering)
+        active = next((w for w in covering if w.in_force(report.as_of)), None)
+        if active is not None:
+            finding.status = "waived"
+            finding.waiver = active.as_dict()
+            continue
+        stale = covering[0]
+        message = dict(finding.message)
+        for lang in LANGS:
+            note = _not_applied_note(stale, report, lang)
+            message[lang] = f"{message[lang]}; {note}" if message.get(lang) else note
+        finding.message = message
+    return matched
+
+
+def apply_waivers(reports: Iterable[Report], waivers: WaiverSet) -> list[Waiver]:
+    """Apply ``waivers`` to every report (in place); return the waivers that matched nothing.
+
+    Call :func:`check_rules` first. A waiver that matched no failing finding in any report is
+    noted in every report's ``notes``.
+    """
+    reports = list(reports)
+    matched: set[int] = set()
+    for report in reports:
+        matched |= _apply_one(report, waivers.waivers)
+    unmatched = [w for w in waivers if w.index not in matched]
+    for report in reports:
+        for waiver in unmatched:
+            report.notes.append(f"{waiver.describe()} matched no failing finding")
+    return unmatched

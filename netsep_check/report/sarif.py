@@ -1,0 +1,211 @@
+"""The SARIF 2.1.0 report, for code-scanning views (GitHub, GitLab, IDE SARIF viewers).
+
+Layout. One *run per policy pack*, holding the results of every profile judged by that pack: a
+normal check (one profile, or a batch under one regime) gives exactly one run. We do not emit one
+run per profile because code-scanning services treat several runs of the same tool in one file
+as one analysis only when their categories differ (GitHub rejects same-tool runs without distinct
+``automationDetails``), and because the rule metadata (``tool.driver.rules``) belongs to the pack,
+not to a profile: one run per pack lists each rule once and lets every result point at it by
+``ruleIndex``. Each run carries ``automationDetails.id`` ``netsep-check/<pack id>/`` so that
+runs of different packs in one file stay distinct analyses. Profiles are the run's
+``artifacts`` (URI as given on the command line, SHA-256 of the file), and each result points at
+its profile by ``artifactLocation.index``.
+
+Results. One result per finding with status ``fail`` or ``error`` (a rule that could not be
+judged counts against the gate, so it is reported, with its "cannot be judged" message), and one
+per ``waived`` finding with an ``external``, accepted ``suppressions`` entry carrying the
+waiver's justification, so accepted risks stay visible. ``pass`` and ``not_applicable`` give no
+result. ``level`` follows the rule severity: critical/high → ``error``, medium → ``warning``,
+low → ``note``; ``properties.security-severity`` is 9.5 / 8.0 / 5.5 / 3.0.
+
+No URL at all: no ``informationUri``, no ``helpUri``, no ``$schema`` (users sit in separated
+networks and SARIF consumers must not be led to fetch anything). The output is deterministic: no
+timestamps, no absolute paths we did not get, no random ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import PureWindowsPath
+from typing import Any
+from urllib.parse import quote
+
+from netsep_check import __version__
+from netsep_check.evaluate.findings import Finding, Report
+from netsep_check.i18n import ui
+from netsep_check.report._common import md_escape, source, text, title
+from netsep_check.report.json_report import _jsonable
+from netsep_check.rules.model import Pack, Rule
+
+SARIF_VERSION = "2.1.0"
+LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+REPORTED = ("fail", "error", "waived")
+_LANGUAGE = {"ko": "ko-KR", "en": "en-US"}
+
+
+def artifact_uri(profile_file: str) -> str:
+    """The profile path as given, as a URI reference.
+
+    A relative POSIX path stays as it is (only characters a URI cannot hold are %-escaped);
+    an absolute path becomes a ``file:`` URI; Windows separators become ``/``.
+    """
+    path = profile_file
+    if "\\" in path:
+        windows = PureWindowsPath(path)
+        if windows.is_absolute():
+            return windows.as_uri()
+        path = windows.as_posix()
+    if path.startswith("/"):
+        return "file://" + quote(path, safe="/")
+    return quote(path, safe="/")
+
+
+def rule_name(rule: Rule) -> str:
+    """A reportingDescriptor name: the rule id in UpperCamelCase (``PROV-RATED`` → ProvRated)."""
+    parts = [p for p in rule.id.replace("_", "-").split("-") if p]
+    return "".join(p[:1].upper() + p[1:].lower() for p in parts) or rule.id
+
+
+def _help_markdown(rule: Rule, pack: Pack, lang: str) -> str:
+    basis = rule.basis
+    origin = source(pack, basis.get("source"))
+    strength = basis.get("strength", "")
+    lines = [f"**{md_escape(ui('remediation', lang))}**: {md_escape(text(rule.remediation, lang))}",
+             "",
+             f"**{md_escape(ui('fmt_rationale', lang))}**: {md_escape(text(rule.rationale, lang))}",
+             "",
+             f"**{md_escape(ui('basis', lang))}**: "
+             f"{md_escape(origin.get('title') or basis.get('source', ''))}"
+             + (f" — {md_escape(basis['clause'])}" if basis.get("clause") else "")
+             + (f" ({md_escape(ui(strength, lang))})" if strength else "")]
+    if strength == "derived":
+        lines += ["", f"_{md_escape(ui('fmt_derived_note', lang))}_"]
+    return "\n".join(lines)
+
+
+def _rule_descriptor(rule: Rule, pack: Pack, lang: str) -> dict[str, Any]:
+    basis = rule.basis
+    strength = basis.get("strength", "")
+    short = text(rule.title, lang)
+    return {
+        "id": rule.id,
+        "name": rule_name(rule),
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": text(rule.rationale, lang) or short},
+        "help": {"text": text(rule.remediation, lang) or short,
+                 "markdown": _help_markdown(rule, pack, lang)},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {
+            "severity": rule.severity,
+            "area": rule.area,
+            "strength": strength,
+            "basis": {"source": basis.get("source", ""), "clause": basis.get("clause", ""),
+                      "strength": strength},
+            "waivable": rule.waivable,
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+            "precision": "very-high",
+            "tags": ["security", "compliance", "network-separation", rule.area,
+                     f"severity:{rule.severity}", f"basis:{strength}"],
+        },
+    }
+
+
+def _fingerprint(uri: str, finding: Finding) -> str:
+    key = "\0".join((uri, finding.rule.id, *finding.paths))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _result(report: Report, finding: Finding, rule_index: int, artifact_index: int,
+            lang: str) -> dict[str, Any]:
+    rule = finding.rule
+    uri = artifact_uri(report.profile_file)
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "index": artifact_index}}
+    if finding.line:
+        region: dict[str, Any] = {"startLine": finding.line}
+        if finding.column:
+            region["startColumn"] = finding.column
+        physical["region"] = region
+    result: dict[str, Any] = {
+        "ruleId": rule.id,
+        "ruleIndex": rule_index,
+        "kind": "fail",
+        "level": LEVEL[rule.severity],
+        "message": {"text": text(finding.message, lang) or title(finding, lang)},
+        "locations": [{"physicalLocation": physical}],
+        "partialFingerprints": {"netsepFinding/v1": _fingerprint(uri, finding)},
+        "properties": {"status": finding.status, "severity": rule.severity, "area": rule.area,
+                       "firm": report.firm, "paths": list(finding.paths),
+                       "security-severity": SECURITY_SEVERITY[rule.severity]},
+    }
+    if finding.status == "waived":
+        waiver = dict(finding.waiver or {})
+        suppression: dict[str, Any] = {
+            "kind": "external", "status": "accepted",
+            "justification": str(waiver.get("justification") or ui("waived", lang))}
+        extra = {k: _jsonable(v) for k, v in waiver.items()
+                 if k != "justification" and v is not None}
+        if extra:
+            suppression["properties"] = extra
+        result["suppressions"] = [suppression]
+    return result
+
+
+def _run(pack: Pack, reports: list[Report], lang: str, category: str) -> dict[str, Any]:
+    rule_index = {rule.id: i for i, rule in enumerate(pack.rules)}
+    rules = [_rule_descriptor(rule, pack, lang) for rule in pack.rules]
+    artifacts: list[dict[str, Any]] = []
+    artifact_index: dict[str, int] = {}
+    results: list[dict[str, Any]] = []
+    for report in reports:
+        uri = artifact_uri(report.profile_file)
+        if uri not in artifact_index:
+            artifact_index[uri] = len(artifacts)
+            artifacts.append({"location": {"uri": uri},
+                              "hashes": {"sha-256": report.profile_sha256},
+                              "properties": {"firm": report.firm, "regime": report.regime,
+                                             "service": report.service,
+                                             "as_of": report.as_of.isoformat(),
+                                             "counts": report.counts()}})
+        for finding in report.findings:
+            if finding.status not in REPORTED:
+                continue
+            index = rule_index.get(finding.rule.id)
+            if index is None:  # a finding of a rule the pack does not list: describe it too
+                index = rule_index[finding.rule.id] = len(rules)
+                rules.append(_rule_descriptor(finding.rule, pack, lang))
+            results.append(_result(report, finding, index, artifact_index[uri], lang))
+    return {
+        "tool": {"driver": {
+            "name": "netsep-check",
+            "fullName": f"netsep-check ({pack.id} {pack.version})",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "rules": rules,
+            "properties": {"pack": {"id": pack.id, "version": pack.version,
+                                    "regime": pack.regime, "digest": pack.digest,
+                                    "title": text(pack.title, lang)}},
+        }},
+        "automationDetails": {"id": category},
+        "language": _LANGUAGE.get(lang, lang),
+        "columnKind": "unicodeCodePoints",
+        "artifacts": artifacts,
+        "results": results,
+    }
+
+
+def render_sarif(reports: list[Report], lang: str) -> str:
+    """One SARIF log: one run per pack, results of every profile that pack judged."""
+    by_pack: dict[tuple[str, str, str], tuple[Pack, list[Report]]] = {}
+    for report in reports:
+        key = (report.pack.id, report.pack.version, report.pack.digest)
+        by_pack.setdefault(key, (report.pack, []))[1].append(report)
+    ids = [pack.id for pack, _ in by_pack.values()]
+    runs = []
+    for pack, group in by_pack.values():
+        # two variants of one pack (say, with --policy rules) must stay distinct categories
+        name = pack.id if ids.count(pack.id) == 1 else f"{pack.id}-{pack.digest[:12]}"
+        runs.append(_run(pack, group, lang, f"netsep-check/{name}/"))
+    log = {"version": SARIF_VERSION, "runs": runs}
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
