@@ -19,7 +19,7 @@ import click
 from netsep_check import __version__
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError
 from netsep_check.report import FORMATS
-from netsep_check.rules.model import AREAS
+from netsep_check.rules.model import AREAS, SEVERITIES
 
 LANG = click.Choice(["ko", "en"])
 
@@ -103,43 +103,160 @@ def main() -> None:
               help="Built-in pack id or pack folder. Default: the pack of the profile's regime.")
 @click.option("--policy", "policy_dirs", multiple=True, type=click.Path(path_type=Path),
               metavar="DIR", help="Extra rule files (a folder or a file); repeatable.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
-              show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to FILE instead of standard output.")
+@click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True,
+              help="Report format (default text); repeatable, paired by position with "
+                   "--output: --format json -o r.json --format sarif -o r.sarif.")
+@click.option("--output", "-o", "outputs", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report of the --format in the same position to FILE; a format "
+                   "without one goes to standard output (at most one may).")
 @click.option("--lang", type=LANG, default="ko", show_default=True, help="Report language.")
 @click.option("--as-of", "as_of", callback=_date, metavar="DATE",
               help="Judge on DATE instead of the profile's assessment.as_of.")
 @click.option("--max-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
               help="Largest profile file accepted (default 16 MiB).")
+@click.option("--fail-on", "fail_on", type=click.Choice(SEVERITIES), default="low",
+              show_default=True,
+              help="Exit 1 only for failing findings of this severity or above.")
+@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FILE", help="Waivers file (netsep-check schema waivers): approved, "
+                                   "time-limited exceptions; waived findings do not fail.")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="REPORT", help="JSON report of an earlier run (check --format json): "
+                                     "fail only on rules not already failing there.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Profiles checked in parallel (default: the number of CPUs).")
 @guarded
 def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[Path, ...],
-          fmt: str, output: Path | None, lang: str, as_of: dt.date | None,
-          max_size: int | None) -> int:
-    """Check PROFILE files (YAML or JSON) and print a pass/fail report."""
+          fmts: tuple[str, ...], outputs: tuple[Path, ...], lang: str, as_of: dt.date | None,
+          max_size: int | None, fail_on: str, waivers_file: Path | None,
+          baseline_file: Path | None, jobs: int | None) -> int:
+    """Check PROFILE files (YAML or JSON), folders of them or glob patterns, and print a
+    pass/fail report (several profiles: one report each, then a firms × areas matrix)."""
     from netsep_check.api import Checker
     from netsep_check.load import DEFAULT_MAX_BYTES
-    from netsep_check.report import renderer
 
+    targets = _targets(fmts, outputs)
     checker = Checker(pack_ref, policy_dirs, as_of, max_size or DEFAULT_MAX_BYTES)
-    reports = []
-    invalid = False
-    for path in profiles:
-        try:
-            reports.append(checker.check(path))
-        except InputError as exc:
-            if len(profiles) == 1:
-                raise
-            _report_problems(exc)  # one bad profile must not hide the others' verdicts
-            invalid = True
+    return _run_check(checker, profiles, targets, lang, fail_on, waivers_file, baseline_file,
+                      jobs)
+
+
+def _targets(fmts: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
+    """Pair --format and --output by position; at most one format may go to standard output."""
+    formats = list(fmts) or ["text"]
+    if len(outputs) > len(formats):
+        raise click.UsageError("more --output than --format options; they pair by position "
+                               "(--format json --output r.json --format sarif --output r.sarif)")
+    pairs = [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+    to_stdout = [fmt for fmt, output in pairs if output is None]
+    if len(to_stdout) > 1:
+        raise click.UsageError(f"{len(to_stdout)} formats would go to standard output "
+                               f"({', '.join(to_stdout)}); give all but one an --output FILE")
+    files = [str(output) for _, output in pairs if output is not None]
+    repeated = sorted({f for f in files if files.count(f) > 1})
+    if repeated:
+        raise click.UsageError(f"--output {repeated[0]} is given more than once")
+    return pairs
+
+
+def _run_check(checker: Any, profiles: tuple[Path, ...], targets: list[tuple[str, Path | None]],
+               lang: str, fail_on: str, waivers_file: Path | None, baseline_file: Path | None,
+               jobs: int | None) -> int:
+    """Evaluate, apply waivers and baseline, write every report, and decide the exit code."""
+    from netsep_check.batch import Outcome, expand_inputs, run_with_progress
+    from netsep_check.evaluate.diff import load_baseline
+    from netsep_check.evaluate.gate import below_gate, gating_findings
+    from netsep_check.evaluate.waivers import apply_waivers, check_rules, load_waivers
+
+    waivers = load_waivers(waivers_file, checker.max_bytes) if waivers_file else None
+    baseline = load_baseline(baseline_file, checker.max_bytes) if baseline_file else None
+    inputs = expand_inputs(profiles)
+    for file, kind in inputs.skipped:
+        _err(f"note: {file} skipped: it is {kind}, not a profile")
+    if inputs.batch:
+        outcomes = run_with_progress(checker, inputs.paths, jobs)
+    else:  # one profile: its problems are the command's problems
+        outcomes = [Outcome(str(inputs.paths[0]), report=checker.check(inputs.paths[0]))]
+    invalid = [Outcome(p.file, problems=[p]) for p in inputs.problems]
+    invalid += [o for o in outcomes if o.report is None]
+    reports = [o.report for o in outcomes if o.report is not None]
+    for outcome in invalid:  # one bad profile must not hide the others' verdicts
+        _report_problems(InputError(outcome.problems))
+    if waivers is not None:
+        check_rules(waivers, (report.pack for report in reports))
+        for waiver in apply_waivers(reports, waivers):
+            _err(f"note: {waiver.describe()} matched no failing finding")
+    if baseline is not None:
+        for report in reports:
+            baseline.annotate(report)
     if reports:
-        render = renderer(fmt)
-        text = render(reports, lang) if fmt != "text" else render(
-            reports, lang, color=output is None and sys.stdout.isatty())
-        _write(text, output)
+        for fmt, output in targets:
+            _write(_render(fmt, reports, invalid, lang, inputs.batch,
+                           color=output is None and sys.stdout.isatty()), output)
+    tripped = quiet = 0
+    for report in reports:
+        excused = baseline.excused(report) if baseline is not None else set()
+        tripped += len(gating_findings(report, fail_on, excused))
+        quiet += len(below_gate(report, fail_on, excused))
+    if quiet:
+        why = [f"below --fail-on {fail_on}"] if fail_on != "low" else []
+        why += ["already failing in the baseline"] if baseline is not None else []
+        _err(f"note: {quiet} failing finding(s) do not fail the run ({' or '.join(why)}); "
+             f"{tripped} do")
     if invalid:
         return EXIT_INPUT
-    return EXIT_FAIL if any(r.failing for r in reports) else EXIT_OK
+    return EXIT_FAIL if tripped else EXIT_OK
+
+
+def _render(fmt: str, reports: list[Any], invalid: list[Any], lang: str, batch: bool,
+            color: bool) -> str:
+    """One format's text; a batch adds the matrix (text) or is a batch document (json)."""
+    from netsep_check.batch import batch_document, matrix, render_matrix_text
+    from netsep_check.report import renderer
+
+    if batch and fmt == "json":
+        return json.dumps(batch_document(reports, invalid, lang), ensure_ascii=False,
+                          indent=2) + "\n"
+    render = renderer(fmt)
+    if fmt != "text":
+        return render(reports, lang)
+    text = render(reports, lang, color=color)
+    if batch:
+        text += "\n" + render_matrix_text(matrix(reports), invalid, lang, color=color)
+    return text
+
+
+@main.command()
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("head", type=click.Path(path_type=Path))
+@click.option("--pack", "pack_ref", metavar="PACK",
+              help="Pack for sides that are profiles. Default: the pack of each one's regime.")
+@click.option("--policy", "policy_dirs", multiple=True, type=click.Path(path_type=Path),
+              metavar="DIR", help="Extra rule files (a folder or a file); repeatable.")
+@click.option("--lang", type=LANG, default="ko", show_default=True, help="Report language.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@guarded
+def diff(base: Path, head: Path, pack_ref: str | None, policy_dirs: tuple[Path, ...],
+         lang: str, fmt: str) -> int:
+    """Compare BASE and HEAD (two profiles, or two JSON reports of check --format json):
+    rules that newly fail, newly pass and still fail. Exit 1 only when a rule newly fails."""
+    from netsep_check.api import Checker
+    from netsep_check.evaluate.diff import compare, load_side, render_diff
+
+    checker = Checker(pack_ref, policy_dirs)
+    sides, problems = [], []
+    for path in (base, head):
+        try:
+            sides.append(load_side(path, checker))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    result = compare(*sides)
+    _write(render_diff(result, fmt, lang), None)
+    return EXIT_FAIL if result.failing else EXIT_OK
 
 
 @main.command()
@@ -162,10 +279,11 @@ def validate(profiles: tuple[Path, ...]) -> int:
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["profile", "rules", "pack", "report"]))
+@click.argument("name", type=click.Choice(["profile", "rules", "pack", "report", "waivers"]))
 @guarded
 def schema(name: str) -> int:
-    """Print a JSON Schema: profile, rules (rule files), pack (pack.yaml) or report."""
+    """Print a JSON Schema: profile, rules (rule files), pack (pack.yaml), report or waivers
+    (check --waivers FILE)."""
     if name == "profile":
         from netsep_check.validate import profile_schema
         document = profile_schema()
@@ -177,7 +295,7 @@ def schema(name: str) -> int:
         document = pack_schema()
     else:
         from netsep_check.validate.schema_errors import packaged_schema
-        document = packaged_schema("report")
+        document = packaged_schema(name)
     _write(json.dumps(document, ensure_ascii=False, indent=2) + "\n", None)
     return EXIT_OK
 
@@ -285,8 +403,11 @@ def policy_lint(target: Path, base_pack: str | None) -> int:
 @click.option("--pack", "base_pack", default=None, metavar="PACK",
               help="Pack that a folder of plain rule files is added to (default sandbox-2024).")
 @click.option("--verbose", "-v", is_flag=True, help="List every case, not only mismatches.")
+@click.option("--inherited", is_flag=True,
+              help="For a pack that extends another, also run the base pack's cases (under "
+                   "this pack's parameters, so overrides may flip them).")
 @guarded
-def policy_test(target: Path, base_pack: str | None, verbose: bool) -> int:
+def policy_test(target: Path, base_pack: str | None, verbose: bool, inherited: bool) -> int:
     """Run the test cases every rule carries; exit 1 on any mismatch."""
     from netsep_check.authoring.cases import run_cases
     from netsep_check.rules import load_pack
@@ -295,6 +416,9 @@ def policy_test(target: Path, base_pack: str | None, verbose: bool) -> int:
     only = None
     if (target / "pack.yaml").is_file() or target.name == "pack.yaml" or not target.exists():
         pack = load_pack(target)
+        if pack.extends and not inherited:  # the base pack's cases are the base pack's to run
+            base_ids = {rule.id for rule in load_pack(pack.extends).rules}
+            only = {rule.id for rule in pack.rules if rule.id not in base_ids}
     else:  # test only the rules of the folder, on top of the base pack
         pack = load_pack(base_pack or "sandbox-2024", (target,))
         files = {display_name(path) for path in rule_files_in(target)}

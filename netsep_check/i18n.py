@@ -110,6 +110,7 @@ UI: dict[str, tuple[str, str]] = {
     "fmt_expires_on": ("Expires on", "만료일"), "fmt_ticket": ("Ticket", "티켓"),
     "fmt_skip_not_applicable": ("not applicable to this profile", "이 프로파일에는 해당 없음"),
     "fmt_skip_waived": ("waived: {justification}", "예외 승인: {justification}"),
+    "fmt_derived_mark": ("our reading, not law", "자체 해석, 법령 아님"),
     "fmt_derived_note": ("Rules marked “derived” are netsep-check's own reading of what a careful "
                          "auditor checks — not law, and not an official interpretation.",
                          "“자체 해석”으로 표시된 규칙은 신중한 감사인이 확인할 사항에 대한 "

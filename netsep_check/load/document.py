@@ -13,6 +13,8 @@ from netsep_check.errors import InputError
 from netsep_check.load.source import DEFAULT_MAX_BYTES, Source, read_source
 from netsep_check.load.tree import Limits, Marks, Path, build_tree
 
+_LIMITS = Limits()
+
 
 def format_path(path: Iterable[str | int]) -> str:
     """``("usage", "tasks", 2)`` → ``usage.tasks[2]``."""
@@ -41,17 +43,12 @@ class Document:
             try:
                 self._marks = build_tree(self.text, self.file)[1]
             except InputError:  # JSON that YAML cannot read: no line numbers, nothing worse
-                self._marks = {(): (1, 1)}
+                self._marks = Marks()
         return self._marks
 
     def position(self, path: Path) -> tuple[int, int] | None:
         """Line and column of ``path`` or of its nearest ancestor that has a mark."""
-        marks = self.marks
-        for end in range(len(path), -1, -1):
-            found = marks.get(tuple(path[:end]))
-            if found is not None:
-                return found
-        return None
+        return self.marks.nearest(tuple(path))
 
     def line(self, path: Path) -> int | None:
         found = self.position(path)
@@ -98,15 +95,22 @@ def _load_json(source: Source, limits: Limits) -> Document:
     try:
         data = json.loads(source.text, object_pairs_hook=_no_duplicates(source.file),
                           parse_constant=_reject_constant)
-    except (json.JSONDecodeError, _JsonDuplicate, ValueError, RecursionError):
-        # The YAML builder reads JSON too and names the line of what is wrong.
-        data, marks = build_tree(source.text, source.file, limits)
-        return Document(source.file, data, source.sha256, source.text, marks)
+    except json.JSONDecodeError as exc:
+        raise InputError.one(source.file, f"JSON syntax error: {exc.msg}", exc.lineno,
+                             exc.colno) from None
+    except _JsonDuplicate:
+        # The YAML builder reads JSON too, and names the line of the repeated key.
+        build_tree(source.text, source.file, limits)
+        raise InputError.one(source.file, "duplicate key in JSON") from None  # pragma: no cover
+    except ValueError as exc:
+        raise InputError.one(source.file, f"JSON error: {exc}") from None
+    except RecursionError:
+        raise InputError.one(source.file, "nesting too deep to read") from None
     _check_shape(data, source.file, limits)
     return Document(source.file, data, source.sha256, source.text)
 
 
-def parse_source(source: Source, limits: Limits = Limits()) -> Document:
+def parse_source(source: Source, limits: Limits = _LIMITS) -> Document:
     """Parse decoded text as JSON (``.json``) or YAML into a :class:`Document`."""
     enabled = gc.isenabled()
     gc.disable()  # building many small containers: the collector only costs time here
@@ -123,7 +127,7 @@ def parse_source(source: Source, limits: Limits = Limits()) -> Document:
 
 
 def load_document(path: FsPath | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                  limits: Limits = Limits(), display: str | None = None) -> Document:
+                  limits: Limits = _LIMITS, display: str | None = None) -> Document:
     """Read, decode and parse one file; every failure is an :class:`InputError`."""
     return parse_source(read_source(path, max_bytes, display), limits)
 

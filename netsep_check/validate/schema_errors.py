@@ -80,8 +80,13 @@ def describe(error: Any) -> list[tuple[tuple, str]]:
     if validator_name in ("additionalProperties", "unevaluatedProperties") and isinstance(
             value, dict):
         allowed = ", ".join(_allowed_keys(error.schema)) or "none"
-        return [((*path, key), f"unknown key {key!r} (expected one of: {allowed}; "
-                 "annotations of your own go under keys named x_*)")
+        if str(error.schema.get("description", "")).startswith("exactly one operator"):
+            return [((*path, key), f"unknown operator {key!r} (known: {allowed})")
+                    for key in _extra_keys(error)] or [(path, error.message)]
+        hint = ("; annotations of your own go under keys named x_*"
+                if any(p.startswith("^x_") for p in error.schema.get("patternProperties", {}))
+                else "")
+        return [((*path, key), f"unknown key {key!r} (expected one of: {allowed}{hint})")
                 for key in _extra_keys(error)] or [(path, error.message)]
     if validator_name == "required":
         missing = [key for key in error.validator_value if key not in value]

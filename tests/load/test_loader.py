@@ -1,0 +1,159 @@
+"""Stage 1: safe loading, line marks, and one clear message for unreadable input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from netsep_check.errors import InputError
+from netsep_check.load import Document, format_path, load_document, require_mapping
+from netsep_check.load.source import decode
+from netsep_check.load.tree import Limits, build_tree
+
+
+def _load(tmp_path, text: str | bytes, name: str = "p.yaml") -> Document:
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return load_document(path)
+
+
+def _error(tmp_path, text: str | bytes, name: str = "p.yaml") -> str:
+    with pytest.raises(InputError) as caught:
+        _load(tmp_path, text, name)
+    assert len(caught.value.problems) == 1
+    return str(caught.value)
+
+
+def test_dates_stay_iso_strings_quoted_or_not(tmp_path):
+    doc = _load(tmp_path, "a: 2025-03-31\nb: '2025-03-31'\n")
+    assert doc.data == {"a": "2025-03-31", "b": "2025-03-31"}
+
+
+def test_only_true_and_false_are_booleans(tmp_path):
+    doc = _load(tmp_path, "a: true\nb: false\nc: yes\nd: on\ne: NO\nf: True\n")
+    assert doc.data == {"a": True, "b": False, "c": "yes", "d": "on", "e": "NO", "f": "True"}
+
+
+def test_numbers_nulls_and_quoted_numbers(tmp_path):
+    doc = _load(tmp_path, "a: 730\nb: 1.2\nc: '1.2'\nd: ~\ne:\nf: -3\n")
+    assert doc.data == {"a": 730, "b": 1.2, "c": "1.2", "d": None, "e": None, "f": -3}
+
+
+def test_every_value_keeps_line_and_column(tmp_path):
+    doc = _load(tmp_path, "usage:\n  tasks:\n    - email\n    - chat\n  mobile_access: false\n")
+    assert doc.position(("usage",)) == (1, 1)
+    assert doc.position(("usage", "tasks")) == (2, 3)
+    assert doc.position(("usage", "tasks", 1)) == (4, 7)
+    assert doc.line(("usage", "mobile_access")) == 5
+    assert doc.line(("usage", "nothing", "here")) == 1  # nearest ancestor
+
+
+def test_duplicate_key_named_with_both_lines(tmp_path):
+    message = _error(tmp_path, "a:\n  b: 1\n  c: 2\n  b: 3\n")
+    assert "p.yaml:4:3" in message and "duplicate key 'b'" in message and "line 2" in message
+
+
+def test_unsafe_tag_refused(tmp_path):
+    message = _error(tmp_path, "a: !!python/object/apply:os.system ['echo hi']\n")
+    assert "p.yaml:1" in message and "not allowed" in message
+
+
+def test_syntax_error_names_line_and_column(tmp_path):
+    message = _error(tmp_path, "a: [1, 2\nb: 3\n")
+    assert message.startswith(str(tmp_path / "p.yaml") + ":2:")
+    assert "YAML syntax error" in message
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
+def test_empty_file(tmp_path, text):
+    assert "empty" in _error(tmp_path, text)
+
+
+def test_not_a_mapping(tmp_path):
+    doc = _load(tmp_path, "- a\n- b\n")
+    with pytest.raises(InputError) as caught:
+        require_mapping(doc)
+    assert "must be a mapping" in str(caught.value) and "a list" in str(caught.value)
+
+
+def test_bad_utf8_names_line(tmp_path):
+    message = _error(tmp_path, b"a: 1\nb: \xff\xfe\n")
+    assert "p.yaml:2:4" in message and "UTF-8" in message
+
+
+@pytest.mark.parametrize("data", ["a: 1\n".encode("utf-16"), "a: 1\n".encode("utf-16-le")])
+def test_utf16_refused_with_or_without_bom(tmp_path, data):
+    assert "UTF-16" in _error(tmp_path, data)
+
+
+def test_utf8_bom_accepted(tmp_path):
+    assert _load(tmp_path, b"\xef\xbb\xbfa: 1\n").data == {"a": 1}
+
+
+def test_nul_byte_refused(tmp_path):
+    assert "NUL" in _error(tmp_path, b"a: 1\nb: x\x00y\n")
+
+
+def test_multi_document_refused(tmp_path):
+    assert "more than one YAML document" in _error(tmp_path, "a: 1\n---\nb: 2\n")
+
+
+def test_alias_bomb_bounded():
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]"
+              for i in range(8)]
+    with pytest.raises(InputError) as caught:
+        build_tree("\n".join(lines), "bomb.yaml", Limits(max_nodes=100_000))
+    assert "expands to more than" in str(caught.value)
+
+
+def test_deep_nesting_bounded():
+    with pytest.raises(InputError) as caught:
+        build_tree("a: " + "[" * 5000 + "]" * 5000, "deep.yaml")
+    assert "nesting" in str(caught.value)  # ours or libyaml's own bound, both named
+
+
+def test_size_limit(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * 2000 + "\n")
+    with pytest.raises(InputError) as caught:
+        load_document(path, max_bytes=1000)
+    assert "larger than the limit of 1000 bytes" in str(caught.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError) as caught:
+        load_document(tmp_path / "nope.yaml")
+    assert "no such file" in str(caught.value)
+
+
+def test_json_fast_path_with_lazy_marks(tmp_path):
+    doc = _load(tmp_path, json.dumps({"a": {"b": [1, 2]}}, indent=2), "p.json")
+    assert doc.data == {"a": {"b": [1, 2]}}
+    assert doc._marks is None  # not computed until a line is asked for
+    assert doc.line(("a", "b", 1)) == 5
+
+
+def test_json_duplicate_key_named_with_line(tmp_path):
+    message = _error(tmp_path, '{\n "a": 1,\n "a": 2\n}\n', "p.json")
+    assert "p.json:3" in message and "duplicate key 'a'" in message
+
+
+def test_json_nan_refused(tmp_path):
+    with pytest.raises(InputError):
+        _load(tmp_path, '{"a": NaN}', "p.json")
+
+
+def test_merge_keys_refused(tmp_path):
+    assert "merge keys" in _error(tmp_path, "base: &b {x: 1}\nc:\n  <<: *b\n")
+
+
+def test_utf16_detection_is_separate_from_decoding():
+    with pytest.raises(InputError):
+        decode("a".encode("utf-16-be"), "f")
+
+
+def test_format_path():
+    assert format_path(("usage", "tasks", 2)) == "usage.tasks[2]"
+    assert format_path(()) == ""
