@@ -68,7 +68,7 @@ def test_a_rule_that_cannot_be_judged_is_an_error_not_a_pass(tmp_path, examples)
             rationale: {ko: 취지, en: why}
             remediation: {ko: 조치, en: fix}
             basis: {source: a custom source, clause: c, strength: derived}
-            check: {eq: {path: "evidence[0].sha256", value: "0"}}
+            check: {eq: {path: usage.x_custom_flag, value: true}}
         """), encoding="utf-8")
     report = Checker(policy_dirs=(folder,)).check(examples / "pulse-compliant.yaml")
     finding = next(f for f in report.findings if f.rule.id == "FIRM-OPTIONAL")
