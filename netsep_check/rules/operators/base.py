@@ -97,10 +97,7 @@ class PathRef:
 
     def get(self, ctx: Ctx) -> Any:
         """The value at this path, or :class:`EvalError` when it is absent."""
-        if self.var is None:
-            cur = ctx.root
-        else:
-            cur = ctx.vars[self.var][0]
+        cur = ctx.root if self.var is None else ctx.vars[self.var][0]
         for key in self.keys:
             try:
                 cur = cur[key]
