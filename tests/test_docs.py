@@ -26,3 +26,16 @@ def test_rule_language_page_documents_every_operator_with_an_example():
         match = re.search(rf"#### `{name}`\n\n.*?\n\n```yaml\n(.*?)```", page, re.S)
         assert match, f"operator {name} is not documented"
         compile_condition(yaml.safe_load(match.group(1)), Env({"log_retention_days": 365}))
+
+
+def test_explain_works_for_every_builtin_rule_in_both_languages():
+    from netsep_check.authoring.explain import explain_rule
+
+    for ref in builtin_pack_ids():
+        pack = load_pack(ref)
+        for rule in pack.rules:
+            for lang in ("ko", "en"):
+                text = explain_rule(rule, pack, lang)
+                assert rule.id in text and rule.title[lang] in text
+                assert rule.check.text[lang] in text
+            assert "Failing example" in explain_rule(rule, pack, "en")
