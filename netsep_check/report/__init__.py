@@ -1,21 +1,28 @@
-"""Stage 5 — report: renderers over evaluated reports; a renderer never evaluates anything."""
+"""Stage 5 — report: renderers over evaluated reports; a renderer never evaluates anything.
+
+A plain registry: format name → (module, function). Modules are imported only when their
+format is asked for, so a JSON run in CI never pays for rich or the HTML renderer.
+"""
 
 from collections.abc import Callable
+from importlib import import_module
 
 from netsep_check.evaluate.findings import Report
 
 Renderer = Callable[[list[Report], str], str]
 
+_RENDERERS: dict[str, tuple[str, str]] = {
+    "text": ("netsep_check.report.text", "render_text"),
+    "json": ("netsep_check.report.json_report", "render_json"),
+    "sarif": ("netsep_check.report.sarif", "render_sarif"),
+    "junit": ("netsep_check.report.junit", "render_junit"),
+    "markdown": ("netsep_check.report.markdown", "render_markdown"),
+    "html": ("netsep_check.report.html", "render_html"),
+}
+FORMATS = tuple(_RENDERERS)
+
 
 def renderer(name: str) -> Renderer:
-    """The renderer for a format, imported only when asked for."""
-    if name == "json":
-        from netsep_check.report.json_report import render_json
-        return render_json
-    if name == "text":
-        from netsep_check.report.text import render_text
-        return render_text
-    raise KeyError(name)
-
-
-FORMATS = ("text", "json")
+    """The renderer for a format (``KeyError`` for an unknown one)."""
+    module, function = _RENDERERS[name]
+    return getattr(import_module(module), function)

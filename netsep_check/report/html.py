@@ -1,0 +1,504 @@
+"""The HTML report: ONE self-contained file an auditor can open inside a separated network.
+
+No external CSS, script, font or image, and no ``http(s)`` URL anywhere in the file: styles are
+inline, the chart is inline SVG, fonts come from a system font stack, links are ``#anchors`` only.
+A Content-Security-Policy ``<meta>`` (``default-src 'none'``) makes the browser refuse any fetch
+even if a future edit slipped one in, and a ``://`` inside a profile's own text is written as
+``&#58;//`` so that the file holds no URL for a scanner (or a careless click) to follow; the page
+reads the same.
+
+Layout: (batch only) a matrix firms × areas with the worst status per cell, each firm linking to
+its section; then per profile a header with the verdict, the profile and pack identity, count
+tiles, an inline SVG bar chart of counts per area, an overview of the failing findings, and the
+findings grouped by area, failing first: failing, error and waived findings as full cards (title,
+message, profile file and line, legal basis with source and clause and its strength, remediation,
+waiver), passing and not-applicable rules as compact rows. Rules whose basis is ``derived`` are
+labelled as our reading, not law. ``lang`` picks the language and the ``<html lang>``. A print
+stylesheet (A4, page breaks between firms, colours kept) lets the auditor save it as PDF.
+Everything taken from a profile or a pack goes through :func:`html.escape`. Deterministic: no
+timestamps, no random ids.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from netsep_check import __version__
+from netsep_check.evaluate.findings import STATUSES, Finding, Report
+from netsep_check.i18n import ui
+from netsep_check.report._common import (
+    derived,
+    location,
+    message,
+    ordered,
+    source,
+    text,
+    title,
+    verdict,
+    verdict_text,
+    worst,
+)
+from netsep_check.rules.model import AREAS
+
+CARD_STATUSES = ("fail", "error", "waived")
+_SAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
+
+# status → (solid, text on light background, light background)
+COLOURS = {
+    "fail": ("#d92d20", "#b42318", "#fef3f2"),
+    "error": ("#7a5af8", "#5925dc", "#f4f3ff"),
+    "waived": ("#f79009", "#b54708", "#fffaeb"),
+    "pass": ("#17b26a", "#067647", "#ecfdf3"),
+    "not_applicable": ("#98a2b3", "#475467", "#f2f4f7"),
+}
+
+_FONTS_LATIN = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial')
+_FONTS_KO = ('"Apple SD Gothic Neo", "Malgun Gothic", "맑은 고딕", "Noto Sans KR", '
+             '"Noto Sans CJK KR", "Source Han Sans K", "NanumGothic", "나눔고딕", "Nanum Gothic"')
+_FONTS_MONO = ('ui-monospace, "SFMono-Regular", "D2Coding", "NanumGothicCoding", Menlo, Consolas, '
+               '"DejaVu Sans Mono", "Liberation Mono", monospace')
+
+
+def esc(value: object) -> str:
+    """Escape for text and attribute values; ``://`` becomes ``&#58;//`` (reads the same)."""
+    return html.escape("" if value is None else str(value), quote=True).replace("://", "&#58;//")
+
+
+def _anchor(*parts: str) -> str:
+    return "-".join(_SAFE_ID.sub("_", part) for part in parts)
+
+
+def _css() -> str:
+    status_rules = []
+    for status, (solid, fg, bg) in COLOURS.items():
+        status_rules.append(
+            f".st-{status} {{ --solid: {solid}; --fg: {fg}; --bg: {bg}; }}")
+    return "\n".join([f"""
+:root {{
+  --ink: #101828; --muted: #475467; --faint: #667085; --line: #e4e7ec; --paper: #ffffff;
+  --canvas: #f4f5f7; --accent: #1d3b6f;
+  --sans: {_FONTS_LATIN}, {_FONTS_KO}, sans-serif;
+  --mono: {_FONTS_MONO};
+}}
+html:lang(ko) {{ --sans: {_FONTS_KO}, {_FONTS_LATIN}, sans-serif; }}
+* {{ box-sizing: border-box; }}
+html {{ -webkit-text-size-adjust: 100%; }}
+body {{ margin: 0; background: var(--canvas); color: var(--ink); font: 14px/1.55 var(--sans);
+  word-break: keep-all; overflow-wrap: break-word; }}
+code, .mono {{ font-family: var(--mono); font-size: 0.92em; overflow-wrap: anywhere;
+  word-break: normal; }}
+a {{ color: var(--accent); }}
+h1, h2, h3, h4, h5 {{ line-height: 1.3; margin: 0; }}
+.masthead {{ background: var(--accent); color: #fff; padding: 22px 0 20px; }}
+.masthead .wrap {{ display: flex; justify-content: space-between; align-items: flex-end;
+  gap: 16px; flex-wrap: wrap; }}
+.masthead .brand {{ font: 600 12px/1 var(--mono); letter-spacing: 0.08em; opacity: 0.8;
+  text-transform: uppercase; margin-bottom: 6px; }}
+.masthead h1 {{ font-size: 22px; font-weight: 700; }}
+.masthead .gen {{ font-size: 12px; opacity: 0.85; text-align: right; }}
+.wrap {{ max-width: 1120px; margin: 0 auto; padding: 0 24px; }}
+main.wrap {{ padding-top: 20px; padding-bottom: 32px; }}
+.panel {{ background: var(--paper); border: 1px solid var(--line); border-radius: 10px;
+  padding: 20px 24px; margin-bottom: 20px; }}
+.report-head {{ display: flex; justify-content: space-between; align-items: center; gap: 16px;
+  flex-wrap: wrap; margin-bottom: 14px; }}
+.report-head h2 {{ font-size: 21px; }}
+.report-head .file {{ color: var(--muted); font-size: 13px; margin-top: 2px; }}
+.verdict {{ font-weight: 700; font-size: 15px; padding: 8px 14px; border-radius: 8px;
+  color: var(--fg); background: var(--bg); border: 1px solid var(--solid); }}
+dl.meta {{ display: grid; grid-template-columns: max-content 1fr max-content 1fr;
+  gap: 4px 14px; margin: 0 0 16px; font-size: 13px; }}
+dl.meta dt {{ color: var(--faint); }}
+dl.meta dd {{ margin: 0; min-width: 0; }}
+.notes {{ margin: 0 0 16px; padding: 10px 14px; border-left: 3px solid var(--faint);
+  background: #f9fafb; font-size: 13px; color: var(--muted); }}
+.notes p {{ margin: 2px 0; }}
+.tiles {{ display: grid; grid-template-columns: repeat(5, 1fr); gap: 10px; margin-bottom: 18px; }}
+.tile {{ border: 1px solid var(--line); border-top: 4px solid var(--solid); border-radius: 8px;
+  padding: 8px 12px; background: var(--paper); }}
+.tile .n {{ font-size: 24px; font-weight: 700; color: var(--fg); line-height: 1.2; }}
+.tile .l {{ font-size: 12px; color: var(--muted); }}
+.tile.zero .n {{ color: #98a2b3; }}
+figure.chart {{ margin: 0 0 6px; }}
+figure.chart figcaption, h3 {{ font-size: 15px; font-weight: 700; margin: 0 0 8px; }}
+h3 {{ margin-top: 22px; }}
+.matrix-panel h3 {{ margin-top: 0; }}
+svg.bars {{ width: 100%; max-width: 920px; height: auto; display: block;
+  font-family: var(--sans); }}
+svg.bars .lbl {{ font-size: 13px; fill: var(--ink); }}
+svg.bars .cnt {{ font-size: 11px; font-weight: 700; }}
+svg.bars .tot {{ font-size: 12px; fill: var(--muted); }}
+svg.bars .grid {{ stroke: var(--line); stroke-width: 1; }}
+.legend {{ display: flex; gap: 14px; flex-wrap: wrap; font-size: 12px; color: var(--muted);
+  margin: 4px 0 0; padding: 0; list-style: none; }}
+.legend li::before {{ content: ""; display: inline-block; width: 10px; height: 10px;
+  border-radius: 2px; background: var(--solid); margin-right: 5px; vertical-align: -1px; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 13px; }}
+th, td {{ text-align: left; vertical-align: top; padding: 7px 10px;
+  border-bottom: 1px solid var(--line); }}
+thead th {{ background: #f9fafb; color: var(--muted); font-weight: 600; font-size: 12px;
+  border-bottom: 1px solid #d0d5dd; white-space: nowrap; }}
+td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.badge {{ display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px;
+  font-weight: 600; color: var(--fg); background: var(--bg); border: 1px solid var(--solid);
+  white-space: nowrap; }}
+.sev {{ display: inline-block; padding: 0 6px; border-radius: 4px; font-size: 11.5px;
+  font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }}
+.sev-critical {{ color: #912018; }} .sev-high {{ color: #c4320a; }}
+.sev-medium {{ color: #93370d; }} .sev-low {{ color: #475467; }}
+.strength {{ display: inline-block; font-size: 11.5px; padding: 0 6px; border-radius: 4px;
+  white-space: nowrap; background: #eef4ff; color: #3538cd; border: 1px solid #c7d7fe; }}
+.strength.str-secondary {{ background: #f0f9ff; color: #026aa2; border-color: #b9e6fe; }}
+.strength.str-derived {{ background: #fff; color: #b54708; border: 1px dashed #f79009; }}
+.rid {{ font-family: var(--mono); font-weight: 600; font-size: 12.5px; white-space: nowrap; }}
+.overview td .rid a {{ text-decoration: none; }}
+.area {{ margin-top: 22px; }}
+.area > h4 {{ font-size: 15px; display: flex; align-items: baseline; gap: 10px; flex-wrap: wrap;
+  padding-bottom: 6px; border-bottom: 2px solid var(--ink); margin-bottom: 10px; }}
+.area > h4 .code {{ font: 12px var(--mono); color: var(--faint); font-weight: 400; }}
+.area > h4 .counts {{ margin-left: auto; display: flex; gap: 6px; font-weight: 400; }}
+article.finding {{ border: 1px solid var(--line); border-left: 5px solid var(--solid);
+  border-radius: 8px; padding: 12px 16px; margin: 0 0 10px; background: var(--paper); }}
+article.finding header {{ display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }}
+article.finding h5 {{ font-size: 14.5px; font-weight: 700; flex: 1 1 320px; }}
+article.finding .msg {{ margin: 8px 0 8px; padding: 7px 10px; background: var(--bg);
+  color: var(--fg); border-radius: 6px; font-size: 13px; }}
+dl.facts {{ display: grid; grid-template-columns: 7.5em 1fr; gap: 4px 12px; margin: 0;
+  font-size: 13px; }}
+dl.facts dt {{ color: var(--faint); }}
+dl.facts dd {{ margin: 0; min-width: 0; }}
+.src {{ color: var(--muted); font-size: 12px; }}
+.derived-note {{ color: #b54708; font-size: 12px; }}
+table.rest, table.overview {{ table-layout: fixed; }}
+table.rest col.c-rule {{ width: 24%; }}
+table.rest col.c-title {{ width: 36%; }}
+table.overview col.c-status {{ width: 11%; }}
+table.overview col.c-rule {{ width: 25%; }}
+table.overview col.c-sev {{ width: 9%; }}
+col.c-line {{ width: 48px; }}
+td.line {{ text-align: right; white-space: nowrap; }}
+table .rid {{ white-space: normal; overflow-wrap: anywhere; }}
+table.rest td .rid {{ display: block; margin-top: 4px; }}
+table.matrix th, table.matrix td {{ text-align: center; vertical-align: middle; }}
+table.matrix th:first-child, table.matrix td:first-child,
+table.matrix th:nth-child(2), table.matrix td:nth-child(2) {{ text-align: left; }}
+table.matrix thead th {{ white-space: normal; font-size: 11.5px; }}
+table.matrix td.cell .badge {{ min-width: 4.2em; }}
+table.matrix .none {{ color: #98a2b3; }}
+table.matrix td:first-child code {{ white-space: nowrap; overflow-wrap: normal; }}
+.scroll {{ overflow-x: auto; }}
+.back {{ font-size: 12px; }}
+footer.foot {{ color: var(--faint); font-size: 12px; border-top: 1px solid var(--line);
+  padding-top: 12px; margin-top: 8px; }}
+footer.foot p {{ margin: 3px 0; }}
+@media (max-width: 720px) {{
+  .tiles {{ grid-template-columns: repeat(3, 1fr); }}
+  dl.meta {{ grid-template-columns: max-content 1fr; }}
+}}
+@page {{ size: A4; margin: 14mm 12mm; }}
+@media print {{
+  * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+  body {{ background: #fff; font-size: 9.5pt; }}
+  .wrap {{ max-width: none; padding: 0; }}
+  .masthead {{ background: #fff; color: var(--ink); border-bottom: 2px solid var(--ink);
+    padding: 0 0 8px; margin-bottom: 10px; }}
+  .panel {{ border: none; padding: 0; margin-bottom: 12px; }}
+  .report + .report, .matrix-panel + .report {{ break-before: page; }}
+  article.finding, tr, figure.chart, .tiles, .report-head {{ break-inside: avoid; }}
+  h2, h3, h4 {{ break-after: avoid; }}
+  a {{ color: inherit; text-decoration: none; }}
+  .back {{ display: none; }}
+  .tiles {{ grid-template-columns: repeat(5, 1fr); }}
+  .tile .n {{ font-size: 18pt; }}
+  .scroll {{ overflow: visible; }}
+  table.matrix {{ font-size: 8pt; }}
+  table.matrix th, table.matrix td {{ padding: 4px 3px; }}
+  table.matrix .badge {{ min-width: 0; padding: 0 4px; font-size: 7.5pt; }}
+  table.matrix td:first-child code {{ white-space: normal; overflow-wrap: anywhere; }}
+}}
+
+""".strip(), *status_rules])
+
+
+def _badge(status: str, lang: str, suffix: str = "") -> str:
+    return f'<span class="badge st-{status}">{esc(ui(status, lang))}{esc(suffix)}</span>'
+
+
+def _severity(severity: str, lang: str) -> str:
+    return f'<span class="sev sev-{esc(severity)}">{esc(ui(severity, lang))}</span>'
+
+
+def _strength(strength: str, lang: str) -> str:
+    if not strength:
+        return ""
+    return f'<span class="strength str-{esc(strength)}">{esc(ui(strength, lang))}</span>'
+
+
+def _chart(report: Report, lang: str, chart_id: str) -> str:
+    """Stacked horizontal bars, one per area, segments in STATUSES order."""
+    rows = report.counts_by_area()
+    width, label_w, right_w, row_h, bar_h, top = 820, 200, 44, 26, 16, 6
+    bar_w = width - label_w - right_w
+    height = top + row_h * max(len(rows), 1) + 4
+    biggest = max((sum(row.values()) for row in rows.values()), default=1) or 1
+    unit = bar_w / biggest
+    caption = ui("fmt_counts", lang)
+    out = [f'<svg class="bars" viewBox="0 0 {width} {height}" role="img" '
+           f'aria-labelledby="{chart_id}-t" preserveAspectRatio="xMinYMin meet">',
+           f'<title id="{chart_id}-t">{esc(caption)}</title>']
+    for tick in range(biggest + 1):
+        x = label_w + tick * unit
+        out.append(f'<line class="grid" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" '
+                   f'y2="{height - 2}"/>')
+    for i, (area, row) in enumerate(rows.items()):
+        y = top + i * row_h
+        mid = y + row_h / 2
+        out.append(f'<text class="lbl" x="{label_w - 10}" y="{mid + 4:.1f}" '
+                   f'text-anchor="end">{esc(ui(area, lang))}</text>')
+        x = float(label_w)
+        for status in STATUSES:
+            n = row[status]
+            if not n:
+                continue
+            w = n * unit
+            solid = COLOURS[status][0]
+            tip = f"{ui(area, lang)} — {ui(status, lang)}: {n}"
+            out.append(f'<rect x="{x + 0.5:.1f}" y="{mid - bar_h / 2:.1f}" width="{w - 1:.1f}" '
+                       f'height="{bar_h}" rx="3" fill="{solid}"><title>{esc(tip)}</title></rect>')
+            if w >= 18:
+                ink = "#ffffff" if status in ("fail", "error", "pass") else "#101828"
+                out.append(f'<text class="cnt" x="{x + w / 2:.1f}" y="{mid + 4:.1f}" '
+                           f'text-anchor="middle" fill="{ink}">{n}</text>')
+            x += w
+        out.append(f'<text class="tot" x="{width - right_w + 8}" y="{mid + 4:.1f}">'
+                   f"{sum(row.values())}</text>")
+    out.append("</svg>")
+    legend = "".join(f'<li class="st-{s}">{esc(ui(s, lang))}</li>' for s in STATUSES)
+    return (f'<figure class="chart"><figcaption>{esc(caption)}</figcaption>{"".join(out)}'
+            f'<ul class="legend">{legend}</ul></figure>')
+
+
+def _basis(report: Report, finding: Finding, lang: str, compact: bool = False) -> str:
+    basis = finding.rule.basis
+    origin = source(report.pack, basis.get("source"))
+    src = origin.get("title") or basis.get("source", "")
+    parts = []
+    if basis.get("clause"):
+        parts.append(esc(basis["clause"]))
+    parts.append(_strength(basis.get("strength", ""), lang))
+    line = " ".join(parts)
+    if src:
+        issuer = f" · {esc(origin['issuer'])}" if origin.get("issuer") and not compact else ""
+        line += f'<div class="src">{esc(ui("fmt_source", lang))}: {esc(src)}{issuer}</div>'
+    return line
+
+
+def _location(report: Report, finding: Finding) -> str:
+    where = location(report, finding)
+    if finding.line and finding.column:
+        where += f":{finding.column}"
+    return where
+
+
+def _card(report: Report, finding: Finding, lang: str, anchor: str) -> str:
+    rule = finding.rule
+    facts: list[tuple[str, str]] = []
+    paths = ", ".join(finding.paths)
+    facts.append((ui("fmt_location", lang),
+                  f"<code>{esc(_location(report, finding))}</code>"
+                  + (f' <span class="src">— <code>{esc(paths)}</code></span>' if paths else "")))
+    facts.append((ui("basis", lang), _basis(report, finding, lang)))
+    if derived(finding):
+        facts.append(("", f'<span class="derived-note">{esc(ui("fmt_derived_note", lang))}'
+                          "</span>"))
+    remediation = text(rule.remediation, lang)
+    if remediation:
+        facts.append((ui("remediation", lang), esc(remediation)))
+    if finding.status == "waived" and finding.waiver:
+        waiver: dict[str, Any] = finding.waiver
+        details = [f"{ui(key, lang)}: {waiver[field]}" for key, field in (
+            ("fmt_approved_by", "approved_by"), ("fmt_approved_on", "approved_on"),
+            ("fmt_ticket", "ticket"), ("fmt_expires_on", "expires_on")) if waiver.get(field)]
+        if waiver.get("file"):
+            details.append(f"{waiver['file']}:{waiver['line']}" if waiver.get("line")
+                           else str(waiver["file"]))
+        facts.append((ui("fmt_waiver", lang),
+                      esc(waiver.get("justification") or "")
+                      + (f'<div class="src">{esc(" · ".join(details))}</div>' if details else "")))
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts)
+    msg = message(finding, lang)
+    return (f'<article class="finding st-{finding.status}" id="{anchor}">'
+            f"<header>{_badge(finding.status, lang)}{_severity(rule.severity, lang)}"
+            f'<span class="rid">{esc(rule.id)}</span><h5>{esc(title(finding, lang))}</h5></header>'
+            + (f'<p class="msg">{esc(msg)}</p>' if msg else "")
+            + f'<dl class="facts">{dl}</dl></article>')
+
+
+def _rest_table(report: Report, findings: list[Finding], lang: str) -> str:
+    head = (f"<thead><tr><th>{esc(ui('status', lang))} · {esc(ui('rule', lang))}</th>"
+            f"<th>{esc(ui('fmt_title', lang))}</th><th>{esc(ui('basis', lang))}</th>"
+            f'<th class="num">{esc(ui("line", lang))}</th></tr></thead>')
+    rows = []
+    for finding in findings:
+        rows.append(
+            f'<tr class="st-{finding.status}"><td>{_badge(finding.status, lang)}'
+            f'<span class="rid">{esc(finding.rule.id)}</span></td>'
+            f"<td>{esc(title(finding, lang))} {_severity(finding.rule.severity, lang)}</td>"
+            f"<td>{_basis(report, finding, lang, compact=True)}</td>"
+            f'<td class="line mono">{esc(finding.line or "")}</td></tr>')
+    cols = "".join(f'<col class="c-{c}">' for c in ("rule", "title", "basis", "line"))
+    return (f'<table class="rest"><colgroup>{cols}</colgroup>{head}'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def _overview(report: Report, lang: str, prefix: str) -> str:
+    failing = ordered(f for f in report.findings if f.status in CARD_STATUSES)
+    if not failing:
+        return (f'<h3>{esc(ui("fmt_failing", lang))}</h3>'
+                f'<p class="none">{esc(ui("fmt_none_failing", lang))}</p>')
+    rows = []
+    for finding in failing:
+        rows.append(
+            f'<tr class="st-{finding.status}"><td>{_badge(finding.status, lang)}</td>'
+            f'<td><span class="rid"><a href="#{_anchor(prefix, finding.rule.id)}">'
+            f"{esc(finding.rule.id)}</a></span></td>"
+            f"<td>{_severity(finding.rule.severity, lang)}</td>"
+            f"<td>{esc(title(finding, lang))}</td>"
+            f'<td class="line mono">{esc(finding.line or "")}</td></tr>')
+    keys = ("status", "rule", "severity", "fmt_title", "line")
+    head = "".join(f'<th{" class=num" if k == "line" else ""}>{esc(ui(k, lang))}</th>'
+                   for k in keys)
+    cols = "".join(f'<col class="c-{c}">' for c in ("status", "rule", "sev", "title", "line"))
+    heading = ui("fmt_failing", lang)
+    if any(f.status == "waived" for f in failing):
+        heading += " · " + ui("fmt_waived", lang)
+    return (f"<h3>{esc(heading)}</h3>"
+            f'<table class="overview"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def _report(report: Report, lang: str, prefix: str, batch: bool) -> str:
+    pack = report.pack
+    counts = report.counts()
+    status = verdict(report)
+    overridden = f" ({ui('fmt_as_of_overridden', lang)})" if report.as_of_overridden else ""
+    meta = [(ui("profile", lang), f"<code>{esc(report.profile_file)}</code>"),
+            ("SHA-256", f'<code class="mono">{esc(report.profile_sha256)}</code>'),
+            (ui("pack", lang), f"<code>{esc(pack.id)} {esc(pack.version)}</code> "
+                               f'<span class="src">{esc(text(pack.title, lang))}</span>'),
+            (ui("pack", lang) + " digest", f'<code class="mono">{esc(pack.digest)}</code>'),
+            (ui("as_of", lang), esc(report.as_of.isoformat() + overridden)),
+            (ui("fmt_regime", lang), esc(report.regime)
+             + (f" · {esc(ui('fmt_service', lang))} {esc(report.service)}"
+                if report.service else ""))]
+    parts = [f'<section class="panel report" id="{prefix}">',
+             f'<div class="report-head"><div><h2>{esc(report.firm)}</h2>'
+             f'<div class="file"><code>{esc(report.profile_file)}</code></div></div>'
+             f'<div class="verdict st-{status}">{esc(verdict_text(report, lang))}</div></div>',
+             '<dl class="meta">' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in meta)
+             + "</dl>"]
+    notes = [esc(note) for note in report.notes]
+    notes += [f"{esc(ui('fmt_disabled', lang))}: <code>{esc(d.rule)}</code> ({esc(d.by_pack)}): "
+              f"{esc(d.reason)}" for d in pack.disabled]
+    if notes:
+        parts.append('<div class="notes">' + "".join(f"<p>{n}</p>" for n in notes) + "</div>")
+    tiles = "".join(
+        f'<div class="tile st-{s}{" zero" if not counts[s] else ""}"><div class="n">{counts[s]}'
+        f'</div><div class="l">{esc(ui(s, lang))}</div></div>' for s in STATUSES)
+    parts.append(f'<div class="tiles">{tiles}</div>')
+    parts.append(_chart(report, lang, f"{prefix}-chart"))
+    parts.append(_overview(report, lang, prefix))
+    parts.append(f'<h3>{esc(ui("fmt_by_area", lang))}</h3>')
+    by_area: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        by_area.setdefault(finding.rule.area, []).append(finding)
+    areas = [a for a in AREAS if a in by_area] + [a for a in by_area if a not in AREAS]
+    for area in areas:
+        findings = ordered(by_area[area])
+        row = {s: sum(1 for f in findings if f.status == s) for s in STATUSES}
+        chips = "".join(_badge(s, lang, f" {row[s]}") for s in STATUSES if row[s])
+        parts.append(f'<section class="area" id="{_anchor(prefix, "area", area)}">'
+                     f'<h4>{esc(ui(area, lang) if area in AREAS else area)}'
+                     f'<span class="code">{esc(area)}</span>'
+                     f'<span class="counts">{chips}</span></h4>')
+        for finding in findings:
+            if finding.status in CARD_STATUSES:
+                parts.append(_card(report, finding, lang, _anchor(prefix, finding.rule.id)))
+        rest = [f for f in findings if f.status not in CARD_STATUSES]
+        if rest:
+            parts.append(_rest_table(report, rest, lang))
+        parts.append("</section>")
+    if batch:
+        parts.append(f'<p class="back"><a href="#matrix">↑ {esc(ui("fmt_back", lang))}</a></p>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _matrix(reports: list[Report], prefixes: list[str], lang: str) -> str:
+    areas = [a for a in AREAS if any(a in r.counts_by_area() for r in reports)]
+    head = (f"<th>{esc(ui('fmt_firm', lang))}</th><th>{esc(ui('fmt_verdict', lang))}</th>"
+            + "".join(f"<th>{esc(ui(a, lang))}</th>" for a in areas))
+    rows = []
+    for report, prefix in zip(reports, prefixes, strict=True):
+        by_area = report.counts_by_area()
+        cells = []
+        for area in areas:
+            row = by_area.get(area)
+            if row is None:
+                cells.append('<td class="cell"><span class="none">—</span></td>')
+                continue
+            status = worst(s for s in STATUSES if row[s]) or "not_applicable"
+            tip = " · ".join(f"{ui(s, lang)} {row[s]}" for s in STATUSES if row[s])
+            suffix = f" {row[status]}" if status in CARD_STATUSES else ""
+            cells.append(f'<td class="cell" title="{esc(tip)}">'
+                         f"{_badge(status, lang, suffix)}</td>")
+        status = verdict(report)
+        rows.append(f'<tr><td><a href="#{prefix}"><strong>{esc(report.firm)}</strong></a>'
+                    f'<div class="src"><code>{esc(report.profile_file)}</code></div></td>'
+                    f'<td>{_badge(status, lang)}</td>{"".join(cells)}</tr>')
+    return (f'<section class="panel matrix-panel" id="matrix"><h3>{esc(ui("fmt_matrix", lang))}'
+            f'</h3><div class="scroll"><table class="matrix"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div></section>')
+
+
+def render_html(reports: list[Report], lang: str) -> str:
+    """One HTML document for one report or a batch of them."""
+    batch = len(reports) > 1
+    prefixes = [f"report-{i}" for i in range(1, len(reports) + 1)]
+    heading = ui("fmt_report_title", lang)
+    subtitle = ui("fmt_batch", lang, n=len(reports)) if batch else reports[0].firm
+    packs = list(dict.fromkeys(f"{r.pack.id} {r.pack.version}" for r in reports))
+    body = []
+    if batch:
+        body.append(_matrix(reports, prefixes, lang))
+    body += [_report(r, lang, p, batch) for r, p in zip(reports, prefixes, strict=True)]
+    generated = ui("fmt_generated_by", lang, version=__version__)
+    return "\n".join([
+        "<!DOCTYPE html>",
+        f'<html lang="{esc(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" "
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        f'<meta name="generator" content="netsep-check {esc(__version__)}">',
+        f"<title>{esc(heading)} — {esc(subtitle)}</title>",
+        f"<style>\n{_css()}\n</style>",
+        "</head>",
+        "<body>",
+        '<header class="masthead"><div class="wrap"><div>'
+        f'<div class="brand">netsep-check</div><h1>{esc(heading)}</h1>'
+        f'<div>{esc(subtitle)}</div></div>'
+        f'<div class="gen">{esc(generated)}<br>{esc(ui("pack", lang))}: '
+        f'{esc(", ".join(packs))}</div></div></header>',
+        '<main class="wrap">',
+        *body,
+        f'<footer class="foot"><p>{esc(ui("fmt_derived_note", lang))}</p>'
+        f"<p>{esc(generated)}</p></footer>",
+        "</main>",
+        "</body>",
+        "</html>",
+        "",
+    ])

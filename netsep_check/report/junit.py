@@ -1,0 +1,105 @@
+"""The JUnit XML report, for CI servers' test views (Jenkins, GitLab, Azure DevOps, ...).
+
+``<testsuites>`` holds one ``<testsuite>`` per profile report and each suite one ``<testcase>``
+per rule of the pack: ``classname`` is ``netsep.<area>``, ``name`` is ``<RULE-ID> <title>``.
+A ``fail`` finding carries a ``<failure>`` (message, ``file:line``, remediation), an ``error``
+finding an ``<error>``, and ``not_applicable`` and ``waived`` findings a ``<skipped>`` whose
+message says why (a waiver's justification). The ``tests``/``failures``/``errors``/``skipped``
+counts on every suite and on the root agree with the test cases. No timestamps or durations are
+invented: ``time`` is ``0`` (nothing was timed), so the output is deterministic.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from netsep_check import __version__
+from netsep_check.evaluate.findings import Finding, Report
+from netsep_check.i18n import ui
+from netsep_check.report._common import location, message, source, text, title
+
+
+def _case_name(finding: Finding, lang: str) -> str:
+    return f"{finding.rule.id} {title(finding, lang)}"
+
+
+def _body(report: Report, finding: Finding, lang: str) -> str:
+    rule = finding.rule
+    basis = rule.basis
+    origin = source(report.pack, basis.get("source"))
+    strength = basis.get("strength", "")
+    lines = [message(finding, lang) or title(finding, lang),
+             f"{ui('fmt_location', lang)}: {location(report, finding)}"
+             + (f":{finding.column}" if finding.line and finding.column else "")]
+    if finding.paths:
+        lines.append(f"paths: {', '.join(finding.paths)}")
+    lines.append(f"{ui('severity', lang)}: {ui(rule.severity, lang)}")
+    lines.append(f"{ui('basis', lang)}: {origin.get('title') or basis.get('source', '')}"
+                 + (f" — {basis['clause']}" if basis.get("clause") else "")
+                 + (f" [{ui(strength, lang)}]" if strength else ""))
+    remediation = text(rule.remediation, lang)
+    if remediation:
+        lines.append(f"{ui('remediation', lang)}: {remediation}")
+    return "\n".join(lines)
+
+
+def _skip_message(finding: Finding, lang: str) -> str:
+    if finding.status == "waived":
+        waiver = finding.waiver or {}
+        justification = str(waiver.get("justification") or "")
+        msg = ui("fmt_skip_waived", lang, justification=justification).rstrip(": ")
+        if waiver.get("expires_on"):
+            msg += f" ({ui('fmt_expires_on', lang)} {waiver['expires_on']})"
+        return msg
+    return ui("fmt_skip_not_applicable", lang)
+
+
+def _suite(report: Report, lang: str) -> ET.Element:
+    counts = report.counts()
+    suite = ET.Element("testsuite", {
+        "name": f"{report.firm} ({report.profile_file})",
+        "tests": str(len(report.findings)),
+        "failures": str(counts["fail"]),
+        "errors": str(counts["error"]),
+        "skipped": str(counts["not_applicable"] + counts["waived"]),
+        "time": "0",
+        "file": report.profile_file,
+    })
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("firm", report.firm), ("profile", report.profile_file),
+                        ("profile_sha256", report.profile_sha256),
+                        ("regime", report.regime), ("service", report.service or ""),
+                        ("pack", f"{report.pack.id} {report.pack.version}"),
+                        ("pack_digest", report.pack.digest),
+                        ("as_of", report.as_of.isoformat()), ("lang", lang)):
+        ET.SubElement(properties, "property", {"name": name, "value": str(value)})
+    for finding in report.findings:
+        attrs = {"classname": f"netsep.{finding.rule.area}", "name": _case_name(finding, lang),
+                 "time": "0", "file": report.profile_file}
+        if finding.line:
+            attrs["line"] = str(finding.line)
+        case = ET.SubElement(suite, "testcase", attrs)
+        summary = f"{message(finding, lang) or title(finding, lang)} ({location(report, finding)})"
+        if finding.status == "fail":
+            element = ET.SubElement(case, "failure", {"message": summary,
+                                                      "type": finding.rule.severity})
+            element.text = _body(report, finding, lang)
+        elif finding.status == "error":
+            element = ET.SubElement(case, "error", {"message": summary, "type": "error"})
+            element.text = _body(report, finding, lang)
+        elif finding.status in ("not_applicable", "waived"):
+            ET.SubElement(case, "skipped", {"message": _skip_message(finding, lang)})
+    return suite
+
+
+def render_junit(reports: list[Report], lang: str) -> str:
+    """``<testsuites>`` with one ``<testsuite>`` per report."""
+    suites = [_suite(report, lang) for report in reports]
+    totals = {key: sum(int(s.get(key, "0")) for s in suites)
+              for key in ("tests", "failures", "errors", "skipped")}
+    root = ET.Element("testsuites", {"name": f"netsep-check {__version__}",
+                                     **{k: str(v) for k, v in totals.items()}, "time": "0"})
+    root.extend(suites)
+    ET.indent(root)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            + ET.tostring(root, encoding="unicode") + "\n")
