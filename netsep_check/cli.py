@@ -126,18 +126,26 @@ def main() -> None:
                                      "fail only on rules not already failing there.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Profiles checked in parallel (default: the number of CPUs).")
+@click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, metavar="DIR",
+              help="Folder that evidence[].path is relative to; files must lie inside it and "
+                   "match their sha256. Default: each profile's folder.")
+@click.option("--no-evidence-check", "no_evidence_check", is_flag=True,
+              help="Do not verify evidence files (a profile reviewed without its evidence).")
 @guarded
 def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[Path, ...],
           fmts: tuple[str, ...], outputs: tuple[Path, ...], lang: str, as_of: dt.date | None,
           max_size: int | None, fail_on: str, waivers_file: Path | None,
-          baseline_file: Path | None, jobs: int | None) -> int:
+          baseline_file: Path | None, jobs: int | None, evidence_root: Path | None,
+          no_evidence_check: bool) -> int:
     """Check PROFILE files (YAML or JSON), folders of them or glob patterns, and print a
     pass/fail report (several profiles: one report each, then a firms × areas matrix)."""
     from netsep_check.api import Checker
     from netsep_check.load import DEFAULT_MAX_BYTES
 
     targets = _targets(fmts, outputs)
-    checker = Checker(pack_ref, policy_dirs, as_of, max_size or DEFAULT_MAX_BYTES)
+    checker = Checker(pack_ref, policy_dirs, as_of, max_size or DEFAULT_MAX_BYTES,
+                      evidence_root=evidence_root, verify_evidence=not no_evidence_check)
     return _run_check(checker, profiles, targets, lang, fail_on, waivers_file, baseline_file,
                       jobs)
 
@@ -184,7 +192,8 @@ def _run_check(checker: Any, profiles: tuple[Path, ...], targets: list[tuple[str
     for outcome in invalid:  # one bad profile must not hide the others' verdicts
         _report_problems(InputError(outcome.problems))
     if waivers is not None:
-        check_rules(waivers, (report.pack for report in reports))
+        check_rules(waivers, (report.pack for report in reports),
+                    (finding.rule for report in reports for finding in report.findings))
         for waiver in apply_waivers(reports, waivers):
             _err(f"note: {waiver.describe()} matched no failing finding")
     if baseline is not None:

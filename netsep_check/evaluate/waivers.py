@@ -14,10 +14,11 @@ entries with ``rule``, an optional ``path``, ``justification``, ``approved_by``,
   by a waiver of its rule when every failing path of the finding equals the waiver's
   ``path`` or lies under it (a waiver without ``path`` covers the whole rule). On the
   report's ``as_of`` between ``approved_on`` and ``expires_on`` (both inclusive) the finding
-  becomes ``waived`` and carries the waiver (``finding.waiver``); otherwise it stays a
-  failure and its message says why the waiver does not apply (expired, or approved after
-  ``as_of``). Waivers that match no failing finding in any report are returned and noted
-  in every report's ``notes``.
+  becomes ``waived`` and carries the waiver (``finding.waiver``, ``state: active``);
+  otherwise it stays a failure, its message says why the waiver does not apply (in both
+  languages) and ``finding.waiver`` shows it with ``state: expired`` or
+  ``not_yet_approved`` (approved after ``as_of``). Waivers that match no failing finding
+  in any report are returned and noted in every report's ``notes``.
 
 A finding with status ``error`` (a rule that could not be judged) is never waived: a waiver
 accepts a known deviation, not an unknown state.
@@ -34,9 +35,14 @@ from typing import Any
 
 from netsep_check.errors import InputError, Problem
 from netsep_check.evaluate.findings import Finding, Report
-from netsep_check.load import DEFAULT_MAX_BYTES, Document, format_path, load_document
-from netsep_check.load import require_mapping
-from netsep_check.rules.model import Pack
+from netsep_check.load import (
+    DEFAULT_MAX_BYTES,
+    Document,
+    format_path,
+    load_document,
+    require_mapping,
+)
+from netsep_check.rules.model import Pack, Rule
 from netsep_check.validate.schema_errors import packaged_schema, schema_problems
 
 # Sentences of this module, (en, ko). Kept here rather than in i18n.py: they are waiver-only.
@@ -107,7 +113,8 @@ class Waiver:
     ticket: str
     expires_on: dt.date
     file: str
-    line: int | None
+    line: int | None  # where the entry starts
+    rule_line: int | None = None  # where its ``rule`` stands
 
     @property
     def where(self) -> str:
@@ -122,14 +129,20 @@ class Waiver:
         return bool(finding.paths) and all(path_covers(self.path, p) for p in finding.paths)
 
     def in_force(self, as_of: dt.date) -> bool:
-        return self.approved_on <= as_of <= self.expires_on
+        return self.state(as_of) == "active"
 
-    def as_dict(self) -> dict[str, Any]:
+    def state(self, as_of: dt.date) -> str:
+        """``active`` on as_of, else ``expired`` or ``not_yet_approved``."""
+        if as_of > self.expires_on:
+            return "expired"
+        return "active" if as_of >= self.approved_on else "not_yet_approved"
+
+    def as_dict(self, as_of: dt.date) -> dict[str, Any]:
         """What ``finding.waiver`` holds: plain, picklable, JSON-ready values."""
         return {"rule": self.rule, "path": self.path, "justification": self.justification,
                 "approved_by": self.approved_by, "approved_on": self.approved_on.isoformat(),
                 "ticket": self.ticket, "expires_on": self.expires_on.isoformat(),
-                "file": self.file, "line": self.line}
+                "file": self.file, "line": self.line, "state": self.state(as_of)}
 
     def describe(self) -> str:
         target = f"{self.rule} at {self.path}" if self.path else self.rule
@@ -156,9 +169,13 @@ def waivers_schema() -> dict[str, Any]:
 
 def _date_problems(document: Document) -> list[Problem]:
     problems = []
-    for index, entry in enumerate(document.data["waivers"]):
-        approved = dt.date.fromisoformat(entry["approved_on"])
-        expires = dt.date.fromisoformat(entry["expires_on"])
+    entries = document.data.get("waivers")
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        try:  # entries the schema already faults for their dates are left to it
+            approved = dt.date.fromisoformat(entry["approved_on"])
+            expires = dt.date.fromisoformat(entry["expires_on"])
+        except (TypeError, KeyError, ValueError):
+            continue
         path = ("waivers", index, "expires_on")
         line_col = document.position(path) or (None, None)
         latest = one_year_after(approved)
@@ -178,10 +195,9 @@ def _date_problems(document: Document) -> list[Problem]:
 def parse_waivers(document: Document) -> WaiverSet:
     """Check a loaded waivers document and turn it into a :class:`WaiverSet`."""
     require_mapping(document, "waivers file")
-    problems = schema_problems(document, waivers_schema())
-    if not problems:
-        problems = _date_problems(document)
+    problems = schema_problems(document, waivers_schema()) + _date_problems(document)
     if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path or ""))
         raise InputError(problems)
     waivers = []
     for index, entry in enumerate(document.data["waivers"]):
@@ -191,7 +207,8 @@ def parse_waivers(document: Document) -> WaiverSet:
             approved_by=entry["approved_by"].strip(),
             approved_on=dt.date.fromisoformat(entry["approved_on"]), ticket=entry["ticket"],
             expires_on=dt.date.fromisoformat(entry["expires_on"]), file=document.file,
-            line=document.line(("waivers", index))))
+            line=document.line(("waivers", index)),
+            rule_line=document.line(("waivers", index, "rule"))))
     return WaiverSet(document.file, tuple(waivers))
 
 
@@ -200,29 +217,39 @@ def load_waivers(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Waiver
     return parse_waivers(load_document(path, max_bytes=max_bytes))
 
 
-def check_rules(waivers: WaiverSet, packs: Iterable[Pack]) -> None:
-    """Each waiver names a rule of a pack in use, and one that may be waived."""
+_FIXED = "no internal approval can set it aside"
+_WHY_FIXED = {area: "a condition of the designation or of the exception itself, which no "
+                    "internal approval can set aside"
+              for area in ("designation", "scope", "data", "provider")}
+
+
+def check_rules(waivers: WaiverSet, packs: Iterable[Pack], rules: Iterable[Rule] = ()) -> None:
+    """Each waiver names a rule in use, and one that may be waived. ``rules``: rules judged
+    besides the packs' own (the built-in evidence checks), e.g. every ``finding.rule``."""
     packs = list({pack.digest: pack for pack in packs}.values())
     if not packs:
         return
+    extra: dict[str, list[Rule]] = {}
+    for rule in rules:
+        extra.setdefault(rule.id, []).append(rule)
     problems = []
     for waiver in waivers:
-        rules = [rule for pack in packs if (rule := pack.rule(waiver.rule)) is not None]
+        rules_of = [rule for pack in packs if (rule := pack.rule(waiver.rule)) is not None]
+        rules_of += extra.get(waiver.rule, [])
         disabled = any(d.rule == waiver.rule for pack in packs for d in pack.disabled)
-        column = None
-        if not rules and not disabled:
+        line, column = waiver.rule_line or waiver.line, None
+        if not rules_of and not disabled:
             names = ", ".join(f"{p.id} {p.version}" for p in packs)
             problems.append(Problem(waivers.file, f"unknown rule {waiver.rule!r}: it is not a "
-                                    f"rule of the pack in use ({names})", waiver.line, column,
+                                    f"rule of the pack in use ({names})", line, column,
                                     f"waivers[{waiver.index}].rule"))
             continue
-        fixed = next((rule for rule in rules if not rule.waivable), None)
+        fixed = next((rule for rule in rules_of if not rule.waivable), None)
         if fixed is not None:
             problems.append(Problem(
                 waivers.file, f"rule {waiver.rule} cannot be waived: it is marked "
-                f"waivable: false (area {fixed.area}: a condition of the designation or of "
-                "the exception itself, which no internal approval can set aside)",
-                waiver.line, column, f"waivers[{waiver.index}].rule"))
+                f"waivable: false (area {fixed.area}: {_WHY_FIXED.get(fixed.area, _FIXED)})",
+                line, column, f"waivers[{waiver.index}].rule"))
     if problems:
         raise InputError(problems)
 
@@ -248,14 +275,15 @@ def _apply_one(report: Report, waivers: Sequence[Waiver]) -> set[int]:
         active = next((w for w in covering if w.in_force(report.as_of)), None)
         if active is not None:
             finding.status = "waived"
-            finding.waiver = active.as_dict()
+            finding.waiver = active.as_dict(report.as_of)
             continue
-        stale = covering[0]
+        stale = covering[0]  # stays a failure; says why, and shows the waiver (state)
         message = dict(finding.message)
         for lang in LANGS:
             note = _not_applied_note(stale, report, lang)
             message[lang] = f"{message[lang]}; {note}" if message.get(lang) else note
         finding.message = message
+        finding.waiver = stale.as_dict(report.as_of)
     return matched
 
 

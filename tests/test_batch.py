@@ -1,0 +1,246 @@
+"""Batch review (netsep_check/batch.py): many profiles, in parallel, one matrix, the worst exit
+code, one bad profile not hiding the others."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from netsep_check.batch import (
+    attach,
+    detach,
+    expand_inputs,
+    matrix,
+    pack_ref_of,
+    render_matrix_text,
+    run_batch,
+    run_with_progress,
+)
+from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK
+
+BROKEN = "profile_version: 1\nfirm: [not closed\n"
+
+
+def example_profiles(examples: Path) -> list[Path]:
+    """The example profiles (the folder also holds waivers.yaml and a custom pack)."""
+    return sorted(p for p in examples.glob("*.yaml") if p.name != "waivers.yaml")
+
+
+def expected_exit(run, profiles: list[Path]) -> int:
+    codes = [run("check", p).exit_code for p in profiles]
+    return EXIT_INPUT if EXIT_INPUT in codes else max(codes)
+
+
+@pytest.fixture
+def mixed(tmp_path, examples) -> Path:
+    """Two valid profiles (one failing) and one deliberately broken, in a folder."""
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    shutil.copy(examples / "pulse-compliant.yaml", folder / "a-pulse-compliant.yaml")
+    (folder / "b-broken.yaml").write_text(BROKEN, encoding="utf-8")
+    shutil.copy(examples / "m365-noncompliant-scope.yaml", folder / "c-m365-scope.yaml")
+    (folder / "notes.txt").write_text("not a profile", encoding="utf-8")  # not picked up
+    shutil.copytree(examples / "evidence", folder / "evidence")  # cited by the profiles
+    return folder
+
+
+def test_batch_of_all_examples_gives_one_matrix_and_the_worst_exit_code(run, examples):
+    profiles = example_profiles(examples)
+    result = run("check", examples, "--format", "json", "--jobs", "2")
+    assert result.exit_code == expected_exit(run, profiles)
+    document = json.loads(result.stdout)
+    assert document["format"] == "netsep-check-report-batch"
+    assert [r["profile"]["file"] for r in document["reports"]] == [str(p) for p in profiles]
+    firms = list(dict.fromkeys(r["profile"]["firm"] for r in document["reports"]))
+    rows = document["matrix"]["rows"]
+    assert [row["firm"] for row in rows] == firms
+    for row in rows:  # worst status per cell, over the firm's profiles
+        for area, cell in row["cells"].items():
+            statuses = [r["summary"]["by_area"][area] for r in document["reports"]
+                        if r["profile"]["firm"] == row["firm"] and area in r["summary"]["by_area"]]
+            worst = next((s for s in ("fail", "error", "waived", "pass", "not_applicable")
+                          if any(counts[s] for counts in statuses)), None)
+            assert cell == worst, (row["firm"], area)
+    assert document["invalid"] == []
+    assert "waivers.yaml skipped: it is a waivers file" in result.stderr
+    text = run("check", examples, "--lang", "en", "--jobs", "2")
+    assert text.exit_code == result.exit_code
+    assert text.stdout.count("Batch matrix") == 1
+    assert text.stdout.rindex("Batch matrix") > text.stdout.rindex("netsep-check — ")  # at the end
+
+
+def test_broken_profile_still_gives_the_others_verdicts_and_exit_2(run, mixed):
+    for jobs in ("1", "3"):
+        result = run("check", mixed, "--format", "json", "--jobs", jobs)
+        assert result.exit_code == EXIT_INPUT
+        document = json.loads(result.stdout)
+        files = [r["profile"]["file"] for r in document["reports"]]
+        assert files == [str(mixed / "a-pulse-compliant.yaml"), str(mixed / "c-m365-scope.yaml")]
+        assert [r["summary"]["verdict"] for r in document["reports"]] == ["pass", "fail"]
+        assert [i["file"] for i in document["invalid"]] == [str(mixed / "b-broken.yaml")]
+        problem = document["invalid"][0]["problems"][0]
+        assert problem["line"] == 3 and "YAML syntax error" in problem["message"]
+        assert f"{mixed / 'b-broken.yaml'}:3:" in result.stderr
+        assert "Traceback" not in result.stderr
+    text = run("check", mixed, "--lang", "en")
+    assert text.exit_code == EXIT_INPUT
+    assert "Not evaluated (invalid input)" in text.stdout and "b-broken.yaml" in text.stdout
+
+
+def test_exit_code_is_the_worst_over_the_batch(run, examples, tmp_path):
+    passing = [examples / "pulse-compliant.yaml", examples / "m365-compliant.yaml"]
+    assert run("check", *passing).exit_code == EXIT_OK
+    assert run("check", *passing, examples / "m365-noncompliant-scope.yaml").exit_code == EXIT_FAIL
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN, encoding="utf-8")
+    assert run("check", *passing, examples / "m365-noncompliant-scope.yaml",
+               broken).exit_code == EXIT_INPUT
+
+
+def test_parallel_and_sequential_give_identical_output_in_input_order(run, examples, tmp_path):
+    profiles = list(reversed(example_profiles(examples)))
+    outputs = {}
+    for jobs in ("1", "2", "4"):
+        result = run("check", *profiles, "--format", "json", "--jobs", jobs)
+        outputs[jobs] = result.stdout
+    assert outputs["1"] == outputs["2"] == outputs["4"]
+    document = json.loads(outputs["1"])
+    assert [r["profile"]["file"] for r in document["reports"]] == [str(p) for p in profiles]
+
+
+def test_globs_are_expanded_for_shells_that_do_not(run, examples):
+    pattern = str(examples / "*-compliant.yaml")
+    result = run("check", pattern, "--format", "json")
+    files = [r["profile"]["file"] for r in json.loads(result.stdout)["reports"]]
+    assert files == [str(p) for p in sorted(examples.glob("*-compliant.yaml"))]
+    assert len(files) == 3 and result.exit_code == EXIT_OK
+    nothing = run("check", str(examples / "*.nope"))
+    assert nothing.exit_code == EXIT_INPUT and "no file matches this pattern" in nothing.stderr
+
+
+def test_empty_folder_and_missing_file_are_input_errors(run, tmp_path, examples):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("check", empty)
+    assert result.exit_code == EXIT_INPUT and "folder holds no profile file" in result.stderr
+    result = run("check", examples / "pulse-compliant.yaml", tmp_path / "nope.yaml",
+                 "--format", "json")
+    assert result.exit_code == EXIT_INPUT
+    assert json.loads(result.stdout)["invalid"][0]["problems"][0]["message"] == "no such file"
+
+
+def test_waivers_and_gate_apply_across_the_batch(run, examples):
+    profiles = [examples / "pulse-compliant.yaml", examples / "pulse-noncompliant-controls.yaml"]
+    result = run("check", *profiles, "--waivers", examples / "waivers.yaml", "--format", "json",
+                 "--jobs", "2")
+    assert result.exit_code == EXIT_FAIL
+    reports = json.loads(result.stdout)["reports"]
+    statuses = {f["rule_id"]: f["status"] for f in reports[1]["findings"]}
+    assert statuses["SAAS-LOG-RETENTION"] == "waived"
+    assert "matched no failing finding" not in result.stderr  # it matched in one profile
+    assert json.loads(result.stdout)["matrix"]["rows"][0]["cells"]["saas_management"] == "fail"
+
+
+def test_several_formats_in_a_batch(run, examples, tmp_path):
+    out = tmp_path / "batch.json"
+    md = tmp_path / "batch.md"
+    result = run("check", examples, "--format", "json", "-o", out, "--format", "markdown",
+                 "-o", md, "--format", "text", "--lang", "en")
+    assert "Batch matrix" in result.stdout
+    assert "matrix" in json.loads(out.read_text(encoding="utf-8"))
+    assert md.read_text(encoding="utf-8").strip()
+
+
+# --- the module ------------------------------------------------------------------------------
+
+def test_reports_do_not_pickle_but_detached_ones_do(examples):
+    from netsep_check.api import Checker
+
+    checker = Checker()
+    report = checker.check(examples / "pulse-noncompliant-controls.yaml")
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        pickle.dumps(report)  # rules hold compiled closures: why workers detach
+    detached = pickle.loads(pickle.dumps(detach(report, pack_ref_of(checker, report))))
+    again = attach(detached, Checker())
+    assert [f.rule.id for f in again.findings] == [f.rule.id for f in report.findings]
+    assert [(f.status, f.message, f.paths, f.line) for f in again.findings] == [
+        (f.status, f.message, f.paths, f.line) for f in report.findings]
+    assert again.pack.digest == report.pack.digest and again.as_of == report.as_of
+    parent = Checker()
+    attached = attach(detached, parent)
+    pack = parent.pack("sandbox-2024")
+    from_pack = [f for f in attached.findings if f.rule.id in {r.id for r in pack.rules}]
+    assert len(from_pack) == len(pack.rules)
+    assert all(f.rule is pack.rule(f.rule.id) for f in from_pack)  # the parent's own rules
+    from netsep_check.evaluate.evidence import RULES  # judged outside the pack
+
+    assert [f.rule for f in attached.findings if f not in from_pack] == list(RULES)
+
+
+def test_run_batch_in_processes_matches_in_process(examples, mixed):
+    from netsep_check.api import Checker
+
+    paths = expand_inputs([mixed]).paths
+    sequential = run_batch(Checker(), paths, jobs=1)
+    parallel = run_batch(Checker(), paths, jobs=2)
+    assert [o.file for o in sequential] == [o.file for o in parallel] == [str(p) for p in paths]
+    assert [o.report is None for o in parallel] == [False, True, False]
+    for a, b in zip(sequential, parallel, strict=True):
+        if a.report is not None:
+            assert [(f.rule.id, f.status, f.message) for f in a.report.findings] == [
+                (f.rule.id, f.status, f.message) for f in b.report.findings]
+        else:
+            assert a.problems == b.problems
+    ticks = []
+    run_batch(Checker(), paths, jobs=2, on_progress=ticks.append)
+    assert sum(ticks) == len(paths)
+
+
+def test_progress_bar_only_on_a_terminal(examples, capsys):
+    from netsep_check.api import Checker
+
+    paths = example_profiles(examples)[:2]
+    outcomes = run_with_progress(Checker(), paths, jobs=1)  # stderr is not a terminal here
+    assert len(outcomes) == 2 and capsys.readouterr().err == ""
+    shown = run_with_progress(Checker(), paths, jobs=1, show=True)
+    assert [o.file for o in shown] == [o.file for o in outcomes]
+
+
+def test_expand_inputs(examples, mixed, tmp_path):
+    inputs = expand_inputs([mixed])
+    assert [p.name for p in inputs.paths] == ["a-pulse-compliant.yaml", "b-broken.yaml",
+                                              "c-m365-scope.yaml"]
+    assert inputs.batch
+    single = expand_inputs([examples / "pulse-compliant.yaml"])
+    assert not single.batch and len(single.paths) == 1
+    twice = expand_inputs([examples / "pulse-compliant.yaml", examples / "pulse-compliant.yaml"])
+    assert len(twice.paths) == 1
+    folder = expand_inputs([examples])
+    assert ("waivers file" in dict(folder.skipped)[str(examples / "waivers.yaml")])
+    assert examples / "waivers.yaml" not in folder.paths
+    explicit = expand_inputs([examples / "waivers.yaml"])  # named explicitly: read as given
+    assert explicit.paths == [examples / "waivers.yaml"] and not explicit.skipped
+
+
+def test_matrix_and_its_text(examples):
+    from netsep_check.api import Checker
+
+    checker = Checker()
+    reports = [checker.check(examples / name) for name in
+               ("pulse-compliant.yaml", "pulse-noncompliant-controls.yaml",
+                "m365-compliant.yaml")]
+    table = matrix(reports)
+    assert [row["firm"] for row in table["rows"]] == [reports[0].firm, reports[2].firm]
+    pulse = table["rows"][0]
+    assert len(pulse["profiles"]) == 2 and pulse["worst"] == "fail"
+    assert pulse["cells"]["provider"] == "fail" and pulse["cells"]["designation"] == "pass"
+    assert table["rows"][1]["worst"] == "pass"
+    text = render_matrix_text(table, [], "en")
+    for word in ("Designation", "Providers", "Overall", "management"):
+        assert word in text
+    assert "…" not in text  # no header cut short
+    assert "통과" in render_matrix_text(table, [], "ko")
