@@ -25,11 +25,14 @@ def _one(report: Report, lang: str, console: object) -> None:
     overridden = " (--as-of)" if report.as_of_overridden else ""
     console.print(f"{ui('as_of', lang)}: {report.as_of.isoformat()}{overridden}")
     for disabled in pack.disabled:
-        console.print(f"[dim]disabled {disabled.rule} by {disabled.by_pack}: {disabled.reason}[/]")
+        console.print(Text(f"disabled {disabled.rule} by {disabled.by_pack}: {disabled.reason}",
+                           style="dim"))
+    for note in report.notes:
+        console.print(Text(f"note: {note}", style="yellow"))
     by_area: dict[str, list] = {}
     for finding in report.findings:
         by_area.setdefault(finding.rule.area, []).append(finding)
-    for area, counts in report.counts_by_area().items():
+    for area in report.counts_by_area():
         table = Table(title=f"{ui(area, lang)} ({area})", title_justify="left", expand=True,
                       show_lines=False)
         table.add_column(ui("status", lang), no_wrap=True)
@@ -50,7 +53,6 @@ def _one(report: Report, lang: str, console: object) -> None:
                           ui(finding.rule.severity, lang), finding.rule.id, text,
                           str(finding.line) if finding.line else "")
         console.print(table)
-        del counts
     summary = Table(title=ui("summary", lang), title_justify="left")
     summary.add_column(ui("area", lang))
     for status in STATUSES:
