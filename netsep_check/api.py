@@ -20,6 +20,8 @@ class Checker:
     policy_dirs: tuple[Path, ...] = ()
     as_of: dt.date | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    evidence_root: Path | None = None  # None: each profile's own folder
+    verify_evidence: bool = True  # evidence files: present inside the root, sha256 matching
     _packs: dict[str, Pack] = field(default_factory=dict)
 
     def pack(self, ref: str) -> Pack:
@@ -38,4 +40,13 @@ class Checker:
         if pack.regime and pack.regime != profile["regime"]:
             report.notes.append(f"profile regime is {profile['regime']}; judged against pack "
                                 f"{pack.id} ({pack.regime}) as asked")
+        if self.verify_evidence:
+            from netsep_check.evaluate.evidence import summary, verify_evidence
+
+            root = Path(self.evidence_root) if self.evidence_root is not None else (
+                Path.cwd() if str(path) == "-" else Path(path).parent)
+            findings, report.evidence_checked = verify_evidence(document, profile, root)
+            report.findings.extend(findings)
+            if report.evidence_checked:
+                report.notes.append(summary(report.evidence_checked, root))
         return report

@@ -40,7 +40,6 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -256,6 +255,8 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     size = chunk_size(len(names), workers)
     items = list(enumerate(names))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when parallel
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
                              initializer=_init_worker, initargs=(_fresh(checker),)) as pool:
         futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,7 @@ import click
 from netsep_check import __version__
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, InputError
 from netsep_check.report import FORMATS
-from netsep_check.rules.model import AREAS, SEVERITIES
+from netsep_check.rules.vocabulary import AREAS, SEVERITIES
 
 LANG = click.Choice(["ko", "en"])
 
@@ -173,12 +172,15 @@ def _run_check(checker: Any, profiles: tuple[Path, ...], targets: list[tuple[str
                jobs: int | None) -> int:
     """Evaluate, apply waivers and baseline, write every report, and decide the exit code."""
     from netsep_check.batch import Outcome, expand_inputs, run_with_progress
-    from netsep_check.evaluate.diff import load_baseline
     from netsep_check.evaluate.gate import below_gate, gating_findings
-    from netsep_check.evaluate.waivers import apply_waivers, check_rules, load_waivers
 
-    waivers = load_waivers(waivers_file, checker.max_bytes) if waivers_file else None
-    baseline = load_baseline(baseline_file, checker.max_bytes) if baseline_file else None
+    waivers = baseline = None  # their modules are imported only when asked for
+    if waivers_file:
+        from netsep_check.evaluate.waivers import apply_waivers, check_rules, load_waivers
+        waivers = load_waivers(waivers_file, checker.max_bytes)
+    if baseline_file:
+        from netsep_check.evaluate.diff import load_baseline
+        baseline = load_baseline(baseline_file, checker.max_bytes)
     inputs = expand_inputs(profiles)
     for file, kind in inputs.skipped:
         _err(f"note: {file} skipped: it is {kind}, not a profile")
@@ -225,6 +227,8 @@ def _render(fmt: str, reports: list[Any], invalid: list[Any], lang: str, batch: 
     from netsep_check.report import renderer
 
     if batch and fmt == "json":
+        import json
+
         return json.dumps(batch_document(reports, invalid, lang), ensure_ascii=False,
                           indent=2) + "\n"
     render = renderer(fmt)
@@ -305,6 +309,8 @@ def schema(name: str) -> int:
     else:
         from netsep_check.validate.schema_errors import packaged_schema
         document = packaged_schema(name)
+    import json  # here, not at start-up: --version should cost little more than click
+
     _write(json.dumps(document, ensure_ascii=False, indent=2) + "\n", None)
     return EXIT_OK
 
@@ -349,6 +355,8 @@ def rules_command(pack_ref: str, policy_dirs: tuple[Path, ...], area: str | None
                                "strength": r.basis["strength"], "waivable": r.waivable,
                                "title": dict(r.title), "file": r.file, "line": r.line}
                               for r in rows]}
+        import json
+
         _write(json.dumps(document, ensure_ascii=False, indent=2) + "\n", None)
         return EXIT_OK
     from netsep_check.i18n import ui

@@ -16,10 +16,15 @@ def _static_paths(rule: Rule) -> list[str]:
     return list(rule.reads)
 
 
+_HEADS: dict[str, tuple[str, ...]] = {}
+
+
 def _position(document: Document, schema_path: str) -> tuple[int, int] | None:
     """Line of a schema-style path such as ``providers[].id``: up to its first ``[]``."""
-    head = schema_path.split("[]")[0]
-    keys = tuple(part for part in head.split(".") if part) if head else ()
+    keys = _HEADS.get(schema_path)
+    if keys is None:
+        head = schema_path.split("[]")[0]
+        keys = _HEADS[schema_path] = tuple(part for part in head.split(".") if part)
     return document.position(keys)
 
 

@@ -48,6 +48,8 @@ class Report:
     pack: Pack
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)
+    # evidence files verified (evaluate/evidence.py): id, path, file, status, reason, sha256s
+    evidence_checked: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counter = Counter(f.status for f in self.findings)

@@ -27,28 +27,137 @@ def format_path(path: Iterable[str | int]) -> str:
     return out
 
 
+_DECODER = json.JSONDecoder()
+_SPACE = " \t\n\r"
+
+
+class JsonMarks:
+    """Where the values of a JSON text stand, found on demand.
+
+    A JSON profile is parsed by ``json`` (C speed), which keeps no positions. Rather than
+    parse the text again as YAML for its marks (ten times the cost of the parse), a position
+    is found by walking down its path: each container on the way is indexed once, its
+    children's offsets found by letting the C scanner skip over each child. A mapping's value
+    stands where its key does, as in :class:`Marks`.
+    """
+
+    def __init__(self, text: str, top: dict[str, tuple[int, int]] | None = None) -> None:
+        self.text = text
+        self._index: dict[int, dict[Any, tuple[int, int]] | list[tuple[int, int]] | None] = {}
+        self._lines: list[tuple[int, int]] = [(0, 1)]  # (offset, line) anchors, sorted
+        if top is not None:  # the top level, indexed while it was parsed
+            self._index[self._skip_space(0)] = top
+
+    def _skip_space(self, at: int) -> int:
+        text = self.text
+        while at < len(text) and text[at] in _SPACE:
+            at += 1
+        return at
+
+    def _children(self, at: int) -> Any:
+        """The children of the container starting at offset ``at``: key or index → (offset
+        of its mark, offset of its value); None for a scalar."""
+        if at in self._index:
+            return self._index[at]
+        text, skip = self.text, self._skip_space
+        found: Any = None
+        if text.startswith("{", at):
+            found = {}
+            pos = skip(at + 1)
+            while pos < len(text) and text[pos] == '"':
+                key, end = json.decoder.scanstring(text, pos + 1)
+                value = skip(skip(end) + 1)  # past the colon
+                found[key] = (pos, value)
+                pos = skip(_DECODER.raw_decode(text, value)[1])
+                pos = skip(pos + 1) if text.startswith(",", pos) else pos
+        elif text.startswith("[", at):
+            found = []
+            pos = skip(at + 1)
+            while pos < len(text) and text[pos] != "]":
+                found.append((pos, pos))
+                pos = skip(_DECODER.raw_decode(text, pos)[1])
+                pos = skip(pos + 1) if text.startswith(",", pos) else pos
+        self._index[at] = found
+        return found
+
+    def _offset(self, path: Path, exact: bool) -> int | None:
+        mark = value = self._skip_space(0)
+        for part in path:
+            children = self._children(value)
+            by_key = isinstance(children, dict) and isinstance(part, str)
+            by_index = isinstance(children, list) and isinstance(part, int) and part >= 0
+            try:
+                if not (by_key or by_index):
+                    raise LookupError(part)
+                mark, value = children[part]
+            except LookupError:
+                if exact:
+                    return None
+                break
+        return mark
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
+        if offset == self._skip_space(0):
+            return 1, 1
+        import bisect
+
+        anchors = self._lines
+        i = bisect.bisect_right(anchors, (offset, 1 << 62)) - 1
+        start, line = anchors[i]
+        line += self.text.count("\n", start, offset)
+        bisect.insort(anchors, (offset, line))
+        return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+
+    def nearest(self, path: Path) -> tuple[int, int]:
+        try:
+            offset = self._offset(path, exact=False)
+        except ValueError:  # not the JSON it was parsed from: no position, nothing worse
+            return 1, 1
+        return self._line_column(offset) if offset is not None else (1, 1)
+
+    def get(self, path: Path, default: Any = None) -> tuple[int, int] | Any:
+        try:
+            offset = self._offset(path, exact=True)
+        except ValueError:
+            return default
+        return self._line_column(offset) if offset is not None else default
+
+    def __contains__(self, path: Path) -> bool:
+        return self.get(path) is not None
+
+
 @dataclass
 class Document:
-    """One parsed file. Line marks are computed on first use for JSON (fast path)."""
+    """One parsed file. Line marks are found on first use for JSON (fast path)."""
 
     file: str
     data: Any
     sha256: str
     text: str = field(repr=False)
-    _marks: Marks | None = field(default=None, repr=False)
+    _marks: Marks | JsonMarks | None = field(default=None, repr=False)
+    is_json: bool = False  # parsed by json: marks located in the JSON text when asked
+    _json_top: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    _positions: dict[Path, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     @property
-    def marks(self) -> Marks:
+    def marks(self) -> Marks | JsonMarks:
         if self._marks is None:
-            try:
-                self._marks = build_tree(self.text, self.file)[1]
-            except InputError:  # JSON that YAML cannot read: no line numbers, nothing worse
-                self._marks = Marks()
+            if self.is_json:
+                self._marks = JsonMarks(self.text, self._json_top)
+            else:
+                try:
+                    self._marks = build_tree(self.text, self.file)[1]
+                except InputError:  # not readable as YAML: no line numbers, nothing worse
+                    self._marks = Marks()
         return self._marks
 
     def position(self, path: Path) -> tuple[int, int] | None:
         """Line and column of ``path`` or of its nearest ancestor that has a mark."""
-        return self.marks.nearest(tuple(path))
+        path = tuple(path)
+        found = self._positions.get(path)
+        if found is None:  # many rules ask for the same few paths
+            found = self._positions[path] = self.marks.nearest(path)
+        return found
 
     def line(self, path: Path) -> int | None:
         found = self.position(path)
@@ -57,11 +166,13 @@ class Document:
 
 def _no_duplicates(file: str) -> Any:
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in result:
-                raise _JsonDuplicate(key)
-            result[key] = value
+        result = dict(pairs)  # C speed; a repeated key shows as a shorter dict
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    raise _JsonDuplicate(key)
+                seen.add(key)
         return result
     return hook
 
@@ -75,26 +186,71 @@ def _reject_constant(name: str) -> Any:
 
 
 def _check_shape(data: Any, file: str, limits: Limits) -> None:
-    """Depth and size bounds for trees that did not come through the YAML builder."""
-    todo: list[tuple[Any, int]] = [(data, 1)]
-    count = 0
-    while todo:
-        value, depth = todo.pop()
-        count += 1
+    """Depth and size bounds for trees that did not come through the YAML builder (the
+    same bounds: containers nested at most ``max_depth`` deep, at most ``max_nodes`` values).
+    One level at a time, counting by length: a visit per container, none per scalar."""
+    level = [data] if type(data) is dict or type(data) is list else []
+    depth = count = 1
+    while level:
         if depth > limits.max_depth:
             raise InputError.one(file, f"nesting deeper than {limits.max_depth} levels")
+        count += sum(map(len, level))
         if count > limits.max_nodes:
             raise InputError.one(file, f"document holds more than {limits.max_nodes} values")
-        if isinstance(value, dict):
-            todo.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            todo.extend((v, depth + 1) for v in value)
+        level = [child for value in level
+                 for child in (value.values() if type(value) is dict else value)
+                 if type(child) is dict or type(child) is list]
+        depth += 1
+
+
+def _parse_top(text: str, decoder: json.JSONDecoder) -> tuple[Any, Any] | None:
+    """Parse a JSON object value by value, noting where each top-level key and value start
+    (the positions every report asks for, at no extra cost), or None for anything but a
+    well-formed object: ``json.loads`` then parses it, or names what is wrong."""
+    skip = JsonMarks(text)._skip_space
+    pos = skip(0)
+    if not text.startswith("{", pos):
+        return None
+    pos = skip(pos + 1)
+    pairs: list[tuple[str, Any]] = []
+    index: dict[str, tuple[int, int]] = {}
+    try:
+        while not text.startswith("}", pos) or pairs:
+            if not text.startswith('"', pos):
+                return None
+            key, end = json.decoder.scanstring(text, pos + 1)
+            colon = skip(end)
+            if not text.startswith(":", colon):
+                return None
+            start = skip(colon + 1)
+            value, end = decoder.raw_decode(text, start)
+            pairs.append((key, value))
+            index.setdefault(key, (pos, start))
+            pos = skip(end)
+            if text.startswith(",", pos):
+                pos = skip(pos + 1)
+            elif text.startswith("}", pos):
+                break
+            else:
+                return None
+    except json.JSONDecodeError:
+        return None
+    if skip(pos + 1) != len(text):
+        return None
+    return decoder.object_pairs_hook(pairs), index  # type: ignore[misc]
 
 
 def _load_json(source: Source, limits: Limits) -> Document:
+    decoder = json.JSONDecoder(object_pairs_hook=_no_duplicates(source.file),
+                               parse_constant=_reject_constant)
     try:
-        data = json.loads(source.text, object_pairs_hook=_no_duplicates(source.file),
-                          parse_constant=_reject_constant)
+        top = _parse_top(source.text, decoder)
+        if top is not None:
+            data, index = top
+        else:
+            index = None
+            data = json.loads(source.text, object_pairs_hook=_no_duplicates(source.file),
+                              parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError.one(source.file, f"JSON syntax error: {exc.msg}", exc.lineno,
                              exc.colno) from None
@@ -107,7 +263,8 @@ def _load_json(source: Source, limits: Limits) -> Document:
     except RecursionError:
         raise InputError.one(source.file, "nesting too deep to read") from None
     _check_shape(data, source.file, limits)
-    return Document(source.file, data, source.sha256, source.text)
+    return Document(source.file, data, source.sha256, source.text, is_json=True,
+                    _json_top=index)
 
 
 def parse_source(source: Source, limits: Limits = _LIMITS) -> Document:

@@ -23,7 +23,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Path = tuple[str | int, ...]
-Marks = dict[Path, tuple[int, int]]
 
 DEFAULT_MAX_DEPTH = 100
 DEFAULT_MAX_NODES = 2_000_000
@@ -47,14 +46,61 @@ class Limits:
     max_nodes: int = DEFAULT_MAX_NODES
 
 
+class Marks:
+    """Where each value of a document stands: a tree shaped like the data.
+
+    Every entry is ``(line, column)`` for a scalar or an alias, ``(line, column, children)``
+    for a mapping (children: key → entry) or a list (children: list of entries). Kept as a tree
+    rather than a map from full paths, so a value costs one small tuple whatever its depth: a
+    flat map keyed by path tuples grows with depth × values and can exhaust memory on a file
+    well under the size limit (100 levels × 2 million values).
+    """
+
+    __slots__ = ("_root",)
+
+    def __init__(self, children: dict[str, Any] | list[Any] | None = None) -> None:
+        self._root: tuple[Any, ...] = (1, 1, children)
+
+    @staticmethod
+    def _child(entry: tuple[Any, ...], part: str | int) -> tuple[Any, ...] | None:
+        children = entry[2] if len(entry) > 2 else None
+        if isinstance(children, dict):
+            return children.get(part) if isinstance(part, str) else None
+        if isinstance(children, list) and isinstance(part, int) and not isinstance(part, bool):
+            return children[part] if 0 <= part < len(children) else None
+        return None
+
+    def nearest(self, path: Path) -> tuple[int, int]:
+        """Line and column of ``path``, or of its deepest ancestor that has a mark."""
+        entry = self._root
+        for part in path:
+            child = self._child(entry, part)
+            if child is None:
+                break
+            entry = child
+        return entry[0], entry[1]
+
+    def get(self, path: Path, default: Any = None) -> tuple[int, int] | Any:
+        """Line and column of exactly ``path``, or ``default``."""
+        entry: tuple[Any, ...] | None = self._root
+        for part in path:
+            entry = self._child(entry, part) if entry is not None else None
+        return (entry[0], entry[1]) if entry is not None else default
+
+    def __contains__(self, path: Path) -> bool:
+        return self.get(path) is not None
+
+
+_WORDS = {"true": True, "false": False, "null": None, "Null": None, "NULL": None}
+_NUMERIC_START = frozenset("0123456789+-.")
+
+
 def _plain(value: str) -> Any:
     """Resolve a plain (unquoted) scalar: null, true/false, integers, floats, else a string."""
-    if value in _NULLS:
+    if not value or value == "~":
         return None
-    if value == "true":
-        return True
-    if value == "false":
-        return False
+    if value[0] not in _NUMERIC_START:  # most scalars are words: no number can start so
+        return _WORDS.get(value, value)
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
@@ -68,12 +114,12 @@ def _plain(value: str) -> Any:
     return value
 
 
-def _tagged(tag: str, value: str, fail: Any) -> Any:
+def _tagged(tag: str, value: str, fail: Any, resolve: Any = _plain) -> Any:
     """Resolve a scalar with an explicit core tag; any other tag is refused."""
     name = tag[len(_CORE):] if tag.startswith(_CORE) else None
     if tag == "!" or name == "str":
         return value
-    resolved = _plain(value)
+    resolved = resolve(value)
     if name == "int" and isinstance(resolved, int) and not isinstance(resolved, bool):
         return resolved
     if name == "float" and isinstance(resolved, int | float) and not isinstance(resolved, bool):
@@ -89,12 +135,13 @@ def _tagged(tag: str, value: str, fail: Any) -> Any:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_mark", "path", "size")
+    __slots__ = ("anchor", "container", "key", "key_mark", "marks", "size", "start")
 
-    def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
+    def __init__(self, container: Any, anchor: str | None, start: tuple[int, int]) -> None:
         self.container = container
-        self.path = path
         self.anchor = anchor
+        self.start = start  # where the container itself begins
+        self.marks: Any = {} if isinstance(container, dict) else []  # children's entries
         self.key: Any = _NO_KEY
         self.key_mark: tuple[int, int] | None = None
         self.size = 1
@@ -104,11 +151,11 @@ _NO_KEY = object()
 
 
 def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Marks]:
-    """Parse one YAML (or JSON) document into plain data and a path → (line, column) map."""
-    marks: Marks = {(): (1, 1)}
+    """Parse one YAML (or JSON) document into plain data and the marks of its values."""
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
     root: Any = _NO_KEY
+    root_marks: Any = None
     total = 0
     documents = 0
     event: Any = None
@@ -119,64 +166,65 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
         column = mark.column + 1 if mark is not None else None
         raise InputError.one(file, message, line, column)
 
-    def place(value: Any, size: int, start: Any) -> None:
-        """Attach a finished value to the open container (or make it the root)."""
-        nonlocal root, total
+    def place(value: Any, size: int, at: tuple[int, int], children: Any = None) -> None:
+        """Attach a finished value, which begins at ``at``, to the open container (or make it
+        the root); ``children`` are the entries of a finished container's own values."""
+        nonlocal root, root_marks, total
         total += size
         if total > limits.max_nodes:
             fail(f"document expands to more than {limits.max_nodes} values "
                  "(an alias bomb, or a file far larger than a profile)")
         if not stack:
             root = value
+            root_marks = children
             return
         frame = stack[-1]
         frame.size += size
         container = frame.container
+        entry = at if children is None else (*at, children)
         if isinstance(container, list):
-            path = (*frame.path, len(container))
-            if start is not None:
-                marks[path] = (start.line + 1, start.column + 1)
             container.append(value)
-            return
-        if frame.key is _NO_KEY:
-            if not isinstance(value, str):
-                fail("a mapping key must be a plain string", event)
-            if value == "<<":
-                fail("merge keys (<<) are not supported; write the keys out")
-            if value in container:
-                first = marks.get((*frame.path, value), (None, None))[0]
-                fail(f"duplicate key {value!r}" + (f" (first defined on line {first})"
-                                                    if first else ""), event)
-            frame.key = value
-            frame.key_mark = (start.line + 1, start.column + 1) if start is not None else None
+            frame.marks.append(entry)
             return
         key = frame.key
-        if frame.key_mark is not None:
-            marks[(*frame.path, key)] = frame.key_mark
-        container[key] = value
+        if key is _NO_KEY:
+            if not isinstance(value, str):
+                fail("a mapping key must be a plain string", event)
+            if value in container:
+                fail(f"duplicate key {value!r} (first defined on line "
+                     f"{frame.marks[value][0]})", event)
+            frame.key = value
+            frame.key_mark = at
+            return
+        container[key] = value  # a mapping's value stands where its key does
+        frame.marks[key] = (frame.key_mark if children is None
+                            else (*frame.key_mark, children))  # type: ignore[misc]
         frame.key = _NO_KEY
 
-    def child_path() -> Path:
-        frame = stack[-1]
-        if isinstance(frame.container, list):
-            return (*frame.path, len(frame.container))
-        if frame.key is _NO_KEY:
-            fail("a mapping key must be a plain string, not a mapping or list")
-        return (*frame.path, frame.key)
+    def scalar(value: str) -> Any:
+        try:
+            return _plain(value)
+        except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
+            fail(f"number {value[:20]}... has {len(value)} digits, far more than any "
+                 "profile value; quote it if it is meant as text")
 
     try:
         for event in yaml.parse(text, Loader=_Loader):
             kind = type(event)
             if kind is yaml.ScalarEvent:
+                if event.implicit[0] and event.value == "<<" and stack and \
+                        stack[-1].key is _NO_KEY and isinstance(stack[-1].container, dict):
+                    fail("merge keys (<<) are not supported; write the keys out")  # unquoted
                 if event.implicit[0]:
-                    value = _plain(event.value)
+                    value = scalar(event.value)
                 elif event.tag is None or event.implicit[1]:
                     value = event.value
                 else:
-                    value = _tagged(event.tag, event.value, fail)
+                    value = _tagged(event.tag, event.value, fail, scalar)
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, 1)
-                place(value, 1, event.start_mark)
+                mark = event.start_mark
+                place(value, 1, (mark.line + 1, mark.column + 1))
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.tag is not None and not event.implicit and event.tag not in (
                         _CORE + "map", _CORE + "seq", "!"):
@@ -184,22 +232,23 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
                          "no Python or custom tags)")
                 if len(stack) >= limits.max_depth:
                     fail(f"nesting deeper than {limits.max_depth} levels")
-                path = child_path() if stack else ()
-                if stack and isinstance(stack[-1].container, list):
-                    marks[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                if stack and stack[-1].key is _NO_KEY and isinstance(stack[-1].container, dict):
+                    fail("a mapping key must be a plain string, not a mapping or list")
                 container: Any = {} if kind is yaml.MappingStartEvent else []
-                stack.append(_Frame(container, path, event.anchor))
+                mark = event.start_mark
+                stack.append(_Frame(container, event.anchor, (mark.line + 1, mark.column + 1)))
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
                 if frame.anchor is not None:
                     anchors[frame.anchor] = (frame.container, frame.size)
                 total -= frame.size - 1  # children were counted as they were placed
-                place(frame.container, frame.size, None)
+                place(frame.container, frame.size, frame.start, frame.marks)
             elif kind is yaml.AliasEvent:
                 if event.anchor not in anchors:
                     fail(f"alias *{event.anchor} refers to no finished anchor")
                 value, size = anchors[event.anchor]
-                place(value, size, event.start_mark)
+                mark = event.start_mark
+                place(value, size, (mark.line + 1, mark.column + 1))  # no marks inside it
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -219,4 +268,4 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
     if root is _NO_KEY:
         raise InputError.one(file, "file holds no YAML document (it is empty or only comments)",
                              1, 1)
-    return root, marks
+    return root, Marks(root_marks)

@@ -6,10 +6,12 @@ format is asked for, so a JSON run in CI never pays for rich or the HTML rendere
 
 from collections.abc import Callable
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from netsep_check.evaluate.findings import Report
+if TYPE_CHECKING:  # not at run time: `netsep-check --version` needs FORMATS only
+    from netsep_check.evaluate.findings import Report
 
-Renderer = Callable[[list[Report], str], str]
+Renderer = Callable[[list["Report"], str], str]
 
 _RENDERERS: dict[str, tuple[str, str]] = {
     "text": ("netsep_check.report.text", "render_text"),

@@ -69,6 +69,7 @@ def report_dict(report: Report, lang: str) -> dict[str, Any]:
             "by_area": report.counts_by_area(),
         },
         "notes": list(report.notes),
+        "evidence_checked": [dict(record) for record in report.evidence_checked],
         "findings": [finding_dict(f, lang) for f in report.findings],
     }
 

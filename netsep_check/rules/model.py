@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from netsep_check.rules.operators.base import Compiled
+from netsep_check.rules.vocabulary import AREAS, SEVERITIES, STRENGTHS
 
-AREAS = ("designation", "scope", "data", "provider", "endpoint", "network_link",
-         "saas_management", "operating_policy", "governance", "evidence")
-SEVERITIES = ("critical", "high", "medium", "low")
-STRENGTHS = ("official", "secondary", "derived")
+if TYPE_CHECKING:  # annotations only
+    from netsep_check.rules.operators.base import Compiled
+
+__all__ = ["AREAS", "SEVERITIES", "STRENGTHS", "Disabled", "Pack", "Rule"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Rule:
     tests: tuple[dict[str, Any], ...] = ()
     spec: dict[str, Any] = field(default_factory=dict, repr=False)  # the rule as written
 
-    @property
+    @cached_property  # asked for every finding; kept in the instance dict, frozen or not
     def reads(self) -> tuple[str, ...]:
         paths = (*(self.when.reads if self.when else ()), *self.check.reads)
         return tuple(dict.fromkeys(paths))

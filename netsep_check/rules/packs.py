@@ -7,13 +7,14 @@ reason. ``--policy DIR`` adds rule files to whatever pack is in use.
 
 from __future__ import annotations
 
-import hashlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import netsep_check
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, load_document, require_mapping
+from netsep_check.load.source import sha256
 from netsep_check.rules.compiler import compile_condition
 from netsep_check.rules.model import Disabled, Pack, Rule
 from netsep_check.rules.operators.base import Env, RuleSyntaxError
@@ -37,10 +38,21 @@ def builtin_pack_ids() -> list[str]:
 
 def display_name(path: Path) -> str:
     """Built-in files are named relative to the policies folder, others as given."""
+    if path.is_absolute():  # a pack's own paths: every report names them, so remember them
+        return _display_absolute(path)
+    return _display(path)
+
+
+def _display(path: Path) -> str:
     try:
         return "policies/" + path.resolve().relative_to(policies_root().resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+@lru_cache(maxsize=1024)
+def _display_absolute(path: Path) -> str:
+    return _display(path)
 
 
 def _schema_checked(path: Path, schema: dict[str, Any], what: str) -> Document:
@@ -122,10 +134,10 @@ def _pack_file(ref: str | Path) -> Path:
 
 
 def _digest(files: list[Path]) -> str:
-    outer = hashlib.sha256()
+    outer = sha256()
     for path in files:
         outer.update(display_name(path).encode())
-        outer.update(hashlib.sha256(path.read_bytes()).digest())
+        outer.update(sha256(path.read_bytes()).digest())
     return outer.hexdigest()
 
 

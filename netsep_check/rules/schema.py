@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from netsep_check.rules.compiler import condition_schema
@@ -59,6 +60,7 @@ _RULE = {
 }
 
 
+@cache  # built once: a pack loads it for every rule file it reads
 def rules_schema() -> dict[str, Any]:
     """Schema of a rule file: ``rules:`` followed by a list of rules."""
     return {
@@ -77,6 +79,7 @@ _PARAM = {"type": "object", "required": ["value"], "additionalProperties": False
           "properties": {"value": {}, "description": _BILINGUAL}}
 
 
+@cache  # built once: a pack loads it for every rule file it reads
 def parameters_schema() -> dict[str, Any]:
     """Schema of a shared parameter file (``parameter_files:`` of a pack)."""
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -85,6 +88,7 @@ def parameters_schema() -> dict[str, Any]:
             "properties": {"parameters": {"type": "object", "additionalProperties": _PARAM}}}
 
 
+@cache  # built once: a pack loads it for every rule file it reads
 def pack_schema() -> dict[str, Any]:
     """Schema of a ``pack.yaml``."""
     param = _PARAM

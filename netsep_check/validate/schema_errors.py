@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from netsep_check.errors import Problem
@@ -24,21 +24,98 @@ _TYPE_WORDS = {"boolean": "true or false", "string": "text", "integer": "a whole
 @cache
 def packaged_schema(name: str) -> dict[str, Any]:
     """A JSON Schema shipped inside the package (``netsep_check/schemas/NAME.schema.json``)."""
+    beside = Path(__file__).resolve().parent.parent / "schemas" / f"{name}.schema.json"
+    if beside.is_file():  # the usual install: plain files (importlib.resources costs 5 ms)
+        return json.loads(beside.read_text(encoding="utf-8"))
+    from importlib import resources
+
     text = resources.files("netsep_check.schemas").joinpath(f"{name}.schema.json").read_text(
         encoding="utf-8")
     return json.loads(text)
 
 
+def _canonical(value: Any) -> Any:
+    """A hashable stand-in equal exactly when JSON Schema calls two values equal
+    (``1 == 1.0``, ``true != 1``, key order does not matter)."""
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, int | float):
+        return ("n", value)
+    if isinstance(value, str):
+        return ("s", value)
+    if isinstance(value, list | tuple):
+        return ("l", tuple(_canonical(v) for v in value))
+    if isinstance(value, dict):
+        return ("d", frozenset((k, _canonical(v)) for k, v in value.items()))
+    return ("o", value)
+
+
+def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Any:
+    """``uniqueItems`` in linear time. jsonschema's own falls back to comparing every pair
+    when the items are mappings or lists: a 400 KB profile listing 30,000 small mappings
+    under a unique list kept it busy for minutes."""
+    from jsonschema import ValidationError
+
+    if not unique or not validator.is_type(instance, "array"):
+        return
+    try:
+        seen = {_canonical(item) for item in instance}
+    except (TypeError, RecursionError):  # not plain JSON data: jsonschema's own way
+        from jsonschema._keywords import uniqueItems
+
+        yield from uniqueItems(validator, unique, instance, schema)
+        return
+    if len(seen) != len(instance):
+        yield ValidationError("the list has non-unique elements")
+
+
 @cache
 def _validator_for(schema_json: str) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema.validators import extend
+    from referencing import Registry
 
-    return Draft202012Validator(json.loads(schema_json), format_checker=FormatChecker())
+    cls = extend(Draft202012Validator, {"uniqueItems": _unique_items})
+    # An empty registry that cannot retrieve: a $ref to anything outside the schema fails
+    # instead of being fetched (jsonschema's default registry downloads http(s) $refs).
+    return cls(json.loads(schema_json), format_checker=FormatChecker(), registry=Registry())
 
 
 def validator(schema: dict[str, Any]) -> Any:
     """A compiled validator, built once per schema per process."""
-    return _validator_for(json.dumps(schema, sort_keys=True))
+    return _validator_for(_key(schema))
+
+
+_KEYS: dict[int, tuple[dict[str, Any], str]] = {}  # id(schema) → (schema kept alive, its key)
+
+
+def _key(schema: dict[str, Any]) -> str:
+    known = _KEYS.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    key = json.dumps(schema, sort_keys=True)
+    if len(_KEYS) < 64:
+        _KEYS[id(schema)] = (schema, key)
+    return key
+
+
+@cache
+def _fast_for(key: str) -> Any:
+    from netsep_check.validate.fast import compile_schema
+
+    return compile_schema(json.loads(key))
+
+
+def is_valid_fast(schema: dict[str, Any], data: Any) -> bool:
+    """True only when jsonschema would find no error (see validate/fast.py); False means
+    "ask jsonschema", which then lists every error."""
+    check = _fast_for(_key(schema))
+    if check is None:
+        return False
+    try:
+        return check(data)
+    except RecursionError:
+        return False
 
 
 def _kind(value: Any) -> str:
@@ -96,7 +173,7 @@ def describe(error: Any) -> list[tuple[tuple, str]]:
         words = (" or ".join(_TYPE_WORDS.get(w, w) for w in wanted) if isinstance(wanted, list)
                  else _TYPE_WORDS.get(wanted, wanted))
         message = f"expected {words}, got {_kind(value)} {_show(value)}"
-        if wanted == "boolean" and value in _YAML11_BOOLEANS:
+        if wanted == "boolean" and isinstance(value, str) and value in _YAML11_BOOLEANS:
             message += " (only true and false are booleans here)"
         elif wanted == "string" and isinstance(value, int | float) and not isinstance(value, bool):
             message += " (put it in quotes)"
@@ -130,10 +207,16 @@ def schema_problems(document: Document, schema: dict[str, Any],
     data = document.data
     for key in root_path:
         data = data[key]
+    if is_valid_fast(schema, data):  # the common case, without importing jsonschema
+        return []
     problems = []
+    seen: set[tuple[tuple, str]] = set()
     for error in validator(schema).iter_errors(data):
         for path, message in describe(error):
             full = (*root_path, *path)
+            if (full, message) in seen:  # e.g. the same missing key from if/then and required
+                continue
+            seen.add((full, message))
             position = document.position(full)
             problems.append(Problem(document.file, message,
                                     position[0] if position else None,

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from netsep_check.evaluate.evidence import RULES as EVIDENCE_RULES
 from netsep_check.report import FORMATS, renderer
 from netsep_check.report.junit import render_junit
 
@@ -47,7 +48,9 @@ def test_noncompliant_profile(report_of, lang) -> None:
     suite = suites[0]
     check_counts(suite)
     counts = report.counts()
-    assert int(suite.get("tests")) == len(report.findings) == len(report.pack.rules)
+    # the pack's rules, then the built-in evidence-file checks (judged outside any pack)
+    assert int(suite.get("tests")) == len(report.findings) == (len(report.pack.rules)
+                                                                + len(EVIDENCE_RULES))
     assert int(suite.get("failures")) == counts["fail"] >= 4
     assert int(suite.get("errors")) == counts["error"] == 0
     assert int(suite.get("skipped")) == counts["not_applicable"] + counts["waived"]

@@ -11,7 +11,9 @@ from netsep_check.rules.operators.base import (
     Compiled,
     Ctx,
     Env,
+    EvalError,
     Failure,
+    RuleSyntaxError,
     as_date,
     compile_operand,
     compile_path,
@@ -34,6 +36,11 @@ def _comparison(name: str) -> Any:
         require_keys(spec, env, {"path", "value"})
         ref = compile_path(spec["path"], env)
         rhs = compile_operand(spec["value"], env)
+        if rhs.constant:  # a literal date that is no date (2025-02-30) is the rule's error
+            try:
+                as_date(rhs.get(Ctx(None, dt.date.min)), rhs.label)
+            except EvalError as exc:
+                raise RuleSyntaxError(exc.message, env.where) from None
 
         def test(ctx: Ctx) -> list[Failure] | None:
             actual = as_date(ref.get(ctx), ref.text)

@@ -35,6 +35,15 @@ def _list(value: Any, label: str, ctx_path: Any) -> list[Any]:
     return value
 
 
+def _lookup(items: list[Any]) -> Any:
+    """Membership in constant time where the items allow it (``in`` on a list compares every
+    item: a subset of two 100,000-item lists would take 10^10 steps)."""
+    try:
+        return frozenset(items)
+    except TypeError:  # mappings or lists among the items: compare one by one
+        return items
+
+
 def _set_op(name: str) -> Any:
     def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         require_keys(spec, env, {"path", "value"})
@@ -45,20 +54,26 @@ def _set_op(name: str) -> Any:
             left = _list(ref.get(ctx), ref.text, ref.concrete(ctx))
             right = _list(rhs.get(ctx), rhs.label, ref.concrete(ctx))
             if name == "subset":
-                offending = [item for item in left if item not in right]
+                among = _lookup(right)
+                offending = [item for item in left if item not in among]
             elif name == "superset":
-                offending = [item for item in right if item not in left]
+                among = _lookup(left)
+                offending = [item for item in right if item not in among]
             elif name == "disjoint":
-                offending = [item for item in left if item in right]
+                among = _lookup(right)
+                offending = [item for item in left if item in among]
             else:  # intersects
-                offending = [] if any(item in right for item in left) else left
+                among = _lookup(right)
+                offending = [] if any(item in among for item in left) else left
                 if not left:
                     offending = [None]
             if not offending:
                 return None
             if name == "intersects":
                 return [Failure(ref.concrete(ctx), name, left, right, rhs.label)]
-            return [_item_failure(ref.concrete(ctx), left, item, name, right, rhs.label)
+            path = ref.concrete(ctx)
+            where = _positions(left) if name != "superset" else {}
+            return [_item_failure(path, where, item, name, right, rhs.label)
                     for item in offending]
 
         en, ko = _WORDS[name]
@@ -68,11 +83,27 @@ def _set_op(name: str) -> Any:
     return compile_
 
 
-def _item_failure(path: tuple, left: list, item: Any, name: str, right: list,
+def _positions(items: list[Any]) -> Any:
+    """item → index of its first occurrence (or the list itself, for unhashable items)."""
+    try:
+        first: dict[Any, int] = {}
+        for index, item in enumerate(items):
+            first.setdefault(item, index)
+        return first
+    except TypeError:
+        return items
+
+
+def _item_failure(path: tuple, where: Any, item: Any, name: str, right: list,
                   label: str) -> Failure:
     """Point at the offending list item itself when it is in the field's list."""
-    if name != "superset" and item in left:
-        path = (*path, left.index(item))
+    if name != "superset":
+        try:
+            index = where[item] if isinstance(where, dict) else where.index(item)
+        except (KeyError, ValueError, TypeError):
+            index = None
+        if index is not None:
+            path = (*path, index)
     return Failure(path, name, item, right, label)
 
 

@@ -1,0 +1,171 @@
+# The sandbox-2024 scope, data, provider and control rules of netsep-check, written once in Rego
+# for the peer benchmark (bench/run.py --with-rego). Same verdicts as the YAML rules on valid
+# profiles: pass, fail or not_applicable per rule id. __PARAMS__ is replaced by the pack's
+# parameters (accepted_results, recognised_evaluators, evaluation_cycle_days) at run time.
+package netsep
+
+import rego.v1
+
+params := __PARAMS__
+
+designated if input.designation
+
+subset(items, allowed) if {
+	every item in items {
+		item in allowed
+	}
+}
+
+scope(field) := "not_applicable" if not designated
+
+scope(field) := "pass" if {
+	designated
+	subset(input.usage[field], input.designation.approved_scope[field])
+}
+
+scope(field) := "fail" if {
+	designated
+	not subset(input.usage[field], input.designation.approved_scope[field])
+}
+
+service := input.designation.service if designated
+
+excluded(categories) if {
+	some c in input.usage.data_categories
+	c in categories
+}
+
+excluded(categories) if {
+	some c in input.designation.approved_scope.data_categories
+	c in categories
+}
+
+m365_excluded := ["financial_transaction_information"]
+
+pulse_excluded := [
+	"personal_information", "credit_information",
+	"financial_transaction_information", "unique_identification_information",
+]
+
+data_m365 := "not_applicable" if service != "m365"
+
+data_m365 := "not_applicable" if not designated
+
+data_m365 := "fail" if {
+	service == "m365"
+	excluded(m365_excluded)
+}
+
+data_m365 := "pass" if {
+	service == "m365"
+	not excluded(m365_excluded)
+}
+
+data_pulse := "not_applicable" if service != "pulse"
+
+data_pulse := "not_applicable" if not designated
+
+data_pulse := "fail" if {
+	service == "pulse"
+	excluded(pulse_excluded)
+}
+
+data_pulse := "pass" if {
+	service == "pulse"
+	not excluded(pulse_excluded)
+}
+
+pseudonymised_ok if {
+	input.usage.pseudonymised_data == false
+	not "pseudonymised_information" in input.usage.data_categories
+}
+
+data_pseudonymised := "not_applicable" if service != "pulse"
+
+data_pseudonymised := "not_applicable" if not designated
+
+data_pseudonymised := "pass" if {
+	service == "pulse"
+	pseudonymised_ok
+}
+
+data_pseudonymised := "fail" if {
+	service == "pulse"
+	not pseudonymised_ok
+}
+
+status(rule) := "pass" if not failing[rule]
+
+status(rule) := "fail" if failing[rule]
+
+failing contains "PROV-DECLARED" if {
+	some used in input.usage.providers
+	not declared_provider(used)
+}
+
+declared_provider(id) if {
+	some p in input.providers
+	p.id == id
+}
+
+in_use contains p if {
+	some p in input.providers
+	p.id in input.usage.providers
+}
+
+failing contains "PROV-RATED" if {
+	some p in in_use
+	not p.security_evaluation.result in params.accepted_results
+}
+
+failing contains "PROV-EVALUATOR" if {
+	some p in in_use
+	not p.security_evaluation.evaluator in params.recognised_evaluators
+}
+
+day_ns := 86400000000000
+
+failing contains "PROV-EVAL-CURRENT" if {
+	as_of := time.parse_ns("2006-01-02", input.assessment.as_of)
+	some p in in_use
+	evaluated := time.parse_ns("2006-01-02", p.security_evaluation.evaluated_on)
+	not within(evaluated, as_of)
+}
+
+within(evaluated, as_of) if {
+	evaluated <= as_of
+	as_of - evaluated <= params.evaluation_cycle_days * day_ns
+}
+
+controls := {
+	"CTRL-ENDPOINT": ["endpoint", "mobile_controls"],
+	"CTRL-NETWORK-LINK": ["network_link", ""],
+	"CTRL-SAAS-MANAGEMENT": ["saas_management", ""],
+	"CTRL-OPERATING-POLICY": ["operating_policy", "pseudonymised_data_handling"],
+}
+
+failing contains rule if {
+	some rule, [area, skip] in controls
+	some name, control in input.security_measures[area]
+	name != skip
+	not startswith(name, "x_")
+	control.status != "implemented"
+}
+
+result := {
+	"SCOPE-TASKS": scope("tasks"),
+	"SCOPE-DATA": scope("data_categories"),
+	"SCOPE-PRODUCTS": scope("saas_products"),
+	"SCOPE-PROVIDERS": scope("providers"),
+	"DATA-M365-TRANSACTION": data_m365,
+	"DATA-PULSE-EXCLUDED": data_pulse,
+	"DATA-PULSE-PSEUDONYMISED": data_pseudonymised,
+	"PROV-DECLARED": status("PROV-DECLARED"),
+	"PROV-RATED": status("PROV-RATED"),
+	"PROV-EVALUATOR": status("PROV-EVALUATOR"),
+	"PROV-EVAL-CURRENT": status("PROV-EVAL-CURRENT"),
+	"CTRL-ENDPOINT": status("CTRL-ENDPOINT"),
+	"CTRL-NETWORK-LINK": status("CTRL-NETWORK-LINK"),
+	"CTRL-SAAS-MANAGEMENT": status("CTRL-SAAS-MANAGEMENT"),
+	"CTRL-OPERATING-POLICY": status("CTRL-OPERATING-POLICY"),
+}

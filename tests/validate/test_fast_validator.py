@@ -1,0 +1,167 @@
+"""The fast yes/no schema check agrees with jsonschema: it never passes what jsonschema fails.
+
+``validate/fast.py`` answers "valid?" without jsonschema so valid inputs skip its import and
+its cost; any "no" goes to jsonschema for the full error list. Here both judge the examples,
+the built-in rule files and generated mutations of them, for every schema we ship.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netsep_check.load import load_document
+from netsep_check.rules.schema import pack_schema, rules_schema
+from netsep_check.validate.fast import canonical, compile_schema
+from netsep_check.validate.schema_errors import packaged_schema, schema_problems, validator
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+PROFILES = [load_document(p).data for p in sorted(EXAMPLES.glob("*.yaml"))
+            if "profile_version" in p.read_text(encoding="utf-8")]
+RULE_FILES = [load_document(p).data for p in sorted((ROOT / "policies").rglob("*.yaml"))
+              if p.name != "pack.yaml" and "tests" not in p.parts
+              and "rules" in p.read_text(encoding="utf-8")]
+PACKS = [load_document(p).data for p in sorted((ROOT / "policies").rglob("pack.yaml"))]
+
+SCHEMAS = {"profile": packaged_schema("profile"), "rules": rules_schema(),
+           "pack": pack_schema()}
+SAMPLES = {"profile": PROFILES, "rules": RULE_FILES, "pack": PACKS}
+FAST = {name: compile_schema(schema) for name, schema in SCHEMAS.items()}
+SCALE = int(os.environ.get("NETSEP_FUZZ_SCALE", "1"))  # a longer hunt: NETSEP_FUZZ_SCALE=50
+
+
+def slow_valid(name: str, data: Any) -> bool:
+    return not any(True for _ in validator(SCHEMAS[name]).iter_errors(data))
+
+
+def test_every_shipped_schema_compiles():
+    assert all(check is not None for check in FAST.values())
+    for path in sorted((ROOT / "netsep_check" / "schemas").glob("*.schema.json")):
+        name = path.name.removesuffix(".schema.json")
+        if name != "report":  # the report schema is documentation: never checked at run time
+            assert compile_schema(packaged_schema(name)) is not None, name
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_the_shipped_documents_are_valid_both_ways(name):
+    assert SAMPLES[name]
+    for data in SAMPLES[name]:
+        assert FAST[name](data) is True
+        assert slow_valid(name, data)
+
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 800), st.floats(allow_nan=False, width=32),
+    st.sampled_from(["", " ", "implemented", "not_applicable", "partial", "planned", "sandbox",
+                     "standing_exception", "m365", "pulse", "x_note", "2025-02-30", "2025-03-31",
+                     "2025-3-31", "2025-03-31\n", "EV-01", "email", "Email", "a.b", "*.x.com",
+                     "1.2", "other:hr", "other:", "fsi", "suitable", "all_users", "disabled",
+                     "critical", "evidence", "derived", "FIRM-X", "firm.name", "yes"]),
+    st.text(max_size=6))
+keys = st.sampled_from(["x_note", "note", "status", "evidence", "id", "title", "path", "sha256",
+                        "value", "description", "extra", "x_", "rules", "check", "when",
+                        "eq", "all", "every", "in", "as", "allowed_destinations"])
+trees = st.recursive(scalars, lambda c: st.one_of(st.lists(c, max_size=3),
+                                                  st.dictionaries(keys, c, max_size=3)),
+                     max_leaves=8)
+
+
+def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += _paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += _paths(child, (*prefix, index))
+    return found
+
+
+def mutate(data: Any, rng: random.Random, replacement: Any, key: str, how: str) -> Any:
+    data = copy.deepcopy(data)
+    paths = [p for p in _paths(data) if p]
+    if not paths:  # everything deleted already
+        return replacement
+    path = rng.choice(paths)
+    parent = data
+    for part in path[:-1]:
+        parent = parent[part]
+    last = path[-1]
+    if how == "delete":
+        del parent[last]
+    elif how == "replace":
+        parent[last] = replacement
+    elif how == "add" and isinstance(parent, dict):
+        parent[key] = replacement
+    elif isinstance(parent, list):
+        parent.insert(last, replacement if how != "duplicate" else copy.deepcopy(parent[last]))
+    else:
+        parent[key] = copy.deepcopy(parent[last])
+    return data
+
+
+@settings(max_examples=300 * SCALE, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(SCHEMAS)), pick=st.integers(0, 100),
+       seed=st.integers(0, 2**32 - 1), replacement=trees, key=keys,
+       how=st.sampled_from(["delete", "replace", "add", "duplicate"]), times=st.integers(1, 3))
+def test_fast_check_agrees_with_jsonschema(name, pick, seed, replacement, key, how, times):
+    rng = random.Random(seed)
+    data = SAMPLES[name][pick % len(SAMPLES[name])]
+    for _ in range(times):
+        data = mutate(data, rng, replacement, key, how)
+    fast = FAST[name](data)
+    slow = slow_valid(name, data)
+    assert not (fast and not slow), f"fast check passed what jsonschema fails: {data!r}"
+    assert fast == slow  # not needed for safety, but a fast "no" should be a real one
+
+
+@settings(max_examples=100 * SCALE, deadline=None)
+@given(data=trees)
+def test_fast_check_on_arbitrary_data(data):
+    for name in SCHEMAS:
+        assert not (FAST[name](data) and not slow_valid(name, data))
+
+
+def test_canonical_equality_is_json_schema_equality():
+    assert canonical(1) == canonical(1.0)
+    assert canonical(True) != canonical(1)
+    assert canonical({"a": [1, False]}) == canonical({"a": [1.0, False]})
+    assert canonical([1, 2]) != canonical([2, 1])
+
+
+def test_unique_items_is_linear_and_exact(tmp_path):
+    """jsonschema's own uniqueItems compares every pair of unhashable items (minutes for a
+    list of 30,000 mappings); ours hashes canonical forms and must say the same."""
+    schema = {"type": "array", "uniqueItems": True}
+    many = [{"a": i, "b": [i, True]} for i in range(30_000)]
+    assert compile_schema(schema)(many)
+    assert list(validator(schema).iter_errors(many)) == []
+    twice = [*many, {"b": [29_999, True], "a": 29_999.0}]
+    assert not compile_schema(schema)(twice)
+    assert len(list(validator(schema).iter_errors(twice))) == 1
+    assert list(validator(schema).iter_errors([1, True, 1.5])) == []
+    assert list(validator(schema).iter_errors([1, 1.0]))
+
+
+def test_invalid_document_still_gets_every_error(tmp_path):
+    text = (EXAMPLES / "m365-compliant.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("sector: bank", "sector: bakery").replace(
+        "extended: false", "extended: yes").replace("retention_days: 730",
+                                                    'retention_days: "730"'), encoding="utf-8")
+    document = load_document(bad)
+    problems = schema_problems(document, SCHEMAS["profile"])
+    assert [p.path for p in problems] == [
+        "firm.sector", "designation.extended",
+        "security_measures.saas_management.audit_logging.retention_days"]
+    assert json.dumps([p.as_dict() for p in problems])
