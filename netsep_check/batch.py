@@ -387,11 +387,9 @@ def render_matrix_text(table: dict[str, Any], invalid: Sequence[Outcome], lang: 
 def batch_document(reports: Sequence[Report], invalid: Sequence[Outcome],
                    lang: str) -> dict[str, Any]:
     """The JSON batch document: every report, the matrix, and the inputs not evaluated."""
-    from netsep_check import __version__
-    from netsep_check.report.json_report import FORMAT_ID, FORMAT_VERSION, report_dict
+    from netsep_check.report.json_report import batch_header, report_dict
 
-    return {"format": FORMAT_ID + "-batch", "format_version": FORMAT_VERSION,
-            "tool": {"name": "netsep-check", "version": __version__},
+    return {**batch_header(),
             "reports": [report_dict(r, lang) for r in reports],
             "matrix": matrix(reports),
             "invalid": [{"file": o.file, "problems": [p.as_dict() for p in o.problems]}

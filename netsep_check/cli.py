@@ -227,10 +227,9 @@ def _render(fmt: str, reports: list[Any], invalid: list[Any], lang: str, batch: 
     from netsep_check.report import renderer
 
     if batch and fmt == "json":
-        import json
+        from netsep_check.report.json_report import dumps
 
-        return json.dumps(batch_document(reports, invalid, lang), ensure_ascii=False,
-                          indent=2) + "\n"
+        return dumps(batch_document(reports, invalid, lang))
     render = renderer(fmt)
     if fmt != "text":
         return render(reports, lang)

@@ -74,12 +74,31 @@ def report_dict(report: Report, lang: str) -> dict[str, Any]:
     }
 
 
+def dumps(document: dict[str, Any]) -> str:
+    """Deterministic JSON text. A batch document puts each report on one line: the C encoder
+    (which ``indent`` would disable) writes them, and diffs stay one line per profile."""
+    if "reports" not in document:
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    members = []
+    for key, value in document.items():
+        if key == "reports":
+            lines = ",\n".join("    " + json.dumps(report, ensure_ascii=False,
+                                                    separators=(", ", ": "))
+                               for report in value)
+            text = f"[\n{lines}\n  ]" if value else "[]"
+        else:
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        members.append(f"  {json.dumps(key)}: {text}")
+    return "{\n" + ",\n".join(members) + "\n}\n"
+
+
+def batch_header() -> dict[str, Any]:
+    return {"format": FORMAT_ID + "-batch", "format_version": FORMAT_VERSION,
+            "tool": {"name": "netsep-check", "version": __version__}}
+
+
 def render_json(reports: list[Report], lang: str) -> str:
     """One report → one report document; several → ``{"format": ..., "reports": [...]}``."""
     if len(reports) == 1:
-        document: dict[str, Any] = report_dict(reports[0], lang)
-    else:
-        document = {"format": FORMAT_ID + "-batch", "format_version": FORMAT_VERSION,
-                    "tool": {"name": "netsep-check", "version": __version__},
-                    "reports": [report_dict(r, lang) for r in reports]}
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        return dumps(report_dict(reports[0], lang))
+    return dumps({**batch_header(), "reports": [report_dict(r, lang) for r in reports]})
