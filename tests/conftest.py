@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,20 @@ def run():
         return runner.invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
 
     return invoke
+
+
+def copy_evidence(folder: Path) -> None:
+    """Profiles cite evidence files relative to their folder: a copy takes them along."""
+    shutil.copytree(EXAMPLES / "evidence", folder / "evidence", dirs_exist_ok=True)
+
+
+def variant(folder: Path, source: str, name: str, *replacements: tuple[str, str]) -> Path:
+    """A copy of an example (with its evidence) with text replaced; each old text must occur."""
+    text = (EXAMPLES / source).read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    copy_evidence(folder)
+    return path

@@ -4,42 +4,26 @@ pairs in one run."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK
 from netsep_check.evaluate.gate import at_or_above, below_gate, gating_findings
-
-
-def variant(tmp_path: Path, examples: Path, name: str, *replacements: tuple[str, str],
-            source: str = "pulse-compliant.yaml") -> Path:
-    text = (examples / source).read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    copy_evidence(examples, tmp_path)
-    return path
-
-
-def copy_evidence(examples: Path, folder: Path) -> None:
-    """Profiles cite evidence files relative to their folder: a copy takes them along."""
-    shutil.copytree(examples / "evidence", folder / "evidence", dirs_exist_ok=True)
+from tests.conftest import variant
 
 
 @pytest.fixture
 def medium_only(tmp_path, examples) -> Path:
     """Only SAAS-LOG-RETENTION (medium) fails."""
-    return variant(tmp_path, examples, "medium.yaml", ("retention_days: 730", "retention_days: 180"))
+    return variant(tmp_path, "pulse-compliant.yaml", "medium.yaml",
+                   ("retention_days: 730", "retention_days: 180"))
 
 
 @pytest.fixture
 def high_only(tmp_path, examples) -> Path:
     """Only SAAS-SHARING-NOT-OPEN (high) fails."""
-    return variant(tmp_path, examples, "high.yaml",
+    return variant(tmp_path, "pulse-compliant.yaml", "high.yaml",
                    ("external_sharing: disabled", "external_sharing: open"))
 
 

@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK, InputError
 from netsep_check.evaluate.diff import Side, compare, is_report_document, load_baseline, side_from_report
+from tests.conftest import copy_evidence, variant
 
 NONCOMPLIANT_FAILS = {"PROV-RATED", "CTRL-SAAS-MANAGEMENT", "NET-MFA-ALL-USERS",
                       "SAAS-LOG-RETENTION", "SAAS-SHARING-NOT-OPEN", "OPS-TRAINING-CURRENT",
                       "GOV-SELF-ASSESSMENT"}
-
-
-def variant(tmp_path: Path, examples: Path, source: str, name: str,
-            *replacements: tuple[str, str]) -> Path:
-    text = (examples / source).read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    copy_evidence(examples, tmp_path)
-    return path
-
-
-def copy_evidence(examples: Path, folder: Path) -> None:
-    """Profiles cite evidence files relative to their folder: a copy takes them along."""
-    shutil.copytree(examples / "evidence", folder / "evidence", dirs_exist_ok=True)
 
 
 def report_file(run, tmp_path: Path, *profiles: Path, name: str = "report.json") -> Path:
@@ -62,14 +45,14 @@ def noncompliant(examples) -> Path:
 @pytest.fixture
 def improved(tmp_path, examples) -> Path:
     """The noncompliant example with its log retention fixed."""
-    return variant(tmp_path, examples, "pulse-noncompliant-controls.yaml", "improved.yaml",
+    return variant(tmp_path, "pulse-noncompliant-controls.yaml", "improved.yaml",
                    ("retention_days: 180", "retention_days: 400"))
 
 
 @pytest.fixture
 def regressed(tmp_path, examples) -> Path:
     """The noncompliant example with one more failure: anti-malware only planned (high)."""
-    return variant(tmp_path, examples, "pulse-noncompliant-controls.yaml", "regressed.yaml",
+    return variant(tmp_path, "pulse-noncompliant-controls.yaml", "regressed.yaml",
                    ("anti_malware: {status: implemented, evidence: [EV-10]}",
                     "anti_malware: {status: planned}"))
 
@@ -224,13 +207,13 @@ def test_baseline_batch_matches_by_profile_file_name(run, tmp_path, examples):
     before.mkdir()
     for name in ("pulse-compliant.yaml", "pulse-noncompliant-controls.yaml"):
         (before / name).write_bytes((examples / name).read_bytes())
-    copy_evidence(examples, before)
+    copy_evidence(before)
     baseline = report_file(run, tmp_path, before, name="baseline.json")
     after = tmp_path / "after"
     after.mkdir()
-    variant(after, examples, "pulse-compliant.yaml", "pulse-compliant.yaml",
+    variant(after, "pulse-compliant.yaml", "pulse-compliant.yaml",
             ("retention_days: 730", "retention_days: 180"))
-    variant(after, examples, "pulse-noncompliant-controls.yaml",
+    variant(after, "pulse-noncompliant-controls.yaml",
             "pulse-noncompliant-controls.yaml")
     # the noncompliant one fails as before: its own baseline excuses it
     result = run("check", after / "pulse-noncompliant-controls.yaml", "--baseline", baseline)
@@ -241,7 +224,7 @@ def test_baseline_batch_matches_by_profile_file_name(run, tmp_path, examples):
     assert result.exit_code == EXIT_FAIL
     both = run("check", after, "--baseline", baseline, "--jobs", "1")
     assert both.exit_code == EXIT_FAIL
-    unknown = variant(tmp_path, examples, "pulse-noncompliant-controls.yaml", "elsewhere.yaml")
+    unknown = variant(tmp_path, "pulse-noncompliant-controls.yaml", "elsewhere.yaml")
     result = run("check", unknown, "--baseline", baseline, "--format", "json")
     assert result.exit_code == EXIT_FAIL  # no baseline for it: every failure is new
     assert any("holds no report for this profile" in n

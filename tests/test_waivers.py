@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
@@ -20,30 +19,14 @@ from netsep_check.evaluate.waivers import (
     one_year_after,
     path_covers,
 )
-
-
-def variant(tmp_path: Path, examples: Path, source: str, name: str,
-            *replacements: tuple[str, str]) -> Path:
-    text = (examples / source).read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    copy_evidence(examples, tmp_path)
-    return path
-
-
-def copy_evidence(examples: Path, folder: Path) -> None:
-    """Profiles cite evidence files relative to their folder: a copy takes them along."""
-    shutil.copytree(examples / "evidence", folder / "evidence", dirs_exist_ok=True)
+from tests.conftest import variant
 
 
 @pytest.fixture
 def log_gap(tmp_path, examples) -> Path:
     """pulse-compliant with 180-day log retention: SAAS-LOG-RETENTION (medium) is its only
     failure. as_of 2025-03-31."""
-    return variant(tmp_path, examples, "pulse-compliant.yaml", "log-gap.yaml",
+    return variant(tmp_path, "pulse-compliant.yaml", "log-gap.yaml",
                    ("retention_days: 730", "retention_days: 180"))
 
 
@@ -216,7 +199,7 @@ def test_unmatched_waiver_is_reported_in_notes_and_on_stderr(run, log_gap, tmp_p
 
 
 def test_path_decides_what_a_waiver_covers(run, tmp_path, examples):
-    sharing = variant(tmp_path, examples, "pulse-compliant.yaml", "sharing.yaml",
+    sharing = variant(tmp_path, "pulse-compliant.yaml", "sharing.yaml",
                       ("external_sharing: disabled", "external_sharing: open"))
     parent = waivers_file(tmp_path, {"rule": "SAAS-SHARING-NOT-OPEN",
                                      "path": "security_measures.saas_management.sharing_controls"},

@@ -13,6 +13,7 @@ from typing import Any
 
 from netsep_check.errors import Problem
 from netsep_check.load import Document, format_path
+from netsep_check.validate.fast import canonical
 
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO",
                     "ON", "OFF", "True", "False", "TRUE", "FALSE"}
@@ -34,22 +35,6 @@ def packaged_schema(name: str) -> dict[str, Any]:
     return json.loads(text)
 
 
-def _canonical(value: Any) -> Any:
-    """A hashable stand-in equal exactly when JSON Schema calls two values equal
-    (``1 == 1.0``, ``true != 1``, key order does not matter)."""
-    if isinstance(value, bool):
-        return ("b", value)
-    if isinstance(value, int | float):
-        return ("n", value)
-    if isinstance(value, str):
-        return ("s", value)
-    if isinstance(value, list | tuple):
-        return ("l", tuple(_canonical(v) for v in value))
-    if isinstance(value, dict):
-        return ("d", frozenset((k, _canonical(v)) for k, v in value.items()))
-    return ("o", value)
-
-
 def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Any:
     """``uniqueItems`` in linear time. jsonschema's own falls back to comparing every pair
     when the items are mappings or lists: a 400 KB profile listing 30,000 small mappings
@@ -59,7 +44,7 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> An
     if not unique or not validator.is_type(instance, "array"):
         return
     try:
-        seen = {_canonical(item) for item in instance}
+        seen = {canonical(item) for item in instance}
     except (TypeError, RecursionError):  # not plain JSON data: jsonschema's own way
         from jsonschema._keywords import uniqueItems
 
