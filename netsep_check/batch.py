@@ -365,7 +365,7 @@ def render_matrix_text(table: dict[str, Any], invalid: Sequence[Outcome], lang: 
         return Text(ui(status, lang), style=_STYLE[status]) if status else Text("·", style="dim")
 
     for row in table["rows"]:
-        grid.add_row(row["firm"], str(len(row["profiles"])),
+        grid.add_row(Text(row["firm"]), str(len(row["profiles"])),
                      *(cell(row["cells"][area]) for area in table["areas"]), cell(row["worst"]))
     # As wide as it takes for no word of a header to be broken, and at least ``width``:
     # each column's widest word or cell, plus padding (2) and a border (1) each, plus one.

@@ -348,20 +348,25 @@ class Baseline:
     sides: list[Side]
 
     def side_for(self, report: Report) -> Side | None:
-        """The single report; else the one of the same profile file (exact, then by name)."""
-        if len(self.sides) == 1:
-            return self.sides[0]
+        """The baseline report of the same profile: the same file, else the only one of the
+        same file name, else the only one of the same firm. Never a report of another firm."""
         exact = [s for s in self.sides if s.profile_file == report.profile_file]
         if exact:
             return exact[0]
         name = Path(report.profile_file).name
         by_name = [s for s in self.sides if Path(s.profile_file).name == name]
-        return by_name[0] if len(by_name) == 1 else None
+        if len(by_name) == 1:
+            return by_name[0]
+        by_firm = [s for s in self.sides if s.firm == report.firm]
+        return by_firm[0] if len(by_firm) == 1 else None
 
     def excused(self, report: Report) -> set[str]:
-        """Rules failing in the baseline for this profile (nothing when none matches)."""
+        """Rules that *failed* in the baseline for this profile (nothing when none matches).
+        A rule that could not be judged there (``error``) excuses nothing now."""
         side = self.side_for(report)
-        return side.failing if side is not None else set()
+        if side is None:
+            return set()
+        return {rule_id for rule_id, state in side.rules.items() if state.status == "fail"}
 
     def annotate(self, report: Report) -> None:
         """Say in the report's notes which baseline it was held against."""

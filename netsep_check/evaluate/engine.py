@@ -74,7 +74,7 @@ def judge(rule: Rule, ctx: Ctx, document: Document) -> Finding:
         failures = rule.check.test(ctx)
     except EvalError as exc:
         return _finding(rule, document, "error", [], exc)
-    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError) as exc:
         return _finding(rule, document, "error", [],
                         EvalError(f"the rule failed on this profile ({type(exc).__name__}: {exc})"))
     return _finding(rule, document, "fail" if failures else "pass", failures or [])

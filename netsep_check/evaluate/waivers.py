@@ -126,6 +126,8 @@ class Waiver:
             return False
         if self.path is None:
             return True
+        if any(failure.path is None for failure in finding.failures):
+            return False  # part of the failure is located nowhere: a path cannot cover it
         return bool(finding.paths) and all(path_covers(self.path, p) for p in finding.paths)
 
     def in_force(self, as_of: dt.date) -> bool:

@@ -11,6 +11,7 @@ invented: ``time`` is ``0`` (nothing was timed), so the output is deterministic.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from netsep_check import __version__
@@ -92,6 +93,10 @@ def _suite(report: Report, lang: str) -> ET.Element:
     return suite
 
 
+# Characters XML 1.0 does not allow (profile text may hold them): shown as U+FFFD.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def render_junit(reports: list[Report], lang: str) -> str:
     """``<testsuites>`` with one ``<testsuite>`` per report."""
     suites = [_suite(report, lang) for report in reports]
@@ -101,5 +106,5 @@ def render_junit(reports: list[Report], lang: str) -> str:
                                      **{k: str(v) for k, v in totals.items()}, "time": "0"})
     root.extend(suites)
     ET.indent(root)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(root, encoding="unicode") + "\n")
+    text = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _XML_INVALID.sub("\ufffd", text) + "\n"

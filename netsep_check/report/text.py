@@ -20,7 +20,8 @@ def _one(report: Report, lang: str, console: object) -> None:
 
     pack = report.pack
     console.print(Text(f"netsep-check — {report.firm}", style="bold"))
-    console.print(f"{ui('profile', lang)}: {report.profile_file}  sha256 {report.profile_sha256}")
+    console.print(Text(f"{ui('profile', lang)}: {report.profile_file}  "
+                       f"sha256 {report.profile_sha256}"))
     console.print(f"{ui('pack', lang)}: {pack.id} {pack.version}  digest {pack.digest[:16]}…")
     overridden = " (--as-of)" if report.as_of_overridden else ""
     console.print(f"{ui('as_of', lang)}: {report.as_of.isoformat()}{overridden}")
@@ -50,7 +51,7 @@ def _one(report: Report, lang: str, console: object) -> None:
             if finding.rule.basis["strength"] == "derived":
                 text.append(f"\n[{ui('derived', lang)}]", style="dim")
             table.add_row(Text(ui(finding.status, lang), style=_STYLE[finding.status]),
-                          ui(finding.rule.severity, lang), finding.rule.id, text,
+                          ui(finding.rule.severity, lang), Text(finding.rule.id), text,
                           str(finding.line) if finding.line else "")
         console.print(table)
     summary = Table(title=ui("summary", lang), title_justify="left")

@@ -21,6 +21,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from netsep_check.values import canonical
+
 Check = Callable[[Any], bool]
 
 _ANNOTATIONS = {"$schema", "$id", "$comment", "$defs", "definitions", "title", "description",
@@ -35,22 +37,6 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 class Unsupported(Exception):
     """The schema uses something this module does not implement: use jsonschema alone."""
-
-
-def canonical(value: Any) -> Any:
-    """Hashable, and equal exactly where JSON Schema calls values equal (``1 == 1.0``,
-    ``true != 1``, key order ignored)."""
-    if isinstance(value, bool):
-        return ("b", value)
-    if isinstance(value, int | float):
-        return ("n", value)
-    if isinstance(value, str):
-        return ("s", value)
-    if isinstance(value, list | tuple):
-        return ("l", tuple(canonical(v) for v in value))
-    if isinstance(value, dict):
-        return ("d", frozenset((k, canonical(v)) for k, v in value.items()))
-    return ("o", value)
 
 
 def _is_type(kind: str) -> Check:
@@ -98,8 +84,8 @@ class _Compiler:
         self.keep: list[Any] = []  # keep compiled nodes alive so their ids stay theirs
 
     def resolve(self, ref: str) -> Any:
-        if not ref.startswith("#"):
-            raise Unsupported(f"$ref {ref!r}")
+        if (ref != "#" and not ref.startswith("#/")) or "%" in ref:
+            raise Unsupported(f"$ref {ref!r}")  # anchors, other documents, escapes: jsonschema
         node: Any = self.root
         for part in ref[1:].split("/")[1:] if ref != "#" else []:
             part = part.replace("~1", "/").replace("~0", "~")
@@ -128,6 +114,8 @@ class _Compiler:
         return compiled
 
     def _compile(self, schema: dict[str, Any]) -> Check:
+        if "$anchor" in schema or ("$id" in schema and schema is not self.root):
+            raise Unsupported("$anchor or an embedded $id")  # they change what $ref resolves to
         unknown = set(schema) - _KEYWORDS - _ANNOTATIONS
         if unknown:
             raise Unsupported(f"keywords {sorted(unknown)}")

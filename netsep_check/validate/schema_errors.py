@@ -13,7 +13,7 @@ from typing import Any
 
 from netsep_check.errors import Problem
 from netsep_check.load import Document, format_path
-from netsep_check.validate.fast import canonical
+from netsep_check.values import canonical
 
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO",
                     "ON", "OFF", "True", "False", "TRUE", "FALSE"}

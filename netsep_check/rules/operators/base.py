@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Path = tuple[str | int, ...]
+MAX_DAYS = 36_525  # a century: the longest span a date rule may name
 
 
 class Ctx:
@@ -169,9 +170,9 @@ def compile_operand(spec: Any, env: Env) -> Operand:
             value = env.params[arg]
             return Operand(lambda ctx: value, f"{_literal(value)} (parameter {arg})")
         if kind == "as_of":
-            if not isinstance(arg, int) or isinstance(arg, bool):
-                raise RuleSyntaxError("as_of takes a whole number of days (0 for as_of itself)",
-                                      env.where)
+            if not isinstance(arg, int) or isinstance(arg, bool) or abs(arg) > MAX_DAYS:
+                raise RuleSyntaxError("as_of takes a whole number of days (0 for as_of itself), "
+                                      f"at most {MAX_DAYS} either way", env.where)
             delta = dt.timedelta(days=arg)
             label = "as_of" if arg == 0 else f"as_of {arg:+d} days"
             return Operand(lambda ctx: ctx.as_of + delta, label, constant=False)
@@ -185,8 +186,9 @@ def param_int(spec: Any, env: Env, what: str) -> tuple[int, str]:
     """A whole number given literally or as ``{param: name}``, resolved at compile time."""
     operand = compile_operand(spec, env)
     value = operand.get(Ctx(None, dt.date.min))
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise RuleSyntaxError(f"{what} must be a whole number of days, got {value!r}", env.where)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_DAYS:
+        raise RuleSyntaxError(f"{what} must be a whole number of days from 0 to {MAX_DAYS}, "
+                              f"got {value!r}", env.where)
     return value, operand.label
 
 

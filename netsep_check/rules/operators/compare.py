@@ -18,6 +18,7 @@ from netsep_check.rules.operators.base import (
     show,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
+from netsep_check.values import same
 
 _OPERAND = {"description": "a literal, {path: P}, {param: N} or {as_of: days}"}
 _PATH_VALUE = {"type": "object", "required": ["path", "value"], "additionalProperties": False,
@@ -59,13 +60,13 @@ def _comparison(name: str) -> Any:
                                     ref.concrete(ctx))
                 ok = numeric(actual, expected)
             elif name == "eq":
-                ok = actual == expected and type(actual) is type(expected)
+                ok = same(actual, expected)
             elif name == "ne":
-                ok = not (actual == expected and type(actual) is type(expected))
+                ok = not same(actual, expected)
             else:
                 if not isinstance(expected, list):
                     raise EvalError(f"{rhs.label} is not a list", ref.concrete(ctx))
-                ok = (actual in expected) == (name == "in")
+                ok = any(same(actual, item) for item in expected) == (name == "in")
             if ok:
                 return None
             return [Failure(ref.concrete(ctx), name, actual, expected, rhs.label)]
@@ -110,7 +111,7 @@ def _nonempty(spec: Any, env: Env, sub: SubCompile) -> Compiled:
 OPERATORS = {
     name: Operator(name, "compare", _comparison(name), summary, example, _PATH_VALUE)
     for name, summary, example in [
-        ("eq", "the field equals the value (same type: 1 is not true, \"1\" is not 1)",
+        ("eq", "the field equals the value (JSON equality: 1 is not true, \"1\" is not 1, 1 is 1.0)",
          {"path": "usage.mobile_access", "value": False}),
         ("ne", "the field differs from the value",
          {"path": "security_measures.network_link.strong_authentication.applies_to", "value": "admins_only"}),

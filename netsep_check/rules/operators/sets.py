@@ -16,6 +16,7 @@ from netsep_check.rules.operators.base import (
     require_keys,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
+from netsep_check.values import canonical, same
 
 _ARGS = {"type": "object", "required": ["path", "value"], "additionalProperties": False,
          "properties": {"path": {"type": "string"},
@@ -35,13 +36,20 @@ def _list(value: Any, label: str, ctx_path: Any) -> list[Any]:
     return value
 
 
-def _lookup(items: list[Any]) -> Any:
-    """Membership in constant time where the items allow it (``in`` on a list compares every
-    item: a subset of two 100,000-item lists would take 10^10 steps)."""
-    try:
-        return frozenset(items)
-    except TypeError:  # mappings or lists among the items: compare one by one
-        return items
+class _Members:
+    """Membership in constant time (``in`` on a list compares every item: a subset of two
+    100,000-item lists would take 10^10 steps), with JSON equality: ``true`` is not ``1``."""
+
+    __slots__ = ("keys",)
+
+    def __init__(self, items: list[Any]) -> None:
+        self.keys = {canonical(item) for item in items}
+
+    def __contains__(self, item: Any) -> bool:
+        return canonical(item) in self.keys
+
+
+_lookup = _Members
 
 
 def _set_op(name: str) -> Any:
@@ -115,8 +123,9 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     def test(ctx: Ctx) -> list[Failure] | None:
         left = _list(ref.get(ctx), ref.text, ref.concrete(ctx))
         wanted = rhs.get(ctx)
-        return None if wanted in left else [Failure(ref.concrete(ctx), "contains", left, wanted,
-                                                    rhs.label)]
+        if any(same(wanted, item) for item in left):
+            return None
+        return [Failure(ref.concrete(ctx), "contains", left, wanted, rhs.label)]
 
     return Compiled(test, (ref.schema_path, *rhs.reads),
                     {"en": f"{ref.text} contains {rhs.label}",

@@ -1,0 +1,26 @@
+"""Equality of JSON values as JSON Schema defines it, shared by validation and the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def canonical(value: Any) -> Any:
+    """Hashable, and equal exactly where JSON Schema calls values equal (``1 == 1.0``,
+    ``true != 1``, key order ignored)."""
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, int | float):
+        return ("n", value)
+    if isinstance(value, str):
+        return ("s", value)
+    if isinstance(value, list | tuple):
+        return ("l", tuple(canonical(v) for v in value))
+    if isinstance(value, dict):
+        return ("d", frozenset((k, canonical(v)) for k, v in value.items()))
+    return ("o", value)
+
+
+def same(a: Any, b: Any) -> bool:
+    """``true`` is not ``1``; ``1`` is ``1.0``; mappings compare without key order."""
+    return canonical(a) == canonical(b)
