@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from netsep_check.errors import InputError
 from netsep_check.evaluate import Report, evaluate
 from netsep_check.load import DEFAULT_MAX_BYTES, Document, load_document
 from netsep_check.rules import Pack, load_pack, pack_for_regime
+from netsep_check.rules.packs import REGIME_PACKS
 from netsep_check.validate import validate_profile
 
 
@@ -25,8 +27,17 @@ class Checker:
     _packs: dict[str, Pack] = field(default_factory=dict)
 
     def pack(self, ref: str) -> Pack:
+        """The compiled pack; a firm's own rules are linted first, so a misspelt field path
+        is an input error (exit 2), never a rule that cannot be judged on every profile."""
         if ref not in self._packs:
-            self._packs[ref] = load_pack(ref, self.policy_dirs)
+            pack = load_pack(ref, self.policy_dirs)
+            if self.policy_dirs or ref not in REGIME_PACKS.values():
+                from netsep_check.authoring.lint import lint_pack
+
+                problems = lint_pack(pack)
+                if problems:
+                    raise InputError(problems)
+            self._packs[ref] = pack
         return self._packs[ref]
 
     def load(self, path: Path | str) -> tuple[Document, dict]:

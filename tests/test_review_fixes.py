@@ -94,3 +94,23 @@ def test_fast_check_hands_references_it_cannot_follow_to_jsonschema(schema):
 def test_json_report_is_unchanged_by_the_review_fixes(run, examples):
     document = json.loads(run("check", examples / "m365-compliant.yaml", "--format", "json").stdout)
     assert document["summary"]["verdict"] == "pass"
+
+
+def test_a_misspelt_path_in_a_firms_rule_is_an_input_error_at_check_time(run, tmp_path, examples):
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "r.yaml").write_text(
+        (examples / "custom-pack" / "rules.yaml").read_text(encoding="utf-8").replace(
+            "encryption_in_transit.min_tls_version, value", "encryption_in_transit.min_tls_versoin, "
+            "value"), encoding="utf-8")
+    result = run("check", examples / "m365-compliant.yaml", "--policy", folder)
+    assert result.exit_code == 2 and "did you mean 'min_tls_version'" in result.stderr
+
+
+def test_a_figure_is_not_judged_for_a_control_that_is_not_implemented(tmp_path):
+    path = variant(tmp_path, "pulse-compliant.yaml", "p.yaml",
+                   ("audit_logging: {status: implemented", "audit_logging: {status: not_implemented"))
+    report = Checker().check(path)
+    status = {f.rule.id: f.status for f in report.findings}
+    assert status["SAAS-LOG-RETENTION"] == "not_applicable"
+    assert status["CTRL-SAAS-MANAGEMENT"] == "fail"

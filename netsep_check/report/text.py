@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 
 from netsep_check.evaluate.findings import STATUSES, Report
 from netsep_check.i18n import ui
@@ -39,7 +40,7 @@ def _one(report: Report, lang: str, console: object) -> None:
         table.add_column(ui("status", lang), no_wrap=True)
         table.add_column(ui("severity", lang), no_wrap=True)
         table.add_column(ui("rule", lang), no_wrap=True)
-        table.add_column(ui("finding", lang), ratio=1)
+        table.add_column(ui("finding", lang), ratio=1, overflow="fold")
         table.add_column(ui("line", lang), justify="right", no_wrap=True)
         rows = sorted(by_area[area], key=lambda f: (_ORDER[f.status], _SEV[f.rule.severity]))
         for finding in rows:
@@ -76,7 +77,8 @@ def render_text(reports: list[Report], lang: str, color: bool = False, width: in
     from rich.console import Console
 
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
+    console = Console(file=buffer, force_terminal=color, no_color=not color,
+                      width=shutil.get_terminal_size((width, 24)).columns if color else width,
                       highlight=False, emoji=False)
     for index, report in enumerate(reports):
         if index:

@@ -168,7 +168,7 @@ def compile_operand(spec: Any, env: Env) -> Operand:
                 raise RuleSyntaxError(f"unknown parameter {arg!r} (the pack defines: {known})",
                                       env.where)
             value = env.params[arg]
-            return Operand(lambda ctx: value, f"{_literal(value)} (parameter {arg})")
+            return Operand(lambda ctx: value, f"{_literal(value)} ({arg})")
         if kind == "as_of":
             if not isinstance(arg, int) or isinstance(arg, bool) or abs(arg) > MAX_DAYS:
                 raise RuleSyntaxError("as_of takes a whole number of days (0 for as_of itself), "
