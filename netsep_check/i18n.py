@@ -54,6 +54,8 @@ _FAILURES: dict[str, tuple[str, str]] = {
     "not": ("this must not hold: {expected}", "다음 조건에 해당하면 안 됩니다: {expected}"),
     "some": ("no item of {path} satisfies: {expected}",
              "{path}에 다음 조건을 충족하는 항목이 없습니다: {expected}"),
+    "some_for": ("{path} is {actual}, and no item satisfies: {expected}",
+                 "{path} 값 {actual}에 대해 다음 조건을 충족하는 항목이 없습니다: {expected}"),
     "none": ("{path} must not satisfy: {expected}", "{path}은(는) 다음 조건에 해당하면 안 됩니다: "
              "{expected}"),
 }
@@ -126,6 +128,9 @@ def ui(key: str, lang: str, **fields: Any) -> str:
 def failure_message(failure: Failure, lang: str) -> str:
     en, ko = _FAILURES.get(failure.code, ("{path}: {code}", "{path}: {code}"))
     template = ko if lang == "ko" else en
+    if isinstance(failure.expected, dict) and set(failure.expected) == {"ko", "en"}:
+        failure = Failure(failure.path, failure.code, failure.actual,  # a condition in words
+                          failure.expected[lang], failure.against)
     expected = show(failure.expected)
     if failure.against == expected:  # a literal: say it once
         template = template.replace(" ({against})", "").replace("({against}) ", "")

@@ -148,7 +148,8 @@ def test_nested_quantifiers_see_outer_variables():
     assert ok(condition)
     profile = {**PROFILE, "usage": {**PROFILE["usage"], "providers": ["microsoft", "nobody"]}}
     (failure,) = judge(condition, profile=profile)
-    assert failure.code == "some"
+    assert failure.code == "some_for"  # names the element that found no partner
+    assert failure.path == ("usage", "providers", 1) and failure.actual == "nobody"
 
 
 @pytest.mark.parametrize("condition", [

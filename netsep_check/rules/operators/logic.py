@@ -72,7 +72,7 @@ def _not(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     def test(ctx: Ctx) -> list[Failure] | None:
         if inner.test(ctx):
             return None
-        return [Failure(None, "not", None, inner.text["en"], first_read)]
+        return [Failure(None, "not", None, dict(inner.text), first_read)]
 
     return Compiled(test, inner.reads, {"en": f"NOT ({inner.text['en']})",
                                         "ko": f"다음이 아님: ({inner.text['ko']})"})

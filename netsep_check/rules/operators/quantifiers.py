@@ -36,6 +36,12 @@ def _elements(value: Any, base: Path, label: str) -> Iterator[tuple[Any, Path, A
         raise EvalError(f"{label} is neither a list nor a mapping", base)
 
 
+def _for_element(found: list[Failure], item: Any, path: Path) -> list[Failure]:
+    """A nested ``some`` that found nothing for this element says which element it was."""
+    return [Failure(path, "some_for", item, f.expected, f.against)
+            if f.code == "some" and not isinstance(item, dict | list) else f for f in found]
+
+
 def _quantifier(name: str) -> Any:
     def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         require_keys(spec, env, {"in", "check"}, {"as", "key_as", "where"})
@@ -72,17 +78,17 @@ def _quantifier(name: str) -> Any:
                     found = check_test(ctx)
                     if name == "every":
                         if found:
-                            failures.extend(found)
+                            failures.extend(_for_element(found, item, path))
                     elif name == "some":
                         if not found:
                             matched = True
                             break
                     elif not found:  # none
-                        failures.append(Failure(path, "none", item, check.text["en"], None))
+                        failures.append(Failure(path, "none", item, dict(check.text), None))
             finally:
                 ctx.vars = saved
             if name == "some" and not matched:
-                return [Failure(base, "some", None, check.text["en"], None)]
+                return [Failure(base, "some", None, dict(text), None)]
             return failures or None
 
         filt = {"en": f" where {where.text['en']}" if where else "",
