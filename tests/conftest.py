@@ -44,3 +44,15 @@ def variant(folder: Path, source: str, name: str, *replacements: tuple[str, str]
     path.write_text(text, encoding="utf-8")
     copy_evidence(folder)
     return path
+
+
+def all_paths(value, prefix: tuple = ()) -> list[tuple]:
+    """Every path in a JSON-like tree, the root first."""
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += all_paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += all_paths(child, (*prefix, index))
+    return found

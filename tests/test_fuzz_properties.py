@@ -28,6 +28,7 @@ from netsep_check.evaluate import Report
 from netsep_check.load import load_document
 from netsep_check.load.document import parse_source
 from netsep_check.load.source import Source
+from tests.conftest import all_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -152,15 +153,7 @@ def test_bytes_spliced_into_a_valid_profile(junk, where, example):
     _outcome(_write("spliced.yaml", text[:at] + junk + text[at:]))
 
 
-def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            found += _paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            found += _paths(child, (*prefix, index))
-    return found
+_paths = all_paths
 
 
 def _mutate(data: Any, rng: random.Random, replacement: Any, how: str) -> Any:

@@ -4,8 +4,9 @@ Names are imported on first use (PEP 562), so ``netsep_check.rules.model`` can b
 without loading the pack loader and YAML: ``netsep-check --version`` stays cheap.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from netsep_check._lazy import lazy_names
 
 if TYPE_CHECKING:
     from netsep_check.rules.model import AREAS, SEVERITIES, STRENGTHS, Pack, Rule
@@ -24,9 +25,4 @@ __all__ = ["AREAS", "SEVERITIES", "STRENGTHS", "Pack", "Rule", "builtin_pack_ids
            "pack_for_regime", "policies_root"]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, globals(), _WHERE)

@@ -22,6 +22,7 @@ from netsep_check.load import load_document
 from netsep_check.rules.schema import pack_schema, rules_schema
 from netsep_check.validate.fast import canonical, compile_schema
 from netsep_check.validate.schema_errors import packaged_schema, schema_problems, validator
+from tests.conftest import all_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -75,15 +76,7 @@ trees = st.recursive(scalars, lambda c: st.one_of(st.lists(c, max_size=3),
                      max_leaves=8)
 
 
-def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            found += _paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            found += _paths(child, (*prefix, index))
-    return found
+_paths = all_paths
 
 
 def mutate(data: Any, rng: random.Random, replacement: Any, key: str, how: str) -> Any:
