@@ -126,10 +126,10 @@ def test_the_yaml_builder_reads_json_as_json_does(tree, indent):
     as_json = parse_source(Source("t.json", text, ""))
     assert as_yaml.data == json.loads(text) == as_json.data
     assert as_yaml.position(()) == as_json.position(()) == (1, 1)
-    for path in _paths(tree):
+    for path in all_paths(tree):
         assert as_json.position(path) == as_yaml.position(path), path
         assert as_json.marks.get(path) == as_yaml.marks.get(path), path
-    for path in [("nowhere",), (10**6,), *((*p, "x", 0) for p in _paths(tree)[:5])]:
+    for path in [("nowhere",), (10**6,), *((*p, "x", 0) for p in all_paths(tree)[:5])]:
         assert as_json.position(path) == as_yaml.position(path), path
 
 
@@ -153,12 +153,11 @@ def test_bytes_spliced_into_a_valid_profile(junk, where, example):
     _outcome(_write("spliced.yaml", text[:at] + junk + text[at:]))
 
 
-_paths = all_paths
 
 
 def _mutate(data: Any, rng: random.Random, replacement: Any, how: str) -> Any:
     data = json.loads(json.dumps(data))  # a deep copy
-    paths = [p for p in _paths(data) if p]
+    paths = [p for p in all_paths(data) if p]
     path = rng.choice(paths)
     parent = data
     for part in path[:-1]:

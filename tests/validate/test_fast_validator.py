@@ -76,12 +76,11 @@ trees = st.recursive(scalars, lambda c: st.one_of(st.lists(c, max_size=3),
                      max_leaves=8)
 
 
-_paths = all_paths
 
 
 def mutate(data: Any, rng: random.Random, replacement: Any, key: str, how: str) -> Any:
     data = copy.deepcopy(data)
-    paths = [p for p in _paths(data) if p]
+    paths = [p for p in all_paths(data) if p]
     if not paths:  # everything deleted already
         return replacement
     path = rng.choice(paths)
