@@ -27,12 +27,18 @@ def _err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _report_problems(error: InputError) -> None:
+def _report_problems(error: InputError, lang: str = "ko") -> None:
     count = len(error.problems)
     for problem in error.problems:
-        _err(f"error: {problem}")
+        _err(f"error: {_problem(problem, lang)}")
     if count > 1:
         _err(f"{count} problems found")
+
+
+def _problem(problem: Any, lang: str) -> str:
+    from netsep_check.report._common import problem_text
+
+    return problem_text(problem, lang)
 
 
 def guarded(func: Callable[..., int]) -> Callable[..., None]:
@@ -139,14 +145,33 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
           no_evidence_check: bool) -> int:
     """Check PROFILE files (YAML or JSON), folders of them or glob patterns, and print a
     pass/fail report (several profiles: one report each, then a firms × areas matrix)."""
-    from netsep_check.api import Checker
+    from netsep_check.api import Options, run
     from netsep_check.load import DEFAULT_MAX_BYTES
 
     targets = _targets(fmts, outputs)
-    checker = Checker(pack_ref, policy_dirs, as_of, max_size or DEFAULT_MAX_BYTES,
-                      evidence_root=evidence_root, verify_evidence=not no_evidence_check)
-    return _run_check(checker, profiles, targets, lang, fail_on, waivers_file, baseline_file,
-                      jobs)
+    options = Options(pack_ref, tuple(policy_dirs), as_of, evidence_root,
+                      not no_evidence_check, waivers_file, baseline_file, fail_on,
+                      max_size or DEFAULT_MAX_BYTES, jobs, progress=True)
+    result = run(list(profiles), options)
+    for item in result.invalid:  # one bad profile must not hide the others' verdicts
+        _report_problems(InputError(list(item.problems)), lang)
+    for file, kind in result.skipped:
+        _err(f"note: {file} skipped: it is {kind}, not a profile")
+    for waiver in result.unmatched_waivers:
+        _err(f"note: {waiver.describe()} matched no failing finding")
+    texts = [(_render(fmt, result, lang, color=output is None and sys.stdout.isatty()), output)
+             for fmt, output in targets]
+    for text, output in texts:  # written only once every format could be made
+        _write(text, output)
+    gate = result.gate
+    quiet = gate.below + gate.known
+    if quiet:
+        from netsep_check.i18n import ui
+
+        why = [ui("gate_below", lang, fail_on=gate.fail_on)] if gate.below else []
+        why += [ui("gate_known", lang)] if gate.known else []
+        _err(ui("gate_quiet", lang, quiet=quiet, why=", ".join(why), tripped=gate.tripped))
+    return result.exit_code
 
 
 def _targets(fmts: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
@@ -167,76 +192,14 @@ def _targets(fmts: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str
     return pairs
 
 
-def _run_check(checker: Any, profiles: tuple[Path, ...], targets: list[tuple[str, Path | None]],
-               lang: str, fail_on: str, waivers_file: Path | None, baseline_file: Path | None,
-               jobs: int | None) -> int:
-    """Evaluate, apply waivers and baseline, write every report, and decide the exit code."""
-    from netsep_check.batch import Outcome, expand_inputs, run_with_progress
-    from netsep_check.evaluate.gate import below_gate, gating_findings
-
-    waivers = baseline = None  # their modules are imported only when asked for
-    if waivers_file:
-        from netsep_check.evaluate.waivers import apply_waivers, check_rules, load_waivers
-        waivers = load_waivers(waivers_file, checker.max_bytes)
-    if baseline_file:
-        from netsep_check.evaluate.diff import load_baseline
-        baseline = load_baseline(baseline_file, checker.max_bytes)
-    inputs = expand_inputs(profiles)
-    for file, kind in inputs.skipped:
-        _err(f"note: {file} skipped: it is {kind}, not a profile")
-    if inputs.batch:
-        outcomes = run_with_progress(checker, inputs.paths, jobs)
-    else:  # one profile: its problems are the command's problems
-        outcomes = [Outcome(str(inputs.paths[0]), report=checker.check(inputs.paths[0]))]
-    invalid = [Outcome(p.file, problems=[p]) for p in inputs.problems]
-    invalid += [o for o in outcomes if o.report is None]
-    reports = [o.report for o in outcomes if o.report is not None]
-    for outcome in invalid:  # one bad profile must not hide the others' verdicts
-        _report_problems(InputError(outcome.problems))
-    if waivers is not None:
-        check_rules(waivers, (report.pack for report in reports),
-                    (finding.rule for report in reports for finding in report.findings))
-        for waiver in apply_waivers(reports, waivers):
-            _err(f"note: {waiver.describe()} matched no failing finding")
-    if baseline is not None:
-        for report in reports:
-            baseline.annotate(report)
-    if reports:
-        for fmt, output in targets:
-            _write(_render(fmt, reports, invalid, lang, inputs.batch,
-                           color=output is None and sys.stdout.isatty()), output)
-    tripped = quiet = 0
-    for report in reports:
-        excused = baseline.excused(report) if baseline is not None else set()
-        tripped += len(gating_findings(report, fail_on, excused))
-        quiet += len(below_gate(report, fail_on, excused))
-    if quiet:
-        why = [f"below --fail-on {fail_on}"] if fail_on != "low" else []
-        why += ["already failing in the baseline"] if baseline is not None else []
-        _err(f"note: {quiet} failing finding(s) do not fail the run ({' or '.join(why)}); "
-             f"{tripped} do")
-    if invalid:
-        return EXIT_INPUT
-    return EXIT_FAIL if tripped else EXIT_OK
-
-
-def _render(fmt: str, reports: list[Any], invalid: list[Any], lang: str, batch: bool,
-            color: bool) -> str:
-    """One format's text; a batch adds the matrix (text) or is a batch document (json)."""
-    from netsep_check.batch import batch_document, matrix, render_matrix_text
+def _render(fmt: str, result: Any, lang: str, color: bool) -> str:
+    """One format's text of the run's one result."""
     from netsep_check.report import renderer
 
-    if batch and fmt == "json":
-        from netsep_check.report.json_report import dumps
-
-        return dumps(batch_document(reports, invalid, lang))
     render = renderer(fmt)
-    if fmt != "text":
-        return render(reports, lang)
-    text = render(reports, lang, color=color)
-    if batch:
-        text += "\n" + render_matrix_text(matrix(reports), invalid, lang, color=color)
-    return text
+    if fmt == "text":
+        return render(result, lang, color=color)
+    return render(result, lang)
 
 
 @main.command()
@@ -249,24 +212,32 @@ def _render(fmt: str, reports: list[Any], invalid: list[Any], lang: str, batch: 
 @click.option("--lang", type=LANG, default="ko", show_default=True, help="Report language.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
+@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
+              help="Judge profile sides on DATE instead of their assessment.as_of.")
+@click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, metavar="DIR",
+              help="Folder both sides' evidence[].path are relative to (default: each "
+                   "profile's folder). Use the same root for both, so an evidence regression "
+                   "shows.")
+@click.option("--no-evidence-check", "no_evidence_check", is_flag=True,
+              help="Do not verify evidence files on either side.")
+@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FILE", help="Waivers applied to both profile sides.")
 @guarded
 def diff(base: Path, head: Path, pack_ref: str | None, policy_dirs: tuple[Path, ...],
-         lang: str, fmt: str) -> int:
+         lang: str, fmt: str, as_of: dt.date | None, evidence_root: Path | None,
+         no_evidence_check: bool, waivers_file: Path | None) -> int:
     """Compare BASE and HEAD (two profiles, or two JSON reports of check --format json):
-    rules that newly fail, newly pass and still fail. Exit 1 only when a rule newly fails."""
-    from netsep_check.api import Checker
-    from netsep_check.evaluate.diff import compare, load_side, render_diff
+    findings that newly fail, newly pass and still fail. Exit 1 only when something newly
+    fails (a rule, or a new failing element of a rule that already failed)."""
+    from netsep_check.api import Options, diff_sides
+    from netsep_check.report.diff import render_diff
 
-    checker = Checker(pack_ref, policy_dirs)
-    sides, problems = [], []
-    for path in (base, head):
-        try:
-            sides.append(load_side(path, checker))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    result = compare(*sides)
+    if str(base) == "-" and str(head) == "-":
+        raise click.UsageError("only one of BASE and HEAD can be standard input (-)")
+    options = Options(pack_ref, tuple(policy_dirs), as_of, evidence_root,
+                      not no_evidence_check, waivers_file)
+    result = diff_sides(base, head, options)
     _write(render_diff(result, fmt, lang), None)
     return EXIT_FAIL if result.failing else EXIT_OK
 

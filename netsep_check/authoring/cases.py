@@ -15,7 +15,8 @@ from typing import Any
 from netsep_check.errors import InputError
 from netsep_check.evaluate import judge
 from netsep_check.load import Document, load_document
-from netsep_check.rules.model import Pack, Rule
+from netsep_check.report.messages import finding_message
+from netsep_check.rules.model import CompiledRule, Pack, Rule
 from netsep_check.rules.operators.base import Ctx, Env, RuleSyntaxError, compile_path
 from netsep_check.validate import validate_profile
 
@@ -92,7 +93,8 @@ class _Bases:
         return self._cache[name]
 
 
-def run_case(rule: Rule, case: dict[str, Any], bases: _Bases) -> CaseResult:
+def run_case(compiled: CompiledRule, case: dict[str, Any], bases: _Bases) -> CaseResult:
+    rule = compiled.rule
     name = case.get("name", "(unnamed)")
     expected = case["expect"]
     base_name = case.get("base") or bases.default()
@@ -114,8 +116,8 @@ def run_case(rule: Rule, case: dict[str, Any], bases: _Bases) -> CaseResult:
     as_of = dt.date.fromisoformat(case.get("as_of") or data["assessment"]["as_of"])
     if case.get("as_of"):
         data["assessment"]["as_of"] = as_of.isoformat()
-    finding = judge(rule, Ctx(data, as_of), document)
-    detail = finding.message.get("en", "")
+    finding = judge(compiled, Ctx(data, as_of), document)
+    detail = finding_message(finding, "en")
     return CaseResult(rule, name, expected, finding.status, detail)
 
 
@@ -124,10 +126,11 @@ def run_cases(pack: Pack, only: set[str] | None = None) -> tuple[list[CaseResult
     bases = _Bases(pack)
     results: list[CaseResult] = []
     coverage: list[Coverage] = []
-    for rule in pack.rules:
+    for compiled in pack.compiled:
+        rule = compiled.rule
         if only is not None and rule.id not in only:
             continue
-        outcomes = [run_case(rule, case, bases) for case in rule.tests]
+        outcomes = [run_case(compiled, case, bases) for case in rule.tests]
         results.extend(outcomes)
         coverage.append(Coverage(rule, any(c.expected == "pass" for c in outcomes),
                                  any(c.expected == "fail" for c in outcomes)))

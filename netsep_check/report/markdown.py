@@ -10,9 +10,10 @@ profile or a pack is escaped, so a profile cannot inject Markdown or HTML into t
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from netsep_check import __version__
-from netsep_check.evaluate.findings import STATUSES, Finding, Report
+from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.i18n import ui
 from netsep_check.report._common import (
     derived,
@@ -20,13 +21,21 @@ from netsep_check.report._common import (
     md_code,
     md_escape,
     message,
+    notes,
     ordered,
+    problem_lines,
+    run_counts_text,
+    run_verdict_text,
     title,
     verdict,
     verdict_text,
 )
+from netsep_check.vocabulary import STATUSES
 
-_ICON = {"fail": "❌", "error": "⚠️", "pass": "✅"}
+if TYPE_CHECKING:
+    from netsep_check.api import RunResult
+
+_ICON = {"fail": "❌", "undetermined": "⚠️", "pass": "✅"}
 
 
 def _row(cells: list[str]) -> str:
@@ -50,16 +59,17 @@ def _one(report: Report, lang: str, heading: str) -> list[str]:
         if report.as_of_overridden else ""
     lines.append(" · ".join([
         f"{md_escape(ui('profile', lang))} {md_code(report.profile_file)}",
-        f"{md_escape(ui('pack', lang))} {md_code(pack.id + ' ' + pack.version)}",
+        f"{md_escape(ui('pack', lang))} {md_code(pack.id + ' ' + pack.version + ' ' + pack.digest[:12])}",
         f"{md_escape(ui('as_of', lang))} {report.as_of.isoformat()}{overridden}",
         md_escape(ui("fmt_rules_checked", lang, n=len(report.findings)))]))
     lines.append("")
-    for note in report.notes:
+    said = notes(report, lang)
+    for note in said:
         lines.append(f"> {md_escape(note)}")
     for disabled in pack.disabled:
         lines.append(f"> {md_escape(ui('fmt_disabled', lang))}: {md_code(disabled.rule)} "
                      f"({md_escape(disabled.by_pack)}): {md_escape(disabled.reason)}")
-    if report.notes or pack.disabled:
+    if said or pack.disabled:
         lines.append("")
 
     lines.append(_row([md_escape(ui("area", lang)),
@@ -100,13 +110,13 @@ def _one(report: Report, lang: str, heading: str) -> list[str]:
                            md_escape(ui("fmt_expires_on", lang))]))
         lines.append(_row(["---"] * 6))
         for finding in waived:
-            waiver = finding.waiver or {}
+            waiver = finding.waiver
             lines.append(_row([md_code(finding.rule.id),
                                md_escape(ui(finding.rule.severity, lang)),
                                _title_cell(finding, lang),
                                md_code(location(report, finding)),
-                               md_escape(waiver.get("justification") or ""),
-                               md_escape(waiver.get("expires_on") or "")]))
+                               md_escape(waiver.justification),
+                               md_escape(waiver.expires_on)]))
         lines.append("")
 
     for status, key in (("pass", "fmt_passing"), ("not_applicable", "fmt_not_applicable")):
@@ -121,12 +131,27 @@ def _one(report: Report, lang: str, heading: str) -> list[str]:
     return lines
 
 
-def render_markdown(reports: list[Report], lang: str) -> str:
+def _invalid(result: RunResult, lang: str) -> list[str]:
+    lines = [f"### {md_escape(ui('invalid_inputs', lang))}", ""]
+    for file, problems in problem_lines(result, lang):
+        lines.append(f"- {md_code(file)} — {md_escape(ui('problems_n', lang, n=len(problems)))}")
+        lines += [f"  - {md_escape(p)}" for p in problems]
+    for file, kind in result.skipped:
+        lines.append(f"- {md_code(file)}: {md_escape(kind)}")
+    return [*lines, ""]
+
+
+def render_markdown(result: RunResult, lang: str) -> str:
+    reports = list(result.reports)
     lines: list[str] = []
     heading = "##"
-    if len(reports) > 1:
+    if result.batch or result.invalid:
         heading = "###"
-        lines += [f"## netsep-check — {md_escape(ui('fmt_batch', lang, n=len(reports)))}", ""]
+        lines += [f"## netsep-check — {md_escape(run_counts_text(result, lang))}", "",
+                  f"**{_ICON[result.verdict]} {md_escape(run_verdict_text(result, lang))}**", ""]
+    if result.invalid or result.skipped:
+        lines += _invalid(result, lang)
+    if len(reports) > 1:
         lines.append(_row([md_escape(ui("fmt_firm", lang)), md_escape(ui("profile", lang)),
                            md_escape(ui("fmt_verdict", lang)), md_escape(ui("fail", lang)),
                            md_escape(ui("error", lang)), md_escape(ui("waived", lang))]))

@@ -16,7 +16,7 @@ from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, load_document, require_mapping
 from netsep_check.load.source import sha256
 from netsep_check.rules.compiler import compile_condition
-from netsep_check.rules.model import Disabled, Pack, Rule
+from netsep_check.rules.model import CompiledRule, Disabled, Pack, Rule
 from netsep_check.rules.operators.base import Env, RuleSyntaxError
 from netsep_check.rules.schema import pack_schema, parameters_schema, rules_schema
 
@@ -81,7 +81,7 @@ def _basis(spec: dict[str, Any], regime: str | None, document: Document,
 
 
 def _compile_rule(spec: dict[str, Any], index: int, document: Document,
-                  params: dict[str, Any], regime: str | None) -> Rule:
+                  params: dict[str, Any], regime: str | None) -> CompiledRule:
     base = ("rules", index)
     try:
         when = compile_condition(spec["when"], Env(params, where="when")) if "when" in spec else None
@@ -91,15 +91,19 @@ def _compile_rule(spec: dict[str, Any], index: int, document: Document,
         raise InputError.one(document.file, f"rule {spec['id']}: {exc.where}: {exc.message}",
                              document.line((*base, section)), None,
                              f"rules[{index}].{exc.where}") from None
-    return Rule(
+    reads = tuple(dict.fromkeys((*(when.reads if when else ()), *check.reads)))
+    rule = Rule(
         id=spec["id"], area=spec["area"], severity=spec["severity"], title=spec["title"],
         rationale=spec["rationale"], remediation=spec["remediation"],
         basis=_basis(spec, regime, document, index),
-        check=check, when=when, waivable=spec.get("waivable", True), file=document.file,
-        line=document.line(base), tests=tuple(spec.get("tests", ())), spec=spec)
+        waivable=spec.get("waivable", True), file=document.file,
+        line=document.line(base), tests=tuple(spec.get("tests", ())), reads=reads,
+        meaning={"when": dict(when.text) if when else None, "check": dict(check.text)},
+        spec=spec)
+    return CompiledRule(rule, check, when)
 
 
-def load_rule_file(path: Path, params: dict[str, Any], regime: str | None) -> list[Rule]:
+def load_rule_file(path: Path, params: dict[str, Any], regime: str | None) -> list[CompiledRule]:
     """Load, schema-check and compile every rule in one file."""
     document = _schema_checked(path, rules_schema(), "rule file")
     return [_compile_rule(spec, i, document, params, regime)
@@ -195,9 +199,10 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     rule_paths = [*(parent.rule_paths if parent else ()), *(p.resolve() for p in files)]
     rule_paths = list(dict.fromkeys(rule_paths))
     regime = meta.get("regime", parent.regime if parent else None)
-    rules: list[Rule] = []
+    compiled: list[CompiledRule] = []
     for path in rule_paths:  # a base pack's rules are recompiled: parameters may differ
-        rules.extend(load_rule_file(path, params, regime))
+        compiled.extend(load_rule_file(path, params, regime))
+    rules = [c.rule for c in compiled]
     _check_ids(rules)
 
     disabled = list(parent.disabled) if parent else []
@@ -219,6 +224,7 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
         sources=(*(parent.sources if parent else ()), *meta.get("sources", ())),
         parameters=params, parameter_docs=docs,
         rules=tuple(rule for rule in rules if rule.id not in off),
+        compiled=tuple(c for c in compiled if c.rule.id not in off),
         disabled=tuple(disabled), digest=_digest([*meta_paths, *rule_paths]),
         meta_paths=tuple(meta_paths), rule_paths=tuple(rule_paths), test_bases=test_bases,
         extends=parent.id if parent else None)
