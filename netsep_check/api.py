@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from netsep_check import clock
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK, InputError, Problem
 from netsep_check.evaluate import Report, evaluate
 from netsep_check.evaluate.findings import Note
@@ -212,7 +213,7 @@ def run(inputs: list[str | Path] | tuple[str | Path, ...], options: Options = Op
         check_rules(waivers, (r.pack for r in reports))
         if len(reports) + len(invalid) > 1:
             require_firms(waivers)
-        reports, unmatched = apply_waivers(reports, waivers, options.today or dt.date.today())
+        reports, unmatched = apply_waivers(reports, waivers, options.today or clock.today())
     if baseline is not None:
         baseline.require_firms(reports)
         reports = tuple(baseline.apply(r) for r in reports)
@@ -245,7 +246,7 @@ def diff_sides(base: Path | str, head: Path | str, options: Options = Options())
 
                     check_rules(waivers, (report.pack,))
                     (report,), _ = apply_waivers((report,), waivers,
-                                                 options.today or dt.date.today())
+                                                 options.today or clock.today())
                 side = side_from_report(report, str(path))
             sides.append(side)
         except InputError as exc:
@@ -253,3 +254,15 @@ def diff_sides(base: Path | str, head: Path | str, options: Options = Options())
     if problems:
         raise InputError(problems)
     return compare(sides[0], sides[1])
+
+
+def result_of(reports: list[Report] | tuple[Report, ...], invalid: tuple[Invalid, ...] = (),
+              fail_on: str = DEFAULT_FAIL_ON, batch: bool | None = None) -> RunResult:
+    """A :class:`RunResult` of reports judged elsewhere (to render them in any format)."""
+    from netsep_check.evaluate.gate import gate
+
+    reports = tuple(reports)
+    standing = gate(reports, fail_on)
+    return RunResult(reports, tuple(invalid), (), (), standing,
+                     len(reports) + len(invalid) > 1 if batch is None else batch,
+                     _exit_code(tuple(invalid), standing))

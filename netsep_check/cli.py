@@ -36,9 +36,14 @@ def _report_problems(error: InputError, lang: str = "ko") -> None:
 
 
 def _problem(problem: Any, lang: str) -> str:
+    """``file:line:column: field: message`` with the message in ``lang``."""
     from netsep_check.report._common import problem_text
 
-    return problem_text(problem, lang)
+    where = problem.file
+    if problem.line is not None:
+        where += f":{problem.line}" + (f":{problem.column}" if problem.column is not None else "")
+    field = f" {problem.path}:" if problem.path else ""
+    return f"{where}:{field} {problem_text(problem, lang)}"
 
 
 def guarded(func: Callable[..., int]) -> Callable[..., None]:

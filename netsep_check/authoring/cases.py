@@ -14,6 +14,7 @@ from typing import Any
 
 from netsep_check.errors import InputError
 from netsep_check.evaluate import judge
+from netsep_check.evaluate.findings import EvidenceRecord
 from netsep_check.load import Document, load_document
 from netsep_check.report.messages import finding_message
 from netsep_check.rules.model import CompiledRule, Pack, Rule
@@ -93,6 +94,23 @@ class _Bases:
         return self._cache[name]
 
 
+def _evidence(data: dict[str, Any], case: dict[str, Any]) -> tuple[EvidenceRecord, ...]:
+    """Evidence-file records as if the files had been read: ``evidence_files`` maps an
+    evidence id to how its file came out (for rules using the ``evidence_files`` operator)."""
+    outcomes = case.get("evidence_files") or {}
+    records = []
+    for index, entry in enumerate(data.get("evidence") or []):
+        status = outcomes.get(entry.get("id")) if isinstance(entry, dict) else None
+        if status is None:
+            continue
+        stated = entry.get("sha256") or "0" * 64
+        found = stated if status == "ok" else ("f" * 64 if status == "sha256_mismatch" else None)
+        records.append(EvidenceRecord(index, entry["id"], entry.get("path") or f"{entry['id']}.pdf",
+                                      None, status, None, found,
+                                      stated if status in ("ok", "sha256_mismatch") else None))
+    return tuple(records)
+
+
 def run_case(compiled: CompiledRule, case: dict[str, Any], bases: _Bases) -> CaseResult:
     rule = compiled.rule
     name = case.get("name", "(unnamed)")
@@ -116,7 +134,7 @@ def run_case(compiled: CompiledRule, case: dict[str, Any], bases: _Bases) -> Cas
     as_of = dt.date.fromisoformat(case.get("as_of") or data["assessment"]["as_of"])
     if case.get("as_of"):
         data["assessment"]["as_of"] = as_of.isoformat()
-    finding = judge(compiled, Ctx(data, as_of), document)
+    finding = judge(compiled, Ctx(data, as_of, _evidence(data, case)), document)
     detail = finding_message(finding, "en")
     return CaseResult(rule, name, expected, finding.status, detail)
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netsep_check import clock
 from netsep_check.errors import InputError, Problem
 from netsep_check.evaluate.findings import AppliedWaiver, Finding, Note, Report
 from netsep_check.load import (
@@ -170,7 +171,7 @@ def _date_problems(document: Document) -> list[Problem]:
         path = ("waivers", index, "expires_on")
         line_col = document.position(path) or (None, None)
         latest = one_year_after(approved)
-        if approved > dt.date.today():
+        if approved > clock.today():
             at = ("waivers", index, "approved_on")
             where = document.position(at) or (None, None)
             problems.append(Problem(document.file, f"approved_on {approved} is in the future; "

@@ -80,7 +80,7 @@ def problem_text(problem: object, lang: str) -> str:
     try:
         from netsep_check.report.problems import problem_text as worded
     except ImportError:  # the catalogue of problem messages is optional
-        return str(problem)
+        return str(getattr(problem, "message", problem))
     return worded(problem, lang)  # type: ignore[arg-type]
 
 
