@@ -35,7 +35,7 @@ def render_ics(groups: Sequence[FirmDeadlines], lang: str) -> str:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "netsep-check 기한" if lang == "ko" else "netsep-check deadlines")
     for group in groups:
-        stamp = dt.datetime.combine(group.as_of, dt.time(0, 0), tzinfo=dt.timezone.utc)
+        stamp = dt.datetime.combine(group.as_of, dt.time(0, 0), tzinfo=dt.UTC)
         who = group.firm if group.regime is not None else heading(group, lang)
         for item in group.items:
             if item.due is None:
