@@ -119,7 +119,9 @@ def _check_entries(infos: list[zipfile.ZipInfo], file: str, limits: ZipLimits) -
             raise InputError.one(file, f"refused: member {name!r} uses compression method "
                                  f"{info.compress_type}; only stored and deflate are accepted")
         mode = info.external_attr >> 16
-        if info.create_system == 3 and mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        kind_bits = stat.S_IFMT(mode)  # 0: no file type recorded (a plain member)
+        if info.create_system == 3 and kind_bits and kind_bits not in (stat.S_IFREG,
+                                                                       stat.S_IFDIR):
             kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
             raise InputError.one(file, f"refused: member {name!r} is {kind}")
         key = _fold(name)
