@@ -321,3 +321,19 @@ def test_header_sizes_are_not_trusted(tmp_path):
     out.mkdir()
     with pytest.raises(InputError, match="not a valid zip"):
         extract(bundle, out)
+
+
+def test_a_claimed_million_members_is_refused_before_reading_the_directory(tmp_path):
+    bundle = _zip(tmp_path / "b.zip", [("a.txt", b"x")])
+    data = bytearray(bundle.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8:end + 12] = (60000).to_bytes(2, "little") * 2  # entries on disk, in all
+    bundle.write_bytes(bytes(data))
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(InputError, match="60000 members"):
+        extract(bundle, out)
+    data[end + 8:end + 12] = (0xFFFF).to_bytes(2, "little") * 2
+    bundle.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="ZIP64"):
+        extract(bundle, out)

@@ -12,7 +12,8 @@ and the member:
   a case-insensitive disk, one would overwrite the other);
 * symbolic links and any member that is not a regular file or folder (Unix mode bits);
 * encrypted members, and compression methods other than stored and deflate;
-* more than ``max_members`` members; a member larger than ``max_member_bytes``; more than
+* more than ``max_members`` members (counted from the end record before the zip module
+  reads the directory), a ZIP64 archive; a member larger than ``max_member_bytes``; more than
   ``max_total_bytes`` in all; a member that expands more than ``max_ratio`` times its
   compressed size (the classic zip bomb).
 
@@ -139,6 +140,36 @@ def _check_entries(infos: list[zipfile.ZipInfo], file: str, limits: ZipLimits) -
                                      "and a folder")
 
 
+_EOCD = b"PK\x05\x06"
+_EOCD_SIZE = 22
+
+
+def _precheck(path: Path | str, file: str, limits: ZipLimits) -> None:
+    """Read the end-of-central-directory record ourselves, so that an archive claiming
+    millions of members (or a ZIP64 one: a bundle is never that large) is refused before
+    the zip module builds an object for every entry."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        tail_size = min(size, _EOCD_SIZE + 0xFFFF)
+        handle.seek(size - tail_size)
+        tail = handle.read(tail_size)
+    at = tail.rfind(_EOCD)
+    if at == -1 or len(tail) - at < _EOCD_SIZE:
+        raise InputError.one(file, "not a valid zip bundle: no end-of-central-directory record")
+    entries = int.from_bytes(tail[at + 10:at + 12], "little")
+    directory = int.from_bytes(tail[at + 12:at + 16], "little")
+    if entries == 0xFFFF or directory == 0xFFFFFFFF:
+        raise InputError.one(file, "refused: a ZIP64 archive; a bundle is never large enough "
+                             "to need one")
+    if entries > limits.max_members:
+        raise InputError.one(file, f"bundle has {entries} members; the limit is "
+                             f"{limits.max_members}")
+    if directory > limits.max_members * (46 + limits.max_name_bytes + 1024):
+        raise InputError.one(file, f"refused: a central directory of {directory} bytes is "
+                             "larger than its members can need")
+
+
 def _write_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, file: str,
                   limits: ZipLimits, budget: list[int]) -> Member:
     digest = sha256()
@@ -183,6 +214,7 @@ def extract(path: Path | str, folder: Path, limits: ZipLimits = DEFAULT_LIMITS,
         raise InputError.one(file, "a bundle must be a regular file (a .zip)")
     members: dict[str, Member] = {}
     try:
+        _precheck(path, file, limits)
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             _check_entries(infos, file, limits)
