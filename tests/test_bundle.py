@@ -337,3 +337,29 @@ def test_a_claimed_million_members_is_refused_before_reading_the_directory(tmp_p
     bundle.write_bytes(bytes(data))
     with pytest.raises(InputError, match="ZIP64"):
         extract(bundle, out)
+
+
+def test_manifest_naming_a_profile_outside_the_members_is_refused(run, tmp_path):
+    bundle = create(run, M365, tmp_path / "s.zip")
+
+    def point_away(files):
+        manifest = json.loads(files["manifest.json"])
+        manifest["profile"] = "submission/../../../etc/passwd"
+        files["manifest.json"] = json.dumps(manifest).encode()
+
+    forged = rewrite(bundle, tmp_path / "t.zip", point_away)
+    for command in (("bundle", "verify"), ("check",)):
+        result = run(*command, forged)
+        assert result.exit_code == 2 and "not one of the listed members" in result.stderr
+
+
+def test_manifest_as_of_moved_is_caught(run, tmp_path):
+    bundle = create(run, M365, tmp_path / "s.zip")
+
+    def move(files):
+        manifest = json.loads(files["manifest.json"])
+        manifest["as_of"] = "2030-01-01"
+        files["manifest.json"] = json.dumps(manifest).encode()
+
+    code, found = _verify_json(run, rewrite(bundle, tmp_path / "t.zip", move))
+    assert code == 1 and any("as_of" in p for p in found["recheck_problems"])

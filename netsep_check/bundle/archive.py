@@ -80,7 +80,7 @@ def private_folder() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _name_problem(name: str, limits: ZipLimits) -> str | None:
+def name_problem(name: str, limits: ZipLimits) -> str | None:
     if not name or name in ("/", "."):
         return "an empty member name"
     if len(name.encode("utf-8", "surrogateescape")) > limits.max_name_bytes:
@@ -111,7 +111,7 @@ def _check_entries(infos: list[zipfile.ZipInfo], file: str, limits: ZipLimits) -
     folders: set[str] = set()
     for info in infos:
         name = info.filename
-        why = _name_problem(name, limits)
+        why = name_problem(name, limits)
         if why:
             raise InputError.one(file, f"refused: member {name!r} has {why}")
         if info.flag_bits & 0x1:

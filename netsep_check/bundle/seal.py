@@ -34,7 +34,14 @@ from typing import Any
 
 from netsep_check import __version__
 from netsep_check.api import Checker
-from netsep_check.bundle.archive import DEFAULT_LIMITS, Member, ZipLimits, extract, is_zip
+from netsep_check.bundle.archive import (
+    DEFAULT_LIMITS,
+    Member,
+    ZipLimits,
+    extract,
+    is_zip,
+    name_problem,
+)
 from netsep_check.bundle.archive import private_folder as private_folder
 from netsep_check.errors import InputError
 from netsep_check.evaluate.findings import Report
@@ -237,6 +244,8 @@ def _manifest(folder: Path, members: dict[str, Member], file: str) -> dict[str, 
             and isinstance(m.get("sha256"), str) for m in listed) \
             or not isinstance(profile, str) or not profile.startswith(ROOT + "/"):
         raise InputError.one(where, "members (name, sha256) or profile missing or malformed")
+    if profile not in {m["name"] for m in listed} or name_problem(profile, DEFAULT_LIMITS):
+        raise InputError.one(where, f"profile {profile!r} is not one of the listed members")
     return manifest
 
 
@@ -290,6 +299,9 @@ def verify_bundle(path: Path, pack_ref: str | None = None, policy_dirs: Sequence
         sealed = _read_json(folder, REPORT, members, file) if REPORT in members else None
         result.sealed_verdict = (sealed.get("summary") or {}).get("verdict") \
             if isinstance(sealed, dict) else None
+        if isinstance(sealed, dict) and sealed.get("as_of") != manifest.get("as_of"):
+            result.recheck_problems.append(f"the manifest's as_of {manifest.get('as_of')} is "
+                                           f"not the sealed report's {sealed.get('as_of')}")
         _recheck(result, folder, members, manifest, sealed, pack_ref, policy_dirs)
     return result
 
@@ -358,6 +370,9 @@ def opened_bundles(arguments: Sequence[Path], limits: ZipLimits = DEFAULT_LIMITS
                 notes.append(f"{argument}: {len(differ)} member(s) differ from its manifest "
                              f"({', '.join(differ[:5])}); run: netsep-check bundle verify "
                              f"{argument}")
+            if manifest["profile"] not in members:
+                raise InputError.one(str(argument), f"the bundle's profile "
+                                     f"{manifest['profile']} is missing from it")
             profile = folder.joinpath(*PurePosixPath(manifest["profile"]).parts)
             paths.append(profile)
             shown[str(profile)] = f"{argument}:{manifest['profile']}"
