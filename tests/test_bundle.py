@@ -363,3 +363,17 @@ def test_manifest_as_of_moved_is_caught(run, tmp_path):
 
     code, found = _verify_json(run, rewrite(bundle, tmp_path / "t.zip", move))
     assert code == 1 and any("as_of" in p for p in found["recheck_problems"])
+
+
+def test_highly_compressible_evidence_still_verifies(run, tmp_path):
+    """A large log of zeros is stored, not deflated, so verify does not take it for a bomb."""
+    profile = variant(tmp_path, "m365-compliant.yaml", "p.yaml",
+                      ("path: evidence/designation-notice-2024-09-27.txt\n"
+                       "    sha256: \"5587e5e01a08eefa2d7b9f57f94d68ea8ecfdc2fe258d6f57a9f62df078007e2\"",
+                       "path: evidence/zeros.log"))
+    (tmp_path / "evidence" / "zeros.log").write_bytes(bytes(5 * 1024 * 1024))
+    bundle = create(run, profile, tmp_path / "s.zip")
+    with zipfile.ZipFile(bundle) as archive:
+        info = archive.getinfo("submission/evidence/zeros.log")
+        assert info.compress_type == zipfile.ZIP_STORED
+    assert run("bundle", "verify", bundle).exit_code == 0

@@ -144,9 +144,14 @@ def _digest_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _zip_info(name: str, moment: dt.datetime) -> zipfile.ZipInfo:
+def _zip_info(name: str, moment: dt.datetime, data: bytes = b"") -> zipfile.ZipInfo:
+    """A member with fixed metadata; stored rather than deflated when deflate would squeeze
+    it past the ratio ``bundle verify`` accepts (a log of zeros is evidence, not a bomb)."""
+    import zlib
+
     info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED
+    squeezed = len(data) > (len(zlib.compress(data, 9)) + 64) * (DEFAULT_LIMITS.max_ratio // 2)
+    info.compress_type = zipfile.ZIP_STORED if squeezed else zipfile.ZIP_DEFLATED
     info.create_system = 3
     info.external_attr = (0o100644 << 16)
     return info
@@ -181,9 +186,15 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
         files = sorted(str(p.relative_to(stage).as_posix()) for p in stage.rglob("*")
                        if p.is_file())
         members = []
+        total = 0
         for member in files:
             digest, size = _digest_file(stage / member)
             members.append({"name": member, "sha256": digest, "size": size})
+            total += size
+            if size > DEFAULT_LIMITS.max_member_bytes or total > DEFAULT_LIMITS.max_total_bytes:
+                raise InputError.one(str(profile), f"{member} would make a bundle larger than "
+                                     f"bundle verify accepts ({DEFAULT_LIMITS.max_member_bytes}"
+                                     f" bytes a member, {DEFAULT_LIMITS.max_total_bytes} in all)")
         manifest = {
             "format": FORMAT_ID, "format_version": FORMAT_VERSION,
             "tool": {"name": "netsep-check", "version": __version__},
@@ -202,8 +213,8 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
                 archive.writestr(_zip_info(MANIFEST, moment), manifest_text.encode("utf-8"),
                                  compresslevel=9)
                 for member in [REPORT] + [m for m in files if m != REPORT]:
-                    archive.writestr(_zip_info(member, moment),
-                                     (stage / member).read_bytes(), compresslevel=9)
+                    data = (stage / member).read_bytes()
+                    archive.writestr(_zip_info(member, moment, data), data, compresslevel=9)
             os.replace(partial, output)
         except OSError as exc:
             partial.unlink(missing_ok=True)
