@@ -20,6 +20,7 @@ bundle (a cover letter, a ticket), that digest seals it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -82,11 +83,14 @@ def _member_path(text: str) -> str | None:
     return f"{ROOT}/{normal}"
 
 
-def _display(report: Report, shown: str, root: Path) -> None:
-    """Show a staged or extracted profile by its name in the bundle, not a temporary path."""
-    report.profile_file = shown
+def _display(report: Report, shown: str, root: Path, note: str | None = None) -> Report:
+    """The report with the staged or extracted profile shown by its name in the bundle, not
+    a temporary path (a copy: reports may be frozen)."""
     folder = str(root)
-    report.notes = [note.replace(folder, ROOT) for note in report.notes]
+    notes = [n.replace(folder, ROOT) if isinstance(n, str) else n for n in report.notes]
+    if note is not None:
+        notes.append(note)
+    return dataclasses.replace(report, profile_file=shown, notes=type(report.notes)(notes))
 
 
 def _report_json(report: Report) -> str:
@@ -178,7 +182,7 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
         report = Checker(checker.pack_ref, checker.policy_dirs, checker.as_of,
                          checker.max_bytes, evidence_root=None, verify_evidence=True,
                          _packs=checker._packs).check(staged)
-        _display(report, name, (stage / ROOT).resolve())
+        report = _display(report, name, (stage / ROOT).resolve())
         from netsep_check.rules import pack_for_regime
 
         ref = checker.pack_ref or pack_for_regime(report.regime)
@@ -403,8 +407,7 @@ class BundleChecker(Checker):
     def check(self, path: Path | str) -> Report:
         report = super().check(path)
         name = self.shown.get(str(path))
-        if name is not None:
-            _display(report, name, Path(path).parent.resolve())
-            report.notes.append(f"judged from bundle {name.rsplit(':', 1)[0]} with its "
-                                "bundled evidence")
-        return report
+        if name is None:
+            return report
+        return _display(report, name, Path(path).parent.resolve(),
+                        f"judged from bundle {name.rsplit(':', 1)[0]} with its bundled evidence")
