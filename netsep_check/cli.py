@@ -6,10 +6,11 @@ Exit codes: 0 no failing finding, 1 at least one failing finding, 2 invalid inpu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,8 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
     options = Options(pack_ref, tuple(policy_dirs), as_of, evidence_root,
                       not no_evidence_check, waivers_file, baseline_file, fail_on,
                       max_size or DEFAULT_MAX_BYTES, jobs, progress=True)
-    result = run(list(profiles), options)
+    with _bundles(profiles, evidence_root) as (paths, shown):
+        result = _shown_as(run(paths, options), shown)
     for item in result.invalid:  # one bad profile must not hide the others' verdicts
         _report_problems(InputError(list(item.problems)), lang)
     for file, kind in result.skipped:
@@ -447,3 +449,177 @@ def policy_docs(output: Path | None) -> int:
 
     _write(reference_markdown([load_pack(ref) for ref in builtin_pack_ids()]), output)
     return EXIT_OK
+
+
+# --- due: every date that lapses (issue 11 §3) ----------------------------------------------
+
+@main.command()
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--within", "within_days", type=click.IntRange(min=0), default=None,
+              metavar="DAYS", help="Only what falls due within DAYS (overdue and undated "
+                                   "items are always shown).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "ics"]), default="text",
+              show_default=True, help="ics: an iCalendar file to import into a calendar.")
+@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
+              help="Judge on DATE (default: today).")
+@click.option("--lang", type=LANG, default="ko", show_default=True)
+@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FILE", help="Waivers file: list each waiver's expiry too.")
+@click.option("--pack", "pack_ref", metavar="PACK",
+              help="Pack whose intervals apply (default: the pack of each profile's regime).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to FILE instead of standard output.")
+@guarded
+def due(profiles: tuple[Path, ...], within_days: int | None, fmt: str, as_of: dt.date | None,
+        lang: str, waivers_file: Path | None, pack_ref: str | None,
+        output: Path | None) -> int:
+    """List every date that will lapse for PROFILE files (designation end, provider
+    evaluations, self-assessment, training, upload scans, waiver expiries), per firm,
+    overdue first. Exit 1 when something is already overdue."""
+    from netsep_check.api import Checker
+    from netsep_check.batch import expand_inputs
+    from netsep_check.evaluate.deadlines import firm_deadlines, waiver_deadlines, within
+    from netsep_check.rules import pack_for_regime
+
+    day = as_of or dt.date.today()
+    checker = Checker(pack_ref)
+    inputs = expand_inputs(profiles)
+    problems = list(inputs.problems)
+    groups = []
+    for path in inputs.paths:
+        try:
+            document, profile = checker.load(path)
+            pack = checker.pack(pack_ref or pack_for_regime(profile["regime"]))
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        groups.append(firm_deadlines(document.file, profile, pack.parameters, day))
+    if waivers_file is not None:
+        from netsep_check.evaluate.waivers import load_waivers
+
+        waivers = load_waivers(waivers_file)
+        groups.append(waiver_deadlines(waivers.file, waivers, day))
+    if problems:
+        _report_problems(InputError(problems))
+    groups = [within(group, within_days) for group in groups]
+    if groups:
+        if fmt == "ics":
+            from netsep_check.report.ics import render_ics
+
+            text = render_ics(groups, lang)
+        else:
+            from netsep_check.report import deadlines_text
+
+            render = deadlines_text.render_json if fmt == "json" else deadlines_text.render_text
+            text = render(groups, lang, within_days)
+        _write(text, output)
+    if problems:
+        return EXIT_INPUT
+    return EXIT_FAIL if any(group.overdue for group in groups) else EXIT_OK
+
+
+# --- bundle: sealed submissions (issue 11 §4) -----------------------------------------------
+
+def _has_bundle(profiles: tuple[Path, ...]) -> bool:
+    """Whether any argument is a zip (by name or by its first bytes): a bundle."""
+    for path in profiles:
+        if path.suffix.lower() == ".zip":
+            return True
+        try:
+            with open(path, "rb") as handle:
+                if handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06"):
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+@contextlib.contextmanager
+def _bundles(profiles: tuple[Path, ...], evidence_root: Path | None
+             ) -> Iterator[tuple[list[Path], dict[str, str]]]:
+    """Bundles among the inputs: each extracted into a private folder (removed afterwards)
+    and replaced by its profile, judged with its bundled evidence."""
+    if not _has_bundle(profiles):
+        yield list(profiles), {}
+        return
+    from netsep_check.bundle.seal import opened_bundles
+
+    if evidence_root is not None:
+        raise click.UsageError("--evidence-root does not apply to a bundle: a bundle is "
+                               "judged with the evidence sealed in it")
+    with opened_bundles(profiles) as (paths, shown, notes):
+        for note in notes:
+            _err(f"note: {note}")
+        yield paths, shown
+
+
+def _shown_as(result: Any, shown: dict[str, str]) -> Any:
+    """The result with extracted bundle profiles named as the user knows them."""
+    if not shown:
+        return result
+    import dataclasses
+
+    reports = tuple(dataclasses.replace(r, profile_file=shown.get(r.profile_file, r.profile_file))
+                    for r in result.reports)
+    invalid = tuple(dataclasses.replace(i, file=shown.get(i.file, i.file)) for i in result.invalid)
+    return dataclasses.replace(result, reports=reports, invalid=invalid)
+
+
+@main.group()
+def bundle() -> None:
+    """Sealed submissions: the profile, its evidence and its report in one verifiable zip."""
+
+
+@bundle.command("create")
+@click.argument("profile", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              required=True, help="The bundle to write (a .zip).")
+@click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, metavar="DIR",
+              help="Folder that evidence[].path is relative to (default: the profile's).")
+@click.option("--pack", "pack_ref", metavar="PACK",
+              help="Built-in pack id or pack folder. Default: the pack of the profile's regime.")
+@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
+              help="Judge on DATE instead of the profile's assessment.as_of.")
+@guarded
+def bundle_create(profile: Path, output: Path, evidence_root: Path | None,
+                  pack_ref: str | None, as_of: dt.date | None) -> int:
+    """Seal PROFILE, every evidence file it cites, its JSON report and a manifest (sha256 of
+    every member) into one zip. SOURCE_DATE_EPOCH makes the bundle reproducible."""
+    from netsep_check.api import Checker
+    from netsep_check.bundle.seal import create_bundle
+
+    created = create_bundle(profile, output, Checker(pack_ref, (), as_of,
+                                                     evidence_root=evidence_root))
+    _err(f"bundle written to {created.output}: {created.members} members, sealed verdict "
+         f"{created.verdict}")
+    for evidence_id in created.missing_evidence:
+        _err(f"note: evidence {evidence_id} is cited with a path but its file could not be "
+             "bundled (missing or outside the evidence root); the sealed report says so")
+    _err(f"manifest sha256 {created.manifest_sha256} (record it outside the bundle; "
+         "bundle verify --expect checks it)")
+    _write(f"{created.bundle_sha256}  {created.output}\n", None)
+    return EXIT_OK
+
+
+@bundle.command("verify")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--pack", "pack_ref", metavar="PACK",
+              help="Pack to re-check with (default: the built-in pack the bundle names).")
+@click.option("--expect", metavar="SHA256",
+              help="The manifest digest recorded when the bundle was made.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--lang", type=LANG, default="ko", show_default=True)
+@guarded
+def bundle_verify(path: Path, pack_ref: str | None, expect: str | None, fmt: str,
+                  lang: str) -> int:
+    """Re-hash every member of the bundle at PATH and re-check its profile with this
+    netsep-check. Exit 0 intact, 1 any member added, missing or altered or any verdict that
+    differs, 2 a bundle that is not one or is refused (hostile)."""
+    from netsep_check.bundle.seal import verify_bundle
+    from netsep_check.report.bundle_text import render_verified
+
+    result = verify_bundle(path, pack_ref, expect=expect)
+    _write(render_verified(result, fmt, lang), None)
+    return EXIT_OK if result.intact else EXIT_FAIL
