@@ -38,7 +38,8 @@ def _shared_lines(work: Plan) -> list[str]:
 
 
 def _broken(work: Plan) -> tuple[list[str], list[Problem]]:
-    lines, problems = [], []
+    lines: list[str] = []
+    problems: list[Problem] = []
     for label, found in work.broken:
         lines.append(f"{label}: cannot be loaded ({len(found)} problem{'s' * (len(found) != 1)})")
         problems.extend(found)

@@ -70,11 +70,12 @@ def _schema_checked(path: Path, schema: dict[str, Any], what: str) -> Document:
 def _basis(spec: dict[str, Any], regime: str | None, document: Document,
            index: int) -> dict[str, Any]:
     """A rule shared by both regimes gives one basis per regime; pick the pack's."""
-    basis = spec["basis"]
+    basis: dict[str, Any] = spec["basis"]
     if "strength" in basis:
         return basis
     if regime in basis:
-        return basis[regime]
+        chosen: dict[str, Any] = basis[regime]
+        return chosen
     raise InputError.one(document.file, f"rule {spec['id']} gives no basis for regime "
                          f"{regime or '(none)'}; it has: {', '.join(sorted(basis))}",
                          document.line(("rules", index, "basis")), None,

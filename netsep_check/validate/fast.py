@@ -67,6 +67,51 @@ def _unique(items: list[Any]) -> bool:
         return False
 
 
+def _all_of(subs: tuple[Check, ...]) -> Check:
+    return lambda v: all(s(v) for s in subs)
+
+
+def _any_of(subs: tuple[Check, ...]) -> Check:
+    return lambda v: any(s(v) for s in subs)
+
+
+def _one_of(subs: tuple[Check, ...]) -> Check:
+    return lambda v: sum(1 for s in subs if s(v)) == 1
+
+
+_COMBINE: dict[str, Callable[[tuple[Check, ...]], Check]] = {
+    "allOf": _all_of, "anyOf": _any_of, "oneOf": _one_of}
+
+Column = Callable[[list[Any]], bool]
+
+
+def _matches(search: Callable[[str], object]) -> Column:
+    return lambda col: all(map(search, col))
+
+
+def _longer(low: int) -> Column:
+    return lambda col: min(map(len, col)) >= low
+
+
+def _shorter(high: int) -> Column:
+    return lambda col: max(map(len, col)) <= high
+
+
+def _among(allowed: frozenset[str]) -> Column:
+    return lambda col: allowed.issuperset(col)
+
+
+Keys = Callable[[dict[str, Any]], Any]
+
+
+def _valid_keys(sub: Check) -> Keys:
+    return lambda v: {k for k, x in v.items() if sub(x)}
+
+
+def _keys_if(valid: Check, keys: Keys) -> Keys:
+    return lambda v: keys(v) if valid(v) else ()
+
+
 def _date(value: str) -> bool:
     if not _DATE.fullmatch(value):
         return False
@@ -271,12 +316,7 @@ class _Compiler:
         for name in ("allOf", "anyOf", "oneOf"):
             if name in schema:
                 subs = tuple(self.check(s) for s in schema[name])
-                if name == "allOf":
-                    add(lambda v, subs=subs: all(s(v) for s in subs))
-                elif name == "anyOf":
-                    add(lambda v, subs=subs: any(s(v) for s in subs))
-                else:
-                    add(lambda v, subs=subs: sum(1 for s in subs if s(v)) == 1)
+                add(_COMBINE[name](subs))
         if "not" in schema:
             negated = self.check(schema["not"])
             add(lambda v: not negated(v))
@@ -330,14 +370,13 @@ class _Compiler:
                 return None
             if "pattern" in node:
                 search = re.compile(node["pattern"]).search
-                tests.append(lambda col, search=search: all(map(search, col)))
+                tests.append(_matches(search))
             if "minLength" in node:
-                tests.append(lambda col, low=node["minLength"]: min(map(len, col)) >= low)
+                tests.append(_longer(node["minLength"]))
             if "maxLength" in node:
-                tests.append(lambda col, high=node["maxLength"]: max(map(len, col)) <= high)
+                tests.append(_shorter(node["maxLength"]))
             if "enum" in node:
-                allowed = frozenset(e for e in node["enum"] if type(e) is str)
-                tests.append(lambda col, allowed=allowed: allowed.issuperset(col))
+                tests.append(_among(frozenset(e for e in node["enum"] if type(e) is str)))
             if "format" in node:
                 if node["format"] != "date":
                     return None
@@ -406,15 +445,13 @@ class _Compiler:
             steps.append(lambda v: named & v.keys())
         for name in ("additionalProperties", "unevaluatedProperties"):
             if name in schema:
-                sub = self.check(schema[name])
-                steps.append(lambda v, sub=sub: {k for k, x in v.items() if sub(x)})
+                steps.append(_valid_keys(self.check(schema[name])))
         searches = [re.compile(p).search for p in schema.get("patternProperties", {})]
         if searches:
             steps.append(lambda v: {k for k in v if any(s(k) for s in searches)})
         for name in ("allOf", "oneOf", "anyOf"):
             for sub in schema.get(name, []):
-                valid, keys = self.check(sub), self.evaluated(sub)
-                steps.append(lambda v, valid=valid, keys=keys: keys(v) if valid(v) else ())
+                steps.append(_keys_if(self.check(sub), self.evaluated(sub)))
         if "if" in schema:
             condition, if_keys = self.check(schema["if"]), self.evaluated(schema["if"])
             then_keys = self.evaluated(schema["then"]) if "then" in schema else None
