@@ -130,3 +130,7 @@ def test_folder_of_packs_reports_each_broken_pack_and_loose_files(run, tmp_path)
     assert "did you mean 'min_tls_version'" in linted.stderr
     assert "(files no pack uses): 1 rules on pack sandbox-2024: 1 rules linted, 1 problem" \
         in linted.stderr  # its basis names the firm's source, which sandbox-2024 lacks
+    (tree / "firm" / "forgotten.yaml").write_text(RULES, encoding="utf-8")
+    linted = run("policy", "lint", tree / "firm")
+    assert f"WARN {tree / 'firm' / 'forgotten.yaml'}: in a pack's folder, but no pack lists it" \
+        in linted.stderr

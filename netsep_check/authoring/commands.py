@@ -33,8 +33,10 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 def _shared_lines(work: Plan) -> list[str]:
-    return [f"{file}: shared, checked with pack {', '.join(users)}"
-            for file, users in work.shared]
+    return [*(f"{file}: shared, checked with pack {', '.join(users)}"
+              for file, users in work.shared),
+            *(f"WARN {file}: in a pack's folder, but no pack lists it (rule_files, "
+              "parameter_files): not checked" for file in work.unused)]
 
 
 def _broken(work: Plan) -> tuple[list[str], list[Problem]]:

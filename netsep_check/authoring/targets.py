@@ -39,6 +39,7 @@ class Plan:
     targets: tuple[Target, ...]
     shared: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (file, ids of the packs using it)
     broken: tuple[tuple[str, tuple[Problem, ...]], ...] = ()  # (pack folder, why it won't load)
+    unused: tuple[str, ...] = ()  # YAML files in a pack's folder that the pack does not name
 
 
 def _is_pack(path: Path) -> bool:
@@ -71,11 +72,21 @@ def _yaml_files(folder: Path) -> list[Path]:
                   if "tests" not in p.relative_to(folder).parts)
 
 
+def _unused(targets: list[Target], folders: list[Path]) -> tuple[str, ...]:
+    """Files in the packs' folders that no pack uses: left over, or a rule file the pack forgot
+    to list — either way not checked, and said so."""
+    used = {p.resolve() for t in targets for p in (*t.pack.meta_paths, *t.pack.rule_paths)}
+    return tuple(str(p) for folder in folders if folder.is_dir() for p in _yaml_files(folder)
+                 if p.resolve() not in used)
+
+
 def plan(target: Path | str, base_pack: str | None = None) -> Plan:
     """The packs to handle for ``target``, in order."""
     path = Path(target)
     if _is_pack(path):
-        return Plan((_pack_target(target, str(target)),))
+        single = _pack_target(target, str(target))
+        folder = path.parent if path.name == "pack.yaml" else path
+        return Plan((single,), unused=_unused([single], [folder]) if path.exists() else ())
     if path.is_dir():
         pack_files = [p for p in _yaml_files(path) if p.name == "pack.yaml"]
         if pack_files:
@@ -100,10 +111,11 @@ def _several(folder: Path, pack_files: list[Path], base_pack: str | None) -> Pla
         return Plan(tuple(targets), (), tuple(broken))
     shared: list[tuple[str, tuple[str, ...]]] = []
     loose: list[Path] = []
+    unused = _unused(targets, [p.parent for p in pack_files])
     for path in _yaml_files(folder):
         resolved = path.resolve()
         if any(resolved.is_relative_to(pack) for pack in inside):
-            continue  # a pack's own file: checked with its pack, or the pack names it not
+            continue  # a pack's own file: checked with a pack, or listed as unused
         if resolved in users:
             shared.append((str(path), tuple(dict.fromkeys(users[resolved]))))
         else:
@@ -113,6 +125,6 @@ def _several(folder: Path, pack_files: list[Path], base_pack: str | None) -> Pla
         try:
             targets.append(_plain_target(loose, label, base_pack))
         except InputError as exc:
-            return Plan(tuple(targets), tuple(shared), ((label, tuple(exc.problems)),))
-    return Plan(tuple(targets), tuple(shared))
+            return Plan(tuple(targets), tuple(shared), ((label, tuple(exc.problems)),), unused)
+    return Plan(tuple(targets), tuple(shared), (), unused)
 
