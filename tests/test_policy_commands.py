@@ -3,6 +3,7 @@ ones, a copied pack that still tests, and folders that hold several packs."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -125,8 +126,9 @@ def test_folder_of_packs_reports_each_broken_pack_and_loose_files(run, tmp_path)
         encoding="utf-8")
     linted = run("policy", "lint", tree)
     assert linted.exit_code == EXIT_INPUT
-    assert "pack sandbox-2024: 32 rules linted, clean" in linted.stderr
-    assert "pack yesibank-sandbox: 32 rules linted, 1 problem\n" in linted.stderr
+    assert re.search(r"policies/sandbox-2024: pack sandbox-2024: \d+ rules linted, clean\n",
+                     linted.stderr)
+    assert re.search(r"firm: pack yesibank-sandbox: \d+ rules linted, 1 problem\n", linted.stderr)
     assert "did you mean 'min_tls_version'" in linted.stderr
     assert "(files no pack uses): 1 rules on pack sandbox-2024: 1 rules linted, 1 problem" \
         in linted.stderr  # its basis names the firm's source, which sandbox-2024 lacks
