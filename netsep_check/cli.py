@@ -381,15 +381,16 @@ def policy() -> None:
               help="Pack that a folder of plain rule files is added to (default sandbox-2024).")
 @guarded
 def policy_lint(target: Path, base_pack: str | None) -> int:
-    """Lint a pack folder (or a folder of rule files): schema, ids, operators, field paths."""
-    from netsep_check.authoring.lint import lint
+    """Lint a pack, a folder of rule files, or a folder of packs (each in turn): schema, ids,
+    operators, field paths."""
+    from netsep_check.authoring.commands import run_lint
 
-    pack, problems = lint(target, base_pack)
-    if problems:
-        raise InputError(problems)
-    assert pack is not None
-    _err(f"{target}: {len(pack.rules)} rules of pack {pack.id} are clean")
-    return EXIT_OK
+    outcome = run_lint(target, base_pack)
+    for line in outcome.lines:
+        _err(line)
+    if outcome.problems:
+        raise InputError(list(outcome.problems))
+    return outcome.code
 
 
 @policy.command("test")
@@ -402,40 +403,15 @@ def policy_lint(target: Path, base_pack: str | None) -> int:
                    "this pack's parameters, so overrides may flip them).")
 @guarded
 def policy_test(target: Path, base_pack: str | None, verbose: bool, inherited: bool) -> int:
-    """Run the test cases every rule carries; exit 1 on any mismatch."""
-    from netsep_check.authoring.cases import run_cases
-    from netsep_check.rules import load_pack
-    from netsep_check.rules.packs import display_name, rule_files_in
+    """Run the test cases every rule carries (each pack of a folder of packs in turn); exit 1
+    on any mismatch, 2 when no case ran."""
+    from netsep_check.authoring.commands import run_tests
 
-    only = None
-    if (target / "pack.yaml").is_file() or target.name == "pack.yaml" or not target.exists():
-        pack = load_pack(target)
-        if pack.extends and not inherited:  # the base pack's cases are the base pack's to run
-            base_ids = {rule.id for rule in load_pack(pack.extends).rules}
-            only = {rule.id for rule in pack.rules if rule.id not in base_ids}
-    else:  # test only the rules of the folder, on top of the base pack
-        pack = load_pack(base_pack or "sandbox-2024", (target,))
-        files = {display_name(path) for path in rule_files_in(target)}
-        only = {rule.id for rule in pack.rules if rule.file in files}
-    results, coverage = run_cases(pack, only)
-    bad = [r for r in results if not r.ok]
-    lines = []
-    for result in results:
-        if verbose or not result.ok:
-            mark = "ok  " if result.ok else "FAIL"
-            lines.append(f"{mark} {result.rule.id} [{result.name}] expected {result.expected}, "
-                         f"got {result.actual}" + (f" — {result.detail}" if not result.ok
-                                                   and result.detail else ""))
-    lacking = [c for c in coverage if not c.complete]
-    for c in lacking:
-        missing = [w for w, has in (("passing", c.has_pass), ("failing", c.has_fail)) if not has]
-        lines.append(f"WARN {c.rule.id} ({c.rule.file}) has no {' and no '.join(missing)} case")
-    rules_run = len(coverage)
-    lines.append(f"{len(results) - len(bad)} passed, {len(bad)} failed "
-                 f"({len(results)} cases over {rules_run} rules of pack {pack.id}; "
-                 f"{len(lacking)} rules lack a passing or failing case)")
-    _write("\n".join(lines) + "\n", None)
-    return EXIT_FAIL if bad else EXIT_OK
+    outcome = run_tests(target, base_pack, verbose, inherited)
+    _write("\n".join(outcome.lines) + "\n", None)
+    if outcome.problems:
+        raise InputError(list(outcome.problems))
+    return outcome.code
 
 
 @policy.command("docs")

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from netsep_check.errors import InputError
+from netsep_check.errors import InputError, Problem
 from netsep_check.evaluate import judge
 from netsep_check.evaluate.findings import EvidenceRecord
 from netsep_check.load import Document, load_document
@@ -89,8 +89,14 @@ class _Bases:
         if name not in self._cache:
             if name not in self.pack.test_bases:
                 raise KeyError(name)
-            document = load_document(self.pack.test_bases[name])
-            self._cache[name] = validate_profile(document)
+            try:
+                document = load_document(self.pack.test_bases[name])
+                self._cache[name] = validate_profile(document)
+            except InputError as exc:
+                exc.problems.insert(0, Problem(self.pack.id, f"test base {name!r} of pack "
+                                               f"{self.pack.id} cannot be used:"))
+                raise
+
         return self._cache[name]
 
 

@@ -131,7 +131,11 @@ def pack_schema() -> dict[str, Any]:
                     "type": "object", "required": ["rule", "reason"], "additionalProperties": False,
                     "properties": {"rule": {"type": "string"},
                                    "reason": {"type": "string", "minLength": 10}}}},
-                "test_bases": {"type": "object", "additionalProperties": {"type": "string"}},
+                "test_bases": {"type": "object", "additionalProperties": {
+                    "type": "string", "minLength": 1,
+                    "description": "the profile `policy test` patches: a path relative to the "
+                                   "pack folder, or builtin:PACK/NAME (test base NAME of "
+                                   "built-in pack PACK, e.g. builtin:sandbox-2024/m365)"}},
             },
         }},
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from netsep_check.errors import InputError, Problem
-from netsep_check.load import Document, format_path, require_mapping
+from netsep_check.load import Document, FieldPath, format_path, require_mapping
 from netsep_check.validate.schema_errors import packaged_schema, schema_problems
 
 
@@ -13,9 +13,9 @@ def profile_schema() -> dict[str, Any]:
     return packaged_schema("profile")
 
 
-def _cited(data: dict[str, Any]) -> list[tuple[tuple, str]]:
+def _cited(data: dict[str, Any]) -> list[tuple[FieldPath, str]]:
     """(path of the citing list item, evidence id) for every citation in the profile."""
-    cited: list[tuple[tuple, str]] = []
+    cited: list[tuple[FieldPath, str]] = []
     for index, provider in enumerate(data.get("providers") or []):
         evaluation = provider.get("security_evaluation") if isinstance(provider, dict) else None
         if isinstance(evaluation, dict):
@@ -43,7 +43,7 @@ def integrity_problems(document: Document) -> list[Problem]:
         ev_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(ev_id, str):
             continue
-        path = ("evidence", index, "id")
+        path: FieldPath = ("evidence", index, "id")
         if ev_id in defined:
             first = document.line(("evidence", defined[ev_id], "id"))
             problems.append(Problem(document.file, f"evidence id {ev_id!r} is defined twice "

@@ -201,7 +201,8 @@ def _literal(value: Any) -> str:
     return str(value)
 
 
-def require_keys(spec: Any, env: Env, required: set[str], optional: set[str] = frozenset()) -> dict:
+def require_keys(spec: Any, env: Env, required: set[str],
+                 optional: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
     """Check an operator's argument mapping: exactly the keys it understands."""
     if not isinstance(spec, dict):
         raise RuleSyntaxError(f"expects a mapping with {', '.join(sorted(required))}", env.where)
