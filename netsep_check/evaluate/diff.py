@@ -120,7 +120,7 @@ def is_report_document(data: Any) -> bool:
 
 
 def _checker(document: Document, problems: list[Problem]) -> Callable[..., bool]:
-    def need(ok: bool, path: tuple, message: str) -> bool:
+    def need(ok: bool, path: tuple[str | int, ...], message: str) -> bool:
         if not ok:
             position = document.position(path) or (None, None)
             problems.append(Problem(document.file, message, position[0], position[1],
@@ -129,7 +129,7 @@ def _checker(document: Document, problems: list[Problem]) -> Callable[..., bool]
     return need
 
 
-def _side_from_entry(document: Document, entry: Any, base: tuple,
+def _side_from_entry(document: Document, entry: Any, base: tuple[str | int, ...],
                      need: Callable[..., bool]) -> Side | None:
     if not need(isinstance(entry, dict), base, "a report must be a mapping"):
         return None

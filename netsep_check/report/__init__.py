@@ -9,9 +9,11 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # not at run time: `netsep-check --version` needs FORMATS only
-    from netsep_check.evaluate.findings import Report
+    from netsep_check.evaluate.result import RunResult
 
-Renderer = Callable[[list["Report"], str], str]
+# render(result, lang, **options) -> text; the text renderer also takes color and width
+Renderer = Callable[..., str]
+_Signature = Callable[["RunResult", str], str]
 
 _RENDERERS: dict[str, tuple[str, str]] = {
     "text": ("netsep_check.report.text", "render_text"),

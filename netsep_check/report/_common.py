@@ -14,7 +14,7 @@ from netsep_check.vocabulary import severity_rank, status_rank
 from netsep_check.vocabulary import worst as worst
 
 if TYPE_CHECKING:
-    from netsep_check.api import RunResult
+    from netsep_check.evaluate.result import RunResult
 
 
 def text(texts: Mapping[str, str] | None, lang: str) -> str:
@@ -78,10 +78,12 @@ def problem_lines(result: RunResult, lang: str) -> list[tuple[str, list[str]]]:
 def problem_text(problem: object, lang: str) -> str:
     """One input problem in ``lang`` (English where no translation is known)."""
     try:
-        from netsep_check.report.problems import problem_text as worded
+        from netsep_check.report.problems import (  # type: ignore[import-not-found,unused-ignore]
+            problem_text as worded,
+        )
     except ImportError:  # the catalogue of problem messages is optional
         return str(getattr(problem, "message", problem))
-    return worded(problem, lang)  # type: ignore[arg-type]
+    return str(worded(problem, lang))
 
 
 def notes(report: Report, lang: str) -> list[str]:

@@ -39,7 +39,7 @@ from netsep_check.report.json_report import _jsonable
 from netsep_check.rules.model import PackInfo, Rule
 
 if TYPE_CHECKING:
-    from netsep_check.api import RunResult
+    from netsep_check.evaluate.result import RunResult
 
 SARIF_VERSION = "2.1.0"
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
