@@ -20,6 +20,8 @@ _RENDERERS: dict[str, tuple[str, str]] = {
     "junit": ("netsep_check.report.junit", "render_junit"),
     "markdown": ("netsep_check.report.markdown", "render_markdown"),
     "html": ("netsep_check.report.html", "render_html"),
+    "oscal-ar": ("netsep_check.report.oscal_ar", "render_oscal_ar"),
+    "oscal-poam": ("netsep_check.report.oscal_poam", "render_oscal_poam"),
 }
 FORMATS = tuple(_RENDERERS)
 
