@@ -22,6 +22,7 @@ _RENDERERS: dict[str, tuple[str, str]] = {
     "html": ("netsep_check.report.html", "render_html"),
     "oscal-ar": ("netsep_check.report.oscal_ar", "render_oscal_ar"),
     "oscal-poam": ("netsep_check.report.oscal_poam", "render_oscal_poam"),
+    "committee": ("netsep_check.report.committee", "render_committee"),
 }
 FORMATS = tuple(_RENDERERS)
 
