@@ -47,6 +47,11 @@ def _status(status: str, lang: str) -> str:
     return f'<span class="st st-{status}">{esc(ui(status, lang))}</span>'
 
 
+def _severity(severity: str, lang: str) -> str:
+    """The severity label; "critical" is 심각 in Korean (the project's term list)."""
+    return say("sev_critical", lang) if severity == "critical" else ui(severity, lang)
+
+
 def _strength(strength: str, lang: str) -> str:
     return (f'<span class="strength str-{esc(strength)}">{esc(ui(strength, lang))}</span>'
             if strength else "")
@@ -78,11 +83,13 @@ def _period_text(period: tuple[dt.date, dt.date], lang: str) -> str:
 
 def _overview(report: Report, lang: str, period: tuple[dt.date, dt.date]) -> str:
     pack = report.pack
-    regime = {"sandbox": say("regime_sandbox", lang), "standing": say("regime_standing", lang)}
-    purpose = say("purpose_standing" if report.regime == "standing" else "purpose_sandbox", lang)
+    regime = {"sandbox": say("regime_sandbox", lang),
+              "standing_exception": say("regime_standing", lang)}
+    standing = report.regime == "standing_exception"
+    purpose = say("purpose_standing" if standing else "purpose_sandbox", lang)
     rows = [(say("purpose", lang), esc(purpose)
              + (f'<span class="src">{esc(say("purpose_basis_note", lang))}</span>'
-                if report.regime == "standing" else "")),
+                if standing else "")),
             (say("firm", lang), esc(report.firm)),
             (say("regime", lang), esc(regime.get(report.regime, report.regime))
              + (f" · {esc(say('service', lang))}: {esc(report.service)}"
@@ -117,8 +124,8 @@ def _summary(report: Report, lang: str) -> str:
         rows.append([esc(ui(area, lang) if area in AREAS else area),
                      *(str(row[s]) if row[s] else "–" for s in STATUSES), _status(worst, lang)])
     return (f'<h2>2. {esc(say("s_summary", lang))}</h2><div class="summary-block">'
-            f'<p>{esc(say("verdict", lang))}: <span class="verdict st-{status}">{esc(label)}'
-            f'</span></p><ul class="points">'
+            f'<p><strong>{esc(say("verdict", lang))}</strong> '
+            f'<span class="verdict st-{status}">{esc(label)}</span></p><ul class="points">'
             + "".join(f"<li>{esc(p)}</li>" for p in points) + "</ul>"
             + _table(head, rows, ["25%"] + ["11%"] * 5 + ["20%"], centred=range(1, 7))
             + "</div>")
@@ -171,7 +178,7 @@ def _open(report: Report, lang: str, notes: ProfileNotes) -> str:
         due = notes.due_of(f)
         rows.append([str(i),
                      f'{esc(title(f, lang))}<span class="rid">{esc(f.rule.id)} · '
-                     f'{esc(ui(f.rule.severity, lang))}</span>',
+                     f'{esc(_severity(f.rule.severity, lang))}</span>',
                      f"{_status(f.status, lang)}<br>{esc(message(f, lang))}",
                      esc(text(f.rule.remediation, lang)),
                      _blank(notes.owner_of(f)),
