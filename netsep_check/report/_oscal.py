@@ -70,7 +70,7 @@ WORDS: dict[str, tuple[str, str]] = {
                       "예외 승인 만료: 이 날짜 이후 다시 위반으로 집계"),
     "due": ("Remediation due", "조치 기한"),
     "owner": ("owner: {owner}", "담당: {owner}"),
-    "no_date": ("no due date recorded: add x_due to the control in the profile",
+    "no_date": ("No due date recorded: add x_due to the control in the profile.",
                 "조치 기한 미기재: 프로파일의 해당 통제에 x_due를 적으십시오"),
     "firm_party": ("Assessed organisation", "평가 대상 기관"),
 }
