@@ -546,4 +546,4 @@ def report_committee(profile: Path, period: tuple[dt.date, dt.date] | None,
     _write(render_committee([report], lang, period=period, previous=previous,
                             previous_source=previous_file.name if previous_file else "",
                             prepared_by=prepared_by), output)
-    return EXIT_FAIL if report.failing else EXIT_OK
+    return EXIT_FAIL if any(f.status in ("fail", "error") for f in report.findings) else EXIT_OK

@@ -107,8 +107,12 @@ def _overview(report: Report, lang: str, period: tuple[dt.date, dt.date]) -> str
     return f'<h2>1. {esc(say("s_overview", lang))}</h2>' + _kv(rows)
 
 
+def _counts(findings: Sequence[Finding]) -> dict[str, int]:
+    return {status: sum(1 for f in findings if f.status == status) for status in STATUSES}
+
+
 def _summary(report: Report, lang: str) -> str:
-    counts = report.counts()
+    counts = _counts(report.findings)
     status = verdict(report)
     label = {"fail": ui("verdict_fail", lang, n=counts["fail"] + counts["error"]),
              "error": ui("verdict_error", lang, n=counts["error"]),
@@ -119,7 +123,11 @@ def _summary(report: Report, lang: str) -> str:
     points.append(say("summary_action" if status != "pass" else "summary_clean", lang))
     head = [say("area", lang), *(ui(s, lang) for s in STATUSES), say("result", lang)]
     rows = []
-    for area, row in report.counts_by_area().items():
+    by_area: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        by_area.setdefault(finding.rule.area, []).append(finding)
+    for area in [a for a in AREAS if a in by_area] + [a for a in by_area if a not in AREAS]:
+        row = _counts(by_area[area])
         worst = next(s for s in STATUSES if row[s])
         rows.append([esc(ui(area, lang) if area in AREAS else area),
                      *(str(row[s]) if row[s] else "–" for s in STATUSES), _status(worst, lang)])

@@ -294,3 +294,11 @@ def test_page_screenshot(tmp_path, monkeypatch) -> None:
     if update:
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(png, SCREENSHOT)
+
+
+def test_profile_text_is_escaped(mixed_report) -> None:
+    hostile = dataclasses.replace(mixed_report, firm='<script>alert(1)</script> "x" ://evil')
+    page = render_committee([hostile], "ko", prepared_by="<img src=x>")
+    assert "<script>" not in page and "<img" not in page
+    assert "://evil" not in page  # written as &#58;// like the HTML report
+    assert "&lt;script&gt;" in page
