@@ -64,8 +64,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "summary_action": ("The committee is asked to note the open findings in section 4 and the "
                        "remediation owners and due dates.",
                        "4장의 미이행 사항과 조치 담당·기한에 대한 위원회의 확인을 요청함."),
-    "summary_clean": ("No condition failed and none was left unjudged.",
-                      "미충족 또는 판정 불가 조건이 없음."),
+    "summary_clean": ("No rule failed and none was left unjudged.",
+                      "위반 또는 판정 불가인 규칙이 없음."),
     "area": ("Area", "영역"), "result": ("Result", "결과"), "rule": ("Control", "통제 항목"),
     "condition": ("Condition", "점검 내용"), "basis": ("Basis (strength)", "근거 (근거 수준)"),
     "evidence": ("Evidence", "증빙"), "no": ("No.", "번호"), "finding": ("Finding", "판정 내용"),

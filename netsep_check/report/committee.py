@@ -34,13 +34,14 @@ OPEN = ("fail", "error")
 
 
 def default_period(as_of: dt.date) -> tuple[dt.date, dt.date]:
-    """The six months that end on ``as_of`` (2025-03-31 → 2024-10-01..2025-03-31)."""
-    month = as_of.month - 6
-    year = as_of.year + (month - 1) // 12
+    """The six months that end on ``as_of``: from the day after it, six months back
+    (2025-03-31 → 2024-10-01..2025-03-31; 2026-06-30 → 2026-01-01..2026-06-30)."""
+    after = as_of + dt.timedelta(days=1)
+    month = after.month - 6
+    year = after.year + (month - 1) // 12
     month = (month - 1) % 12 + 1
-    day = min(as_of.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
-    return dt.date(year, month, day) + dt.timedelta(days=1), as_of
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(after.day, last)), as_of
 
 
 def _status(status: str, lang: str) -> str:

@@ -51,7 +51,10 @@ def test_registered_as_a_format() -> None:
 def test_default_period_is_the_six_months_to_the_evaluation_date() -> None:
     assert default_period(dt.date(2025, 3, 31)) == (dt.date(2024, 10, 1), dt.date(2025, 3, 31))
     assert default_period(dt.date(2025, 8, 31)) == (dt.date(2025, 3, 1), dt.date(2025, 8, 31))
-    assert default_period(dt.date(2024, 8, 29)) == (dt.date(2024, 3, 1), dt.date(2024, 8, 29))
+    assert default_period(dt.date(2026, 6, 30)) == (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    assert default_period(dt.date(2025, 12, 31)) == (dt.date(2025, 7, 1), dt.date(2025, 12, 31))
+    assert default_period(dt.date(2025, 1, 15)) == (dt.date(2024, 7, 16), dt.date(2025, 1, 15))
+    assert default_period(dt.date(2024, 8, 29)) == (dt.date(2024, 2, 29), dt.date(2024, 8, 29))
 
 
 def test_korean_content(mixed_report, parse_html) -> None:
