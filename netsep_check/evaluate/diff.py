@@ -199,6 +199,15 @@ def sides_from_report_document(document: Document) -> list[Side]:
     return [s for s in sides if s is not None]
 
 
+def load_report_sides(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Side]:
+    """Read a JSON report file (``check --format json``) into one side per report."""
+    document = load_document(path, max_bytes=max_bytes)
+    if not is_report_document(document.data):
+        raise InputError.one(document.file, "not a netsep-check JSON report (write one with "
+                             "check --format json)", 1, 1)
+    return sides_from_report_document(document)
+
+
 def report_side(document: Document) -> Side | None:
     """The one report of a JSON report document, or ``None`` when ``document`` is not a
     JSON report (then it is a profile, to be evaluated by the caller)."""
