@@ -24,7 +24,10 @@ class Checker:
     max_bytes: int = DEFAULT_MAX_BYTES
     evidence_root: Path | None = None  # None: each profile's own folder
     verify_evidence: bool = True  # evidence files: present inside the root, sha256 matching
+    tenant_facts: tuple[Path, ...] = ()  # tenant-facts files or tool results files
+    egress_logs: tuple[Path, ...] = ()  # Squid access.log or CSV host[,count]
     _packs: dict[str, Pack] = field(default_factory=dict)
+    _facts: dict[Path, object] = field(default_factory=dict)
 
     def pack(self, ref: str) -> Pack:
         """The compiled pack; a firm's own rules are linted first, so a misspelt field path
@@ -60,4 +63,40 @@ class Checker:
             report.findings.extend(findings)
             if report.evidence_checked:
                 report.notes.append(summary(report.evidence_checked, root))
+        if self.tenant_facts or self.egress_logs:
+            self._cross_check(report, document, profile, pack)
         return report
+
+    def _cross_check(self, report: Report, document: Document, profile: dict,
+                     pack: Pack) -> None:
+        """Tenant facts and egress logs against the profile: findings plus the
+        tenant-evidence record (see netsep_check.evaluate.crosscheck)."""
+        from netsep_check.evaluate.crosscheck import (
+            crosscheck,
+            egress_accept,
+            egress_results,
+            facts_ref,
+        )
+        from netsep_check.facts import load_facts
+        from netsep_check.facts.egress import read_egress
+        from netsep_check.facts.mapping import load_hosts, load_mapping
+        from netsep_check.report.tenant import evidence_records, tenant_findings
+
+        facts = []
+        for path in self.tenant_facts:
+            if path not in self._facts:
+                self._facts[path] = load_facts(path)
+            facts.append(self._facts[path])
+        max_age = pack.parameters.get("tenant_facts_max_age_days", 90)
+        if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0:
+            raise InputError.one(pack.id, "parameter tenant_facts_max_age_days must be a "
+                                 f"whole number of days, not {max_age!r}")
+        mapping = load_mapping() if facts else None
+        results = crosscheck(profile, facts, mapping, report.as_of, max_age,
+                             report.profile_file) if mapping else ()
+        if self.egress_logs:
+            accept = egress_accept(profile, load_hosts())
+            results += egress_results(profile, [read_egress(p, accept)
+                                                for p in self.egress_logs])
+        report.findings.extend(tenant_findings(results, document, mapping))
+        report.tenant_evidence.extend(evidence_records(results, [facts_ref(f) for f in facts]))

@@ -131,12 +131,21 @@ def main() -> None:
                    "match their sha256. Default: each profile's folder.")
 @click.option("--no-evidence-check", "no_evidence_check", is_flag=True,
               help="Do not verify evidence files (a profile reviewed without its evidence).")
+@click.option("--tenant-facts", "tenant_facts", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Tenant facts (netsep-check import ...) or a ScubaGear results file: "
+                   "cross-check the declared controls against the measured tenant; repeatable.")
+@click.option("--egress-log", "egress_logs", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Proxy log (Squid access.log, or CSV host[,count]) of the SaaS terminals: "
+                   "report destinations neither allowed nor of an approved product; repeatable.")
 @guarded
 def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[Path, ...],
           fmts: tuple[str, ...], outputs: tuple[Path, ...], lang: str, as_of: dt.date | None,
           max_size: int | None, fail_on: str, waivers_file: Path | None,
           baseline_file: Path | None, jobs: int | None, evidence_root: Path | None,
-          no_evidence_check: bool) -> int:
+          no_evidence_check: bool, tenant_facts: tuple[Path, ...] = (),
+          egress_logs: tuple[Path, ...] = ()) -> int:
     """Check PROFILE files (YAML or JSON), folders of them or glob patterns, and print a
     pass/fail report (several profiles: one report each, then a firms × areas matrix)."""
     from netsep_check.api import Checker
@@ -144,7 +153,8 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
 
     targets = _targets(fmts, outputs)
     checker = Checker(pack_ref, policy_dirs, as_of, max_size or DEFAULT_MAX_BYTES,
-                      evidence_root=evidence_root, verify_evidence=not no_evidence_check)
+                      evidence_root=evidence_root, verify_evidence=not no_evidence_check,
+                      tenant_facts=tenant_facts, egress_logs=egress_logs)
     return _run_check(checker, profiles, targets, lang, fail_on, waivers_file, baseline_file,
                       jobs)
 

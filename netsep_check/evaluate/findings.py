@@ -50,6 +50,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
     # evidence files verified (evaluate/evidence.py): id, path, file, status, reason, sha256s
     evidence_checked: list[dict[str, Any]] = field(default_factory=list)
+    # tenant facts and egress logs cross-checked (report/tenant.py evidence_records): source,
+    # report id, timestamp, sha256; controls contradicted, weak, confirmed, unmeasured
+    tenant_evidence: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counter = Counter(f.status for f in self.findings)

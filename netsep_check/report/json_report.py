@@ -71,6 +71,8 @@ def report_dict(report: Report, lang: str) -> dict[str, Any]:
         "notes": list(report.notes),
         "evidence_checked": [dict(record) for record in report.evidence_checked],
         "findings": [finding_dict(f, lang) for f in report.findings],
+        **({"tenant_evidence": _jsonable(report.tenant_evidence)}
+           if report.tenant_evidence else {}),
     }
 
 

@@ -31,6 +31,11 @@ def _one(report: Report, lang: str, console: object) -> None:
                            style="dim"))
     for note in report.notes:
         console.print(Text(f"note: {note}", style="yellow"))
+    if report.tenant_evidence:
+        from netsep_check.report.tenant import evidence_lines
+
+        for line in evidence_lines(report, lang):
+            console.print(Text(line, style="cyan"))
     by_area: dict[str, list] = {}
     for finding in report.findings:
         by_area.setdefault(finding.rule.area, []).append(finding)
