@@ -158,13 +158,14 @@ class _Detached:
     pack_ref: str
     pack_digest: str
     report: dict[str, Any]
-    findings: list[tuple[str, dict[str, Any]]]
+    findings: list[tuple[Any, dict[str, Any]]]  # rule id, or the rule of a tenant finding
 
 
 def detach(report: Report, pack_ref: str) -> _Detached:
     fields = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)
               if f.name not in ("pack", "findings")}
-    findings = [(finding.rule.id, {f.name: getattr(finding, f.name)
+    findings = [(finding.rule if finding.rule.spec.get("kind") == "tenant" else  # made here
+                 finding.rule.id, {f.name: getattr(finding, f.name)
                                    for f in dataclasses.fields(finding) if f.name != "rule"})
                 for finding in report.findings]
     return _Detached(pack_ref, report.pack.digest, fields, findings)
@@ -178,7 +179,8 @@ def attach(detached: _Detached, checker: Any) -> Report:
     from netsep_check.evaluate.evidence import RULES as EVIDENCE_RULES  # built-in checks
 
     rules = {rule.id: rule for rule in (*pack.rules, *EVIDENCE_RULES)}
-    findings = [Finding(rule=rules[rule_id], **fields) for rule_id, fields in detached.findings]
+    findings = [Finding(rule=rules[rule_id] if isinstance(rule_id, str) else rule_id, **fields)
+                for rule_id, fields in detached.findings]
     return Report(pack=pack, findings=findings, **detached.report)
 
 

@@ -95,8 +95,8 @@ def check_tenant(profile: Mapping[str, Any], facts: Sequence[TenantFacts],
                 f"tenant, id_sha256 {wanted[:12]}…)", path="tenant.id_sha256").problems[0])
         if service is not None and service != item.service:
             problems.append(InputError.one(
-                item.file, f"tenant facts measure {item.service}, but the profile's designation "
-                f"is for {service}", path="tenant.service").problems[0])
+                item.file, f"tenant facts measure {item.service}, but the designation of "
+                f"{profile_file} is for {service}", path="tenant.service").problems[0])
     if problems:
         raise InputError(problems)
 

@@ -167,8 +167,11 @@ def _rule(result: TenantResult, rationale: dict[str, str] | None) -> Rule:
             "en": "What the profile declares, checked against what was measured.",
             "ko": "프로파일의 신고 내용을 실제 측정 결과와 대조한다."},
         remediation={"en": fix_en, "ko": fix_ko},
-        basis={"strength": "derived", "source": "netsep-derived"},
-        check=_Measured(), file=result.source.file)  # type: ignore[arg-type]
+        basis={"source": "netsep-derived", "strength": "derived",
+               "clause": "보안대책 수립·이행 — a declared measure is checked against the tenant "
+                         "as measured (policies/tenant-mapping)"},
+        check=_Measured(), file=result.source.file,  # type: ignore[arg-type]
+        spec={"kind": "tenant", "control": result.control, "check": result.check})
 
 
 def _rationale(result: TenantResult, mapping: TenantMapping | None) -> dict[str, str] | None:
