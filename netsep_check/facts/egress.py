@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,21 +49,31 @@ def _host(text: str) -> str | None:
     host = host.rstrip(".")
     if not host:
         return None
-    try:
-        return str(ipaddress.ip_address(host))
-    except ValueError:
-        pass
+    if host[0].isdigit() or ":" in host:
+        try:
+            return str(ipaddress.ip_address(host))
+        except ValueError:
+            pass
     return host if len(host) <= 253 and _HOST.match(host) else None
 
 
-def _squid(line: str) -> tuple[str | None, int]:
-    fields = line.split()
+def _cached_host(field: str, cache: dict[str, str | None]) -> str | None:
+    if field in cache:
+        return cache[field]
+    host = _host(field)
+    if len(cache) < MAX_HOSTS:
+        cache[field] = host
+    return host
+
+
+def _squid(line: str, cache: dict[str, str | None]) -> tuple[str | None, int]:
+    fields = line.split(None, 7)
     if len(fields) < 7:
         return None, 0
-    return _host(fields[6]), 1
+    return _cached_host(fields[6], cache), 1
 
 
-def _csv(line: str) -> tuple[str | None, int]:
+def _csv(line: str, cache: dict[str, str | None]) -> tuple[str | None, int]:
     parts = [p.strip().strip('"') for p in line.split(",")]
     if parts[0].lower() in ("host", "destination", "domain"):
         return None, -1  # a header
@@ -75,7 +85,7 @@ def _csv(line: str) -> tuple[str | None, int]:
             return None, 0
         if count < 0:
             return None, 0
-    return _host(parts[0]), count
+    return _cached_host(parts[0], cache), count
 
 
 def read_egress(path: Path | str, accept: Callable[[str], bool],
@@ -88,7 +98,7 @@ def read_egress(path: Path | str, accept: Callable[[str], bool],
     counts: dict[str, int] = {}
     decided: dict[str, bool] = {}
     lines = requests = unparsed = extra_hosts = extra_requests = 0
-    parse: Callable[[str], tuple[str | None, int]] | None = None
+    parse: Callable[[str, dict[str, str | None]], tuple[str | None, int]] | None = None
     fmt = ""
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below
@@ -98,17 +108,36 @@ def read_egress(path: Path | str, accept: Callable[[str], bool],
         raise InputError.one(file, "is a directory, not an egress log") from None
     except OSError as exc:
         raise InputError.one(file, f"cannot read file: {exc.strerror or exc}") from None
-    with handle:
+    hosts: dict[str, str | None] = {}  # destination field → host, while small
+
+    def lines_of() -> Iterator[bytes | None]:
+        """Lines from 1 MiB blocks (None for an overlong line, which is dropped)."""
+        tail = b""
+        overlong = False
         while True:
-            raw = handle.readline(MAX_LINE)
-            if not raw:
+            block = handle.read(1 << 20)
+            if not block:
                 break
-            digest.update(raw)
+            digest.update(block)
+            parts = (tail + block).split(b"\n")
+            tail = parts.pop()
+            for part in parts:
+                if overlong:
+                    overlong = False
+                    yield None
+                else:
+                    yield part
+            if len(tail) > MAX_LINE:
+                tail, overlong = b"", True
+        if overlong:
+            yield None
+        elif tail:
+            yield tail
+
+    with handle:
+        for raw in lines_of():
             lines += 1
-            if len(raw) == MAX_LINE and not raw.endswith(b"\n"):
-                while raw and not raw.endswith(b"\n"):  # skip the rest of an overlong line
-                    raw = handle.readline(MAX_LINE)
-                    digest.update(raw)
+            if raw is None or len(raw) > MAX_LINE:
                 unparsed += 1
                 continue
             if b"\x00" in raw:
@@ -116,10 +145,11 @@ def read_egress(path: Path | str, accept: Callable[[str], bool],
             stripped = raw.strip()
             if not stripped or stripped.startswith(b"#"):
                 continue
+            text = stripped.decode("utf-8", "replace")
             if parse is None:
                 squid = _SQUID_TIME.match(stripped.split(None, 1)[0])
                 parse, fmt = (_squid, "squid") if squid else (_csv, "csv")
-            host, count = parse(stripped.decode("utf-8", "replace"))
+            host, count = parse(text, hosts)
             if count == -1 and requests == 0:
                 continue
             if host is None:
