@@ -390,17 +390,28 @@ def rules_command(pack_ref: str, policy_dirs: tuple[Path, ...], area: str | None
 @click.option("--lang", type=LANG, default="ko", show_default=True)
 @guarded
 def explain(rule_id: str, pack_ref: str | None, policy_dirs: tuple[Path, ...], lang: str) -> int:
-    """Explain RULE_ID: rationale, legal basis and strength, what is checked, examples."""
+    """Explain RULE_ID: rationale, legal basis and strength, what is checked, examples, and
+    which tenant measurements bear on its controls. A control key (area.control) lists just
+    those measurements."""
     from netsep_check.authoring.explain import explain_rule
+    from netsep_check.authoring.tenant import controls_of, tenant_section
+    from netsep_check.facts.mapping import load_mapping
     from netsep_check.rules import builtin_pack_ids, load_pack
 
     for ref in [pack_ref] if pack_ref else builtin_pack_ids():
         pack = load_pack(ref, policy_dirs)
         rule = pack.rule(rule_id.upper())
         if rule is not None:
-            _write(explain_rule(rule, pack, lang), None)
+            mapping = load_mapping()
+            tenant = tenant_section(controls_of(rule, mapping), lang, mapping)
+            _write(explain_rule(rule, pack, lang) + ("\n" + tenant if tenant else ""), None)
             return EXIT_OK
-    raise InputError.one(rule_id, "no such rule (list them with: netsep-check rules)")
+    tenant = tenant_section([rule_id], lang)  # a control key: saas_management.third_party_apps
+    if tenant:
+        _write(tenant, None)
+        return EXIT_OK
+    raise InputError.one(rule_id, "no such rule or mapped control (list them with: "
+                         "netsep-check rules)")
 
 
 @main.group()
