@@ -9,6 +9,7 @@ fixed set of comparisons.
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -46,12 +47,17 @@ class SettingRow:
 
 @dataclass(frozen=True)
 class ProductRow:
-    plans: tuple[str, ...]
+    plans: tuple[str, ...]  # service-plan name patterns; * matches any run of characters
     product: str
     confidence: str
 
     def matches(self, plan: str) -> bool:
-        return any(fnmatch.fnmatchcase(plan.upper(), p.upper()) for p in self.plans)
+        return _plan_pattern(self.plans).match(plan.upper()) is not None
+
+
+@lru_cache(maxsize=256)
+def _plan_pattern(plans: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(fnmatch.translate(p.upper()) for p in plans))
 
 
 @dataclass(frozen=True)
@@ -81,11 +87,16 @@ def mapping_root() -> Path:
     return policies_root() / "tenant-mapping"
 
 
-def _control_schema(control: str) -> dict[str, Any] | None:
-    """The profile schema's definition of a control key, with its own properties merged."""
+@lru_cache(maxsize=1)
+def _profile_schema() -> dict[str, Any]:
     from netsep_check.validate.schema_errors import packaged_schema
 
-    schema = packaged_schema("profile")
+    return packaged_schema("profile")
+
+
+def _control_schema(control: str) -> dict[str, Any] | None:
+    """The profile schema's definition of a control key, with its own properties merged."""
+    schema = _profile_schema()
     defs = schema["$defs"]
     area, _, name = control.partition(".")
     if area == "usage":
@@ -194,16 +205,20 @@ def _checked(path: Path, schema_name: str, what: str) -> Document:
     return document
 
 
-def load_mapping(path: Path | str | None = None, importer_name: str = "scubagear") -> TenantMapping:
-    """Load, schema-check and lint a mapping file (default: the built-in one of the importer)."""
+def load_mapping(path: Path | str | None = None, importer_name: str = "scubagear",
+                 lint: bool | None = None) -> TenantMapping:
+    """Load and schema-check a mapping file (default: the built-in one of the importer) and
+    lint it; the built-in mapping is linted by the tests (tests/facts/test_mapping.py) rather
+    than on every check, as built-in packs are."""
+    builtin = path is None
     path = Path(path) if path is not None else mapping_root() / f"{importer_name}.yaml"
-    return _load_mapping_cached(path.resolve())
+    return _load_mapping_cached(path.resolve(), not builtin if lint is None else lint)
 
 
 @lru_cache(maxsize=8)
-def _load_mapping_cached(path: Path) -> TenantMapping:
+def _load_mapping_cached(path: Path, lint: bool) -> TenantMapping:
     document = _checked(path, "tenant-mapping", "tenant mapping")
-    problems = lint_mapping(document)
+    problems = lint_mapping(document) if lint else []
     if problems:
         raise InputError(problems)
     return _build(document)

@@ -14,7 +14,7 @@ MAPPING = ROOT / "policies" / "tenant-mapping" / "scubagear.yaml"
 
 
 def test_builtin_mapping_loads_clean():
-    mapping = load_mapping()
+    mapping = load_mapping(lint=True)
     assert mapping.importer == "scubagear" and len(mapping.policies) > 60
     assert mapping_root().name == "tenant-mapping"
     third = [r for r in mapping.policies if r.control == "saas_management.third_party_apps"
