@@ -302,11 +302,13 @@ def validate(profiles: tuple[Path, ...]) -> int:
 
 @main.command()
 @click.argument("name", type=click.Choice(["profile", "rules", "pack", "report", "waivers",
-                                          "tenant-facts", "tenant-mapping"]))
+                                          "tenant-facts", "tenant-mapping",
+                                          "egress-hosts"]))
 @guarded
 def schema(name: str) -> int:
     """Print a JSON Schema: profile, rules (rule files), pack (pack.yaml), report, waivers
-    (check --waivers FILE), tenant-facts (import ... -o FILE) or tenant-mapping."""
+    (check --waivers FILE), tenant-facts (import ... -o FILE), tenant-mapping or egress-hosts
+    (policies/tenant-mapping/)."""
     if name == "profile":
         from netsep_check.validate import profile_schema
         document = profile_schema()
