@@ -91,12 +91,19 @@ class Checker:
         if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0:
             raise InputError.one(pack.id, "parameter tenant_facts_max_age_days must be a "
                                  f"whole number of days, not {max_age!r}")
-        mapping = load_mapping() if facts else None
-        results = crosscheck(profile, facts, mapping, report.as_of, max_age,
-                             report.profile_file) if mapping else ()
+        results: tuple = ()
+        mappings = []
+        for importer in dict.fromkeys(f.source.importer for f in facts):  # one mapping each
+            mapping = load_mapping(importer_name=importer)
+            mappings.append(mapping)
+            results += crosscheck(profile, [f for f in facts if f.source.importer == importer],
+                                  mapping, report.as_of, max_age, report.profile_file)
+        if facts and not profile.get("tenant"):
+            report.notes.append("the profile names no tenant (tenant.id): the tenant facts "
+                                "were not matched to it")
         if self.egress_logs:
             accept = egress_accept(profile, load_hosts())
             results += egress_results(profile, [read_egress(p, accept)
                                                 for p in self.egress_logs])
-        report.findings.extend(tenant_findings(results, document, mapping))
+        report.findings.extend(tenant_findings(results, document, mappings))
         report.tenant_evidence.extend(evidence_records(results, [facts_ref(f) for f in facts]))

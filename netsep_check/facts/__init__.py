@@ -74,14 +74,15 @@ def load_facts(path: Path | str) -> TenantFacts:
     biggest = max(importlib.import_module(m).DEFAULT_MAX_BYTES for m in IMPORTERS.values())
     data = _read(path, biggest)
     head = data[:4096]
-    if b'"netsep-check-tenant-facts"' in head:
+    if b'"netsep-check-tenant-facts"' in head or (
+            b'"format"' in data and b'"netsep-check-tenant-facts"' in data):
         if len(data) > FACTS_MAX_BYTES:
             raise InputError.one(str(path), f"facts file is larger than the limit of "
                                  f"{FACTS_MAX_BYTES} bytes")
         return _facts_document(data, str(path))
     for module_name in IMPORTERS.values():
         module = importlib.import_module(module_name)
-        if module.looks_like(head):
+        if module.looks_like(data):
             return module.parse(data, str(path))
     raise InputError.one(str(path), "neither a tenant-facts file (netsep-check import ...) nor "
                          f"a results file of a known tool ({', '.join(IMPORTERS)})", 1, 1)

@@ -23,6 +23,8 @@ NAME = "scubagear"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # the sample is 1.9 MB; a large tenant's Raw is bigger
 MAX_DEPTH = 64
 MAX_NODES = 4_000_000
+MAX_POLICIES = 4000  # policy results kept (the facts schema allows 5,000 facts)
+MAX_LIST = 2000  # entries of a list-valued setting (the facts schema's limit)
 _HERE = Path(__file__).resolve().parent
 _ID = re.compile(r"^MS\.([A-Z]+)\.(\d{1,3})\.(\d{1,3})V(\d{1,3})$")
 _TAG = re.compile(r"<[^>]{0,2000}>")
@@ -162,6 +164,9 @@ def _policies(results: dict[str, Any], file: str) -> tuple[list[Fact], list[str]
                 seen = facts.get(fact.id)  # two versions of one policy: the worse one counts
                 if seen is None or _RANK[fact.value] < _RANK[seen.value]:
                     facts[fact.id] = fact
+    if len(facts) + len(unknown) > MAX_POLICIES:
+        raise _fail(file, "Results", f"more than {MAX_POLICIES} policy results; the SCuBA "
+                    "baselines have about 200")
     return sorted(facts.values(), key=lambda f: f.id), sorted(set(unknown))
 
 
@@ -268,6 +273,9 @@ def _settings(raw: dict[str, Any], file: str) -> list[Fact]:
             _sensitive_types(rule.get("ContentContainsSensitiveInformation"), types)
             types.update(n[:200] for n in _lines(rule, "ContentNames"))
         found["dlp.content_types"] = sorted(types)
+    for key, value in found.items():
+        if isinstance(value, list) and len(value) > MAX_LIST:
+            raise _fail(file, f"Raw ({key})", f"more than {MAX_LIST} entries")
     return [Fact(id=key, kind="setting", check="automated",
                  value=tuple(value) if isinstance(value, list) else value)
             for key, value in found.items() if value is not None or key.startswith("audit.")]
@@ -332,6 +340,6 @@ def _timestamp(value: str, file: str) -> str:
         "+00:00", "Z")
 
 
-def looks_like(head: bytes) -> bool:
-    """Whether the first bytes of a file look like a ScubaGear results file."""
-    return b'"MetaData"' in head and (b'"ScubaGear"' in head or b'"Results"' in head)
+def looks_like(data: bytes) -> bool:
+    """Whether a file looks like a ScubaGear results file (its keys, wherever they stand)."""
+    return b'"MetaData"' in data and b'"Results"' in data

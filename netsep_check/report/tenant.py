@@ -174,7 +174,9 @@ def _rule(result: TenantResult, rationale: dict[str, str] | None) -> Rule:
         spec={"kind": "tenant", "control": result.control, "check": result.check})
 
 
-def _rationale(result: TenantResult, mapping: TenantMapping | None) -> dict[str, str] | None:
+def _rationale(result: TenantResult, mappings: Sequence[TenantMapping],
+               ) -> dict[str, str] | None:
+    mapping = next((m for m in mappings if m.importer == result.source.importer), None)
     if mapping is None:
         return None
     policies, settings = mapping.rows_for(result.control)
@@ -186,7 +188,7 @@ def _rationale(result: TenantResult, mapping: TenantMapping | None) -> dict[str,
 
 
 def tenant_findings(results: Sequence[TenantResult], document: Document,
-                    mapping: TenantMapping | None = None) -> list[Finding]:
+                    mappings: Sequence[TenantMapping] = ()) -> list[Finding]:
     """One finding per result that says something: failing or confirmed (unmeasured ones
     are listed in the tenant-evidence record only)."""
     findings = []
@@ -194,7 +196,7 @@ def tenant_findings(results: Sequence[TenantResult], document: Document,
         if result.kind == "unmeasured":
             continue
         position = document.position(result.path) if result.path else None
-        rationale = _rationale(result, mapping)
+        rationale = _rationale(result, mappings)
         findings.append(Finding(
             rule=_rule(result, rationale), status=_STATUS[result.kind],
             paths=[format_path(result.path)], line=position[0] if position else None,

@@ -152,3 +152,21 @@ def test_schema_is_printed_and_checks_facts(run, tmp_path):
     with pytest.raises(InputError) as caught:
         load_facts(bad)
     assert "source" in str(caught.value)
+
+
+def test_key_order_does_not_matter_for_check(sample, tmp_path):
+    doc = {"Raw": sample["Raw"], "Results": sample["Results"], "MetaData": sample["MetaData"]}
+    path = tmp_path / "ScubaResults_reordered.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert load_facts(path).get("MS.AAD.5.1v1").value == "fail"
+
+
+def test_too_many_policy_results_is_exit_2(sample, tmp_path, run):
+    doc = json.loads(json.dumps(sample))
+    doc["Results"]["AAD"][0]["Controls"] = [
+        {"Control ID": f"MS.AAD.{i}.1v1", "Result": "Pass", "Criticality": "Shall"}
+        for i in range(4001)]
+    path = tmp_path / "ScubaResults_many.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = run("import", "scubagear", path, "-o", tmp_path / "f.json")
+    assert result.exit_code == 2 and "more than 4000 policy results" in result.stderr
