@@ -121,3 +121,11 @@ def test_a_large_log_streams_in_bounded_memory():
     assert child.wait() == 0
     assert requests == sent // len(lines) * 20000 and unaccepted == 60  # x0, x5, … x295
     assert grown_kib < 16 * 1024, f"peak memory grew by {grown_kib} KiB for {sent >> 20} MiB"
+
+
+def test_the_example_log(run):
+    result = run("check", PROFILE, "--egress-log", ROOT / "examples/tenant/proxy-access.log",
+                 "--lang", "en")
+    assert result.exit_code == 1
+    assert "copilot.microsoft.com (1), www.dropbox.com (1)" in " ".join(result.stdout.split()) \
+        or "www.dropbox.com" in result.stdout
