@@ -134,3 +134,15 @@ def test_bad_facts_are_exit_2(run, tmp_path, bad, words):
     path.write_bytes(bad)
     result = run("check", PROFILE, "--tenant-facts", path)
     assert result.exit_code == 2 and words in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html", "sarif", "junit"])
+def test_every_format_names_the_tenant_evidence(run, fmt):
+    result = run("check", PROFILE, "--tenant-facts", FACTS, "--format", fmt, "--lang", "en")
+    assert result.exit_code == 1
+    out = " ".join(result.stdout.split())
+    assert "fa5589b7-d528-4f80-8e7d-5c20eda7b6d8" in out and "TENANT-THIRD-PARTY-APPS" in out
+    if fmt != "junit":  # junit carries the findings (with the report id), not the record
+        facts_sha = run("check", PROFILE, "--tenant-facts", FACTS, "--format", "json")
+        digest = json.loads(facts_sha.stdout)["tenant_evidence"][0]["sha256"]
+        assert digest in out.replace(" ", "") or digest in result.stdout.replace("\n", "")
