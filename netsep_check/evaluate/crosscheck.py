@@ -188,10 +188,10 @@ def _compare(row: SettingRow, control: Any, values: dict[str, Any], profile: Map
         usage = set((profile.get("usage") or {}).get("saas_products") or ())
         scope = ((profile.get("designation") or {}).get("approved_scope") or {})
         declared = sorted(usage | set(scope.get("saas_products") or ()))
-        if first is None:
+        if not isinstance(first, tuple):  # absent, or not a list in a hand-made facts file
             return None, declared, ()
-        licensed = sorted({p.product for plan in first for p in mapping.products
-                           if p.matches(plan)})
+        licensed = sorted({p.product for plan in first if isinstance(plan, str)
+                           for p in mapping.products if p.matches(plan)})
         relevant = {p.product for p in mapping.products if p.confidence != "low"}
         missing = tuple(p for p in licensed if p in relevant and p not in declared)
         return not missing, tuple(declared), (("licensed", tuple(licensed)),
@@ -204,10 +204,13 @@ def _compare(row: SettingRow, control: Any, values: dict[str, Any], profile: Map
     if row.compare == "must_be_true":
         return all(v is True for v in present), status, ()
     if row.compare == "must_be_zero":
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+            return None, status, ()
         return all(v == 0 for v in present), status, ()
     if row.compare == "korean_types":
-        types = first or ()
-        return any(_KOREAN.search(t) for t in types), status, ()
+        if not isinstance(first, tuple):
+            return None, status, ()
+        return any(isinstance(t, str) and _KOREAN.search(t) for t in first), status, ()
     raise ValueError(f"unknown comparison {row.compare!r}")  # the schema lists them all
 
 

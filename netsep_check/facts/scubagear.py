@@ -186,7 +186,7 @@ def _level(table: dict[Any, str], value: Any, file: str, path: str) -> str | Non
     if value is None:
         return None
     key = value.strip().lower() if isinstance(value, str) else value
-    if isinstance(value, bool) or key not in table:
+    if isinstance(value, bool) or not isinstance(value, int | str) or key not in table:
         raise _fail(file, path, f"unexpected value {str(value)[:40]!r}")
     return table[key]
 

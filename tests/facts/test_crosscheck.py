@@ -181,3 +181,12 @@ def test_results_are_immutable_and_summarised(profile):
     kinds = summary(results)
     assert "saas_management.third_party_apps" in kinds["contradicted"]
     assert "saas_management.sharing_controls" in kinds["confirmed"]
+
+
+@pytest.mark.parametrize("value", [5, "x", None, True, ("a", 3), ((),), 2.5])
+def test_odd_values_in_a_hand_made_facts_file_never_crash(profile, value):
+    ids = ("licence.service_plans", "dlp.content_types", "apps.risky_applications",
+           "conditional_access.device_required", "sharepoint.sharing_capability",
+           "audit.retention_days", "licence.advanced_auditing", "audit.unified_log_enabled")
+    results = run(profile, *(setting(i, value) for i in ids))
+    assert all(r.kind in ("contradiction", "weak", "confirmed", "unmeasured") for r in results)
