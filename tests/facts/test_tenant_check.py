@@ -146,3 +146,18 @@ def test_every_format_names_the_tenant_evidence(run, fmt):
         facts_sha = run("check", PROFILE, "--tenant-facts", FACTS, "--format", "json")
         digest = json.loads(facts_sha.stdout)["tenant_evidence"][0]["sha256"]
         assert digest in out.replace(" ", "") or digest in result.stdout.replace("\n", "")
+
+
+def test_a_firms_pack_sets_the_facts_age(run, tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(
+        "pack:\n  id: firm-pack\n  version: '1'\n  extends: sandbox-2024\n"
+        "  title: {ko: 자체 기준, en: Own baseline}\n"
+        "  parameters:\n    tenant_facts_max_age_days: {value: 200}\n", encoding="utf-8")
+    _, strict = _json(run, PROFILE, "--tenant-facts", FACTS, "--as-of", "2026-09-20")
+    assert _findings(strict, "TENANT-FACTS-AGE")
+    _, lenient = _json(run, PROFILE, "--tenant-facts", FACTS, "--as-of", "2026-09-20",
+                       "--pack", pack)
+    assert not _findings(lenient, "TENANT-FACTS-AGE")
+    assert _findings(lenient, "TENANT-SHARING-CONTROLS")[0]["status"] == "pass"
