@@ -223,7 +223,17 @@ def _kind(holds: bool | None, confidence: str) -> str:
 
 
 def _collected(facts: TenantFacts) -> dt.date:
-    return dt.datetime.fromisoformat(facts.source.collected_at.replace("Z", "+00:00")).date()
+    """The UTC day the facts were collected (fractions of a second beyond six digits, as
+    PowerShell writes them, are cut)."""
+    text = re.sub(r"(\.\d{1,6})\d*", r"\1", facts.source.collected_at.replace("Z", "+00:00"))
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError.one(facts.file, f"not a timestamp: {facts.source.collected_at!r}",
+                             path="source.collected_at") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).date()
 
 
 def crosscheck(profile: Mapping[str, Any], facts: Sequence[TenantFacts],

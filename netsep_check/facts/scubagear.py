@@ -329,8 +329,9 @@ def parse(data: bytes, file: str) -> TenantFacts:
 def _timestamp(value: str, file: str) -> str:
     import datetime as dt
 
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    try:  # PowerShell writes up to seven digits of a second; Python reads six
+        moment = dt.datetime.fromisoformat(re.sub(r"(\.\d{1,6})\d*", r"\1",
+                                                  value.replace("Z", "+00:00")))
     except ValueError:
         raise _fail(file, "MetaData.TimestampZulu", f"not an ISO 8601 timestamp: "
                     f"{value[:40]!r}") from None

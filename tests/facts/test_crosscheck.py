@@ -190,3 +190,14 @@ def test_odd_values_in_a_hand_made_facts_file_never_crash(profile, value):
            "audit.retention_days", "licence.advanced_auditing", "audit.unified_log_enabled")
     results = run(profile, *(setting(i, value) for i in ids))
     assert all(r.kind in ("contradiction", "weak", "confirmed", "unmeasured") for r in results)
+
+
+@pytest.mark.parametrize("when, ok", [("2026-05-04T17:15:48.3070000Z", True),
+                                      ("2026-05-04T23:30:00-09:00", True),
+                                      ("2026-13-45T00:00:00Z", False)])
+def test_timestamps(profile, when, ok):
+    if ok:  # read, and within 90 days of as_of (a -09:00 evening is the next UTC day)
+        assert not [r for r in run(profile, when=when) if r.kind == "stale"]
+    else:
+        with pytest.raises(InputError):
+            run(profile, when=when)
