@@ -232,8 +232,8 @@ def _collected(facts: TenantFacts) -> dt.date:
         raise InputError.one(facts.file, f"not a timestamp: {facts.source.collected_at!r}",
                              path="source.collected_at") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).date()
+        moment = moment.replace(tzinfo=dt.timezone.utc)  # noqa: UP017 - Python 3.10
+    return moment.astimezone(dt.timezone.utc).date()  # noqa: UP017 - Python 3.10
 
 
 def crosscheck(profile: Mapping[str, Any], facts: Sequence[TenantFacts],

@@ -336,9 +336,9 @@ def _timestamp(value: str, file: str) -> str:
         raise _fail(file, "MetaData.TimestampZulu", f"not an ISO 8601 timestamp: "
                     f"{value[:40]!r}") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z")
+        moment = moment.replace(tzinfo=dt.timezone.utc)  # noqa: UP017 - Python 3.10
+    utc = moment.astimezone(dt.timezone.utc)  # noqa: UP017 - Python 3.10
+    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def looks_like(data: bytes) -> bool:
