@@ -26,7 +26,7 @@ from typing import Any
 from netsep_check.errors import InputError
 from netsep_check.facts.egress import EgressSummary
 from netsep_check.facts.mapping import HostTable, PolicyRow, SettingRow, TenantMapping
-from netsep_check.facts.model import Fact, TenantFacts, tenant_hash
+from netsep_check.facts.model import Fact, TenantFacts, parse_timestamp, tenant_hash
 
 KINDS = ("contradiction", "weak", "stale", "unmeasured", "confirmed")  # worst first
 _SUMMARY_ORDER = ("contradiction", "weak", "stale", "confirmed", "unmeasured")
@@ -223,17 +223,12 @@ def _kind(holds: bool | None, confidence: str) -> str:
 
 
 def _collected(facts: TenantFacts) -> dt.date:
-    """The UTC day the facts were collected (fractions of a second beyond six digits, as
-    PowerShell writes them, are cut)."""
-    text = re.sub(r"(\.\d{1,6})\d*", r"\1", facts.source.collected_at.replace("Z", "+00:00"))
+    """The UTC day the facts were collected."""
     try:
-        moment = dt.datetime.fromisoformat(text)
+        return parse_timestamp(facts.source.collected_at).date()
     except ValueError:
         raise InputError.one(facts.file, f"not a timestamp: {facts.source.collected_at!r}",
                              path="source.collected_at") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)  # noqa: UP017 - Python 3.10
-    return moment.astimezone(dt.timezone.utc).date()  # noqa: UP017 - Python 3.10
 
 
 def crosscheck(profile: Mapping[str, Any], facts: Sequence[TenantFacts],

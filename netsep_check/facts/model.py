@@ -9,7 +9,9 @@ else of the tool's file is kept.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,17 @@ CHECKS = ("automated", "manual", "not_applicable")
 # a policy fact's value: the tool's verdict, normalised
 RESULTS = ("pass", "fail", "warning", "error", "omitted", "incorrect_result", "not_checked")
 _TENANT_SALT = b"netsep-check tenant:"
+
+
+def parse_timestamp(text: str) -> dt.datetime:
+    """An ISO 8601 timestamp as UTC (``Z`` or an offset; none: UTC). Fractions of a second of
+    any length are padded or cut to six digits (PowerShell writes seven; Python 3.10 reads
+    three or six). Raises ValueError."""
+    text = re.sub(r"\.\d+", lambda m: (m.group() + "000000")[:7], text.replace("Z", "+00:00"))
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)  # noqa: UP017 - Python 3.10
+    return moment.astimezone(dt.timezone.utc)  # noqa: UP017 - Python 3.10
 
 
 def tenant_hash(tenant_id: str) -> str:

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from netsep_check.errors import InputError
-from netsep_check.facts.model import Fact, FactsSource, TenantFacts, sealed, tenant_hash
+from netsep_check.facts.model import (
+    Fact,
+    FactsSource,
+    TenantFacts,
+    parse_timestamp,
+    sealed,
+    tenant_hash,
+)
 from netsep_check.load.source import decode, sha256
 
 NAME = "scubagear"
@@ -327,18 +334,12 @@ def parse(data: bytes, file: str) -> TenantFacts:
 
 
 def _timestamp(value: str, file: str) -> str:
-    import datetime as dt
-
-    try:  # PowerShell writes up to seven digits of a second; Python reads six
-        moment = dt.datetime.fromisoformat(re.sub(r"(\.\d{1,6})\d*", r"\1",
-                                                  value.replace("Z", "+00:00")))
+    try:
+        moment = parse_timestamp(value)
     except ValueError:
         raise _fail(file, "MetaData.TimestampZulu", f"not an ISO 8601 timestamp: "
                     f"{value[:40]!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)  # noqa: UP017 - Python 3.10
-    utc = moment.astimezone(dt.timezone.utc)  # noqa: UP017 - Python 3.10
-    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def looks_like(data: bytes) -> bool:
