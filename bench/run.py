@@ -219,6 +219,41 @@ def cold_start(runs: int) -> None:
         "(information)", None)
 
 
+def facts(runs: int) -> None:
+    """Importing the 1.9 MB ScubaGear sample against json.load of it, in this process; and a
+    check with tenant facts against the same check without."""
+    say("tenant facts ...")
+    from netsep_check.facts import import_file
+
+    sample = ROOT / "tests" / "data" / "scubagear" / "ScubaResults_fa5589b7-d528-4f80.json"
+
+    def load() -> Any:
+        with open(sample, encoding="utf-8-sig") as handle:
+            return json.load(handle)
+
+    floor = clock(load, runs * 3)
+    ours = clock(lambda: import_file("scubagear", sample), runs * 3)
+    row("facts", f"import scubagear ({sample.stat().st_size / 1e6:.1f} MB sample)", ms(ours),
+        ours / floor, "≤ 2.00×", ours / floor <= 2.0)
+    row("facts", "  floor: json.load of the same file", ms(floor), None, "", None)
+    nc = command()
+    profile = str(EXAMPLES / "m365-tenant-measured.yaml")
+    facts_file = str(EXAMPLES / "tenant" / "scubagear-facts.json")
+    plain, with_facts, with_results, click_yaml = walls([
+        [*nc, "check", "--format", "json", profile],
+        [*nc, "check", "--format", "json", profile, "--tenant-facts", facts_file],
+        [*nc, "check", "--format", "json", profile, "--tenant-facts", str(sample)],
+        [PY, "-c", "import click, yaml"]], runs)
+    row("facts", "check --tenant-facts FACTS.json (cold)", ms(with_facts),
+        with_facts / click_yaml, "≤ 2.00×", with_facts / click_yaml <= 2.0)
+    row("facts", "check --tenant-facts ScubaResults.json (cold)", ms(with_results),
+        with_results / click_yaml, "≤ 2.00×", with_results / click_yaml <= 2.0)
+    row("facts", "  same check without tenant facts", ms(plain), plain / click_yaml,
+        "(information)", None)
+    row("facts", "check --tenant-facts FACTS.json against the same check without",
+        ms(with_facts - plain), with_facts / plain, "(information)", None)
+
+
 def batch(work: Path, runs: int, count: int) -> None:
     say(f"batch: writing {count} profiles ...")
     folder = work / "batch"
@@ -508,7 +543,8 @@ def main() -> None:
     parser.add_argument("--with-rego", action="store_true",
                         help="also measure Rego engines (installs them into bench/.venv)")
     parser.add_argument("--runs", type=int, default=None, help="runs per figure (median)")
-    parser.add_argument("--only", choices=["cold", "batch", "scale", "peer"], action="append")
+    parser.add_argument("--only", choices=["cold", "batch", "scale", "peer", "facts"],
+                        action="append")
     args = parser.parse_args()
     runs = args.runs or (3 if args.quick else 7)
     # As installed: byte-compiled (pip compiles on install; an environment that forbids
@@ -518,7 +554,7 @@ def main() -> None:
 
     subprocess.run([PY, "-m", "compileall", "-q", str(Path(netsep_check.__file__).parent)],
                    stdout=subprocess.DEVNULL, check=False)
-    sections = set(args.only or ["cold", "batch", "scale", "peer"])
+    sections = set(args.only or ["cold", "batch", "scale", "peer", "facts"])
     work = Path(tempfile.mkdtemp(prefix="netsep-bench-"))
     try:
         if "cold" in sections:
@@ -530,6 +566,8 @@ def main() -> None:
                   (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000))
         if "peer" in sections:
             peers(work, runs, 2000, args.with_rego)
+        if "facts" in sections:
+            facts(runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"netsep-check benchmarks — Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "

@@ -54,6 +54,8 @@ class Options:
     jobs: int | None = None  # None: the number of CPUs
     progress: bool = False  # a progress bar on standard error
     today: dt.date | None = None  # the day of the run (waiver expiry); None: the clock's
+    tenant_facts: tuple[Path, ...] = ()  # tenant-facts files or tool results files
+    egress_logs: tuple[Path, ...] = ()  # Squid access.log or CSV host[,count]
 
 
 @dataclass
@@ -67,15 +69,19 @@ class Checker:
     max_bytes: int = DEFAULT_MAX_BYTES
     evidence_root: Path | None = None
     verify_evidence: bool = True
+    tenant_facts: tuple[Path, ...] = ()
+    egress_logs: tuple[Path, ...] = ()
     _packs: dict[str, Pack] = field(default_factory=dict)
+    _facts: dict[Path, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, options: Options) -> Checker:
         return cls(options.pack, tuple(options.policy_dirs), options.as_of, options.max_bytes,
-                   options.evidence_root, options.verify_evidence)
+                   options.evidence_root, options.verify_evidence, tuple(options.tenant_facts),
+                   tuple(options.egress_logs))
 
     def fresh(self) -> Checker:
-        return dataclasses.replace(self, _packs={})
+        return dataclasses.replace(self, _packs={}, _facts={})
 
     def pack(self, ref: str) -> Pack:
         """The compiled pack; a firm's own rules are linted first, so a misspelt field path
@@ -116,7 +122,49 @@ class Checker:
                     "counts": dict(sorted(Counter(r.status for r in evidence).items()))}))
         else:
             notes.append(Note("evidence_not_verified", {}))
-        return evaluate(document, profile, pack, self.as_of, evidence, tuple(notes))
+        tenant = None
+        if self.tenant_facts or self.egress_logs:
+            tenant = self._cross_check(document, profile, pack)
+            if self.tenant_facts and not profile.get("tenant"):
+                notes.append(Note("tenant_not_named", {}))
+        return evaluate(document, profile, pack, self.as_of, evidence, tuple(notes), tenant)
+
+    def _cross_check(self, document: Document, profile: dict[str, Any], pack: Pack) -> Any:
+        """Tenant facts and egress logs against the profile, before evaluation: the results
+        the engine turns into findings (see netsep_check.evaluate.crosscheck)."""
+        from netsep_check.evaluate.crosscheck import (
+            crosscheck,
+            egress_accept,
+            egress_results,
+            facts_ref,
+        )
+        from netsep_check.evaluate.tenant import TenantInput
+        from netsep_check.facts import load_facts
+        from netsep_check.facts.egress import read_egress
+        from netsep_check.facts.mapping import load_hosts, load_mapping
+
+        facts = []
+        for path in self.tenant_facts:
+            if path not in self._facts:
+                self._facts[path] = load_facts(path)
+            facts.append(self._facts[path])
+        max_age = pack.parameters.get("tenant_facts_max_age_days", 90)
+        if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0:
+            raise InputError.one(pack.id, "parameter tenant_facts_max_age_days must be a "
+                                 f"whole number of days, not {max_age!r}")
+        as_of = self.as_of or dt.date.fromisoformat(str(profile["assessment"]["as_of"]))
+        results: tuple[Any, ...] = ()
+        mappings = []
+        for importer in dict.fromkeys(f.source.importer for f in facts):  # one mapping each
+            mapping = load_mapping(importer_name=importer)
+            mappings.append(mapping)
+            results += crosscheck(profile, [f for f in facts if f.source.importer == importer],
+                                  mapping, as_of, max_age, document.file)
+        if self.egress_logs:
+            accept = egress_accept(profile, load_hosts())
+            results += egress_results(profile, [read_egress(p, accept)
+                                                for p in self.egress_logs])
+        return TenantInput(results, tuple(mappings), tuple(facts_ref(f) for f in facts))
 
     def check(self, path: Path | str) -> Report:
         document, profile = self.load(path)

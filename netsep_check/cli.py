@@ -143,12 +143,21 @@ def main() -> None:
                    "match their sha256. Default: each profile's folder.")
 @click.option("--no-evidence-check", "no_evidence_check", is_flag=True,
               help="Do not verify evidence files (a profile reviewed without its evidence).")
+@click.option("--tenant-facts", "tenant_facts", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Tenant facts (netsep-check import ...) or a ScubaGear results file: "
+                   "cross-check the declared controls against the measured tenant; repeatable.")
+@click.option("--egress-log", "egress_logs", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Proxy log (Squid access.log, or CSV host[,count]) of the SaaS terminals: "
+                   "report destinations neither allowed nor of an approved product; repeatable.")
 @guarded
 def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[Path, ...],
           fmts: tuple[str, ...], outputs: tuple[Path, ...], lang: str, as_of: dt.date | None,
           max_size: int | None, fail_on: str, waivers_file: Path | None,
           baseline_file: Path | None, jobs: int | None, evidence_root: Path | None,
-          no_evidence_check: bool) -> int:
+          no_evidence_check: bool, tenant_facts: tuple[Path, ...] = (),
+          egress_logs: tuple[Path, ...] = ()) -> int:
     """Check PROFILE files (YAML or JSON), folders of them or glob patterns, and print a
     pass/fail report (several profiles: one report each, then a firms × areas matrix)."""
     from netsep_check.api import Options, run
@@ -157,7 +166,8 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
     targets = _targets(fmts, outputs)
     options = Options(pack_ref, tuple(policy_dirs), as_of, evidence_root,
                       not no_evidence_check, waivers_file, baseline_file, fail_on,
-                      max_size or DEFAULT_MAX_BYTES, jobs, progress=True)
+                      max_size or DEFAULT_MAX_BYTES, jobs, progress=True,
+                      tenant_facts=tuple(tenant_facts), egress_logs=tuple(egress_logs))
     with _bundles(profiles, evidence_root) as (paths, shown):
         result = _shown_as(run(paths, options), shown)
     for item in result.invalid:  # one bad profile must not hide the others' verdicts
@@ -269,11 +279,14 @@ def validate(profiles: tuple[Path, ...]) -> int:
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["profile", "rules", "pack", "report", "waivers"]))
+@click.argument("name", type=click.Choice(["profile", "rules", "pack", "report", "waivers",
+                                          "tenant-facts", "tenant-mapping",
+                                          "egress-hosts"]))
 @guarded
 def schema(name: str) -> int:
-    """Print a JSON Schema: profile, rules (rule files), pack (pack.yaml), report or waivers
-    (check --waivers FILE)."""
+    """Print a JSON Schema: profile, rules (rule files), pack (pack.yaml), report, waivers
+    (check --waivers FILE), tenant-facts (import ... -o FILE), tenant-mapping or egress-hosts
+    (policies/tenant-mapping/)."""
     if name == "profile":
         from netsep_check.validate import profile_schema
         document = profile_schema()
@@ -357,17 +370,28 @@ def rules_command(pack_ref: str, policy_dirs: tuple[Path, ...], area: str | None
 @click.option("--lang", type=LANG, default="ko", show_default=True)
 @guarded
 def explain(rule_id: str, pack_ref: str | None, policy_dirs: tuple[Path, ...], lang: str) -> int:
-    """Explain RULE_ID: rationale, legal basis and strength, what is checked, examples."""
+    """Explain RULE_ID: rationale, legal basis and strength, what is checked, examples, and
+    which tenant measurements bear on its controls. A control key (area.control) lists just
+    those measurements."""
     from netsep_check.authoring.explain import explain_rule
+    from netsep_check.authoring.tenant import controls_of, tenant_section
+    from netsep_check.facts.mapping import load_mapping
     from netsep_check.rules import builtin_pack_ids, load_pack
 
     for ref in [pack_ref] if pack_ref else builtin_pack_ids():
         pack = load_pack(ref, policy_dirs)
         rule = pack.rule(rule_id.upper())
         if rule is not None:
-            _write(explain_rule(rule, pack, lang), None)
+            mapping = load_mapping()
+            tenant = tenant_section(controls_of(rule, mapping), lang, mapping)
+            _write(explain_rule(rule, pack, lang) + ("\n" + tenant if tenant else ""), None)
             return EXIT_OK
-    raise InputError.one(rule_id, "no such rule (list them with: netsep-check rules)")
+    tenant = tenant_section([rule_id], lang)  # a control key: saas_management.third_party_apps
+    if tenant:
+        _write(tenant, None)
+        return EXIT_OK
+    raise InputError.one(rule_id, "no such rule or mapped control (list them with: "
+                         "netsep-check rules)")
 
 
 @main.group()
@@ -672,3 +696,42 @@ def report_committee(profile: Path, period: tuple[dt.date, dt.date] | None,
                             previous_source=previous_file.name if previous_file else "",
                             prepared_by=prepared_by), output)
     return result.exit_code
+
+
+# --- import: tenant facts from a measurement tool (issue 10) --------------------------------
+
+@main.group("import")
+def import_group() -> None:
+    """Import a tool's measurement of the tenant as tenant facts (netsep-check schema
+    tenant-facts), for check --tenant-facts."""
+
+
+@import_group.command("scubagear")
+@click.argument("results", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the facts to FILE (default: standard output).")
+@click.option("--max-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
+              help="Largest results file accepted (default 64 MiB).")
+@guarded
+def import_scubagear(results: Path, output: Path | None, max_size: int | None) -> int:
+    """Read a ScubaGear results file (ScubaResults_*.json) and write tenant facts: policy
+    results and the few settings the mapping uses; the tenant id hashed, no names, no Raw."""
+    from netsep_check.facts import dumps, import_file
+
+    facts = import_file("scubagear", results, max_size)
+    for policy in facts.unknown_policies:
+        _err(f"note: {results}: unknown policy id {policy} (kept, mapped to nothing)")
+    text = dumps(facts)
+    if output is None:
+        _write(text, None)
+        return EXIT_OK
+    tmp = output.with_name(output.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError.one(str(output), f"cannot write facts: {exc.strerror or exc}") from None
+    _err(f"{len(facts.facts)} facts from {facts.source.tool} {facts.source.tool_version} "
+         f"report {facts.source.report_id} written to {output}")
+    return EXIT_OK

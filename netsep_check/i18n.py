@@ -96,6 +96,10 @@ NOTES: dict[str, T] = {
                                "evidence-file rules are not applicable",
                                "증빙 파일을 검증하지 않았습니다(--no-evidence-check). 증빙 파일 "
                                "규칙은 해당 없음으로 처리했습니다"),
+    "tenant_not_named": T("the profile names no tenant (tenant.id): the tenant facts were not "
+                          "matched to it",
+                          "프로파일에 테넌트(tenant.id)가 없어 테넌트 측정 결과를 프로파일과 "
+                          "대조해 확인하지 못했습니다"),
     "waiver_unmatched": T("{waiver} matched no failing finding",
                           "{waiver}에 해당하는 위반 사항이 없습니다"),
     "baseline_none": T("baseline {file} holds no report for this profile; every failing "

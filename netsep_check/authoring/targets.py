@@ -67,6 +67,27 @@ def _plain_target(files: list[Path], label: str, base_pack: str | None) -> Targe
                   parameter_files=tuple(display_name(p.resolve()) for p in parameter_files))
 
 
+def _tenant_data(path: Path) -> str | None:
+    """A tenant mapping or egress host table (policies/tenant-mapping/): schema-checked and
+    linted here as what it is (an input error otherwise), never read as rules."""
+    from netsep_check.load import load_document
+
+    data = load_document(path, display=display_name(path)).data
+    if not isinstance(data, dict) or "rules" in data:
+        return None
+    if "mapping" in data:
+        from netsep_check.facts.mapping import load_mapping
+
+        load_mapping(path, lint=True)
+        return "tenant mapping (linted)"
+    if "hosts" in data:
+        from netsep_check.facts.mapping import load_hosts
+
+        load_hosts(path)
+        return "egress host table (checked)"
+    return None
+
+
 def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.y*ml")
                   if "tests" not in p.relative_to(folder).parts)
@@ -118,6 +139,8 @@ def _several(folder: Path, pack_files: list[Path], base_pack: str | None) -> Pla
             continue  # a pack's own file: checked with a pack, or listed as unused
         if resolved in users:
             shared.append((str(path), tuple(dict.fromkeys(users[resolved]))))
+        elif (kind := _tenant_data(path)) is not None:  # checked by its own schema and lint
+            shared.append((str(path), (kind,)))
         else:
             loose.append(path)
     if loose:

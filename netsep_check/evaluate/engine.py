@@ -7,12 +7,15 @@ words them in the reader's language.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netsep_check.evaluate.findings import EvidenceRecord, Finding, Note, Report
 from netsep_check.load import Document, format_path
 from netsep_check.rules.model import CompiledRule, Pack, Rule
 from netsep_check.rules.operators.base import Ctx, EvalError, Failure
+
+if TYPE_CHECKING:
+    from netsep_check.evaluate.tenant import TenantInput
 
 _HEADS: dict[str, tuple[str, ...]] = {}
 
@@ -56,18 +59,26 @@ def judge(compiled: CompiledRule, ctx: Ctx, document: Document) -> Finding:
 def evaluate(document: Document, profile: dict[str, Any], pack: Pack,
              as_of: dt.date | None = None,
              evidence: tuple[EvidenceRecord, ...] | None = None,
-             notes: tuple[Note, ...] = ()) -> Report:
+             notes: tuple[Note, ...] = (), tenant: TenantInput | None = None) -> Report:
     """Judge every rule of ``pack`` on a validated ``profile``. ``evidence``: the evidence
-    files verified before evaluation (``None`` when verification was switched off)."""
+    files verified before evaluation (``None`` when verification was switched off);
+    ``tenant``: tenant facts and egress logs cross-checked before evaluation."""
     profile_as_of = dt.date.fromisoformat(str(profile["assessment"]["as_of"]))
     if as_of is not None and as_of != profile_as_of:  # rules reading the date see --as-of too
         profile = {**profile, "assessment": {**profile["assessment"], "as_of": as_of.isoformat()}}
     ctx = Ctx(profile, as_of or profile_as_of, evidence)
     findings = tuple(judge(compiled, ctx, document) for compiled in pack.compiled)
+    tenant_evidence: tuple[dict[str, Any], ...] = ()
+    if tenant is not None:
+        from netsep_check.evaluate.tenant import evidence_records, tenant_findings
+
+        findings += tenant_findings(tenant.results, document, tenant.mappings)
+        tenant_evidence = evidence_records(tenant.results, tenant.sources)
     designation = profile.get("designation") or {}
     return Report(
         profile_file=document.file, profile_sha256=document.sha256, as_of=ctx.as_of,
         as_of_overridden=as_of is not None and as_of != profile_as_of,
         firm=profile["firm"]["name"], regime=profile["regime"],
         service=designation.get("service"), pack=pack.info(), findings=findings,
-        notes=notes, evidence_checked=evidence or (), evidence_verified=evidence is not None)
+        notes=notes, evidence_checked=evidence or (), evidence_verified=evidence is not None,
+        tenant_evidence=tenant_evidence)

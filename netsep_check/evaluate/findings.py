@@ -153,6 +153,9 @@ class Report:
     notes: tuple[Note, ...] = ()
     evidence_checked: tuple[EvidenceRecord, ...] = ()
     evidence_verified: bool = True  # False: --no-evidence-check
+    # tenant facts and egress logs cross-checked (evaluate/tenant.py evidence_records): source,
+    # report id, timestamp, sha256; controls contradicted, weak, confirmed, unmeasured
+    tenant_evidence: tuple[dict[str, Any], ...] = ()
 
     def counts(self) -> dict[str, int]:
         counter = Counter(f.status for f in self.findings)

@@ -408,6 +408,10 @@ def _report(report: Report, lang: str, prefix: str, batch: bool) -> str:
     notes = [esc(note) for note in report_notes(report, lang)]
     notes += [f"{esc(ui('fmt_disabled', lang))}: <code>{esc(d.rule)}</code> ({esc(d.by_pack)}): "
               f"{esc(d.reason)}" for d in pack.disabled]
+    if report.tenant_evidence:
+        from netsep_check.report.tenant import evidence_lines
+
+        notes += [esc(line.strip()) for line in evidence_lines(report, lang)]
     if notes:
         parts.append('<div class="notes">' + "".join(f"<p>{n}</p>" for n in notes) + "</div>")
     tiles = "".join(

@@ -30,6 +30,14 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _actual(finding: Finding) -> Any:
+    """The value found; for a tenant measurement, the measurements that decided it."""
+    leaves = finding.failures
+    if len(leaves) == 1 and leaves[0].code == "tenant" and isinstance(leaves[0].actual, dict):
+        return leaves[0].actual.get("measured")
+    return finding.actual
+
+
 def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
     rule = finding.rule
     return {
@@ -42,7 +50,7 @@ def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
         "paths": list(finding.paths),
         "line": finding.line,
         "column": finding.column,
-        "actual": _jsonable(finding.actual),
+        "actual": _jsonable(_actual(finding)),
         "expected": _jsonable(finding.expected),
         "basis": dict(rule.basis),
         "waivable": rule.waivable,
@@ -82,6 +90,8 @@ def report_dict(report: Report, lang: str) -> dict[str, Any]:
         "evidence_verified": report.evidence_verified,
         "evidence_checked": [record.as_dict() for record in report.evidence_checked],
         "findings": [finding_dict(f, lang) for f in report.findings],
+        **({"tenant_evidence": _jsonable(report.tenant_evidence)}
+           if report.tenant_evidence else {}),
     }
 
 

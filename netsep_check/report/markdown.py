@@ -69,7 +69,11 @@ def _one(report: Report, lang: str, heading: str) -> list[str]:
     for disabled in pack.disabled:
         lines.append(f"> {md_escape(ui('fmt_disabled', lang))}: {md_code(disabled.rule)} "
                      f"({md_escape(disabled.by_pack)}): {md_escape(disabled.reason)}")
-    if said or pack.disabled:
+    if report.tenant_evidence:
+        from netsep_check.report.tenant import evidence_lines
+
+        lines.extend(f"> {md_escape(line.strip())}" for line in evidence_lines(report, lang))
+    if said or pack.disabled or report.tenant_evidence:
         lines.append("")
 
     lines.append(_row([md_escape(ui("area", lang)),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from netsep_check.evaluate.findings import Finding, Note, Report
 from netsep_check.i18n import NOTES, failure_message, ui
+from netsep_check.rules.operators.base import Failure
 
 
 def finding_message(finding: Finding, lang: str) -> str:
     """What failed and why, in ``lang``: one sentence per distinct failure leaf, and why a
     waiver that covers a failure does not apply."""
-    parts = list(dict.fromkeys(failure_message(f, lang) for f in finding.failures))
+    parts = list(dict.fromkeys(_leaf(f, lang) for f in finding.failures))
     waiver = finding.waiver
     if waiver is not None and waiver.state != "active":
         where = f"{waiver.file}:{waiver.line}" if waiver.line else waiver.file
@@ -19,6 +20,14 @@ def finding_message(finding: Finding, lang: str) -> str:
     if finding.known:
         parts.append(ui("known_in_baseline", lang))
     return "; ".join(parts)
+
+
+def _leaf(failure: Failure, lang: str) -> str:
+    if failure.code == "tenant" and isinstance(failure.actual, dict):
+        from netsep_check.report.tenant import message_for
+
+        return message_for(failure.actual, lang)
+    return failure_message(failure, lang)
 
 
 def note_text(note: Note, lang: str) -> str:

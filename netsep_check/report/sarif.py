@@ -175,7 +175,9 @@ def _run(pack: PackInfo, reports: list[Report], lang: str, category: str) -> dic
                               "properties": {"firm": report.firm, "regime": report.regime,
                                              "service": report.service,
                                              "as_of": report.as_of.isoformat(),
-                                             "counts": report.counts()}})
+                                             "counts": report.counts(),
+                                             **({"tenantEvidence": report.tenant_evidence}
+                                                if report.tenant_evidence else {})}})
         for finding in report.findings:
             if finding.status not in REPORTED:
                 continue

@@ -37,6 +37,11 @@ def _one(report: Report, lang: str, console: Console) -> None:
                            f"{disabled.reason}", style="dim"))
     for note in notes(report, lang):
         console.print(Text(f"{ui('fmt_notes', lang)}: {note}", style="yellow"))
+    if report.tenant_evidence:
+        from netsep_check.report.tenant import evidence_lines
+
+        for line in evidence_lines(report, lang):
+            console.print(Text(line, style="cyan"))
     by_area: dict[str, list] = {}
     for finding in report.findings:
         by_area.setdefault(finding.rule.area, []).append(finding)

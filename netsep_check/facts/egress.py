@@ -1,0 +1,181 @@
+"""Egress logs: which destinations SaaS terminals really reached (the second fact source).
+
+Read as a stream in bounded memory whatever the log's size: one line at a time (a line longer
+than :data:`MAX_LINE` is skipped, not held), destinations judged as they come, and only the
+destinations that were *not* accepted are remembered, at most ``max_hosts`` of them (the rest
+are counted). Two formats: Squid's native ``access.log`` and a CSV of ``host[,count]``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from netsep_check.errors import InputError
+
+MAX_LINE = 64 * 1024
+MAX_HOSTS = 50_000  # distinct unaccepted destinations remembered; beyond: counted only
+TOP = 50  # destinations a report lists
+_HOST = re.compile(r"^([a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$")
+_SQUID_TIME = re.compile(rb"^\d{9,11}(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class EgressSummary:
+    file: str
+    sha256: str
+    format: str  # squid | csv
+    lines: int
+    requests: int  # requests counted (a CSV count adds that many)
+    unparsed: int  # lines that named no destination
+    unaccepted: tuple[tuple[str, int], ...]  # (host, requests), most requests first, TOP at most
+    unaccepted_hosts: int  # distinct unaccepted destinations (at least, when truncated)
+    unaccepted_requests: int
+    truncated: bool  # more distinct unaccepted destinations than were remembered
+
+
+def _host(text: str) -> str | None:
+    host = text.strip().strip('"').lower()
+    if "://" in host:
+        host = host.split("://", 1)[1]
+    host = host.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    if host.startswith("["):  # [v6]:port
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    host = host.rstrip(".")
+    if not host:
+        return None
+    if host[0].isdigit() or ":" in host:
+        try:
+            return str(ipaddress.ip_address(host))
+        except ValueError:
+            pass
+    return host if len(host) <= 253 and _HOST.match(host) else None
+
+
+def _cached_host(field: str, cache: dict[str, str | None]) -> str | None:
+    if field in cache:
+        return cache[field]
+    host = _host(field)
+    if len(cache) < MAX_HOSTS:
+        cache[field] = host
+    return host
+
+
+def _squid(line: str, cache: dict[str, str | None]) -> tuple[str | None, int]:
+    fields = line.split(None, 7)
+    if len(fields) < 7:
+        return None, 0
+    return _cached_host(fields[6], cache), 1
+
+
+def _csv(line: str, cache: dict[str, str | None]) -> tuple[str | None, int]:
+    parts = [p.strip().strip('"') for p in line.split(",")]
+    if parts[0].lower() in ("host", "destination", "domain"):
+        return None, -1  # a header
+    count = 1
+    if len(parts) > 1 and parts[1]:
+        try:
+            count = int(parts[1])
+        except ValueError:
+            return None, 0
+        if count < 0:
+            return None, 0
+    return _cached_host(parts[0], cache), count
+
+
+def read_egress(path: Path | str, accept: Callable[[str], bool],
+                max_hosts: int = MAX_HOSTS) -> EgressSummary:
+    """Stream ``path`` and count the destinations ``accept`` refuses."""
+    import hashlib
+
+    file = str(path)
+    digest = hashlib.sha256()
+    counts: dict[str, int] = {}
+    decided: dict[str, bool] = {}
+    lines = requests = unparsed = extra_hosts = extra_requests = 0
+    parse: Callable[[str, dict[str, str | None]], tuple[str | None, int]] | None = None
+    fmt = ""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        raise InputError.one(file, "no such file") from None
+    except IsADirectoryError:
+        raise InputError.one(file, "is a directory, not an egress log") from None
+    except OSError as exc:
+        raise InputError.one(file, f"cannot read file: {exc.strerror or exc}") from None
+    hosts: dict[str, str | None] = {}  # destination field → host, while small
+
+    def lines_of() -> Iterator[bytes | None]:
+        """Lines from 1 MiB blocks (None for an overlong line, which is dropped)."""
+        tail = b""
+        overlong = False
+        while True:
+            block = handle.read(1 << 20)
+            if not block:
+                break
+            digest.update(block)
+            parts = (tail + block).split(b"\n")
+            tail = parts.pop()
+            for part in parts:
+                if overlong:
+                    overlong = False
+                    yield None
+                else:
+                    yield part
+            if len(tail) > MAX_LINE:
+                tail, overlong = b"", True
+        if overlong:
+            yield None
+        elif tail:
+            yield tail
+
+    with handle:
+        for raw in lines_of():
+            lines += 1
+            if raw is None or len(raw) > MAX_LINE:
+                unparsed += 1
+                continue
+            if b"\x00" in raw:
+                raise InputError.one(file, "contains a NUL byte; an egress log is text", lines)
+            stripped = raw.strip()
+            if not stripped or stripped.startswith(b"#"):
+                continue
+            text = stripped.decode("utf-8", "replace")
+            if parse is None:
+                squid = _SQUID_TIME.match(stripped.split(None, 1)[0])
+                parse, fmt = (_squid, "squid") if squid else (_csv, "csv")
+            host, count = parse(text, hosts)
+            if count == -1 and requests == 0:
+                continue
+            if host is None:
+                unparsed += 1
+                continue
+            requests += count
+            ok = decided.get(host)
+            if ok is None:
+                ok = accept(host)
+                if len(decided) < max_hosts:
+                    decided[host] = ok
+            if ok:
+                continue
+            if host in counts:
+                counts[host] += count
+            elif len(counts) < max_hosts:
+                counts[host] = count
+            else:
+                extra_requests += count
+                extra_hosts += 1  # at least one more; repeats of it cannot be told apart
+    if lines and requests == 0 and unparsed == lines:
+        raise InputError.one(file, "no destination found in any line: expected Squid's native "
+                             "access.log or a CSV of host[,count]", 1)
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+    return EgressSummary(
+        file=file, sha256=digest.hexdigest(), format=fmt or "csv", lines=lines,
+        requests=requests, unparsed=unparsed, unaccepted=tuple(top),
+        unaccepted_hosts=len(counts) + extra_hosts,
+        unaccepted_requests=sum(counts.values()) + extra_requests, truncated=extra_hosts > 0)

@@ -1,0 +1,130 @@
+"""Tenant evidence in words: cross-check results → findings and report lines (ko/en).
+
+The cross-check (:mod:`netsep_check.evaluate.crosscheck`) returns structured results only;
+this module is where they become sentences, so every report format says the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netsep_check.evaluate.crosscheck import FactsRef, Measurement, TenantResult
+from netsep_check.evaluate.findings import Report
+
+
+def _show(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_show(v) for v in value) + "]" if len(value) <= 8 else \
+            "[" + ", ".join(_show(v) for v in value[:8]) + f", … (+{len(value) - 8})]"
+    return str(value)
+
+
+def _measured(result: TenantResult) -> str:
+    return ", ".join(f"{m.fact}={_show(m.value)}" for m in result.measured) or "—"
+
+
+def _where(result: TenantResult) -> tuple[str, str]:
+    s = result.source
+    if result.check == "egress":
+        return f"egress log {s.file} (sha256 {s.sha256[:12]}…)", \
+            f"이그레스 로그 {s.file} (sha256 {s.sha256[:12]}…)"
+    return (f"{s.tool} {s.tool_version}, report {s.report_id}, {s.collected_at}",
+            f"{s.tool} {s.tool_version}, 보고서 {s.report_id}, {s.collected_at}")
+
+
+def messages(result: TenantResult) -> dict[str, str]:
+    """What a finding says, in both languages."""
+    en_at, ko_at = _where(result)
+    got = _measured(result)
+    detail = dict(result.detail)
+    kind, check = result.kind, result.check
+    declared = _show(result.declared)
+    if check == "facts_age":
+        return {"en": f"tenant facts collected on {detail['collected_on']} ({en_at}) are "
+                      f"{detail['age_days']} days from assessment.as_of {declared} (at most "
+                      f"{detail['max_age_days']}): they confirm nothing",
+                "ko": f"테넌트 측정일 {detail['collected_on']}({ko_at})이 기준일 {declared}과 "
+                      f"{detail['age_days']}일 차이 납니다(허용 {detail['max_age_days']}일). "
+                      "이 측정으로는 아무것도 확인되지 않습니다"}
+    if check == "egress":
+        if kind == "contradiction":
+            hosts = ", ".join(f"{m.fact} ({m.value})" for m in result.measured)
+            more = " (and more: the list was truncated)" if detail["truncated"] else ""
+            return {"en": f"{detail['unaccepted_hosts']} destination(s) reached that are neither "
+                          f"in allowed_destinations nor an approved product's "
+                          f"({detail['unaccepted_requests']} of {detail['requests']} requests, "
+                          f"{en_at}): {hosts}{more}",
+                    "ko": f"허용 목적지에도 승인된 제품에도 속하지 않는 목적지 "
+                          f"{detail['unaccepted_hosts']}곳에 접속했습니다(요청 "
+                          f"{detail['requests']}건 중 {detail['unaccepted_requests']}건, "
+                          f"{ko_at}): {hosts}{' (일부만 표시)' if detail['truncated'] else ''}"}
+        return {"en": f"all {detail['requests']} requests went to allowed destinations or "
+                      f"approved products ({en_at})",
+                "ko": f"요청 {detail['requests']}건 모두 허용 목적지 또는 승인된 제품으로 "
+                      f"향했습니다({ko_at})"}
+    if check == "licensed_products":
+        missing = _show(detail.get("undeclared", ()))
+        if kind == "weak":
+            return {"en": f"licensed and provisioned but neither in usage.saas_products nor in "
+                          f"the approved scope: {missing} — a scope question ({en_at})",
+                    "ko": f"라이선스가 부여·프로비저닝되었으나 신고한 이용 범위와 승인 범위에 "
+                          f"없는 제품: {missing} — 이용 범위 확인 필요({ko_at})"}
+        return {"en": f"licensed products {_show(detail.get('licensed', ()))} all declared "
+                      f"({en_at})",
+                "ko": f"라이선스 제품 {_show(detail.get('licensed', ()))} 모두 신고됨({ko_at})"}
+    if kind == "contradiction":
+        en = f"declared {declared}; measured {got} ({en_at}): the tenant refutes the claim"
+        ko = f"신고 {declared}, 측정 {got}({ko_at}): 테넌트 설정이 신고와 다릅니다"
+    elif kind == "weak":
+        en = f"declared {declared}; supporting measurement not met: {got} ({en_at})"
+        ko = f"신고 {declared}, 보조 근거 미충족: {got}({ko_at})"
+    else:
+        en = f"declared {declared}; measured {got} ({en_at})"
+        ko = f"신고 {declared}, 측정으로 확인: {got}({ko_at})"
+    extra = {k: v for k, v in detail.items() if k in ("level", "longest_retention_days")}
+    if extra:
+        en += "; " + ", ".join(f"{k}={_show(v)}" for k, v in extra.items())
+        ko += "; " + ", ".join(f"{k}={_show(v)}" for k, v in extra.items())
+    return {"en": en, "ko": ko}
+
+
+def evidence_lines(report: Report, lang: str) -> list[str]:
+    """The text report's tenant-evidence block."""
+    lines = []
+    for record in report.tenant_evidence:
+        head = (f"{record['tool']} {record['tool_version']} {record['report_id']} "
+                f"{record['collected_at']}").strip()
+        label = "테넌트 측정 근거" if lang == "ko" else "tenant evidence"
+        lines.append(f"{label}: {head}  sha256 {record['sha256']}"
+                     + (" (stale)" if record["stale"] and lang != "ko" else
+                        " (측정 시점 초과)" if record["stale"] else ""))
+        names = {"contradicted": ("contradicted", "반박됨"), "weak": ("weak", "근거 약함"),
+                 "confirmed": ("confirmed", "확인됨"), "unmeasured": ("unmeasured", "측정 안 됨")}
+        for key, (en, ko) in names.items():
+            if record.get(key):
+                lines.append(f"  {ko if lang == 'ko' else en}: {', '.join(record[key])}")
+    return lines
+
+
+def from_snapshot(data: dict[str, Any]) -> TenantResult:
+    """The result a finding's failure leaf carries (evaluate/tenant.py ``snapshot``)."""
+    def frozen(value: Any) -> Any:
+        return tuple(frozen(v) for v in value) if isinstance(value, list) else value
+
+    return TenantResult(
+        data["control"], data["area"], data["check"], data["kind"], frozen(data["declared"]),
+        tuple(data["path"]),
+        tuple(Measurement(m["fact"], frozen(m["value"]), m["check"], m["confidence"])
+              for m in data["measured"]),
+        tuple(data["policies"]), FactsRef(**data["source"]),
+        tuple((k, frozen(v)) for k, v in data["detail"].items()))
+
+
+def message_for(data: dict[str, Any], lang: str) -> str:
+    return messages(from_snapshot(data))[lang if lang in ("ko", "en") else "en"]

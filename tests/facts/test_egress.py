@@ -1,0 +1,132 @@
+"""Egress logs: Squid native and CSV, judged against allowed destinations and approved
+products, streamed in bounded memory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from netsep_check.errors import InputError
+from netsep_check.facts.egress import read_egress
+
+ROOT = Path(__file__).resolve().parents[2]
+PROFILE = ROOT / "examples" / "m365-tenant-measured.yaml"
+SQUID = ("1715000000.123    120 10.0.0.7 TCP_TUNNEL/200 5120 CONNECT {host}:443 - "
+         "HIER_DIRECT/1.2.3.4 -\n")
+
+
+def squid_log(path: Path, *hosts: str) -> Path:
+    path.write_text("".join(SQUID.format(host=h) for h in hosts), encoding="utf-8")
+    return path
+
+
+def test_squid_native(tmp_path):
+    log = squid_log(tmp_path / "access.log", "a.example", "b.example", "a.example")
+    text = log.read_text() + ("1715000001.000 5 10.0.0.8 TCP_MISS/200 100 GET "
+                              "http://User@C.Example:8080/x?y=1 - HIER_DIRECT/1.1.1.1 text/html\n"
+                              "garbage\n")
+    log.write_text(text)
+    summary = read_egress(log, lambda h: h == "b.example")
+    assert summary.format == "squid" and summary.requests == 4 and summary.unparsed == 1
+    assert summary.unaccepted == (("a.example", 2), ("c.example", 1))
+    assert len(summary.sha256) == 64
+
+
+def test_csv_with_counts_and_header(tmp_path):
+    log = tmp_path / "egress.csv"
+    log.write_text("host,count\nbank.sharepoint.com,10\nfiles.evil.example,3\n"
+                   "files.evil.example,2\n10.1.2.3\n", encoding="utf-8")
+    summary = read_egress(log, lambda h: h.endswith(".sharepoint.com"))
+    assert summary.format == "csv" and summary.requests == 16
+    assert summary.unaccepted == (("files.evil.example", 5), ("10.1.2.3", 1))
+
+
+def test_distinct_destinations_are_capped(tmp_path):
+    log = squid_log(tmp_path / "access.log", *(f"h{i}.example" for i in range(30)))
+    summary = read_egress(log, lambda h: False, max_hosts=10)
+    assert summary.truncated and summary.unaccepted_hosts == 30
+    assert summary.unaccepted_requests == 30 and len(summary.unaccepted) == 10
+
+
+@pytest.mark.parametrize("content, words", [(b"\x00\x01", "NUL"), (b"!!!\n???\n", "no destination")])
+def test_not_a_log(tmp_path, content, words):
+    log = tmp_path / "x.log"
+    log.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        read_egress(log, lambda h: True)
+    assert words in str(caught.value)
+
+
+def test_overlong_line_is_skipped_not_held(tmp_path):
+    log = tmp_path / "x.csv"
+    log.write_bytes(b"a" * (3 << 20) + b"\nok.example\n")
+    summary = read_egress(log, lambda h: False)
+    assert summary.unparsed == 1 and summary.unaccepted == (("ok.example", 1),)
+
+
+def test_check_reports_unapproved_destinations(run, tmp_path):
+    log = squid_log(tmp_path / "access.log", "yesibank.sharepoint.com", "login.microsoftonline.com",
+                    "outlook.office365.com", "copilot.microsoft.com", "dropbox.com", "dropbox.com")
+    result = run("check", PROFILE, "--egress-log", log, "--format", "json", "--lang", "en")
+    assert result.exit_code == 1, result.stderr
+    document = json.loads(result.stdout)
+    (finding,) = [f for f in document["findings"] if f["rule_id"] == "EGRESS-DESTINATIONS"]
+    assert finding["status"] == "fail" and finding["area"] == "network_link"
+    # copilot is not in the approved scope; sharepoint is (host table); login is allowed
+    assert [m["fact"] for m in finding["actual"]] == ["dropbox.com", "copilot.microsoft.com"]
+    assert "dropbox.com (2)" in finding["message"]
+    (record,) = document["tenant_evidence"]
+    assert record["source"] == "egress-squid" and record["file"] == str(log)
+    assert record["contradicted"] == ["network_link.internet_access_control"]
+
+
+def test_check_confirms_a_clean_log(run, tmp_path):
+    log = tmp_path / "egress.csv"
+    log.write_text("yesibank.sharepoint.com,100\nteams.microsoft.com,4\n", encoding="utf-8")
+    result = run("check", PROFILE, "--egress-log", log, "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    document = json.loads(result.stdout)
+    (finding,) = [f for f in document["findings"] if f["rule_id"] == "EGRESS-DESTINATIONS"]
+    assert finding["status"] == "pass"
+
+
+_CHILD = """
+import resource, sys
+from netsep_check.facts.egress import read_egress
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+summary = read_egress('/dev/stdin', lambda h: h.endswith('.sharepoint.com'))
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(after - before, summary.requests, summary.unaccepted_hosts)
+"""
+
+
+@pytest.mark.skipif(not Path("/dev/stdin").exists(), reason="needs /dev/stdin")
+def test_a_large_log_streams_in_bounded_memory():
+    """64 MiB of log piped to a child process (never written to disk): its peak memory grows
+    by a small fraction of that."""
+    lines = "".join(SQUID.format(host=f"s{i % 97}.sharepoint.com" if i % 5 else
+                                 f"x{i % 300}.example") for i in range(20000)).encode()
+    child = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, cwd=ROOT)
+    sent = 0
+    while sent < 64 << 20:
+        child.stdin.write(lines)
+        sent += len(lines)
+    child.stdin.close()
+    grown_kib, requests, unaccepted = map(int, child.stdout.read().split())
+    assert child.wait() == 0
+    assert requests == sent // len(lines) * 20000 and unaccepted == 60  # x0, x5, … x295
+    assert grown_kib < 16 * 1024, f"peak memory grew by {grown_kib} KiB for {sent >> 20} MiB"
+
+
+def test_the_example_log(run):
+    result = run("check", PROFILE, "--egress-log", ROOT / "examples/tenant/proxy-access.log",
+                 "--format", "json")
+    assert result.exit_code == 1
+    (finding,) = [f for f in json.loads(result.stdout)["findings"]
+                  if f["rule_id"] == "EGRESS-DESTINATIONS"]
+    assert [m["fact"] for m in finding["actual"]] == ["copilot.microsoft.com", "www.dropbox.com"]
