@@ -56,6 +56,17 @@ _FAILURES: dict[str, tuple[str, str]] = {
              "{path}에 다음 조건을 충족하는 항목이 없습니다: {expected}"),
     "some_for": ("{path} is {actual}, and no item satisfies: {expected}",
                  "{path} 값 {actual}에 대해 다음 조건을 충족하는 항목이 없습니다: {expected}"),
+    "every_item": ("{path} is {actual}, which does not satisfy: {expected}",
+                   "{path} 값 {actual}은(는) 다음 조건을 충족하지 않습니다: {expected}"),
+    "empty": ("{path} has no item, and the rule treats an empty {against} as failing",
+              "{path}에 항목이 없습니다 (이 규칙은 {against}이(가) 비어 있으면 위반으로 봅니다)"),
+    "name_in": ("{path} is {actual}, which is none of {against} (compared without legal-form "
+                "marks and spaces)",
+                "{path} 값 {actual}은(는) {against}에 없습니다 (법인 형태 표시와 공백을 빼고 비교)"),
+    "span_at_most_years": ("{path} is {actual}; a period of {against} year(s) from the start ends "
+                           "on {expected}",
+                           "{path} 날짜가 {actual}입니다 (시작일부터 {against}년인 기간의 "
+                           "종료일: {expected})"),
     "none": ("{path} must not satisfy: {expected}", "{path}은(는) 다음 조건에 해당하면 안 됩니다: "
              "{expected}"),
 }

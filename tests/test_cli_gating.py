@@ -71,11 +71,11 @@ def test_gate_functions(examples):
 
     report = Checker().check(examples / "pulse-noncompliant-controls.yaml")
     everything = {f.rule.id for f in gating_findings(report)}
-    assert len(everything) == 7
+    assert len(everything) == 8
     assert {f.rule.id for f in gating_findings(report, "critical")} == {"PROV-RATED"}
     high = {f.rule.id for f in gating_findings(report, "high")}
-    assert high == {"PROV-RATED", "CTRL-SAAS-MANAGEMENT", "NET-MFA-ALL-USERS",
-                    "SAAS-SHARING-NOT-OPEN"}
+    assert high == {"PROV-RATED", "PROV-COVERS-PRODUCTS", "MEAS-SAAS-MANAGEMENT",
+                    "NET-MFA-ALL-USERS", "SAAS-SHARING-NOT-OPEN"}
     assert {f.rule.id for f in below_gate(report, "high")} == everything - high
     assert {f.rule.id for f in gating_findings(report, "low", excused={"PROV-RATED"})} == (
         everything - {"PROV-RATED"})

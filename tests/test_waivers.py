@@ -259,7 +259,7 @@ def test_load_check_apply_without_the_cli(examples):
     assert apply_waivers([report], waivers) == []
     statuses = {f.rule.id: f.status for f in report.findings}
     assert statuses["SAAS-LOG-RETENTION"] == "waived"
-    assert sum(1 for f in report.failing) == 6
+    assert sum(1 for f in report.failing) == 7
     other = checker.check(examples / "pulse-compliant.yaml")  # nothing fails there
     assert [w.rule for w in apply_waivers([other], waivers)] == ["SAAS-LOG-RETENTION"]
     assert any("RISK-2025-0042" in n and "matched no failing finding" in n for n in other.notes)
