@@ -56,8 +56,8 @@ _FAILURES: dict[str, tuple[str, str]] = {
              "{path}에 다음 조건을 충족하는 항목이 없습니다: {expected}"),
     "some_for": ("{path} is {actual}, and no item satisfies: {expected}",
                  "{path} 값 {actual}에 대해 다음 조건을 충족하는 항목이 없습니다: {expected}"),
-    "every_item": ("{path} is {actual}, which does not satisfy: {expected}",
-                   "{path} 값 {actual}은(는) 다음 조건을 충족하지 않습니다: {expected}"),
+    "every_item": ("{path} is {actual}, which none of these allows: {expected}",
+                   "{path} 값 {actual}은(는) 다음 어디에서도 허용되지 않습니다: {expected}"),
     "empty": ("{path} has no item, and the rule treats an empty {against} as failing",
               "{path}에 항목이 없습니다 (이 규칙은 {against}이(가) 비어 있으면 위반으로 봅니다)"),
     "name_in": ("{path} is {actual}, which is none of {against} (compared without legal-form "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from netsep_check.load import format_path
 from netsep_check.rules.operators.base import (
     IF_EMPTY_SCHEMA,
     Compiled,
@@ -53,7 +54,8 @@ def _for_element(found: list[Failure], item: Any, path: Path,
         return found
     codes = {f.code for f in found}
     if codes <= _LIST_LEVEL and codes != {"some"}:
-        return [Failure(path, "every_item", item, dict(text), None)]
+        where = list(dict.fromkeys(format_path(f.path) for f in found if f.path))
+        return [Failure(path, "every_item", item, where or dict(text), None)]
     return [Failure(path, "some_for", item, f.expected, f.against) if f.code == "some" else f
             for f in found]
 
