@@ -74,10 +74,10 @@ _FAILURES: dict[str, tuple[str, str]] = {
 UI: dict[str, tuple[str, str]] = {
     "pass": ("pass", "통과"), "fail": ("fail", "위반"), "not_applicable": ("n/a", "해당 없음"),
     "error": ("error", "판정 불가"), "waived": ("waived", "예외 승인"),
-    "critical": ("critical", "치명"), "high": ("high", "높음"), "medium": ("medium", "중간"),
+    "critical": ("critical", "심각"), "high": ("high", "높음"), "medium": ("medium", "중간"),
     "low": ("low", "낮음"),
     "official": ("official", "공식"), "secondary": ("secondary", "2차 출처"),
-    "derived": ("derived (our reading, not law)", "자체 해석 (법령 아님)"),
+    "derived": ("derived (our reading, not law)", "netsep-check 자체 해석(법령 아님)"),
     "designation": ("Designation", "지정"), "scope": ("Scope", "이용 범위"),
     "data": ("Excluded data", "제외 데이터"), "provider": ("Providers", "클라우드 서비스 제공자"),
     "endpoint": ("Internal terminals", "내부 단말기"),
@@ -123,7 +123,7 @@ UI: dict[str, tuple[str, str]] = {
     "fmt_expires_on": ("Expires on", "만료일"), "fmt_ticket": ("Ticket", "티켓"),
     "fmt_skip_not_applicable": ("not applicable to this profile", "이 프로파일에는 해당 없음"),
     "fmt_skip_waived": ("waived: {justification}", "예외 승인: {justification}"),
-    "fmt_derived_mark": ("our reading, not law", "자체 해석, 법령 아님"),
+    "fmt_derived_mark": ("our reading, not law", "netsep-check 자체 해석(법령 아님)"),
     "fmt_derived_note": ("Rules marked “derived” are netsep-check's own reading of what a careful "
                          "auditor checks — not law, and not an official interpretation.",
                          "“자체 해석”으로 표시된 규칙은 신중한 감사인이 확인할 사항에 대한 "

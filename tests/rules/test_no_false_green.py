@@ -301,3 +301,31 @@ def test_a_lazily_filled_template_is_an_input_error_naming_every_line(run, tmp_p
     for field in ("firm.name", "designation.number", "evidence[0].title"):
         assert field in result.stderr
 
+
+
+# --- Korean a regulator reads without wincing (korean-terms.md) ----------------------------------
+
+_NOT_THESE = ("승인된 범위", "승인된 업무 범위", "제2-3조", "자체 위험평가", "재식별 정보", "비가명",
+              "침해사고 대응기관", "지정 내역이", "재지정", "별도 승인", "치명")
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_korean_texts_use_the_statutory_terms_and_one_polite_register(pack_id):
+    for rule in PACKS[pack_id].rules:
+        if rule.area == "evidence":  # the EVID rules move into the pipeline (another change)
+            continue
+        texts = (rule.title["ko"], rule.rationale["ko"], rule.remediation["ko"])
+        for text in texts:
+            for wrong in _NOT_THESE:
+                assert wrong not in text, (rule.id, wrong)
+        assert rule.remediation["ko"].rstrip(").").endswith(("십시오", "십시오(--as-of", "십시오(--pack standing-exception-2026")), rule.id
+        assert not rule.rationale["ko"].rstrip().endswith(("다.",)) or rule.rationale["ko"].rstrip(
+            ).endswith(("니다.", "니다).", "아님).")), rule.id
+
+
+def test_every_label_of_a_korean_report_is_korean():
+    from netsep_check.i18n import UI
+
+    assert UI["critical"][1] == "심각"
+    assert "자체 해석" in UI["derived"][1] and "법령 아님" in UI["derived"][1]
+    assert "자체 해석" in UI["fmt_derived_mark"][1]
