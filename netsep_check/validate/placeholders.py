@@ -16,7 +16,7 @@ TEMPLATE_VALUES = {
     ("assessment", "prepared_by"): "작성 부서 / Prepared by",
     ("designation", "number"): "2024-FSC-0000-00",
 }
-_TODO = re.compile(r"^\s*(TODO|TBD|FIXME)\b", re.IGNORECASE)
+_TODO = re.compile(r"^\s*(TODO|TBD|FIXME)\b")  # upper case, as the templates write it
 
 
 def _strings(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
