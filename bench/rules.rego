@@ -138,10 +138,10 @@ within(evaluated, as_of) if {
 }
 
 controls := {
-	"CTRL-ENDPOINT": ["endpoint", "mobile_controls"],
-	"CTRL-NETWORK-LINK": ["network_link", ""],
-	"CTRL-SAAS-MANAGEMENT": ["saas_management", ""],
-	"CTRL-OPERATING-POLICY": ["operating_policy", "pseudonymised_data_handling"],
+	"MEAS-ENDPOINT": ["endpoint", "mobile_controls"],
+	"MEAS-NETWORK-LINK": ["network_link", ""],
+	"MEAS-SAAS-MANAGEMENT": ["saas_management", ""],
+	"MEAS-OPERATING-POLICY": ["operating_policy", "pseudonymised_data_handling"],
 }
 
 failing contains rule if {
@@ -164,8 +164,8 @@ result := {
 	"PROV-RATED": status("PROV-RATED"),
 	"PROV-EVALUATOR": status("PROV-EVALUATOR"),
 	"PROV-EVAL-CURRENT": status("PROV-EVAL-CURRENT"),
-	"CTRL-ENDPOINT": status("CTRL-ENDPOINT"),
-	"CTRL-NETWORK-LINK": status("CTRL-NETWORK-LINK"),
-	"CTRL-SAAS-MANAGEMENT": status("CTRL-SAAS-MANAGEMENT"),
-	"CTRL-OPERATING-POLICY": status("CTRL-OPERATING-POLICY"),
+	"MEAS-ENDPOINT": status("MEAS-ENDPOINT"),
+	"MEAS-NETWORK-LINK": status("MEAS-NETWORK-LINK"),
+	"MEAS-SAAS-MANAGEMENT": status("MEAS-SAAS-MANAGEMENT"),
+	"MEAS-OPERATING-POLICY": status("MEAS-OPERATING-POLICY"),
 }

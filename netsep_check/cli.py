@@ -306,17 +306,22 @@ def schema(name: str) -> int:
 
 
 @main.command()
-@click.option("--service", type=click.Choice(["m365", "pulse"]), required=True)
-@click.option("--regime", type=click.Choice(["sandbox"]), default="sandbox", show_default=True)
+@click.option("--service", type=click.Choice(["m365", "pulse"]), default=None,
+              help="The designated service (sandbox: required). The standing-exception template "
+                   "shows M365 products.")
+@click.option("--regime", type=click.Choice(["sandbox", "standing_exception"]), default="sandbox",
+              show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the template to FILE (refuses to overwrite).")
 @guarded
-def init(service: str, regime: str, output: Path | None) -> int:
+def init(service: str | None, regime: str, output: Path | None) -> int:
     """Print a complete profile template, every control listed and commented (ko/en)."""
     from importlib import resources
 
-    text = resources.files("netsep_check.templates").joinpath(
-        f"profile-{service}.yaml").read_text(encoding="utf-8")
+    if regime == "sandbox" and service is None:
+        raise click.UsageError("--service m365|pulse is required for --regime sandbox")
+    name = "profile-standing.yaml" if regime == "standing_exception" else f"profile-{service}.yaml"
+    text = resources.files("netsep_check.templates").joinpath(name).read_text(encoding="utf-8")
     if output is not None and output.exists():
         raise InputError.one(str(output), "already exists; refusing to overwrite it")
     _write(text, output)

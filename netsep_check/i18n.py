@@ -71,6 +71,17 @@ _FAILURES: dict[str, T] = {
                  "{path} 값 {actual}에 대해 다음 조건을 충족하는 항목이 없습니다: {expected}"),
     "none": T("{path} must not satisfy: {expected}", "{path}은(는) 다음 조건에 해당하면 안 됩니다: "
              "{expected}"),
+    "every_item": T("{path} is {actual}, which none of these allows: {expected}",
+                    "{path} 값 {actual}은(는) 다음 어디에서도 허용되지 않습니다: {expected}"),
+    "empty": T("{path} has no item, and the rule treats an empty {against} as failing",
+               "{path}에 항목이 없습니다 (이 규칙은 {against}이(가) 비어 있으면 위반으로 봅니다)"),
+    "name_in": T("{path} is {actual}, which is none of {against} (compared without legal-form "
+                 "marks and spaces)",
+                 "{path} 값 {actual}은(는) {against}에 없습니다 (법인 형태 표시와 공백을 빼고 비교)"),
+    "span_at_most_years": T("{path} is {actual}; a period of {against} year(s) from the start "
+                            "ends on {expected}",
+                            "{path} 날짜가 {actual}입니다 (시작일부터 {against}년인 기간의 "
+                            "종료일: {expected})"),
     "error": T("cannot be judged: {actual}", "판정할 수 없습니다: {actual}"),
     "evidence_missing": T("{path}: no such file ({actual})", "{path}: 파일이 없습니다 ({actual})"),
     "evidence_not_a_file": T("{path}: {actual} is not a regular file",
@@ -125,10 +136,10 @@ NOTES: dict[str, T] = {
 UI: dict[str, T] = {
     "pass": T("pass", "통과"), "fail": T("fail", "위반"), "not_applicable": T("n/a", "해당 없음"),
     "error": T("error", "판정 불가"), "waived": T("waived", "예외 승인"),
-    "critical": T("critical", "치명"), "high": T("high", "높음"), "medium": T("medium", "중간"),
+    "critical": T("critical", "심각"), "high": T("high", "높음"), "medium": T("medium", "중간"),
     "low": T("low", "낮음"),
     "official": T("official", "공식"), "secondary": T("secondary", "2차 출처"),
-    "derived": T("derived (our reading, not law)", "자체 해석 (법령 아님)"),
+    "derived": T("derived (our reading, not law)", "netsep-check 자체 해석(법령 아님)"),
     "designation": T("Designation", "지정"), "scope": T("Scope", "이용 범위"),
     "data": T("Excluded data", "제외 데이터"), "provider": T("Providers", "클라우드 서비스 제공자"),
     "endpoint": T("Internal terminals", "내부 단말기"),
@@ -194,7 +205,7 @@ UI: dict[str, T] = {
     "fmt_expires_on": T("Expires on", "만료일"), "fmt_ticket": T("Ticket", "티켓"),
     "fmt_skip_not_applicable": T("not applicable to this profile", "이 프로파일에는 해당 없음"),
     "fmt_skip_waived": T("waived: {justification}", "예외 승인: {justification}"),
-    "fmt_derived_mark": T("our reading, not law", "자체 해석, 법령 아님"),
+    "fmt_derived_mark": T("our reading, not law", "netsep-check 자체 해석(법령 아님)"),
     "fmt_derived_note": T("Rules marked “derived” are netsep-check's own reading of what a careful "
                          "auditor checks — not law, and not an official interpretation.",
                          "“자체 해석”으로 표시된 규칙은 신중한 감사인이 확인할 사항에 대한 "

@@ -111,10 +111,30 @@ def test_init_template_validates_and_lists_every_control(run, tmp_path):
     for service in ("m365", "pulse"):
         out = tmp_path / f"{service}.yaml"
         assert run("init", "--service", service, "-o", out).exit_code == EXIT_OK
-        assert run("validate", out).exit_code == EXIT_OK
+        result = run("validate", out)  # placeholders are not facts: every one is named
+        assert result.exit_code == EXIT_INPUT
+        for field in ("firm.name", "assessment.prepared_by", "designation.number", "evidence[0].title"):
+            assert field in result.stderr, field
         data = yaml.safe_load(out.read_text(encoding="utf-8"))
         assert len(data["security_measures"]["saas_management"]) == 10
         assert run("init", "--service", service, "-o", out).exit_code == EXIT_INPUT  # no overwrite
+
+
+def test_init_standing_exception_template_is_complete(run, tmp_path):
+    out = tmp_path / "standing.yaml"
+    assert run("init", "--regime", "standing_exception", "-o", out).exit_code == EXIT_OK
+    assert run("validate", out).exit_code == EXIT_INPUT  # placeholders until filled in
+    text = out.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert data["regime"] == "standing_exception" and "designation" not in data
+    assert len(data["security_measures"]["saas_management"]) == 10
+    assert {"measures_plan", "risk_assessment", "self_assessment"} <= set(data["governance"])
+    filled = (text.replace("회사명 / Firm name", "예시카드").replace("작성 부서 / Prepared by", "정보보호팀")
+              .replace("TODO 승인 주체 / approver", "정보보호위원회")
+              .replace("TODO 증빙 자료 제목 / evidence title", "증빙 묶음"))
+    out.write_text(filled, encoding="utf-8")
+    assert run("validate", out).exit_code == EXIT_OK
+    assert run("init", "-o", tmp_path / "x.yaml").exit_code != EXIT_OK  # sandbox needs --service
 
 
 def test_rules_and_explain(run):
@@ -122,7 +142,7 @@ def test_rules_and_explain(run):
     ids = [rule["id"] for rule in json.loads(listing)["rules"]]
     assert "SE-DATA-CREDIT" in ids and "PROV-RATED" in ids
     text = run("explain", "SCOPE-TASKS", "--lang", "en").stdout
-    assert "What is checked: usage.tasks has only items also in" in text
+    assert "What is checked: for every item used of usage.tasks" in text
     assert "Failing example" in text and "Passing example" in text
     assert run("explain", "NOPE-1").exit_code == EXIT_INPUT
 

@@ -11,9 +11,11 @@ from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK, InputError
 from netsep_check.evaluate.diff import Side, compare, is_report_document, load_baseline, side_from_report
 from tests.conftest import copy_evidence, variant
 
-NONCOMPLIANT_FAILS = {"PROV-RATED", "CTRL-SAAS-MANAGEMENT", "NET-MFA-ALL-USERS",
-                      "SAAS-LOG-RETENTION", "SAAS-SHARING-NOT-OPEN", "OPS-TRAINING-CURRENT",
-                      "GOV-SELF-ASSESSMENT"}
+NONCOMPLIANT_FAILS = {"PROV-RATED", "PROV-COVERS-PRODUCTS", "MEAS-SAAS-MANAGEMENT",
+                      "CTRL-SAAS-LOG-MONITORING", "NET-MFA-ALL-USERS", "SAAS-LOG-RETENTION",
+                      "SAAS-SHARING-NOT-OPEN", "OPS-TRAINING-CURRENT"}
+# anti-malware only planned fails its item rule and the seed's area condition
+REGRESSED_FAILS = {"CTRL-EP-ANTI-MALWARE", "MEAS-ENDPOINT"}
 
 
 def report_file(run, tmp_path: Path, *profiles: Path, name: str = "report.json") -> Path:
@@ -64,7 +66,7 @@ def test_diff_exit_1_only_when_something_newly_fails(run, compliant, noncomplian
     assert result.exit_code == EXIT_FAIL
     assert ids(document["newly_failing"]) == NONCOMPLIANT_FAILS
     assert document["newly_passing"] == [] and document["still_failing"] == []
-    assert document["summary"] == {"verdict": "fail", "newly_failing": 7, "newly_passing": 0,
+    assert document["summary"] == {"verdict": "fail", "newly_failing": 8, "newly_passing": 0,
                                    "still_failing": 0, "dropped": 0}
     result, document = diff_json(run, noncompliant, compliant)  # the other way: all fixed
     assert result.exit_code == EXIT_OK
@@ -84,7 +86,7 @@ def test_diff_lists_newly_failing_newly_passing_and_still_failing(run, noncompli
     result, document = diff_json(run, noncompliant, regressed)
     assert result.exit_code == EXIT_FAIL
     newly = document["newly_failing"]
-    assert ids(newly) == {"CTRL-ENDPOINT"}
+    assert ids(newly) == REGRESSED_FAILS
     assert newly[0]["base"] == "pass" and newly[0]["head"] == "fail"
     assert newly[0]["severity"] and newly[0]["title"]
     assert ids(document["still_failing"]) == NONCOMPLIANT_FAILS
@@ -93,11 +95,11 @@ def test_diff_lists_newly_failing_newly_passing_and_still_failing(run, noncompli
 def test_diff_text_output(run, noncompliant, regressed):
     result = run("diff", noncompliant, regressed, "--lang", "en")
     assert result.exit_code == EXIT_FAIL
-    assert "Newly failing (1)" in result.stdout and "CTRL-ENDPOINT" in result.stdout
-    assert "Still failing (7)" in result.stdout
-    assert "NEW FAILURES: 1 rule(s) newly fail" in result.stdout
+    assert "Newly failing (2)" in result.stdout and "CTRL-EP-ANTI-MALWARE" in result.stdout
+    assert "Still failing (8)" in result.stdout
+    assert "NEW FAILURES: 2 rule(s) newly fail" in result.stdout
     ko = run("diff", noncompliant, regressed)
-    assert "새로 위반 (1)" in ko.stdout and "신규 위반" in ko.stdout
+    assert "새로 위반 (2)" in ko.stdout and "신규 위반" in ko.stdout
 
 
 def test_diff_reads_json_reports_by_content(run, tmp_path, noncompliant, regressed):
@@ -108,7 +110,7 @@ def test_diff_reads_json_reports_by_content(run, tmp_path, noncompliant, regress
     for b, h in ((base, head), (base, regressed), (noncompliant, renamed)):
         result, document = diff_json(run, b, h)
         assert result.exit_code == EXIT_FAIL, (b, h, result.stderr)
-        assert ids(document["newly_failing"]) == {"CTRL-ENDPOINT"}
+        assert ids(document["newly_failing"]) == REGRESSED_FAILS
     _, document = diff_json(run, base, head)
     assert document["base"]["kind"] == "report" and document["head"]["kind"] == "report"
     assert document["base"]["profile_file"] == str(noncompliant)
@@ -184,19 +186,19 @@ def test_baseline_fails_only_on_new_failures(run, tmp_path, noncompliant, improv
     assert run("check", noncompliant).exit_code == EXIT_FAIL
     same = run("check", noncompliant, "--baseline", baseline, "--format", "json", "--lang", "en")
     assert same.exit_code == EXIT_OK
-    assert "7 failing finding(s) do not fail the run (already failing in the baseline)" in (
+    assert "8 failing finding(s) do not fail the run (already failing in the baseline)" in (
         same.stderr)
     notes = json.loads(same.stdout)["notes"]
-    assert any("7 failing finding(s) were already failing there" in n for n in notes)
+    assert any("8 failing finding(s) were already failing there" in n for n in notes)
     assert run("check", improved, "--baseline", baseline).exit_code == EXIT_OK
     worse = run("check", regressed, "--baseline", baseline, "--lang", "en")
     assert worse.exit_code == EXIT_FAIL
-    assert "7 failing finding(s) do not fail the run" in worse.stderr and "; 1 do" in worse.stderr
+    assert "8 failing finding(s) do not fail the run" in worse.stderr and "; 2 do" in worse.stderr
 
 
 def test_baseline_with_fail_on(run, tmp_path, noncompliant, regressed):
     baseline = report_file(run, tmp_path, noncompliant)
-    # CTRL-ENDPOINT is new; with --fail-on critical it is below the gate as well
+    # CTRL-EP-ANTI-MALWARE and MEAS-ENDPOINT are new; with --fail-on critical below the gate too
     result = run("check", regressed, "--baseline", baseline, "--fail-on", "critical",
                  "--lang", "en")
     assert result.exit_code == EXIT_OK

@@ -73,34 +73,34 @@ def test_months_before(day, months, before):
 def test_designation_end_of_the_seed_and_its_request_dates():
     group = deadlines(M365, D(2026, 3, 1))
     end = item(group, "designation_end")
-    assert (end.due, end.state, end.strength, end.capped) == (D(2026, 9, 26), UPCOMING,
+    assert (end.due, end.state, end.strength, end.capped) == (D(2026, 12, 17), UPCOMING,
                                                               "secondary", False)
-    assert end.days_left == (D(2026, 9, 26) - D(2026, 3, 1)).days
+    assert end.days_left == (D(2026, 12, 17) - D(2026, 3, 1)).days
     request = item(group, "extension_request")
-    assert request.due == D(2026, 6, 26)
+    assert request.due == D(2026, 9, 17)
     assert request.strength == "derived"  # no statutory deadline verified: not presented as law
     assert item(group, "improvement_request").strength == "secondary"
 
 
 def test_designation_end_is_the_last_day_in_force():
-    assert item(deadlines(M365, D(2026, 9, 26)), "designation_end").state == UPCOMING
-    lapsed = item(deadlines(M365, D(2026, 9, 27)), "designation_end")
+    assert item(deadlines(M365, D(2026, 12, 17)), "designation_end").state == UPCOMING
+    lapsed = item(deadlines(M365, D(2026, 12, 18)), "designation_end")
     assert (lapsed.state, lapsed.days_left) == (OVERDUE, -1)
 
 
 def test_a_stated_end_beyond_the_legal_maximum_is_capped(tmp_path):
     path = variant(tmp_path, "m365-compliant.yaml", "long.yaml",
-                   ("valid_until: 2026-09-26", "valid_until: 2027-09-26"))
+                   ("valid_until: 2026-12-17", "valid_until: 2027-12-17"))
     end = item(deadlines(path, D(2026, 3, 1)), "designation_end")
-    assert (end.due, end.capped, end.stated) == (D(2026, 9, 26), True, D(2027, 9, 26))
+    assert (end.due, end.capped, end.stated) == (D(2026, 12, 17), True, D(2027, 12, 17))
 
 
 def test_an_extended_designation_has_no_extension_request(tmp_path):
     path = variant(tmp_path, "m365-compliant.yaml", "ext.yaml",
-                   ("valid_until: 2026-09-26", "valid_until: 2028-09-26"),
+                   ("valid_until: 2026-12-17", "valid_until: 2028-12-17"),
                    ("extended: false", "extended: true"))
     group = deadlines(path, D(2026, 3, 1))
-    assert item(group, "designation_end").due == D(2028, 9, 26)
+    assert item(group, "designation_end").due == D(2028, 12, 17)
     assert not [i for i in group.items if i.kind == "extension_request"]
 
 
@@ -118,12 +118,17 @@ def test_standing_exception_has_no_designation_dates_and_says_what_it_cannot_dat
     ("training", "OPS-TRAINING-CURRENT"), ("self_assessment", "GOV-SELF-ASSESSMENT"),
     ("upload_scan", "SAAS-UPLOAD-SCAN-CURRENT"), ("provider_periodic", "PROV-EVAL-CURRENT"),
 ])
-def test_a_recurring_due_date_is_the_last_day_its_rule_passes(kind, rule):
-    due = item(deadlines(M365, D(2025, 3, 31)), kind).due
+def test_a_recurring_due_date_is_the_last_day_its_rule_passes(kind, rule, tmp_path):
+    profile = M365
+    if kind == "self_assessment":  # the 2026 duty exists from 2026-10-20 (domain.md §5)
+        profile = variant(tmp_path, "m365-compliant.yaml", "later.yaml",
+                          ("last_performed_on: 2025-01-15", "last_performed_on: 2026-06-01"))
+    due = item(deadlines(profile, D(2026, 7, 1) if kind == "self_assessment" else
+                         D(2025, 3, 31)), kind).due
     assert due is not None
 
     def status(day: D) -> str:
-        report = Checker(as_of=day, verify_evidence=False).check(M365)
+        report = Checker(as_of=day, verify_evidence=False).check(profile)
         return next(f.status for f in report.findings if f.rule.id == rule)
 
     assert status(due) == "pass"
@@ -228,8 +233,8 @@ def test_ics_parses_back_with_the_expected_events(run, tmp_path, lang, words):
     end = next(e for s, e in by_summary.items() if words in s and "예시은행" in s)
     start = end.decoded("DTSTART")
     assert isinstance(start, dt.date) and not isinstance(start, dt.datetime)  # all-day
-    assert start == D(2026, 9, 26)
-    assert end.decoded("DTEND") == D(2026, 9, 27)
+    assert start == D(2026, 12, 17)
+    assert end.decoded("DTEND") == D(2026, 12, 18)
     assert all(str(e["UID"]).endswith("@netsep-check") for e in events)
     assert len({str(e["UID"]) for e in events}) == len(events)
 

@@ -263,7 +263,7 @@ SCHEMA_CASES = {
     "version-as-text": ("profile_version: 1", 'profile_version: "1"', ("whole number",)),
     # dates that do not exist
     "february-30": ("as_of: 2025-03-31", "as_of: 2025-02-30", ("not a real calendar date",)),
-    "month-13": ("designated_on: 2024-09-27", "designated_on: 2024-13-01",
+    "month-13": ("designated_on: 2024-12-18", "designated_on: 2024-13-01",
                  ("not a real calendar date",)),
     "date-as-number": ("as_of: 2025-03-31", "as_of: 20250331", ("expected text",)),
 }

@@ -22,6 +22,9 @@ _HEAD = {
     "unchanged": ("base profile {base} as it is", "기준 프로파일 {base} 그대로"),
     "waivable": ("Waivable", "예외 승인 가능"), "yes": ("yes", "예"),
     "no": ("no — a designation condition", "아니요 — 지정 조건"),
+    "audit": ("What an auditor looks for", "감사 시 확인 사항"),
+    "expects": ("Evidence expected", "기대 증빙"), "typical_gaps": ("Typical gaps", "흔한 미흡 사례"),
+    "where": ("Where to get the proof", "증빙 확보 위치"),
     "derived_note": ("This rule is netsep-check's own reading of what a careful auditor checks; "
                      "it is not a statement of law.",
                      "이 규칙은 신중한 감사인이 확인할 사항에 대한 netsep-check의 해석이며, 법령의 "
@@ -90,6 +93,11 @@ def explain_rule(rule: Rule, pack: Pack, lang: str) -> str:
         f"{_h('remediation', lang)}:",
         f"  {rule.remediation[lang]}",
     ]
+    audit = rule.spec.get("audit") or {}
+    if audit:
+        lines += ["", f"{_h('audit', lang)}:"]
+        lines += [f"  {_h(part, lang)}: {audit[part][lang]}"
+                  for part in ("expects", "typical_gaps", "where") if part in audit]
     passing = next((c for c in rule.tests if c["expect"] == "pass"), None)
     failing = next((c for c in rule.tests if c["expect"] == "fail"), None)
     for key, case in (("pass_example", passing), ("fail_example", failing)):

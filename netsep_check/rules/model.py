@@ -38,6 +38,7 @@ class Rule:
     line: int | None = None
     tests: tuple[dict[str, Any], ...] = ()
     reads: tuple[str, ...] = ()  # schema-style paths read by ``when`` and ``check``
+    check_reads: tuple[str, ...] = ()  # those read by ``check`` alone
     meaning: dict[str, dict[str, str] | None] = field(default_factory=dict)  # when/check, by lang
     spec: dict[str, Any] = field(default_factory=dict, repr=False)  # the rule as written
 

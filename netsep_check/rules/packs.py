@@ -100,6 +100,7 @@ def _compile_rule(spec: dict[str, Any], index: int, document: Document,
         basis=_basis(spec, regime, document, index),
         waivable=spec.get("waivable", True), file=document.file,
         line=document.line(base), tests=tuple(spec.get("tests", ())), reads=reads,
+        check_reads=check.reads,
         meaning={"when": dict(when.text) if when else None, "check": dict(check.text)},
         spec=spec)
     return CompiledRule(rule, check, when)

@@ -58,6 +58,15 @@ _RULE = {
                             "standing_exception": {"$ref": "#/$defs/basis"}}},
         ]},
         "waivable": {"type": "boolean", "default": True},
+        "audit": {
+            "type": "object", "minProperties": 1, "additionalProperties": False,
+            "description": "what an auditor looks for (shown by explain); every part optional",
+            "properties": {
+                "expects": {**_BILINGUAL, "description": "the evidence an auditor expects to see"},
+                "typical_gaps": {**_BILINGUAL, "description": "typical non-compliance found"},
+                "where": {**_BILINGUAL, "description": "where to get the proof: an admin-console "
+                                                       "setting, a ScubaGear policy id, a log"},
+            }},
         "when": {"$ref": "#/$defs/condition"},
         "check": {"$ref": "#/$defs/condition"},
         "tests": {"type": "array", "items": _TEST},

@@ -6,6 +6,7 @@ from typing import Any
 
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, FieldPath, format_path, require_mapping
+from netsep_check.validate.placeholders import placeholder_problems
 from netsep_check.validate.schema_errors import packaged_schema, schema_problems
 
 
@@ -21,6 +22,15 @@ def _cited(data: dict[str, Any]) -> list[tuple[FieldPath, str]]:
         if isinstance(evaluation, dict):
             for i, ev in enumerate(evaluation.get("evidence") or []):
                 cited.append((("providers", index, "security_evaluation", "evidence", i), ev))
+    designation = data.get("designation")
+    if isinstance(designation, dict):
+        for i, ev in enumerate(designation.get("evidence") or []):
+            cited.append((("designation", "evidence", i), ev))
+        for list_key in ("scope_changes", "conditions"):
+            for index, entry in enumerate(designation.get(list_key) or []):
+                if isinstance(entry, dict):
+                    for i, ev in enumerate(entry.get("evidence") or []):
+                        cited.append((("designation", list_key, index, "evidence", i), ev))
     sections = [("security_measures", area, controls)
                 for area, controls in (data.get("security_measures") or {}).items()
                 if isinstance(controls, dict)]
@@ -64,7 +74,7 @@ def validate_profile(document: Document) -> dict[str, Any]:
     data = require_mapping(document, "profile")
     problems = schema_problems(document, profile_schema())
     if not problems:
-        problems = integrity_problems(document)
+        problems = integrity_problems(document) + placeholder_problems(document)
     if problems:
         raise InputError(problems)
     return data

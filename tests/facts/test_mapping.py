@@ -73,7 +73,7 @@ def test_explain_shows_the_tenant_policies_of_a_rules_control(run):
     assert result.exit_code == 0
     assert "Tenant measurements — saas_management.sharing_controls" in result.stdout
     assert "MS.SHAREPOINT.1.1v1" in result.stdout and "sharing_level" in result.stdout
-    area = run("explain", "CTRL-SAAS-MANAGEMENT", "--lang", "en")
+    area = run("explain", "MEAS-SAAS-MANAGEMENT", "--lang", "en")
     assert "saas_management.third_party_apps" in area.stdout  # an area rule: all its controls
     by_key = run("explain", "saas_management.third_party_apps")
     assert by_key.exit_code == 0 and "MS.AAD.5.1v1" in by_key.stdout and "높음" in by_key.stdout

@@ -45,7 +45,7 @@ def test_noncompliant_profile(report_of, lang) -> None:
     assert len(area_rows) == len(report.counts_by_area()) + 1  # areas, total
     assert area_rows[-1].endswith(" | ".join(f"**{counts[s]}**" for s in counts) + " |")
 
-    mark = {"en": "_(our reading, not law)_", "ko": "_(자체 해석, 법령 아님)_"}[lang]
+    mark = {"en": "_(our reading, not law)_", "ko": "_(netsep-check 자체 해석(법령 아님))_"}[lang]
     derived_row = next(row for row in table if "`NET-MFA-ALL-USERS`" in row)
     assert mark in derived_row
     passing = {"en": f"Passing rules ({counts['pass']})",

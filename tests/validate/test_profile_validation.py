@@ -104,3 +104,14 @@ def test_duplicate_evidence_id(tmp_path, examples):
         validate_profile(load_document(path))
     messages = " ".join(p.message for p in caught.value.problems)
     assert "defined twice" in messages
+
+
+def test_placeholders_are_named_but_ordinary_words_are_not(tmp_path):
+    from netsep_check.load import Document
+    from netsep_check.validate.placeholders import placeholder_problems
+
+    data = {"firm": {"name": "회사명 / Firm name"}, "evidence": [
+        {"id": "EV-1", "title": "TODO 증빙"}, {"id": "EV-2", "title": "Todo-app usage policy"},
+        {"id": "EV-3", "title": "정책", "note": "FIXME later"}]}
+    problems = placeholder_problems(Document("p.yaml", data, "", ""))
+    assert {p.path for p in problems} == {"firm.name", "evidence[0].title", "evidence[2].note"}

@@ -216,6 +216,28 @@ def require_keys(spec: Any, env: Env, required: set[str],
     return spec
 
 
+IF_EMPTY_SCHEMA = {"enum": ["pass", "fail"],
+                   "description": "the verdict when the list (after `where`) has no element"}
+
+
+def empty_case(spec: dict[str, Any], env: Env) -> str | None:
+    """The ``if_empty`` a quantifier or set operator states: ``pass``, ``fail`` or None."""
+    value = spec.get("if_empty")
+    if value is not None and value not in ("pass", "fail"):
+        raise RuleSyntaxError(f"if_empty is pass or fail, not {value!r}", env.where)
+    return value
+
+
+def empty_text(text: dict[str, str], if_empty: str | None, label: str) -> dict[str, str]:
+    """The plain words of a condition, with its stated empty case."""
+    if if_empty is None:
+        return text
+    en = "holds" if if_empty == "pass" else "fails"
+    ko = "충족으로 봄" if if_empty == "pass" else "위반으로 봄"
+    return {"en": f"{text['en']} (if {label} has no such item, the condition {en})",
+            "ko": f"{text['ko']} ({label}에 해당 항목이 없으면 {ko})"}
+
+
 def as_date(value: Any, where: str) -> dt.date:
     """A profile date: ISO string or a date object."""
     if isinstance(value, dt.date):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator as py
+import unicodedata
 from typing import Any
 
 from netsep_check.rules.operators.base import (
@@ -111,6 +112,46 @@ def _nonempty(spec: Any, env: Env, sub: SubCompile) -> Compiled:
                     {"en": f"{ref.text} is not empty", "ko": f"{ref.text} 값이 비어 있지 않음"})
 
 
+def normalise_name(text: str, ignore: list[str]) -> str:
+    """A firm name as ``name_in`` compares it: NFKC (so ㈜ reads (주)), each ``ignore`` mark
+    removed, no white space, case folded. The marks come from the rule or a pack parameter."""
+    folded = unicodedata.normalize("NFKC", text)
+    for mark in sorted((unicodedata.normalize("NFKC", m) for m in ignore), key=len, reverse=True):
+        if mark:
+            folded = folded.replace(mark, "")
+    return "".join(folded.split()).casefold()
+
+
+def _name_in(spec: Any, env: Env, sub: SubCompile) -> Compiled:
+    require_keys(spec, env, {"path", "value"}, {"ignore"})
+    ref = compile_path(spec["path"], env)
+    rhs = compile_operand(spec["value"], env)
+    marks = compile_operand(spec.get("ignore", []), env)
+    for operand, what in ((rhs, "value"), (marks, "ignore")):
+        if operand.constant:
+            items = operand.get(Ctx(None, dt.date.min))
+            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                raise RuleSyntaxError(f"name_in needs a list of texts as its {what}", env.where)
+
+    def test(ctx: Ctx) -> list[Failure] | None:
+        actual = ref.get(ctx)
+        names, ignore = rhs.get(ctx), marks.get(ctx)
+        if not isinstance(actual, str):
+            raise EvalError(f"{ref.text} is {show(actual)}, not a text", ref.concrete(ctx))
+        if not isinstance(names, list) or not isinstance(ignore, list):
+            raise EvalError(f"{rhs.label} is not a list of texts", ref.concrete(ctx))
+        wanted = normalise_name(actual, ignore)
+        if any(isinstance(n, str) and normalise_name(n, ignore) == wanted for n in names):
+            return None
+        return [Failure(ref.concrete(ctx), "name_in", actual, names, rhs.label)]
+
+    return Compiled(test, (ref.schema_path, *rhs.reads),
+                    {"en": f"{ref.text} is one of {rhs.label}, compared without the marks "
+                           f"{marks.label}, spaces and case",
+                     "ko": f"{ref.text} 값이 {rhs.label} 중 하나 ({marks.label} 표시·공백·대소문자를 "
+                           "빼고 비교)"})
+
+
 OPERATORS = {
     name: Operator(name, "compare", _comparison(name), summary, example, _PATH_VALUE)
     for name, summary, example in [
@@ -140,3 +181,14 @@ OPERATORS["exists"] = Operator(
 OPERATORS["nonempty"] = Operator(
     "nonempty", "compare", _nonempty, "the field is present and a non-empty list, mapping or text",
     {"path": "usage.providers"}, {"description": "a field path, or {path: P}"})
+OPERATORS["name_in"] = Operator(
+    "name_in", "compare", _name_in,
+    "the text field is one of the listed names, compared after Unicode NFKC normalisation "
+    "(so ㈜ reads (주)), with the `ignore` marks (a list or {param: N}), white space and case "
+    "left out",
+    {"path": "firm.name", "value": ["㈜신한금융지주", "신한투자증권㈜"], "ignore": ["㈜", "주식회사"]},
+    {"type": "object", "required": ["path", "value"], "additionalProperties": False,
+     "properties": {"path": {"type": "string"},
+                    "value": {"description": "a list of names, or {param: N}"},
+                    "ignore": {"description": "marks left out before comparing: a list of "
+                                              "texts, or {param: N}"}}})

@@ -95,6 +95,38 @@ def _span(spec: Any, env: Env, sub: SubCompile) -> Compiled:
                      "ko": f"{end.text}이 {start.text} 이후이며 그 차이가 {label}일 이내"})
 
 
+def add_years(start: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later (29 February becomes 28 February)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
+def _span_years(spec: Any, env: Env, sub: SubCompile) -> Compiled:
+    require_keys(spec, env, {"start", "end", "years"})
+    start = compile_path(spec["start"], env)
+    end = compile_path(spec["end"], env)
+    years, label = param_int(spec["years"], env, "years")
+    if years > 100:
+        raise RuleSyntaxError("years must be at most 100", env.where)
+
+    def test(ctx: Ctx) -> list[Failure] | None:
+        first = as_date(start.get(ctx), start.text)
+        last = as_date(end.get(ctx), end.text)
+        limit = add_years(first, years) - dt.timedelta(days=1)  # 2 years from 2024-09-27: 09-26
+        if first <= last <= limit:
+            return None
+        return [Failure(end.concrete(ctx), "span_at_most_years", last.isoformat(),
+                        limit.isoformat(), label)]
+
+    return Compiled(test, (start.schema_path, end.schema_path),
+                    {"en": f"{end.text} is on or after {start.text} and no later than the last "
+                           f"day of a period of {label} calendar year(s) starting on it",
+                     "ko": f"{end.text}이 {start.text} 이후이며, 그날부터 {label}년인 기간의 "
+                           "마지막 날 이전(당일 포함)"})
+
+
 _PV = {"type": "object", "required": ["path", "value"], "additionalProperties": False,
        "properties": {"path": {"type": "string"},
                       "value": {"description": "a date, {path: P} or {as_of: days}"}}}
@@ -124,3 +156,11 @@ OPERATORS["span_at_most_days"] = Operator(
     {"start": "designation.designated_on", "end": "designation.valid_until", "days": 731},
     {"type": "object", "required": ["start", "end", "days"], "additionalProperties": False,
      "properties": {"start": {"type": "string"}, "end": {"type": "string"}, "days": _DAYS}})
+OPERATORS["span_at_most_years"] = Operator(
+    "span_at_most_years", "dates", _span_years,
+    "the end date is on or after the start date and no later than the last day of a period of "
+    "N calendar years that starts on it (2 years from 2024-09-27 end on 2026-09-26)",
+    {"start": "designation.designated_on", "end": "designation.valid_until", "years": 2},
+    {"type": "object", "required": ["start", "end", "years"], "additionalProperties": False,
+     "properties": {"start": {"type": "string"}, "end": {"type": "string"},
+                    "years": {"description": "a whole number of years, or {param: N}"}}})

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from netsep_check.load import format_path
 from netsep_check.rules.operators.base import (
+    IF_EMPTY_SCHEMA,
     Compiled,
     Ctx,
     Env,
@@ -14,6 +16,8 @@ from netsep_check.rules.operators.base import (
     Path,
     RuleSyntaxError,
     compile_path,
+    empty_case,
+    empty_text,
     require_keys,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
@@ -36,16 +40,31 @@ def _elements(value: Any, base: Path, label: str) -> Iterator[tuple[Any, Path, A
         raise EvalError(f"{label} is neither a list nor a mapping", base)
 
 
-def _for_element(found: list[Failure], item: Any, path: Path) -> list[Failure]:
-    """A nested ``some`` that found nothing for this element says which element it was."""
-    return [Failure(path, "some_for", item, f.expected, f.against)
-            if f.code == "some" and not isinstance(item, dict | list) else f for f in found]
+_LIST_LEVEL = frozenset({"contains", "exists", "empty", "some"})
+
+
+def _for_element(found: list[Failure], item: Any, path: Path,
+                 text: dict[str, str]) -> list[Failure]:
+    """Failures for one element of ``every``, pointing at the element where that is clearer.
+
+    A nested ``some`` that found nothing for a plain element says which element it was; a plain
+    element that no listed alternative allows (e.g. a task in neither the first scope nor any
+    change) is reported once, at the element, with the condition in words."""
+    if isinstance(item, dict | list):
+        return found
+    codes = {f.code for f in found}
+    if codes <= _LIST_LEVEL and codes != {"some"}:
+        where = list(dict.fromkeys(format_path(f.path) for f in found if f.path))
+        return [Failure(path, "every_item", item, where or dict(text), None)]
+    return [Failure(path, "some_for", item, f.expected, f.against) if f.code == "some" else f
+            for f in found]
 
 
 def _quantifier(name: str) -> Any:
     def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
-        require_keys(spec, env, {"in", "check"}, {"as", "key_as", "where"})
+        require_keys(spec, env, {"in", "check"}, {"as", "key_as", "where", "if_empty"})
         source = compile_path(spec["in"], env)
+        if_empty = empty_case(spec, env)
         var = spec.get("as", "item")
         key_var = spec.get("key_as")
         for bound in (var, key_var):
@@ -68,6 +87,8 @@ def _quantifier(name: str) -> Any:
             saved = ctx.vars.copy()
             failures: list[Failure] = []
             matched = False
+            seen = 0
+            last: list[Failure] = []
             try:
                 for item, path, key in _elements(container, base, source.text):
                     ctx.vars[var] = (item, path)
@@ -75,19 +96,26 @@ def _quantifier(name: str) -> Any:
                         ctx.vars[key_var] = (key, path)
                     if where_test is not None and where_test(ctx):
                         continue
+                    seen += 1
                     found = check_test(ctx)
                     if name == "every":
                         if found:
-                            failures.extend(_for_element(found, item, path))
+                            failures.extend(_for_element(found, item, path, check.text))
                     elif name == "some":
                         if not found:
                             matched = True
                             break
+                        last = found
                     elif not found:  # none
                         failures.append(Failure(path, "none", item, dict(check.text), None))
             finally:
                 ctx.vars = saved
+            if not seen and if_empty is not None:  # the rule says what "no element" means
+                return None if if_empty == "pass" else [Failure(base, "empty", None, None,
+                                                                 source.text)]
             if name == "some" and not matched:
+                if seen == 1 and where_test is not None:  # the one candidate: say what it lacks
+                    return last
                 return [Failure(base, "some", None, dict(text), None)]
             return failures or None
 
@@ -98,6 +126,7 @@ def _quantifier(name: str) -> Any:
         text = {"en": f"for {words[0]} {var} of {source.text}{filt['en']}: {check.text['en']}",
                 "ko": f"{source.text}의 항목({var}){filt['ko']} {words[1]}: {check.text['ko']}"
                 + (" — 이 조건에 해당하지 않음" if name == "none" else "")}
+        text = empty_text(text, if_empty, source.text)
         reads = (source.schema_path, *(where.reads if where else ()), *check.reads)
         return Compiled(test, tuple(dict.fromkeys(reads)), text)
 
@@ -108,6 +137,7 @@ _ARGS = {"type": "object", "required": ["in", "check"], "additionalProperties": 
          "properties": {"in": {"type": "string"}, "as": {"type": "string", "pattern": _NAME},
                         "key_as": {"type": "string", "pattern": _NAME},
                         "where": {"$ref": "#/$defs/condition"},
+                        "if_empty": IF_EMPTY_SCHEMA,
                         "check": {"$ref": "#/$defs/condition"}}}
 OPERATORS = {
     "every": Operator("every", "quantifiers", _quantifier("every"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from netsep_check.rules.operators.base import (
+    IF_EMPTY_SCHEMA,
     Compiled,
     Ctx,
     Env,
@@ -13,6 +14,8 @@ from netsep_check.rules.operators.base import (
     Failure,
     compile_operand,
     compile_path,
+    empty_case,
+    empty_text,
     require_keys,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
@@ -20,7 +23,8 @@ from netsep_check.values import canonical, same
 
 _ARGS = {"type": "object", "required": ["path", "value"], "additionalProperties": False,
          "properties": {"path": {"type": "string"},
-                        "value": {"description": "a list, {path: P} or {param: N}"}}}
+                        "value": {"description": "a list, {path: P} or {param: N}"},
+                        "if_empty": IF_EMPTY_SCHEMA}}
 
 _WORDS = {
     "subset": ("has only items also in", "의 모든 항목이 다음에 포함됨:"),
@@ -54,12 +58,16 @@ _lookup = _Members
 
 def _set_op(name: str) -> Any:
     def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
-        require_keys(spec, env, {"path", "value"})
+        require_keys(spec, env, {"path", "value"}, {"if_empty"})
         ref = compile_path(spec["path"], env)
         rhs = compile_operand(spec["value"], env)
+        if_empty = empty_case(spec, env)
 
         def test(ctx: Ctx) -> list[Failure] | None:
             left = _list(ref.get(ctx), ref.text, ref.concrete(ctx))
+            if not left and if_empty is not None:  # the rule says what an empty list means
+                return None if if_empty == "pass" else [Failure(ref.concrete(ctx), "empty",
+                                                                 left, None, ref.text)]
             right = _list(rhs.get(ctx), rhs.label, ref.concrete(ctx))
             if name == "subset":
                 among = _lookup(right)
@@ -85,8 +93,9 @@ def _set_op(name: str) -> Any:
                     for item in offending]
 
         en, ko = _WORDS[name]
-        return Compiled(test, (ref.schema_path, *rhs.reads),
-                        {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text}{ko} {rhs.label}"})
+        return Compiled(test, (ref.schema_path, *rhs.reads), empty_text(
+            {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text}{ko} {rhs.label}"},
+            if_empty, ref.text))
 
     return compile_
 

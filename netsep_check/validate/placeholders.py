@@ -1,0 +1,46 @@
+"""Placeholders are not facts: a profile still holding the ``init`` template's stand-ins is an
+input error naming every such line (firm name, designation number, ``TODO`` texts)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from netsep_check.errors import Problem
+from netsep_check.load import Document, FieldPath, format_path
+
+# The exact stand-in values the templates in netsep_check/templates/ ship with.
+TEMPLATE_VALUES: dict[tuple[str | int, ...], str] = {
+    ("firm", "name"): "회사명 / Firm name",
+    ("assessment", "prepared_by"): "작성 부서 / Prepared by",
+    ("designation", "number"): "2024-FSC-0000-00",
+}
+_TODO = re.compile(r"^\s*(TODO|TBD|FIXME)\b")  # upper case, as the templates write it
+
+
+def _strings(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not str(key).startswith("x_"):
+                yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def placeholder_problems(document: Document) -> list[Problem]:
+    """Every template stand-in and every text that starts with TODO, with its line."""
+    data = document.data
+    problems: list[Problem] = []
+    for path, text in _strings(data, ()):
+        if TEMPLATE_VALUES.get(path) == text.strip():
+            why = f"still holds the template placeholder {text!r}; write the real value"
+        elif _TODO.match(text):
+            why = f"still holds a template placeholder ({text.strip()[:60]!r}); write the real text"
+        else:
+            continue
+        problems.append(Problem(document.file, why, document.line(path), None, format_path(path)))
+    return problems
