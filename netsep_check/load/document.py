@@ -253,7 +253,7 @@ def _load_json(source: Source, limits: Limits) -> Document:
                               parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError.one(source.file, f"JSON syntax error: {exc.msg}", exc.lineno,
-                             exc.colno) from None
+                             exc.colno, code="json.syntax", problem=exc.msg) from None
     except _JsonDuplicate:
         # The YAML builder reads JSON too, and names the line of the repeated key.
         build_tree(source.text, source.file, limits)
@@ -295,5 +295,6 @@ def require_mapping(document: Document, what: str = "profile") -> dict[str, Any]
         kind = {"list": "a list", "str": "a string", "int": "a number", "float": "a number",
                 "bool": "a boolean", "null": "null"}.get(kind, kind)
         raise InputError.one(document.file, f"a {what} must be a mapping of keys, "
-                             f"but the document is {kind}", 1, 1)
+                             f"but the document is {kind}", 1, 1, code="file.not_mapping",
+                             what=what, kind=kind)
     return document.data

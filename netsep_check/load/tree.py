@@ -160,11 +160,11 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
     documents = 0
     event: Any = None
 
-    def fail(message: str, at: Any = None) -> None:
+    def fail(message: str, at: Any = None, code: str | None = None, **params: Any) -> None:
         mark = getattr(at or event, "start_mark", None)
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
-        raise InputError.one(file, message, line, column)
+        raise InputError.one(file, message, line, column, code=code, **params)
 
     def place(value: Any, size: int, at: tuple[int, int], children: Any = None) -> None:
         """Attach a finished value, which begins at ``at``, to the open container (or make it
@@ -192,7 +192,8 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
                 fail("a mapping key must be a plain string", event)
             if value in container:
                 fail(f"duplicate key {value!r} (first defined on line "
-                     f"{frame.marks[value][0]})", event)
+                     f"{frame.marks[value][0]})", event, "yaml.duplicate_key", key=value,
+                     first_line=frame.marks[value][0])
             frame.key = value
             frame.key_mark = at
             return
@@ -252,7 +253,8 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    fail("more than one YAML document in the file; a profile is one document")
+                    fail("more than one YAML document in the file; a profile is one document",
+                         code="yaml.several_documents")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
@@ -260,12 +262,13 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
             problem = f"{exc.context}: {problem}"
         raise InputError.one(file, f"YAML syntax error: {problem}",
                              mark.line + 1 if mark else None,
-                             mark.column + 1 if mark else None) from None
+                             mark.column + 1 if mark else None,
+                             code="yaml.syntax", problem=problem) from None
     except yaml.YAMLError as exc:
         raise InputError.one(file, f"YAML error: {exc}") from None
     except RecursionError:
         raise InputError.one(file, "nesting too deep to read") from None
     if root is _NO_KEY:
         raise InputError.one(file, "file holds no YAML document (it is empty or only comments)",
-                             1, 1)
+                             1, 1, code="file.empty")
     return root, Marks(root_marks)
