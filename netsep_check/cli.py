@@ -27,12 +27,19 @@ def _err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _report_problems(error: InputError) -> None:
-    count = len(error.problems)
-    for problem in error.problems:
-        _err(f"error: {problem}")
-    if count > 1:
-        _err(f"{count} problems found")
+def _lang() -> str:
+    """The running command's --lang (Korean when it has none, or outside a command)."""
+    context = click.get_current_context(silent=True)
+    lang = context.params.get("lang") if context is not None else None
+    return lang if lang in ("ko", "en") else "ko"
+
+
+def _report_problems(error: InputError, lang: str | None = None) -> None:
+    """Every problem on standard error, in the command's --lang, profile text made inert."""
+    from netsep_check.report.problems import problems_text
+
+    for line in problems_text(error.problems, lang or _lang()):
+        _err(line)
 
 
 def guarded(func: Callable[..., int]) -> Callable[..., None]:
@@ -273,19 +280,22 @@ def diff(base: Path, head: Path, pack_ref: str | None, policy_dirs: tuple[Path, 
 
 @main.command()
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--lang", type=LANG, default="ko", show_default=True, help="Message language.")
 @guarded
-def validate(profiles: tuple[Path, ...]) -> int:
+def validate(profiles: tuple[Path, ...], lang: str) -> int:
     """Validate PROFILE files against the profile schema only (no rules)."""
     from netsep_check.api import Checker
+    from netsep_check.report._safe import visible
+    from netsep_check.report.problems import word
 
     checker = Checker()
     code = EXIT_OK
     for path in profiles:
         try:
             checker.load(path)
-            _err(f"{path}: valid profile")
+            _err(f"{visible(path)}: {word('valid', lang)}")
         except InputError as exc:
-            _report_problems(exc)
+            _report_problems(exc, lang)
             code = EXIT_INPUT
     return code
 

@@ -270,5 +270,5 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
         raise InputError.one(file, "nesting too deep to read") from None
     if root is _NO_KEY:
         raise InputError.one(file, "file holds no YAML document (it is empty or only comments)",
-                             1, 1, code="file.empty")
+                             1, 1, code="yaml.no_document")
     return root, Marks(root_marks)
