@@ -9,6 +9,8 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from netsep_check.errors import Problem
@@ -143,7 +145,7 @@ class Said(NamedTuple):
     path: tuple
     message: str
     code: str | None = None
-    params: dict[str, Any] = {}
+    params: Mapping[str, Any] = MappingProxyType({})
 
 
 def _resolve(root: dict[str, Any] | None, ref: str) -> Any:
