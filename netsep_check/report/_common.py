@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from netsep_check.evaluate.findings import STATUSES, Finding, Report
+from netsep_check.report._safe import visible
 from netsep_check.rules.model import SEVERITIES, Pack
 
 STATUS_ORDER = {status: i for i, status in enumerate(STATUSES)}
@@ -86,11 +87,11 @@ def md_escape(value: object) -> str:
 
     Safe inside a table cell too (``|`` is escaped), and raw HTML cannot slip through.
     """
-    out = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(value))
+    out = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in visible(value))
     return " ".join(out.split())
 
 
 def md_code(value: object) -> str:
     """A Markdown code span of ``value``, usable inside a table cell."""
-    body = " ".join(str(value).split()).replace("`", "'").replace("|", "\\|")
+    body = " ".join(visible(value).split()).replace("`", "'").replace("|", "\\|")
     return f"`{body}`"

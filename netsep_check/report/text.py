@@ -7,6 +7,7 @@ import shutil
 
 from netsep_check.evaluate.findings import STATUSES, Report
 from netsep_check.i18n import ui
+from netsep_check.report._safe import visible
 from netsep_check.rules.model import SEVERITIES
 
 _STYLE = {"fail": "bold red", "error": "bold magenta", "waived": "yellow", "pass": "green",
@@ -20,17 +21,18 @@ def _one(report: Report, lang: str, console: object) -> None:
     from rich.text import Text
 
     pack = report.pack
-    console.print(Text(f"netsep-check — {report.firm}", style="bold"))
-    console.print(Text(f"{ui('profile', lang)}: {report.profile_file}  "
+    console.print(Text(f"netsep-check — {visible(report.firm)}", style="bold"))
+    console.print(Text(f"{ui('profile', lang)}: {visible(report.profile_file)}  "
                        f"sha256 {report.profile_sha256}"))
-    console.print(f"{ui('pack', lang)}: {pack.id} {pack.version}  digest {pack.digest[:16]}…")
+    console.print(Text(f"{ui('pack', lang)}: {visible(pack.id)} {visible(pack.version)}  "
+                       f"digest {pack.digest[:16]}…"))
     overridden = " (--as-of)" if report.as_of_overridden else ""
     console.print(f"{ui('as_of', lang)}: {report.as_of.isoformat()}{overridden}")
     for disabled in pack.disabled:
-        console.print(Text(f"disabled {disabled.rule} by {disabled.by_pack}: {disabled.reason}",
-                           style="dim"))
+        console.print(Text(f"disabled {disabled.rule} by {disabled.by_pack}: "
+                           f"{visible(disabled.reason)}", style="dim"))
     for note in report.notes:
-        console.print(Text(f"note: {note}", style="yellow"))
+        console.print(Text(f"note: {visible(note)}", style="yellow"))
     by_area: dict[str, list] = {}
     for finding in report.findings:
         by_area.setdefault(finding.rule.area, []).append(finding)
@@ -44,11 +46,12 @@ def _one(report: Report, lang: str, console: object) -> None:
         table.add_column(ui("line", lang), justify="right", no_wrap=True)
         rows = sorted(by_area[area], key=lambda f: (_ORDER[f.status], _SEV[f.rule.severity]))
         for finding in rows:
-            text = Text(finding.rule.title.get(lang, finding.rule.title["en"]))
+            text = Text(visible(finding.rule.title.get(lang, finding.rule.title["en"])))
             if finding.message.get(lang):
-                text.append("\n" + finding.message[lang], style=_STYLE[finding.status])
+                text.append("\n" + visible(finding.message[lang]), style=_STYLE[finding.status])
             if finding.waiver:
-                text.append(f"\nwaiver: {finding.waiver.get('justification', '')}", style="yellow")
+                text.append(f"\nwaiver: {visible(finding.waiver.get('justification', ''))}",
+                            style="yellow")
             if finding.rule.basis["strength"] == "derived":
                 text.append(f"\n[{ui('derived', lang)}]", style="dim")
             table.add_row(Text(ui(finding.status, lang), style=_STYLE[finding.status]),
