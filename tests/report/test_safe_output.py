@@ -52,7 +52,7 @@ def _profile(tmp_path: Path, written: str) -> Path:
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
 @pytest.mark.parametrize("name", sorted(CLASSES))
 def test_reports_show_profile_text_without_obeying_it(run, tmp_path, fmt, name):
-    written, raw, shown = CLASSES[name]
+    written, _raw, shown = CLASSES[name]
     path = _profile(tmp_path, written)
     for lang in ("ko", "en"):
         result = run("check", path, "--format", fmt, "--lang", lang)
