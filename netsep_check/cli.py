@@ -138,12 +138,17 @@ def main() -> None:
                    "match their sha256. Default: each profile's folder.")
 @click.option("--no-evidence-check", "no_evidence_check", is_flag=True,
               help="Do not verify evidence files (a profile reviewed without its evidence).")
+@click.option("--sarif-root", "sarif_root",
+              type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="Folder SARIF artifact URIs are relative to (default: the "
+                                  "repository holding the working directory); files outside "
+                                  "it get absolute file: URIs.")
 @guarded
 def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[Path, ...],
           fmts: tuple[str, ...], outputs: tuple[Path, ...], lang: str, as_of: dt.date | None,
           max_size: int | None, fail_on: str, waivers_file: Path | None,
           baseline_file: Path | None, jobs: int | None, evidence_root: Path | None,
-          no_evidence_check: bool) -> int:
+          no_evidence_check: bool, sarif_root: Path | None) -> int:
     """Check PROFILE files (YAML or JSON), folders of them or glob patterns, and print a
     pass/fail report (several profiles: one report each, then a firms × areas matrix)."""
     from netsep_check.api import Checker
@@ -153,7 +158,7 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
     checker = Checker(pack_ref, policy_dirs, as_of, max_size or DEFAULT_MAX_BYTES,
                       evidence_root=evidence_root, verify_evidence=not no_evidence_check)
     return _run_check(checker, profiles, targets, lang, fail_on, waivers_file, baseline_file,
-                      jobs)
+                      jobs, sarif_root=sarif_root)
 
 
 def _targets(fmts: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
@@ -176,7 +181,7 @@ def _targets(fmts: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str
 
 def _run_check(checker: Any, profiles: tuple[Path, ...], targets: list[tuple[str, Path | None]],
                lang: str, fail_on: str, waivers_file: Path | None, baseline_file: Path | None,
-               jobs: int | None) -> int:
+               jobs: int | None, sarif_root: Path | None = None) -> int:
     """Evaluate, apply waivers and baseline, write every report, and decide the exit code."""
     from netsep_check.batch import Outcome, expand_inputs, run_with_progress
     from netsep_check.evaluate.gate import below_gate, gating_findings
@@ -211,7 +216,8 @@ def _run_check(checker: Any, profiles: tuple[Path, ...], targets: list[tuple[str
     if reports:
         for fmt, output in targets:
             _write(_render(fmt, reports, invalid, lang, inputs.batch,
-                           color=output is None and sys.stdout.isatty()), output)
+                           color=output is None and sys.stdout.isatty(),
+                           sarif_root=sarif_root), output)
     tripped = quiet = 0
     for report in reports:
         excused = baseline.excused(report) if baseline is not None else set()
@@ -228,7 +234,7 @@ def _run_check(checker: Any, profiles: tuple[Path, ...], targets: list[tuple[str
 
 
 def _render(fmt: str, reports: list[Any], invalid: list[Any], lang: str, batch: bool,
-            color: bool) -> str:
+            color: bool, sarif_root: Path | None = None) -> str:
     """One format's text; a batch adds the matrix (text) or is a batch document (json)."""
     from netsep_check.batch import batch_document, matrix, render_matrix_text
     from netsep_check.report import renderer
@@ -238,6 +244,8 @@ def _render(fmt: str, reports: list[Any], invalid: list[Any], lang: str, batch: 
 
         return dumps(batch_document(reports, invalid, lang))
     render = renderer(fmt)
+    if fmt == "sarif":
+        return render(reports, lang, root=sarif_root)
     if fmt != "text":
         return render(reports, lang)
     text = render(reports, lang, color=color)
