@@ -309,11 +309,13 @@ def validate(profiles: tuple[Path, ...], lang: str) -> int:
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["profile", "rules", "pack", "report", "waivers"]))
+@click.argument("name", type=click.Choice(["profile", "rules", "pack", "parameters", "report",
+                                           "waivers", "diff"]))
 @guarded
 def schema(name: str) -> int:
-    """Print a JSON Schema: profile, rules (rule files), pack (pack.yaml), report or waivers
-    (check --waivers FILE)."""
+    """Print a JSON Schema: profile, rules (rule files), pack (pack.yaml), parameters (a pack's
+    parameter_files), report (check --format json; also --baseline), waivers (check --waivers
+    FILE) or diff (diff --format json)."""
     if name == "profile":
         from netsep_check.validate import profile_schema
         document = profile_schema()
@@ -323,6 +325,9 @@ def schema(name: str) -> int:
     elif name == "pack":
         from netsep_check.rules.schema import pack_schema
         document = pack_schema()
+    elif name == "parameters":
+        from netsep_check.rules.schema import parameters_schema
+        document = parameters_schema()
     else:
         from netsep_check.validate.schema_errors import packaged_schema
         document = packaged_schema(name)
