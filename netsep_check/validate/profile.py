@@ -29,7 +29,8 @@ def _cited(data: dict[str, Any]) -> list[tuple[tuple, str]]:
         evaluation = _map(_map(provider).get("security_evaluation"))
         for i, ev in enumerate(_list(evaluation.get("evidence"))):
             cited.append((("providers", index, "security_evaluation", "evidence", i), ev))
-    sections = [("security_measures", area, _map(controls))
+    sections: list[tuple[str, str | None, dict[str, Any]]] = [
+        ("security_measures", area, _map(controls))
                 for area, controls in _map(data.get("security_measures")).items()]
     sections.append(("governance", None, _map(data.get("governance"))))
     for top, area, controls in sections:
