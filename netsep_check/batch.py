@@ -347,6 +347,8 @@ def render_matrix_text(table: dict[str, Any], invalid: Sequence[Outcome], lang: 
     from rich.text import Text
 
     from netsep_check.i18n import ui
+    from netsep_check.report._safe import visible
+    from netsep_check.report.problems import problem_message
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
@@ -365,11 +367,11 @@ def render_matrix_text(table: dict[str, Any], invalid: Sequence[Outcome], lang: 
         return Text(ui(status, lang), style=_STYLE[status]) if status else Text("·", style="dim")
 
     for row in table["rows"]:
-        grid.add_row(Text(row["firm"]), str(len(row["profiles"])),
+        grid.add_row(Text(visible(row["firm"])), str(len(row["profiles"])),
                      *(cell(row["cells"][area]) for area in table["areas"]), cell(row["worst"]))
     # As wide as it takes for no word of a header to be broken, and at least ``width``:
     # each column's widest word or cell, plus padding (2) and a border (1) each, plus one.
-    firms = max((cell_len(row["firm"]) for row in table["rows"]), default=0)
+    firms = max((cell_len(visible(row["firm"])) for row in table["rows"]), default=0)
     widths = [max(firms, cell_len(_pick(_FIRM, lang))),
               cell_len(_pick(_PROFILES, lang)),
               *(column.min_width or 0 for column in grid.columns[2:])]
@@ -379,8 +381,9 @@ def render_matrix_text(table: dict[str, Any], invalid: Sequence[Outcome], lang: 
         console.print(Text(_pick(_INVALID, lang), style="bold magenta"))
         for outcome in invalid:
             count = _pick(_PROBLEMS, lang).format(n=len(outcome.problems))
-            first = f" — {outcome.problems[0].message}" if outcome.problems else ""
-            console.print(Text(f"  {outcome.file}: {count}{first}"))
+            first = (f" — {problem_message(outcome.problems[0], lang)}" if outcome.problems
+                     else "")
+            console.print(Text(f"  {visible(outcome.file)}: {count}{first}"))
     return buffer.getvalue()
 
 

@@ -74,3 +74,16 @@ def test_printed_problems_show_escapes_without_obeying_them(run, tmp_path):
         assert result.exit_code == 2
         assert not any(ch in result.stderr for ch in RAW), repr(result.stderr)
         assert "\\x1b]0;pwned\\x07\\x1b[2J<U+202E>x" in result.stderr
+
+
+def test_the_batch_matrix_shows_profile_text_without_obeying_it(run, tmp_path):
+    written, _, shown = CLASSES["csi-colour"]
+    _profile(tmp_path, written)
+    shutil.copy(EXAMPLES / "m365-compliant.yaml", tmp_path)
+    (tmp_path / "bad\x1b]0;t\x07.yaml").write_text("a: [\n", encoding="utf-8")
+    result = run("check", tmp_path, "--lang", "en")
+    assert result.exit_code == 2
+    assert not any(ch in result.stdout + result.stderr for ch in RAW), repr(result.stdout)
+    matrix = result.stdout[result.stdout.rindex("Bank "):]
+    assert f"Bank {shown} end" in matrix
+    assert "bad\\x1b]0;t\\x07.yaml" in result.stdout and "YAML syntax error" in result.stdout
