@@ -193,10 +193,12 @@ def _check_shape(data: Any, file: str, limits: Limits) -> None:
     depth = count = 1
     while level:
         if depth > limits.max_depth:
-            raise InputError.one(file, f"nesting deeper than {limits.max_depth} levels")
+            raise InputError.one(file, f"nesting deeper than {limits.max_depth} levels",
+                                 code="file.too_deep", limit=limits.max_depth)
         count += sum(map(len, level))
         if count > limits.max_nodes:
-            raise InputError.one(file, f"document holds more than {limits.max_nodes} values")
+            raise InputError.one(file, f"document holds more than {limits.max_nodes} values",
+                                 code="file.too_many_values", limit=limits.max_nodes)
         level = [child for value in level
                  for child in (value.values() if type(value) is dict else value)
                  if type(child) is dict or type(child) is list]

@@ -55,7 +55,7 @@ def decode(data: bytes, file: str) -> str:
         line, column = _line_of(data, nul)
         if len(data) >= 4 and ((data[1] == 0 and data[3] == 0) or (data[0] == 0 and data[2] == 0)):
             raise InputError.one(file, "file looks like UTF-16 without a byte-order mark; "
-                                 "save it as UTF-8", 1, 1, code="file.utf16")
+                                 "save it as UTF-8", 1, 1, code="file.utf16_no_bom")
         raise InputError.one(file, "file contains a NUL byte; a profile is UTF-8 text",
                              line, column, code="file.nul_byte")
     try:

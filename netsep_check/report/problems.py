@@ -52,6 +52,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "{expected}이어야 하는데 {got} {value}입니다{hint}"),
     "schema.not_in_enum": ("{value} is not allowed; expected one of: {options}",
                            "{value}은(는) 허용되지 않는 값입니다 (허용되는 값: {options})"),
+    "schema.not_const": ("{value} is not allowed; expected {expected}",
+                         "{value}은(는) 허용되지 않는 값입니다 (요구되는 값: {expected})"),
     "schema.bad_date": ("{value} is not a real calendar date (YYYY-MM-DD)",
                         "{value}은(는) 실제 날짜가 아닙니다 (YYYY-MM-DD 형식)"),
     "schema.bad_pattern": ("{value} does not have the expected form (pattern {pattern})",
@@ -80,8 +82,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "파일이 크기 제한 {limit}바이트를 넘습니다 (실제 프로파일이면 "
                        "--max-size로 제한을 늘리십시오)"),
     "file.empty": ("file is empty", "파일이 비어 있습니다"),
-    "file.utf16": ("file is UTF-16; save it as UTF-8",
-                   "파일이 UTF-16으로 저장되어 있습니다. UTF-8로 저장하십시오"),
+    "file.utf16": ("file is UTF-16 (byte-order mark found); save it as UTF-8",
+                   "파일이 UTF-16으로 저장되어 있습니다(바이트 순서 표식 있음). UTF-8로 "
+                   "저장하십시오"),
+    "file.utf16_no_bom": ("file looks like UTF-16 without a byte-order mark; save it as UTF-8",
+                          "파일이 바이트 순서 표식 없는 UTF-16으로 보입니다. UTF-8로 "
+                          "저장하십시오"),
     "file.nul_byte": ("file contains a NUL byte; a profile is UTF-8 text",
                       "파일에 NUL 바이트가 있습니다. 프로파일은 UTF-8 텍스트여야 합니다"),
     "file.bad_utf8": ("invalid UTF-8 byte {byte}; save the file as UTF-8",
@@ -97,6 +103,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "하나여야 합니다"),
     "yaml.duplicate_key": ("duplicate key {key} (first defined on line {first_line})",
                            "키 {key}이(가) 중복되었습니다 (처음 정의: {first_line}행)"),
+    "yaml.key_not_string": ("a mapping key must be a plain string",
+                            "매핑의 키는 일반 문자열이어야 합니다"),
+    "yaml.key_not_scalar": ("a mapping key must be a plain string, not a mapping or list",
+                            "매핑의 키는 일반 문자열이어야 합니다 (매핑이나 목록은 키가 될 수 "
+                            "없습니다)"),
+    "yaml.merge_key": ("merge keys (<<) are not supported; write the keys out",
+                       "병합 키(<<)는 지원하지 않습니다. 키를 모두 직접 쓰십시오"),
+    "yaml.tag": ("tag {tag} is not allowed (only plain YAML data: no Python or custom tags)",
+                 "태그 {tag}은(는) 쓸 수 없습니다 (Python 태그나 사용자 정의 태그 없이 일반 "
+                 "YAML 데이터만 허용됩니다)"),
+    "yaml.bad_tagged_value": ("value {value} is not a valid {tag}",
+                              "값 {value}은(는) 올바른 {tag} 값이 아닙니다"),
+    "yaml.alias": ("alias *{anchor} refers to no finished anchor",
+                   "별칭 *{anchor}이(가) 가리키는 완결된 앵커가 없습니다"),
+    "yaml.long_number": ("number {start}... has {digits} digits, far more than any profile "
+                         "value; quote it if it is meant as text",
+                         "{digits}자리 숫자는 프로파일 값으로 너무 깁니다. 문자열이면 따옴표로 "
+                         "감싸십시오"),
+    "file.too_deep": ("nesting deeper than {limit} levels", "중첩이 {limit}단계보다 깊습니다"),
+    "yaml.expands_too_much": ("document expands to more than {limit} values (an alias bomb, "
+                              "or a file far larger than a profile)",
+                              "문서를 펼치면 값이 {limit}개를 넘습니다 (별칭 폭탄이거나 "
+                              "프로파일보다 훨씬 큰 파일입니다)"),
+    "file.too_many_values": ("document holds more than {limit} values",
+                             "문서의 값이 {limit}개를 넘습니다"),
     "json.syntax": ("JSON syntax error: {problem}", "JSON 구문 오류: {problem}"),
 }
 
@@ -135,6 +166,10 @@ def _fields(code: str, params: Mapping[str, Any], lang: str) -> dict[str, Any]:
     for name in ("key", "id"):
         if name in fields:
             fields[name] = _quoted(fields[name])
+    if code == "yaml.tag":
+        fields["tag"] = _quoted(fields["tag"])
+    elif code == "yaml.bad_tagged_value":
+        fields["value"] = _quoted(fields["value"])
     if code in ("schema.unknown_key", "schema.unknown_operator"):
         expected = list(fields.get("expected") or [])
         fields["expected"] = ", ".join(expected) or word("none", lang)

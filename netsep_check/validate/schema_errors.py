@@ -251,8 +251,8 @@ def describe(error: Any, root: dict[str, Any] | None = None) -> list[Said]:
                      {"value": _show(value), "options": options})]
     if validator_name == "const":
         return [Said(path, f"{_show(value)} is not allowed; expected "
-                     f"{_show(error.validator_value)}", "schema.not_in_enum",
-                     {"value": _show(value), "options": [_show(error.validator_value)]})]
+                     f"{_show(error.validator_value)}", "schema.not_const",
+                     {"value": _show(value), "expected": _show(error.validator_value)})]
     if validator_name == "format" and error.validator_value == "date":
         return [Said(path, f"{_show(value)} is not a real calendar date (YYYY-MM-DD)",
                      "schema.bad_date", {"value": _show(value)})]

@@ -162,3 +162,63 @@ def test_unknown_code_and_bad_params_fall_back_to_english():
     misfit = Problem("f.yaml", "missing required key 'x'", None, None, None,
                      "schema.missing_key", {})
     assert problem_text(misfit, "ko") == "f.yaml: missing required key 'x'"
+
+
+BAD_FILES = {  # name → bytes (a profile-like file that cannot be used)
+    "syntax.yaml": b"a: [1, 2\n",
+    "duplicate.yaml": b"a: 1\na: 2\n",
+    "duplicate.json": b'{"a": 1, "a": 2}',
+    "syntax.json": b'{"a": }',
+    "empty.yaml": b"",
+    "comments.yaml": b"# only\n",
+    "bom.yaml": "a: 1\n".encode("utf-16"),
+    "nobom.yaml": "a: 1\n".encode("utf-16-le"),
+    "nul.yaml": b"a: 1\x00\n",
+    "latin1.yaml": b"a: caf\xe9\n",
+    "list.yaml": b"- 1\n",
+    "two.yaml": b"a: 1\n---\nb: 2\n",
+    "tag.yaml": b"a: !!python/object:os.system x\n",
+    "badint.yaml": b"a: !!int abc\n",
+    "alias.yaml": b"a: &x 1\nb: *y\n",
+    "merge.yaml": b"a:\n  <<: {b: 1}\n",
+    "complexkey.yaml": b"? [1]\n: 2\n",
+    "long.yaml": b"a: " + b"9" * 5000 + b"\n",
+    "deep.yaml": b"a: " + b"[" * 300 + b"]" * 300 + b"\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_english_catalogue_text_is_the_message_and_korean_is_korean(tmp_path, name):
+    from netsep_check.errors import InputError
+    from netsep_check.load import require_mapping
+
+    path = tmp_path / name
+    path.write_bytes(BAD_FILES[name])
+    with pytest.raises(InputError) as caught:
+        require_mapping(load_document(path))
+    for problem in caught.value.problems:
+        assert problem.code in CATALOGUE, (problem.code, problem.message)
+        assert problem_text(problem, "en") == str(problem)
+        korean = problem_text(problem, "ko")
+        assert re.search("[\uac00-\ud7a3]", korean) and korean != str(problem)
+
+
+def test_schema_messages_in_english_are_unchanged(tmp_path):
+    edits = [("regime: sandbox", "regime: sandbox2"), ("as_of: 2025-03-31", "as_of: 20250331"),
+             ("profile_version: 1", "profile_version: 2"), ("extended: false", "extended: 0"),
+             ("  sector: bank\n", "  sector: bank\n  colour: red\n"),
+             ("number: \"2024-FSC-0927-05\"", "number: 2024"),
+             ("tasks: [email, calendar, messaging, video_meeting, document_collaboration]\n"
+              "  data", "tasks: [email, email]\n  data")]
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = schema_problems(load_document(path), profile_schema())
+    assert len(problems) >= len(edits)
+    for problem in problems:
+        assert problem.code in CATALOGUE, problem.message
+        assert problem_text(problem, "en") == str(problem)
+        assert problem_text(problem, "ko") != str(problem)
