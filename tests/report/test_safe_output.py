@@ -49,7 +49,7 @@ def _profile(tmp_path: Path, written: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "junit"])
 @pytest.mark.parametrize("name", sorted(CLASSES))
 def test_reports_show_profile_text_without_obeying_it(run, tmp_path, fmt, name):
     written, _raw, shown = CLASSES[name]
@@ -61,7 +61,7 @@ def test_reports_show_profile_text_without_obeying_it(run, tmp_path, fmt, name):
         assert not any(ch in out for ch in RAW), (fmt, name, repr(out[:300]))
         if fmt == "markdown":  # what a Markdown viewer shows: escapes undone
             out = re.sub(r"\\(.)", r"\1", out)
-        elif fmt == "html":
+        elif fmt in ("html", "junit"):
             out = html.unescape(out)
         assert f"Bank {shown} end" in out, (fmt, name)
 
