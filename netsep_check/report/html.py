@@ -201,18 +201,22 @@ table.matrix th, table.matrix td {{ text-align: center; vertical-align: middle; 
 table.matrix th:first-child, table.matrix td:first-child,
 table.matrix th:nth-child(2), table.matrix td:nth-child(2) {{ text-align: left; }}
 table.matrix thead th {{ white-space: normal; font-size: 11.5px; }}
-table.matrix td.cell .badge {{ min-width: 4.2em; }}
+table.matrix td.cell .badge {{ min-width: 0; max-width: 100%; padding: 1px 5px;
+  font-size: 11px; white-space: nowrap; }}
+table.matrix th, table.matrix td {{ padding: 6px 4px; }}
+table.matrix th:first-child, table.matrix td:first-child {{ padding-left: 10px; }}
 table.matrix .none {{ color: #98a2b3; }}
 /* A long Korean firm name wraps between words (keep-all: never inside a Korean word), and a
    word longer than its column still breaks (anywhere) rather than widening the table: the
    layout is fixed, so columns keep their widths on screen and on paper. */
 table.matrix {{ table-layout: fixed; min-width: 640px; }}
-table.matrix col.c-firm {{ width: 26%; }}
-table.matrix col.c-verdict {{ width: 12%; }}
+table.matrix col.c-firm {{ width: 24%; }}
+table.matrix col.c-verdict {{ width: 9%; }}
 table.matrix td.firm {{ white-space: normal; word-break: keep-all; overflow-wrap: anywhere; }}
 table.matrix td.firm code {{ white-space: normal; word-break: normal;
   overflow-wrap: anywhere; }}
-table.matrix thead th {{ word-break: keep-all; overflow-wrap: anywhere; hyphens: auto; }}
+table.matrix thead th {{ word-break: keep-all; overflow-wrap: anywhere; hyphens: auto;
+  font-size: 11px; }}
 .scroll {{ overflow-x: auto; }}
 .back {{ font-size: 12px; }}
 footer.foot {{ color: var(--faint); font-size: 12px; border-top: 1px solid var(--line);
