@@ -310,12 +310,12 @@ def validate(profiles: tuple[Path, ...], lang: str) -> int:
 
 @main.command()
 @click.argument("name", type=click.Choice(["profile", "rules", "pack", "parameters", "report",
-                                           "waivers", "diff"]))
+                                           "waivers", "diff", "rule-list"]))
 @guarded
 def schema(name: str) -> int:
     """Print a JSON Schema: profile, rules (rule files), pack (pack.yaml), parameters (a pack's
     parameter_files), report (check --format json; also --baseline), waivers (check --waivers
-    FILE) or diff (diff --format json)."""
+    FILE), diff (diff --format json) or rule-list (rules --format json)."""
     if name == "profile":
         from netsep_check.validate import profile_schema
         document = profile_schema()

@@ -12,7 +12,7 @@ from netsep_check.load import load_document
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-NAMES = ("profile", "rules", "pack", "parameters", "report", "waivers", "diff")
+NAMES = ("profile", "rules", "pack", "parameters", "report", "waivers", "diff", "rule-list")
 
 
 def _schema(run, name: str) -> dict:
@@ -90,3 +90,13 @@ def test_real_reports_waivers_and_packs_are_valid(run, tmp_path):
     pack_validator = _validator(run, "pack")
     for pack in sorted((ROOT / "policies").glob("*/pack.yaml")):
         assert pack_validator.is_valid(load_document(pack).data), pack
+
+
+def test_real_rule_lists_are_valid(run):
+    validator = _validator(run, "rule-list")
+    for pack in ("sandbox-2024", "standing-exception-2026"):
+        result = run("rules", "--pack", pack, "--format", "json")
+        document = json.loads(result.stdout)
+        assert document["rules"]
+        errors = [e.message for e in validator.iter_errors(document)]
+        assert not errors, errors
