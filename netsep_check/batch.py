@@ -348,7 +348,7 @@ def render_matrix_text(table: dict[str, Any], invalid: Sequence[Outcome], lang: 
 
     from netsep_check.i18n import ui
     from netsep_check.report._safe import visible
-    from netsep_check.report.problems import problem_message
+    from netsep_check.report.problems import problem_text
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
@@ -381,7 +381,7 @@ def render_matrix_text(table: dict[str, Any], invalid: Sequence[Outcome], lang: 
         console.print(Text(_pick(_INVALID, lang), style="bold magenta"))
         for outcome in invalid:
             count = _pick(_PROBLEMS, lang).format(n=len(outcome.problems))
-            first = (f" — {problem_message(outcome.problems[0], lang)}" if outcome.problems
+            first = (f" — {problem_text(outcome.problems[0], lang)}" if outcome.problems
                      else "")
             console.print(Text(f"  {visible(outcome.file)}: {count}{first}"))
     return buffer.getvalue()

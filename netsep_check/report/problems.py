@@ -2,8 +2,10 @@
 
 A :class:`~netsep_check.errors.Problem` carries an English ``message`` (for logs, JSON and any
 code this catalogue does not know) and, where it was made at a common site, a ``code`` with
-``params``. :func:`problem_text` says it in Korean or English; a code it does not know (or
-params that do not fit) falls back to the English message. Everything shown passes through
+``params``. :func:`problem_text` says it in Korean or English (the message alone),
+:func:`problem_line` with its file, line, column and field, and :func:`problems_text` as the
+command line prints them; a code the catalogue does not know (or params that do not fit) falls
+back to the English message. Everything shown passes through
 :func:`~netsep_check.report._safe.visible`: a key or value quoted from a profile cannot drive
 the terminal. Korean wording follows the project's terms (korean-terms.md); remediation-like
 advice uses the polite "~하십시오".
@@ -203,13 +205,18 @@ def _say(code: str | None, params: Mapping[str, Any], message: str, lang: str) -
         return message
 
 
-def problem_message(problem: Problem, lang: str) -> str:
-    """What is wrong, in ``lang`` (the English message for an unknown code), made visible."""
+def problem_text(problem: Problem, lang: str) -> str:
+    """What is wrong, in ``lang`` (the English message for an unknown code), made visible:
+    the message alone, without the file and line (see :func:`problem_line`)."""
     return visible(_say(problem.code, problem.params, problem.message, lang))
 
 
-def problem_text(problem: Problem, lang: str) -> str:
-    """``file:line:column: path: message`` in ``lang``, every part made visible."""
+problem_message = problem_text  # the name says what it gives
+
+
+def problem_line(problem: Problem, lang: str) -> str:
+    """``file:line:column: path: message`` in ``lang``, every part made visible (in English,
+    exactly ``str(problem)`` for a problem whose message the catalogue says)."""
     where = problem.file
     if problem.line is not None:
         where += f":{problem.line}"
@@ -219,14 +226,14 @@ def problem_text(problem: Problem, lang: str) -> str:
     if path == "(top level)":
         path = word("top", lang)
     field_part = f" {path}:" if path else ""
-    return visible(f"{where}:{field_part} ") + problem_message(problem, lang)
+    return visible(f"{where}:{field_part} ") + problem_text(problem, lang)
 
 
 def problems_text(problems: list[Problem], lang: str) -> list[str]:
     """One line per problem (``오류: ...`` / ``error: ...``), then a count when there are
     several: what the command line prints."""
     label = word("error", lang)
-    lines = [f"{label}: {problem_text(p, lang)}" for p in problems]
+    lines = [f"{label}: {problem_line(p, lang)}" for p in problems]
     if len(problems) > 1:
         lines.append(word("count", lang, n=len(problems)))
     return lines

@@ -9,7 +9,7 @@ import pytest
 
 from netsep_check.errors import EXIT_INPUT, EXIT_OK, Problem
 from netsep_check.load import load_document
-from netsep_check.report.problems import CATALOGUE, problem_text
+from netsep_check.report.problems import CATALOGUE, problem_line, problem_text
 from netsep_check.validate.fast import compile_schema
 from netsep_check.validate.profile import profile_schema
 from netsep_check.validate.schema_errors import schema_problems
@@ -140,7 +140,8 @@ def test_schema_problems_have_codes_and_korean_text(tmp_path, edit, code, korean
     assert code in [p.code for p in problems], [(p.code, p.message) for p in problems]
     problem = next(p for p in problems if p.code == code)
     assert korean in problem_text(problem, "ko")
-    assert problem_text(problem, "en").endswith(problem.message)
+    assert problem_text(problem, "en") == problem.message
+    assert problem_line(problem, "en") == str(problem)
 
 
 def test_every_code_made_in_the_package_is_in_the_catalogue():
@@ -158,10 +159,11 @@ def test_every_code_made_in_the_package_is_in_the_catalogue():
 
 def test_unknown_code_and_bad_params_fall_back_to_english():
     unknown = Problem("f.yaml", "something odd", 3, 4, "a.b", "no.such.code", {})
-    assert problem_text(unknown, "ko") == "f.yaml:3:4: a.b: something odd"
+    assert problem_line(unknown, "ko") == "f.yaml:3:4: a.b: something odd"
+    assert problem_text(unknown, "ko") == "something odd"
     misfit = Problem("f.yaml", "missing required key 'x'", None, None, None,
                      "schema.missing_key", {})
-    assert problem_text(misfit, "ko") == "f.yaml: missing required key 'x'"
+    assert problem_line(misfit, "ko") == "f.yaml: missing required key 'x'"
 
 
 BAD_FILES = {  # name → bytes (a profile-like file that cannot be used)
@@ -198,8 +200,9 @@ def test_english_catalogue_text_is_the_message_and_korean_is_korean(tmp_path, na
         require_mapping(load_document(path))
     for problem in caught.value.problems:
         assert problem.code in CATALOGUE, (problem.code, problem.message)
-        assert problem_text(problem, "en") == str(problem)
-        korean = problem_text(problem, "ko")
+        assert problem_line(problem, "en") == str(problem)
+        assert problem_text(problem, "en") == problem.message
+        korean = problem_line(problem, "ko")
         assert re.search("[\uac00-\ud7a3]", korean) and korean != str(problem)
 
 
@@ -220,5 +223,5 @@ def test_schema_messages_in_english_are_unchanged(tmp_path):
     assert len(problems) >= len(edits)
     for problem in problems:
         assert problem.code in CATALOGUE, problem.message
-        assert problem_text(problem, "en") == str(problem)
-        assert problem_text(problem, "ko") != str(problem)
+        assert problem_line(problem, "en") == str(problem)
+        assert problem_text(problem, "ko") != problem.message
