@@ -1,30 +1,129 @@
-"""The library entry points the CLI (and any other caller) uses: load → validate → evaluate."""
+"""The library entry point: ``run(inputs, options) -> RunResult``.
+
+``run`` is the one place that decides what ``check`` decides: which files are profiles, how
+each is judged (load → validate → verify evidence → evaluate), which waivers and baseline
+apply, how the gate stands, and the exit code. The command line parses options, calls
+``run``, renders each format from the one :class:`RunResult`, and exits with its code::
+
+    from netsep_check.api import Options, run
+    result = run(["examples/m365-compliant.yaml"], Options(as_of=None))
+    print(result.verdict, result.exit_code)          # pass 0
+    for finding in result.reports[0].failing:
+        print(finding.rule.id, finding.paths)
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from netsep_check.errors import InputError
+from netsep_check import clock
+from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK, InputError, Problem
 from netsep_check.evaluate import Report, evaluate
+from netsep_check.evaluate.findings import Note
 from netsep_check.load import DEFAULT_MAX_BYTES, Document, load_document
 from netsep_check.rules import Pack, load_pack, pack_for_regime
 from netsep_check.rules.packs import REGIME_PACKS
 from netsep_check.validate import validate_profile
+from netsep_check.vocabulary import DEFAULT_FAIL_ON, STATUSES, verdict
+
+if TYPE_CHECKING:
+    from netsep_check.evaluate.diff import Diff
+    from netsep_check.evaluate.gate import Gate
+    from netsep_check.evaluate.matrix import Matrix
+    from netsep_check.evaluate.waivers import Waiver
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to judge: every option of ``check`` that changes the result."""
+
+    pack: str | None = None  # None: follow each profile's regime
+    policy_dirs: tuple[Path, ...] = ()
+    as_of: dt.date | None = None
+    evidence_root: Path | None = None  # None: each profile's own folder
+    verify_evidence: bool = True
+    waivers: Path | None = None
+    baseline: Path | None = None
+    fail_on: str = DEFAULT_FAIL_ON
+    max_bytes: int = DEFAULT_MAX_BYTES
+    jobs: int | None = None  # None: the number of CPUs
+    progress: bool = False  # a progress bar on standard error
+    today: dt.date | None = None  # the day of the run (waiver expiry); None: the clock's
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An input that could not be judged, and every problem found in it."""
+
+    file: str
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one run decided; every format renders it and decides nothing."""
+
+    reports: tuple[Report, ...]
+    invalid: tuple[Invalid, ...]
+    skipped: tuple[tuple[str, str], ...]  # (file, what it is instead of a profile)
+    unmatched_waivers: tuple[Waiver, ...]
+    gate: Gate
+    batch: bool  # several profiles, a folder or a pattern: a batch report
+    exit_code: int
+
+    @property
+    def given(self) -> int:
+        """Inputs given as profiles: judged plus invalid."""
+        return len(self.reports) + len(self.invalid)
+
+    def counts(self) -> dict[str, int]:
+        total: Counter[str] = Counter()
+        for report in self.reports:
+            total.update(report.counts())
+        return {status: total.get(status, 0) for status in STATUSES}
+
+    @property
+    def verdict(self) -> str:
+        """``fail`` when a rule failed anywhere; else ``undetermined`` when a rule could not
+        be judged or an input could not be read (nothing may read as compliant then); else
+        ``pass``."""
+        found = verdict(self.counts())
+        if found == "pass" and self.invalid:
+            return "undetermined"
+        return found
+
+    @property
+    def matrix(self) -> Matrix:
+        from netsep_check.evaluate.matrix import matrix
+
+        return matrix(self.reports)
 
 
 @dataclass
 class Checker:
-    """Checks profiles; compiles each pack once and reuses it for every profile."""
+    """Judges one profile at a time; compiles each pack once and reuses it. Picklable as
+    configuration (its pack cache is emptied for worker processes)."""
 
-    pack_ref: str | None = None  # None: follow each profile's regime
+    pack_ref: str | None = None
     policy_dirs: tuple[Path, ...] = ()
     as_of: dt.date | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
-    evidence_root: Path | None = None  # None: each profile's own folder
-    verify_evidence: bool = True  # evidence files: present inside the root, sha256 matching
+    evidence_root: Path | None = None
+    verify_evidence: bool = True
     _packs: dict[str, Pack] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, options: Options) -> Checker:
+        return cls(options.pack, tuple(options.policy_dirs), options.as_of, options.max_bytes,
+                   options.evidence_root, options.verify_evidence)
+
+    def fresh(self) -> Checker:
+        return dataclasses.replace(self, _packs={})
 
     def pack(self, ref: str) -> Pack:
         """The compiled pack; a firm's own rules are linted first, so a misspelt field path
@@ -40,24 +139,130 @@ class Checker:
             self._packs[ref] = pack
         return self._packs[ref]
 
-    def load(self, path: Path | str) -> tuple[Document, dict]:
+    def load(self, path: Path | str) -> tuple[Document, dict[str, Any]]:
         document = load_document(path, max_bytes=self.max_bytes)
         return document, validate_profile(document)
 
-    def check(self, path: Path | str) -> Report:
-        document, profile = self.load(path)
+    def judge(self, document: Document, profile: dict[str, Any], where: Path | str) -> Report:
+        """Verify evidence files, then evaluate every rule (the evidence rules included)."""
         pack = self.pack(self.pack_ref or pack_for_regime(profile["regime"]))
-        report = evaluate(document, profile, pack, self.as_of)
+        notes: list[Note] = []
         if pack.regime and pack.regime != profile["regime"]:
-            report.notes.append(f"profile regime is {profile['regime']}; judged against pack "
-                                f"{pack.id} ({pack.regime}) as asked")
+            notes.append(Note("regime_mismatch", {"regime": profile["regime"],
+                                                  "pack": pack.id, "pack_regime": pack.regime}))
+        evidence = None
         if self.verify_evidence:
-            from netsep_check.evaluate.evidence import summary, verify_evidence
+            from netsep_check.evaluate.evidence import verify_files
 
             root = Path(self.evidence_root) if self.evidence_root is not None else (
-                Path.cwd() if str(path) == "-" else Path(path).parent)
-            findings, report.evidence_checked = verify_evidence(document, profile, root)
-            report.findings.extend(findings)
-            if report.evidence_checked:
-                report.notes.append(summary(report.evidence_checked, root))
-        return report
+                Path.cwd() if str(where) == "-" else Path(where).parent)
+            evidence = verify_files(profile, root)
+            if evidence:
+                notes.append(Note("evidence_summary", {
+                    "n": len(evidence), "root": "--evidence-root" if self.evidence_root
+                    else "(profile folder)",
+                    "counts": dict(sorted(Counter(r.status for r in evidence).items()))}))
+        else:
+            notes.append(Note("evidence_not_verified", {}))
+        return evaluate(document, profile, pack, self.as_of, evidence, tuple(notes))
+
+    def check(self, path: Path | str) -> Report:
+        document, profile = self.load(path)
+        return self.judge(document, profile, path)
+
+
+def _exit_code(invalid: tuple[Invalid, ...], gate: Gate) -> int:
+    if invalid:
+        return EXIT_INPUT
+    return EXIT_FAIL if gate.tripped else EXIT_OK
+
+
+def run(inputs: list[str | Path] | tuple[str | Path, ...], options: Options = Options()
+        ) -> RunResult:
+    """Judge every profile ``inputs`` name (files, folders, glob patterns, ``-``).
+
+    A profile that cannot be read or validated is listed in ``invalid`` and the others are
+    still judged. Input that makes the whole run meaningless (an unknown pack, a broken rule,
+    waivers or baseline file) raises :class:`~netsep_check.errors.InputError`.
+    """
+    from netsep_check.batch import expand_inputs, run_batch
+    from netsep_check.evaluate.gate import gate
+
+    checker = Checker.of(options)
+    waivers = baseline = None
+    if options.waivers is not None:
+        from netsep_check.evaluate.waivers import load_waivers
+
+        waivers = load_waivers(options.waivers, options.max_bytes)
+    if options.baseline is not None:
+        from netsep_check.evaluate.diff import load_baseline
+
+        baseline = load_baseline(options.baseline, options.max_bytes)
+    found = expand_inputs(list(inputs))
+    if found.batch or len(found.paths) > 1:
+        outcomes = run_batch(checker, found.paths, options.jobs, show=options.progress)
+    else:
+        outcomes = run_batch(checker, found.paths, 1, show=False)
+    invalid = tuple(Invalid(p.file, (p,)) for p in found.problems) + tuple(
+        Invalid(o.file, tuple(o.problems)) for o in outcomes if o.report is None)
+    reports = tuple(o.report for o in outcomes if o.report is not None)
+    unmatched: tuple[Waiver, ...] = ()
+    if waivers is not None:
+        from netsep_check.evaluate.waivers import apply_waivers, check_rules, require_firms
+
+        check_rules(waivers, (r.pack for r in reports))
+        if len(reports) + len(invalid) > 1:
+            require_firms(waivers)
+        reports, unmatched = apply_waivers(reports, waivers, options.today or clock.today())
+    if baseline is not None:
+        baseline.require_firms(reports)
+        reports = tuple(baseline.apply(r) for r in reports)
+    standing = gate(reports, options.fail_on, baseline is not None)
+    return RunResult(reports, invalid, tuple(found.skipped), unmatched, standing,
+                     found.batch or len(reports) + len(invalid) > 1,
+                     _exit_code(invalid, standing))
+
+
+def diff_sides(base: Path | str, head: Path | str, options: Options = Options()) -> Diff:
+    """``netsep-check diff``: each side a profile (judged with ``options``, waivers applied)
+    or a JSON report; every input is read once (``-`` is standard input)."""
+    from netsep_check.evaluate.diff import compare, report_side, side_from_report
+
+    checker = Checker.of(options)
+    waivers = None
+    if options.waivers is not None:
+        from netsep_check.evaluate.waivers import load_waivers
+
+        waivers = load_waivers(options.waivers, options.max_bytes)
+    sides, problems = [], []
+    for path in (base, head):
+        try:
+            document = load_document(path, max_bytes=options.max_bytes)
+            side = report_side(document)
+            if side is None:
+                report = checker.judge(document, validate_profile(document), path)
+                if waivers is not None:
+                    from netsep_check.evaluate.waivers import apply_waivers, check_rules
+
+                    check_rules(waivers, (report.pack,))
+                    (report,), _ = apply_waivers((report,), waivers,
+                                                 options.today or clock.today())
+                side = side_from_report(report, str(path))
+            sides.append(side)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return compare(sides[0], sides[1])
+
+
+def result_of(reports: list[Report] | tuple[Report, ...], invalid: tuple[Invalid, ...] = (),
+              fail_on: str = DEFAULT_FAIL_ON, batch: bool | None = None) -> RunResult:
+    """A :class:`RunResult` of reports judged elsewhere (to render them in any format)."""
+    from netsep_check.evaluate.gate import gate
+
+    reports = tuple(reports)
+    standing = gate(reports, fail_on)
+    return RunResult(reports, tuple(invalid), (), (), standing,
+                     len(reports) + len(invalid) > 1 if batch is None else batch,
+                     _exit_code(tuple(invalid), standing))

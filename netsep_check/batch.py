@@ -1,52 +1,31 @@
-"""Batch review: many profiles in one run, in parallel, ending with a firms × areas matrix.
+"""Batch review: which files a run judges, and judging many profiles in parallel.
 
 Inputs are files, folders (every ``*.yaml``, ``*.yml`` and ``*.json`` directly inside,
 sorted) and glob patterns (expanded here too, for shells that do not). Results keep the
 input order whatever order the workers finish in. A profile that cannot be read or
 validated is an :class:`Outcome` with problems; the others are still evaluated.
 
-Parallel runs and pickling
---------------------------
-A :class:`~netsep_check.evaluate.Report` cannot cross a process boundary as it is: each
-finding holds its :class:`~netsep_check.rules.model.Rule`, and a rule holds compiled
-conditions (closures), which do not pickle. Workers therefore never send rules back:
-
-* The parent sends each worker, once, a copy of its :class:`~netsep_check.api.Checker`
-  *configuration* (the dataclass with its compiled-pack cache emptied: only paths, refs and
-  limits, all picklable). The pool initializer keeps it as the worker's checker, so each
-  worker compiles a pack at most once, on first use, and reuses it for every profile of
-  every chunk it is given.
-* A worker evaluates a chunk of profiles and returns, per profile, a :class:`_Detached`
-  report: every field of the report and of its findings (plain data: strings, dates,
-  lists, :class:`Failure` records), with the pack replaced by the ref it was loaded from
-  and its digest, and each finding's rule replaced by the rule id.
-* The parent re-attaches: it loads each pack ref once (its own checker caches it), checks
-  that the digest matches the worker's (the policy files did not change mid-run), and
-  rebuilds the findings with the parent's ``Rule`` objects looked up by id: the pack's
-  rules, and the built-in rules judged outside any pack (the evidence-file checks of
-  :mod:`netsep_check.evaluate.evidence`, module-level objects, the same in every process).
-
-The copy of fields is generic (``dataclasses.fields``), so a field added to ``Report`` or
-``Finding`` later travels without changes here. With one job or one profile nothing is
-pickled: the parent's checker evaluates in-process.
+Reports are plain frozen data (rules without their compiled closures, packs as
+:class:`~netsep_check.rules.model.PackInfo`), so a worker returns them as they are. Each worker
+receives the checker's configuration once (its compiled-pack cache emptied), compiles a pack
+at most once, on first use, and reuses it for every profile it is given. With one job or one
+profile nothing is pickled: the parent's checker evaluates in-process.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import glob
 import math
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from netsep_check.errors import InputError, Problem
-from netsep_check.evaluate.findings import STATUSES, Finding, Report
-from netsep_check.rules.model import AREAS
+from netsep_check.evaluate.findings import Report
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 _GLOB_CHARS = set("*?[")
@@ -151,44 +130,6 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
 
 
-@dataclass
-class _Detached:
-    """A report in picklable form: rules by id, the pack by ref and digest."""
-
-    pack_ref: str
-    pack_digest: str
-    report: dict[str, Any]
-    findings: list[tuple[str, dict[str, Any]]]
-
-
-def detach(report: Report, pack_ref: str) -> _Detached:
-    fields = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)
-              if f.name not in ("pack", "findings")}
-    findings = [(finding.rule.id, {f.name: getattr(finding, f.name)
-                                   for f in dataclasses.fields(finding) if f.name != "rule"})
-                for finding in report.findings]
-    return _Detached(pack_ref, report.pack.digest, fields, findings)
-
-
-def attach(detached: _Detached, checker: Any) -> Report:
-    pack = checker.pack(detached.pack_ref)
-    if pack.digest != detached.pack_digest:
-        raise InputError.one(detached.pack_ref, "the pack's files changed while profiles "
-                             "were being checked; run again")
-    from netsep_check.evaluate.evidence import RULES as EVIDENCE_RULES  # built-in checks
-
-    rules = {rule.id: rule for rule in (*pack.rules, *EVIDENCE_RULES)}
-    findings = [Finding(rule=rules[rule_id], **fields) for rule_id, fields in detached.findings]
-    return Report(pack=pack, findings=findings, **detached.report)
-
-
-def pack_ref_of(checker: Any, report: Report) -> str:
-    """The pack ref the checker used for ``report`` (as :meth:`Checker.check` chooses it)."""
-    from netsep_check.rules import pack_for_regime
-
-    return checker.pack_ref or pack_for_regime(report.regime)
-
-
 _WORKER_CHECKER: Any = None
 
 
@@ -206,13 +147,8 @@ def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any]]:
         except InputError as exc:
             results.append((index, "invalid", list(exc.problems)))
             continue
-        results.append((index, "ok", detach(report, pack_ref_of(_WORKER_CHECKER, report))))
+        results.append((index, "ok", report))
     return results
-
-
-def _fresh(checker: Any) -> Any:
-    """The checker's configuration without its compiled packs (which do not pickle)."""
-    return dataclasses.replace(checker, _packs={})
 
 
 def _context() -> Any:
@@ -237,8 +173,12 @@ def chunk_size(count: int, workers: int) -> int:
 
 
 def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
-              on_progress: Callable[[int], None] | None = None) -> list[Outcome]:
-    """Check every profile; outcomes in input order. ``on_progress(n)``: n more are done."""
+              on_progress: Callable[[int], None] | None = None,
+              show: bool = False) -> list[Outcome]:
+    """Check every profile; outcomes in input order. ``on_progress(n)``: n more are done;
+    ``show``: a progress bar on standard error when it is a terminal."""
+    if show and on_progress is None and len(paths) > 1 and sys.stderr.isatty():
+        return _with_progress(checker, paths, jobs)
     jobs = jobs or default_jobs()
     names = [str(p) for p in paths]
     advance = on_progress or (lambda n: None)
@@ -258,13 +198,13 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     from concurrent.futures import ProcessPoolExecutor, as_completed  # only when parallel
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                             initializer=_init_worker, initargs=(_fresh(checker),)) as pool:
+                             initializer=_init_worker, initargs=(checker.fresh(),)) as pool:
         futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
         try:
             for future in as_completed(futures):
                 for index, kind, payload in future.result():
                     if kind == "ok":
-                        outcomes[index] = Outcome(names[index], report=attach(payload, checker))
+                        outcomes[index] = Outcome(names[index], report=payload)
                     else:
                         outcomes[index] = Outcome(names[index], problems=payload)
                     advance(1)
@@ -275,13 +215,8 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     return [o for o in outcomes if o is not None]
 
 
-def run_with_progress(checker: Any, paths: Sequence[Path], jobs: int | None = None,
-                      show: bool | None = None) -> list[Outcome]:
-    """:func:`run_batch` with a progress bar on standard error when it is a terminal."""
-    if show is None:
-        show = len(paths) > 1 and sys.stderr.isatty()
-    if not show:
-        return run_batch(checker, paths, jobs)
+def _with_progress(checker: Any, paths: Sequence[Path], jobs: int | None) -> list[Outcome]:
+    """:func:`run_batch` with a progress bar on standard error."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -289,111 +224,3 @@ def run_with_progress(checker: Any, paths: Sequence[Path], jobs: int | None = No
                   TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("check", total=len(paths))
         return run_batch(checker, paths, jobs, lambda n: bar.advance(task, n))
-
-
-# --- the matrix -----------------------------------------------------------------------------
-
-_RANK = {status: rank for rank, status in enumerate(STATUSES)}  # fail is worst (0)
-
-
-def _worse(a: str | None, b: str) -> str:
-    return b if a is None or _RANK[b] < _RANK[a] else a
-
-
-def matrix(reports: Iterable[Report]) -> dict[str, Any]:
-    """Firms × areas: the worst status of each firm's findings in each area.
-
-    A firm with several profiles gets one row, worst over all of them (its profiles are
-    listed). Rows keep the order in which firms first appear.
-    """
-    rows: dict[str, dict[str, Any]] = {}
-    used: set[str] = set()
-    for report in reports:
-        row = rows.setdefault(report.firm, {"firm": report.firm, "profiles": [],
-                                            "cells": {}, "worst": None})
-        row["profiles"].append(report.profile_file)
-        for area, worst in report.worst_by_area().items():
-            used.add(area)
-            row["cells"][area] = _worse(row["cells"].get(area), worst)
-            row["worst"] = _worse(row["worst"], worst)
-    areas = [area for area in AREAS if area in used]
-    for row in rows.values():
-        row["cells"] = {area: row["cells"].get(area) for area in areas}
-    return {"areas": areas, "rows": list(rows.values())}
-
-
-_STYLE = {"fail": "bold red", "error": "bold magenta", "waived": "yellow", "pass": "green",
-          "not_applicable": "dim"}
-_TITLE = ("Batch matrix: worst status per firm and area",
-          "일괄 점검 매트릭스: 회사·영역별 최악 결과")
-_FIRM = ("Firm", "회사")
-_PROFILES = ("Profiles", "프로파일")
-_OVERALL = ("Overall", "종합")
-_INVALID = ("Not evaluated (invalid input)", "평가하지 못함 (잘못된 입력)")
-_PROBLEMS = ("{n} problem(s)", "문제 {n}건")
-
-
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "ko" else pair[0]
-
-
-def render_matrix_text(table: dict[str, Any], invalid: Sequence[Outcome], lang: str,
-                       color: bool = False, width: int = 120) -> str:
-    import io
-
-    from rich.cells import cell_len
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    from netsep_check.i18n import ui
-    from netsep_check.report._safe import visible
-    from netsep_check.report.problems import problem_text
-
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
-                      highlight=False, emoji=False)
-    grid = Table(title=_pick(_TITLE, lang), title_justify="left", show_lines=False)
-    grid.add_column(_pick(_FIRM, lang), no_wrap=True)
-    grid.add_column(_pick(_PROFILES, lang), justify="right", no_wrap=True)
-    statuses = max(cell_len(ui(status, lang)) for status in STATUSES)
-    for header in [*(ui(area, lang) for area in table["areas"]), _pick(_OVERALL, lang)]:
-        words = header.split()  # one word a line: the column is as wide as its longest word
-        size = max(max(cell_len(word) for word in words), statuses)
-        grid.add_column("\n".join(words), justify="center", no_wrap=True, min_width=size,
-                        max_width=size)
-
-    def cell(status: str | None) -> Text:
-        return Text(ui(status, lang), style=_STYLE[status]) if status else Text("·", style="dim")
-
-    for row in table["rows"]:
-        grid.add_row(Text(visible(row["firm"])), str(len(row["profiles"])),
-                     *(cell(row["cells"][area]) for area in table["areas"]), cell(row["worst"]))
-    # As wide as it takes for no word of a header to be broken, and at least ``width``:
-    # each column's widest word or cell, plus padding (2) and a border (1) each, plus one.
-    firms = max((cell_len(visible(row["firm"])) for row in table["rows"]), default=0)
-    widths = [max(firms, cell_len(_pick(_FIRM, lang))),
-              cell_len(_pick(_PROFILES, lang)),
-              *(column.min_width or 0 for column in grid.columns[2:])]
-    console.width = max(width, sum(w + 3 for w in widths) + 1)
-    console.print(grid)
-    if invalid:
-        console.print(Text(_pick(_INVALID, lang), style="bold magenta"))
-        for outcome in invalid:
-            count = _pick(_PROBLEMS, lang).format(n=len(outcome.problems))
-            first = (f" — {problem_text(outcome.problems[0], lang)}" if outcome.problems
-                     else "")
-            console.print(Text(f"  {visible(outcome.file)}: {count}{first}"))
-    return buffer.getvalue()
-
-
-def batch_document(reports: Sequence[Report], invalid: Sequence[Outcome],
-                   lang: str) -> dict[str, Any]:
-    """The JSON batch document: every report, the matrix, and the inputs not evaluated."""
-    from netsep_check.report.json_report import batch_header, report_dict
-
-    return {**batch_header(),
-            "reports": [report_dict(r, lang) for r in reports],
-            "matrix": matrix(reports),
-            "invalid": [{"file": o.file, "problems": [p.as_dict() for p in o.problems]}
-                        for o in invalid]}

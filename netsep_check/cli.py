@@ -6,10 +6,11 @@ Exit codes: 0 no failing finding, 1 at least one failing finding, 2 invalid inpu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -151,14 +152,35 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
           no_evidence_check: bool, sarif_root: Path | None) -> int:
     """Check PROFILE files (YAML or JSON), folders of them or glob patterns, and print a
     pass/fail report (several profiles: one report each, then a firms × areas matrix)."""
-    from netsep_check.api import Checker
+    from netsep_check.api import Options, run
     from netsep_check.load import DEFAULT_MAX_BYTES
 
     targets = _targets(fmts, outputs)
-    checker = Checker(pack_ref, policy_dirs, as_of, max_size or DEFAULT_MAX_BYTES,
-                      evidence_root=evidence_root, verify_evidence=not no_evidence_check)
-    return _run_check(checker, profiles, targets, lang, fail_on, waivers_file, baseline_file,
-                      jobs, sarif_root=sarif_root)
+    options = Options(pack_ref, tuple(policy_dirs), as_of, evidence_root,
+                      not no_evidence_check, waivers_file, baseline_file, fail_on,
+                      max_size or DEFAULT_MAX_BYTES, jobs, progress=True)
+    with _bundles(profiles, evidence_root) as (paths, shown):
+        result = _shown_as(run(paths, options), shown)
+    for item in result.invalid:  # one bad profile must not hide the others' verdicts
+        _report_problems(InputError(list(item.problems)), lang)
+    for file, kind in result.skipped:
+        _err(f"note: {file} skipped: it is {kind}, not a profile")
+    for waiver in result.unmatched_waivers:
+        _err(f"note: {waiver.describe()} matched no failing finding")
+    texts = [(_render(fmt, result, lang, color=output is None and sys.stdout.isatty(),
+                      sarif_root=sarif_root), output)
+             for fmt, output in targets]
+    for text, output in texts:  # written only once every format could be made
+        _write(text, output)
+    gate = result.gate
+    quiet = gate.below + gate.known
+    if quiet:
+        from netsep_check.i18n import ui
+
+        why = [ui("gate_below", lang, fail_on=gate.fail_on)] if gate.below else []
+        why += [ui("gate_known", lang)] if gate.known else []
+        _err(ui("gate_quiet", lang, quiet=quiet, why=", ".join(why), tripped=gate.tripped))
+    return result.exit_code
 
 
 def _targets(fmts: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
@@ -179,79 +201,17 @@ def _targets(fmts: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str
     return pairs
 
 
-def _run_check(checker: Any, profiles: tuple[Path, ...], targets: list[tuple[str, Path | None]],
-               lang: str, fail_on: str, waivers_file: Path | None, baseline_file: Path | None,
-               jobs: int | None, sarif_root: Path | None = None) -> int:
-    """Evaluate, apply waivers and baseline, write every report, and decide the exit code."""
-    from netsep_check.batch import Outcome, expand_inputs, run_with_progress
-    from netsep_check.evaluate.gate import below_gate, gating_findings
-
-    waivers = baseline = None  # their modules are imported only when asked for
-    if waivers_file:
-        from netsep_check.evaluate.waivers import apply_waivers, check_rules, load_waivers
-        waivers = load_waivers(waivers_file, checker.max_bytes)
-    if baseline_file:
-        from netsep_check.evaluate.diff import load_baseline
-        baseline = load_baseline(baseline_file, checker.max_bytes)
-    inputs = expand_inputs(profiles)
-    for file, kind in inputs.skipped:
-        _err(f"note: {file} skipped: it is {kind}, not a profile")
-    if inputs.batch:
-        outcomes = run_with_progress(checker, inputs.paths, jobs)
-    else:  # one profile: its problems are the command's problems
-        outcomes = [Outcome(str(inputs.paths[0]), report=checker.check(inputs.paths[0]))]
-    invalid = [Outcome(p.file, problems=[p]) for p in inputs.problems]
-    invalid += [o for o in outcomes if o.report is None]
-    reports = [o.report for o in outcomes if o.report is not None]
-    for outcome in invalid:  # one bad profile must not hide the others' verdicts
-        _report_problems(InputError(outcome.problems))
-    if waivers is not None:
-        check_rules(waivers, (report.pack for report in reports),
-                    (finding.rule for report in reports for finding in report.findings))
-        for waiver in apply_waivers(reports, waivers):
-            _err(f"note: {waiver.describe()} matched no failing finding")
-    if baseline is not None:
-        for report in reports:
-            baseline.annotate(report)
-    if reports:
-        for fmt, output in targets:
-            _write(_render(fmt, reports, invalid, lang, inputs.batch,
-                           color=output is None and sys.stdout.isatty(),
-                           sarif_root=sarif_root), output)
-    tripped = quiet = 0
-    for report in reports:
-        excused = baseline.excused(report) if baseline is not None else set()
-        tripped += len(gating_findings(report, fail_on, excused))
-        quiet += len(below_gate(report, fail_on, excused))
-    if quiet:
-        why = [f"below --fail-on {fail_on}"] if fail_on != "low" else []
-        why += ["already failing in the baseline"] if baseline is not None else []
-        _err(f"note: {quiet} failing finding(s) do not fail the run ({' or '.join(why)}); "
-             f"{tripped} do")
-    if invalid:
-        return EXIT_INPUT
-    return EXIT_FAIL if tripped else EXIT_OK
-
-
-def _render(fmt: str, reports: list[Any], invalid: list[Any], lang: str, batch: bool,
-            color: bool, sarif_root: Path | None = None) -> str:
-    """One format's text; a batch adds the matrix (text) or is a batch document (json)."""
-    from netsep_check.batch import batch_document, matrix, render_matrix_text
+def _render(fmt: str, result: Any, lang: str, color: bool,
+            sarif_root: Path | None = None) -> str:
+    """One format's text of the run's one result."""
     from netsep_check.report import renderer
 
-    if batch and fmt == "json":
-        from netsep_check.report.json_report import dumps
-
-        return dumps(batch_document(reports, invalid, lang))
     render = renderer(fmt)
+    if fmt == "text":
+        return render(result, lang, color=color)
     if fmt == "sarif":
-        return render(reports, lang, root=sarif_root)
-    if fmt != "text":
-        return render(reports, lang)
-    text = render(reports, lang, color=color)
-    if batch:
-        text += "\n" + render_matrix_text(matrix(reports), invalid, lang, color=color)
-    return text
+        return render(result, lang, root=sarif_root)
+    return render(result, lang)
 
 
 @main.command()
@@ -264,24 +224,32 @@ def _render(fmt: str, reports: list[Any], invalid: list[Any], lang: str, batch: 
 @click.option("--lang", type=LANG, default="ko", show_default=True, help="Report language.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
+@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
+              help="Judge profile sides on DATE instead of their assessment.as_of.")
+@click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, metavar="DIR",
+              help="Folder both sides' evidence[].path are relative to (default: each "
+                   "profile's folder). Use the same root for both, so an evidence regression "
+                   "shows.")
+@click.option("--no-evidence-check", "no_evidence_check", is_flag=True,
+              help="Do not verify evidence files on either side.")
+@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FILE", help="Waivers applied to both profile sides.")
 @guarded
 def diff(base: Path, head: Path, pack_ref: str | None, policy_dirs: tuple[Path, ...],
-         lang: str, fmt: str) -> int:
+         lang: str, fmt: str, as_of: dt.date | None, evidence_root: Path | None,
+         no_evidence_check: bool, waivers_file: Path | None) -> int:
     """Compare BASE and HEAD (two profiles, or two JSON reports of check --format json):
-    rules that newly fail, newly pass and still fail. Exit 1 only when a rule newly fails."""
-    from netsep_check.api import Checker
-    from netsep_check.evaluate.diff import compare, load_side, render_diff
+    findings that newly fail, newly pass and still fail. Exit 1 only when something newly
+    fails (a rule, or a new failing element of a rule that already failed)."""
+    from netsep_check.api import Options, diff_sides
+    from netsep_check.report.diff import render_diff
 
-    checker = Checker(pack_ref, policy_dirs)
-    sides, problems = [], []
-    for path in (base, head):
-        try:
-            sides.append(load_side(path, checker))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    result = compare(*sides)
+    if str(base) == "-" and str(head) == "-":
+        raise click.UsageError("only one of BASE and HEAD can be standard input (-)")
+    options = Options(pack_ref, tuple(policy_dirs), as_of, evidence_root,
+                      not no_evidence_check, waivers_file)
+    result = diff_sides(base, head, options)
     _write(render_diff(result, fmt, lang), None)
     return EXIT_FAIL if result.failing else EXIT_OK
 
@@ -426,15 +394,16 @@ def policy() -> None:
               help="Pack that a folder of plain rule files is added to (default sandbox-2024).")
 @guarded
 def policy_lint(target: Path, base_pack: str | None) -> int:
-    """Lint a pack folder (or a folder of rule files): schema, ids, operators, field paths."""
-    from netsep_check.authoring.lint import lint
+    """Lint a pack, a folder of rule files, or a folder of packs (each in turn): schema, ids,
+    operators, field paths."""
+    from netsep_check.authoring.commands import run_lint
 
-    pack, problems = lint(target, base_pack)
-    if problems:
-        raise InputError(problems)
-    assert pack is not None
-    _err(f"{target}: {len(pack.rules)} rules of pack {pack.id} are clean")
-    return EXIT_OK
+    outcome = run_lint(target, base_pack)
+    for line in outcome.lines:
+        _err(line)
+    if outcome.problems:
+        raise InputError(list(outcome.problems))
+    return outcome.code
 
 
 @policy.command("test")
@@ -447,40 +416,15 @@ def policy_lint(target: Path, base_pack: str | None) -> int:
                    "this pack's parameters, so overrides may flip them).")
 @guarded
 def policy_test(target: Path, base_pack: str | None, verbose: bool, inherited: bool) -> int:
-    """Run the test cases every rule carries; exit 1 on any mismatch."""
-    from netsep_check.authoring.cases import run_cases
-    from netsep_check.rules import load_pack
-    from netsep_check.rules.packs import display_name, rule_files_in
+    """Run the test cases every rule carries (each pack of a folder of packs in turn); exit 1
+    on any mismatch, 2 when no case ran."""
+    from netsep_check.authoring.commands import run_tests
 
-    only = None
-    if (target / "pack.yaml").is_file() or target.name == "pack.yaml" or not target.exists():
-        pack = load_pack(target)
-        if pack.extends and not inherited:  # the base pack's cases are the base pack's to run
-            base_ids = {rule.id for rule in load_pack(pack.extends).rules}
-            only = {rule.id for rule in pack.rules if rule.id not in base_ids}
-    else:  # test only the rules of the folder, on top of the base pack
-        pack = load_pack(base_pack or "sandbox-2024", (target,))
-        files = {display_name(path) for path in rule_files_in(target)}
-        only = {rule.id for rule in pack.rules if rule.file in files}
-    results, coverage = run_cases(pack, only)
-    bad = [r for r in results if not r.ok]
-    lines = []
-    for result in results:
-        if verbose or not result.ok:
-            mark = "ok  " if result.ok else "FAIL"
-            lines.append(f"{mark} {result.rule.id} [{result.name}] expected {result.expected}, "
-                         f"got {result.actual}" + (f" — {result.detail}" if not result.ok
-                                                   and result.detail else ""))
-    lacking = [c for c in coverage if not c.complete]
-    for c in lacking:
-        missing = [w for w, has in (("passing", c.has_pass), ("failing", c.has_fail)) if not has]
-        lines.append(f"WARN {c.rule.id} ({c.rule.file}) has no {' and no '.join(missing)} case")
-    rules_run = len(coverage)
-    lines.append(f"{len(results) - len(bad)} passed, {len(bad)} failed "
-                 f"({len(results)} cases over {rules_run} rules of pack {pack.id}; "
-                 f"{len(lacking)} rules lack a passing or failing case)")
-    _write("\n".join(lines) + "\n", None)
-    return EXIT_FAIL if bad else EXIT_OK
+    outcome = run_tests(target, base_pack, verbose, inherited)
+    _write("\n".join(outcome.lines) + "\n", None)
+    if outcome.problems:
+        raise InputError(list(outcome.problems))
+    return outcome.code
 
 
 @policy.command("docs")
@@ -494,3 +438,177 @@ def policy_docs(output: Path | None) -> int:
 
     _write(reference_markdown([load_pack(ref) for ref in builtin_pack_ids()]), output)
     return EXIT_OK
+
+
+# --- due: every date that lapses (issue 11 §3) ----------------------------------------------
+
+@main.command()
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--within", "within_days", type=click.IntRange(min=0), default=None,
+              metavar="DAYS", help="Only what falls due within DAYS (overdue and undated "
+                                   "items are always shown).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "ics"]), default="text",
+              show_default=True, help="ics: an iCalendar file to import into a calendar.")
+@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
+              help="Judge on DATE (default: today).")
+@click.option("--lang", type=LANG, default="ko", show_default=True)
+@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FILE", help="Waivers file: list each waiver's expiry too.")
+@click.option("--pack", "pack_ref", metavar="PACK",
+              help="Pack whose intervals apply (default: the pack of each profile's regime).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to FILE instead of standard output.")
+@guarded
+def due(profiles: tuple[Path, ...], within_days: int | None, fmt: str, as_of: dt.date | None,
+        lang: str, waivers_file: Path | None, pack_ref: str | None,
+        output: Path | None) -> int:
+    """List every date that will lapse for PROFILE files (designation end, provider
+    evaluations, self-assessment, training, upload scans, waiver expiries), per firm,
+    overdue first. Exit 1 when something is already overdue."""
+    from netsep_check.api import Checker
+    from netsep_check.batch import expand_inputs
+    from netsep_check.evaluate.deadlines import firm_deadlines, waiver_deadlines, within
+    from netsep_check.rules import pack_for_regime
+
+    day = as_of or dt.date.today()
+    checker = Checker(pack_ref)
+    inputs = expand_inputs(profiles)
+    problems = list(inputs.problems)
+    groups = []
+    for path in inputs.paths:
+        try:
+            document, profile = checker.load(path)
+            pack = checker.pack(pack_ref or pack_for_regime(profile["regime"]))
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        groups.append(firm_deadlines(document.file, profile, pack.parameters, day))
+    if waivers_file is not None:
+        from netsep_check.evaluate.waivers import load_waivers
+
+        waivers = load_waivers(waivers_file)
+        groups.append(waiver_deadlines(waivers.file, waivers, day))
+    if problems:
+        _report_problems(InputError(problems))
+    groups = [within(group, within_days) for group in groups]
+    if groups:
+        if fmt == "ics":
+            from netsep_check.report.ics import render_ics
+
+            text = render_ics(groups, lang)
+        else:
+            from netsep_check.report import deadlines_text
+
+            render = deadlines_text.render_json if fmt == "json" else deadlines_text.render_text
+            text = render(groups, lang, within_days)
+        _write(text, output)
+    if problems:
+        return EXIT_INPUT
+    return EXIT_FAIL if any(group.overdue for group in groups) else EXIT_OK
+
+
+# --- bundle: sealed submissions (issue 11 §4) -----------------------------------------------
+
+def _has_bundle(profiles: tuple[Path, ...]) -> bool:
+    """Whether any argument is a zip (by name or by its first bytes): a bundle."""
+    for path in profiles:
+        if path.suffix.lower() == ".zip":
+            return True
+        try:
+            with open(path, "rb") as handle:
+                if handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06"):
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+@contextlib.contextmanager
+def _bundles(profiles: tuple[Path, ...], evidence_root: Path | None
+             ) -> Iterator[tuple[list[Path], dict[str, str]]]:
+    """Bundles among the inputs: each extracted into a private folder (removed afterwards)
+    and replaced by its profile, judged with its bundled evidence."""
+    if not _has_bundle(profiles):
+        yield list(profiles), {}
+        return
+    from netsep_check.bundle.seal import opened_bundles
+
+    if evidence_root is not None:
+        raise click.UsageError("--evidence-root does not apply to a bundle: a bundle is "
+                               "judged with the evidence sealed in it")
+    with opened_bundles(profiles) as (paths, shown, notes):
+        for note in notes:
+            _err(f"note: {note}")
+        yield paths, shown
+
+
+def _shown_as(result: Any, shown: dict[str, str]) -> Any:
+    """The result with extracted bundle profiles named as the user knows them."""
+    if not shown:
+        return result
+    import dataclasses
+
+    reports = tuple(dataclasses.replace(r, profile_file=shown.get(r.profile_file, r.profile_file))
+                    for r in result.reports)
+    invalid = tuple(dataclasses.replace(i, file=shown.get(i.file, i.file)) for i in result.invalid)
+    return dataclasses.replace(result, reports=reports, invalid=invalid)
+
+
+@main.group()
+def bundle() -> None:
+    """Sealed submissions: the profile, its evidence and its report in one verifiable zip."""
+
+
+@bundle.command("create")
+@click.argument("profile", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              required=True, help="The bundle to write (a .zip).")
+@click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, metavar="DIR",
+              help="Folder that evidence[].path is relative to (default: the profile's).")
+@click.option("--pack", "pack_ref", metavar="PACK",
+              help="Built-in pack id or pack folder. Default: the pack of the profile's regime.")
+@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
+              help="Judge on DATE instead of the profile's assessment.as_of.")
+@guarded
+def bundle_create(profile: Path, output: Path, evidence_root: Path | None,
+                  pack_ref: str | None, as_of: dt.date | None) -> int:
+    """Seal PROFILE, every evidence file it cites, its JSON report and a manifest (sha256 of
+    every member) into one zip. SOURCE_DATE_EPOCH makes the bundle reproducible."""
+    from netsep_check.api import Checker
+    from netsep_check.bundle.seal import create_bundle
+
+    created = create_bundle(profile, output, Checker(pack_ref, (), as_of,
+                                                     evidence_root=evidence_root))
+    _err(f"bundle written to {created.output}: {created.members} members, sealed verdict "
+         f"{created.verdict}")
+    for evidence_id in created.missing_evidence:
+        _err(f"note: evidence {evidence_id} is cited with a path but its file could not be "
+             "bundled (missing or outside the evidence root); the sealed report says so")
+    _err(f"manifest sha256 {created.manifest_sha256} (record it outside the bundle; "
+         "bundle verify --expect checks it)")
+    _write(f"{created.bundle_sha256}  {created.output}\n", None)
+    return EXIT_OK
+
+
+@bundle.command("verify")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--pack", "pack_ref", metavar="PACK",
+              help="Pack to re-check with (default: the built-in pack the bundle names).")
+@click.option("--expect", metavar="SHA256",
+              help="The manifest digest recorded when the bundle was made.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--lang", type=LANG, default="ko", show_default=True)
+@guarded
+def bundle_verify(path: Path, pack_ref: str | None, expect: str | None, fmt: str,
+                  lang: str) -> int:
+    """Re-hash every member of the bundle at PATH and re-check its profile with this
+    netsep-check. Exit 0 intact, 1 any member added, missing or altered or any verdict that
+    differs, 2 a bundle that is not one or is refused (hostile)."""
+    from netsep_check.bundle.seal import verify_bundle
+    from netsep_check.report.bundle_text import render_verified
+
+    result = verify_bundle(path, pack_ref, expect=expect)
+    _write(render_verified(result, fmt, lang), None)
+    return EXIT_OK if result.intact else EXIT_FAIL

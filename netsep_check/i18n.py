@@ -1,119 +1,197 @@
-"""Every sentence a report prints, in Korean and English, in one place."""
+"""Every sentence a report prints, in Korean and English, in one place: one catalogue of
+:class:`T` entries with named ``en`` and ``ko`` fields."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from netsep_check.load import format_path
 from netsep_check.rules.operators.base import Failure, show
+from netsep_check.vocabulary import LANGS
 
-LANGS = ("ko", "en")
+
+class T(NamedTuple):
+    """One text in both languages."""
+
+    en: str
+    ko: str
+
+    def __call__(self, lang: str) -> str:
+        return self.ko if lang == "ko" else self.en
+
+
+__all__ = ["LANGS", "UI", "T", "failure_message", "ui"]
 
 # Failure code → (en, ko). Fields: path, actual, expected, against.
-_FAILURES: dict[str, tuple[str, str]] = {
-    "eq": ("{path} is {actual}; expected {expected}", "{path} 값이 {actual}입니다 (요구: {expected})"),
-    "ne": ("{path} must not be {actual}", "{path} 값이 {actual}이면 안 됩니다"),
-    "gt": ("{path} is {actual}; expected more than {against}",
+_FAILURES: dict[str, T] = {
+    "eq": T("{path} is {actual}; expected {expected}", "{path} 값이 {actual}입니다 (요구: {expected})"),
+    "ne": T("{path} must not be {actual}", "{path} 값이 {actual}이면 안 됩니다"),
+    "gt": T("{path} is {actual}; expected more than {against}",
            "{path} 값이 {actual}입니다 (요구: {against} 초과)"),
-    "ge": ("{path} is {actual}; expected at least {against}",
+    "ge": T("{path} is {actual}; expected at least {against}",
            "{path} 값이 {actual}입니다 (요구: {against} 이상)"),
-    "lt": ("{path} is {actual}; expected less than {against}",
+    "lt": T("{path} is {actual}; expected less than {against}",
            "{path} 값이 {actual}입니다 (요구: {against} 미만)"),
-    "le": ("{path} is {actual}; expected at most {against}",
+    "le": T("{path} is {actual}; expected at most {against}",
            "{path} 값이 {actual}입니다 (요구: {against} 이하)"),
-    "in": ("{path} is {actual}; expected one of {against}",
+    "in": T("{path} is {actual}; expected one of {against}",
            "{path} 값이 {actual}입니다 (허용: {against})"),
-    "not_in": ("{path} is {actual}, which is not allowed ({against})",
+    "not_in": T("{path} is {actual}, which is not allowed ({against})",
                "{path} 값 {actual}은(는) 허용되지 않습니다 ({against})"),
-    "exists": ("{path} is missing", "{path} 값이 없습니다"),
-    "nonempty": ("{path} is empty", "{path} 값이 비어 있습니다"),
-    "subset": ("{path} holds {actual}, which is outside {against}",
+    "exists": T("{path} is missing", "{path} 값이 없습니다"),
+    "nonempty": T("{path} is empty", "{path} 값이 비어 있습니다"),
+    "subset": T("{path} holds {actual}, which is outside {against}",
                "{path}의 {actual}은(는) {against} 범위 밖입니다"),
-    "superset": ("{path} lacks {actual}, which {against} requires",
+    "superset": T("{path} lacks {actual}, which {against} requires",
                  "{path}에 {against}이(가) 요구하는 {actual}이(가) 없습니다"),
-    "disjoint": ("{path} holds {actual}, which is excluded ({against})",
+    "disjoint": T("{path} holds {actual}, which is excluded ({against})",
                  "{path}에 제외 대상인 {actual}이(가) 있습니다 ({against})"),
-    "intersects": ("{path} holds none of {against}", "{path}에 {against} 중 어느 것도 없습니다"),
-    "contains": ("{path} does not contain {against}", "{path}에 {against}이(가) 없습니다"),
-    "date_le": ("{path} is {actual}; expected on or before {expected} ({against})",
+    "intersects": T("{path} holds none of {against}", "{path}에 {against} 중 어느 것도 없습니다"),
+    "contains": T("{path} does not contain {against}", "{path}에 {against}이(가) 없습니다"),
+    "date_le": T("{path} is {actual}; expected on or before {expected} ({against})",
                 "{path} 날짜가 {actual}입니다 (요구: {expected}({against}) 이전)"),
-    "date_ge": ("{path} is {actual}; expected on or after {expected} ({against})",
+    "date_ge": T("{path} is {actual}; expected on or after {expected} ({against})",
                 "{path} 날짜가 {actual}입니다 (요구: {expected}({against}) 이후)"),
-    "date_lt": ("{path} is {actual}; expected before {expected} ({against})",
+    "date_lt": T("{path} is {actual}; expected before {expected} ({against})",
                 "{path} 날짜가 {actual}입니다 (요구: {expected}({against}) 전)"),
-    "date_gt": ("{path} is {actual}; expected after {expected} ({against})",
+    "date_gt": T("{path} is {actual}; expected after {expected} ({against})",
                 "{path} 날짜가 {actual}입니다 (요구: {expected}({against}) 후)"),
-    "within_days": ("{path} is {actual}, more than {against} days before as_of "
+    "within_days": T("{path} is {actual}, more than {against} days before as_of "
                     "(expected {expected})",
                     "{path} 날짜 {actual}은(는) 기준일로부터 {against}일을 초과했습니다 "
                     "(요구: {expected})"),
-    "within_days_future": ("{path} is {actual}, after as_of (expected {expected})",
+    "within_days_future": T("{path} is {actual}, after as_of (expected {expected})",
                            "{path} 날짜 {actual}이(가) 기준일 이후입니다 (요구: {expected})"),
-    "span_at_most_days": ("{path} lies {actual} days after the start; at most {against} allowed",
+    "span_at_most_days": T("{path} lies {actual} days after the start; at most {against} allowed",
                           "{path}은(는) 시작일로부터 {actual}일 뒤입니다 (최대 {against}일)"),
-    "not": ("this must not hold: {expected}", "다음 조건에 해당하면 안 됩니다: {expected}"),
-    "some": ("no item of {path} satisfies: {expected}",
+    "not": T("this must not hold: {expected}", "다음 조건에 해당하면 안 됩니다: {expected}"),
+    "some": T("no item of {path} satisfies: {expected}",
              "{path}에 다음 조건을 충족하는 항목이 없습니다: {expected}"),
-    "some_for": ("{path} is {actual}, and no item satisfies: {expected}",
+    "some_for": T("{path} is {actual}, and no item satisfies: {expected}",
                  "{path} 값 {actual}에 대해 다음 조건을 충족하는 항목이 없습니다: {expected}"),
-    "none": ("{path} must not satisfy: {expected}", "{path}은(는) 다음 조건에 해당하면 안 됩니다: "
+    "none": T("{path} must not satisfy: {expected}", "{path}은(는) 다음 조건에 해당하면 안 됩니다: "
              "{expected}"),
+    "error": T("cannot be judged: {actual}", "판정할 수 없습니다: {actual}"),
+    "evidence_missing": T("{path}: no such file ({actual})", "{path}: 파일이 없습니다 ({actual})"),
+    "evidence_not_a_file": T("{path}: {actual} is not a regular file",
+                             "{path}: {actual}은(는) 일반 파일이 아닙니다"),
+    "evidence_outside_root": T("{path}: {actual} lies outside the evidence root (not followed)",
+                               "{path}: {actual}은(는) 증빙 루트 밖에 있어 따르지 않았습니다"),
+    "evidence_sha256_mismatch": T("{path}: the file's SHA-256 {actual} is not the stated {expected}",
+                                  "{path}: 파일의 SHA-256 {actual}이(가) 기재 값 {expected}과(와) 다릅니다"),
+    "evidence_unbacked": T("{path}: claimed implemented, but every evidence item it cites failed "
+                           "verification ({actual})",
+                           "{path}: 이행으로 기재했으나 인용한 증빙이 모두 검증에 실패했습니다 ({actual})"),
 }
 
-UI: dict[str, tuple[str, str]] = {
-    "pass": ("pass", "통과"), "fail": ("fail", "위반"), "not_applicable": ("n/a", "해당 없음"),
-    "error": ("error", "판정 불가"), "waived": ("waived", "예외 승인"),
-    "critical": ("critical", "치명"), "high": ("high", "높음"), "medium": ("medium", "중간"),
-    "low": ("low", "낮음"),
-    "official": ("official", "공식"), "secondary": ("secondary", "2차 출처"),
-    "derived": ("derived (our reading, not law)", "자체 해석 (법령 아님)"),
-    "designation": ("Designation", "지정"), "scope": ("Scope", "이용 범위"),
-    "data": ("Excluded data", "제외 데이터"), "provider": ("Providers", "클라우드 서비스 제공자"),
-    "endpoint": ("Internal terminals", "내부 단말기"),
-    "network_link": ("Internal network ↔ SaaS", "내부망↔SaaS 연계"),
-    "saas_management": ("SaaS management", "SaaS 관리"),
-    "operating_policy": ("SaaS operating policy", "SaaS 운영정책"),
-    "governance": ("Governance", "거버넌스"), "evidence": ("Evidence", "증빙"),
-    "rule": ("Rule", "규칙"), "status": ("Status", "결과"), "severity": ("Severity", "심각도"),
-    "finding": ("Finding", "판정 내용"), "line": ("Line", "행"), "area": ("Area", "영역"),
-    "profile": ("Profile", "프로파일"), "pack": ("Pack", "정책 팩"), "as_of": ("As of", "기준일"),
-    "summary": ("Summary", "요약"), "total": ("Total", "합계"),
-    "rule_error": ("cannot be judged: {error}", "판정할 수 없습니다: {error}"),
-    "verdict_fail": ("NOT COMPLIANT: {n} failing rule(s)", "부적합: 위반 규칙 {n}건"),
-    "verdict_pass": ("COMPLIANT: no failing rule", "적합: 위반 규칙 없음"),
-    "verdict_error": ("UNDETERMINED: {n} rule(s) could not be judged",
+# Notes a report carries (evaluate.findings.Note codes); fields are the note's parameters.
+NOTES: dict[str, T] = {
+    "regime_mismatch": T("the profile's regime is {regime}; judged against pack {pack} "
+                         "({pack_regime}) as asked",
+                         "프로파일의 제도는 {regime}이지만 요청에 따라 정책 팩 {pack}({pack_regime})로 "
+                         "점검했습니다"),
+    "evidence_summary": T("evidence: {n} file(s) cited with a path, verified under {root}: {counts}",
+                          "증빙: 경로로 인용한 파일 {n}건을 {root} 아래에서 검증했습니다: {counts}"),
+    "evidence_not_verified": T("evidence files were not verified (--no-evidence-check); the "
+                               "evidence-file rules are not applicable",
+                               "증빙 파일을 검증하지 않았습니다(--no-evidence-check). 증빙 파일 "
+                               "규칙은 해당 없음으로 처리했습니다"),
+    "waiver_unmatched": T("{waiver} matched no failing finding",
+                          "{waiver}에 해당하는 위반 사항이 없습니다"),
+    "baseline_none": T("baseline {file} holds no report for this profile; every failing "
+                       "finding counts as new",
+                       "기준 보고서 {file}에 이 프로파일의 보고서가 없어 모든 위반을 신규로 "
+                       "집계합니다"),
+    "baseline_known": T("baseline {file} ({profile}): {n} failing finding(s) were already "
+                        "failing there, element for element ({rules}); only the others trip "
+                        "the gate",
+                        "기준 보고서 {file}({profile}): 위반 {n}건은 기준 보고서에서도 같은 항목으로 "
+                        "위반이었습니다({rules}). 나머지만 종료 코드에 반영합니다"),
+    "baseline_pack_differs": T("the baseline was judged under pack {baseline}, this report "
+                               "under {report}",
+                               "기준 보고서는 정책 팩 {baseline}, 이 보고서는 {report}로 점검했습니다"),
+    "diff_packs_differ": T("base and head were judged under different packs ({base} vs {head}); "
+                           "some differences may come from the pack, not the profile",
+                           "기준과 비교 대상을 서로 다른 정책 팩으로 점검했습니다({base} / {head}). "
+                           "일부 차이는 프로파일이 아니라 정책 팩에서 비롯될 수 있습니다"),
+    "diff_firms_differ": T("base and head are about different firms ({base} vs {head})",
+                           "기준과 비교 대상의 회사가 다릅니다({base} / {head})"),
+}
+
+UI: dict[str, T] = {
+    "pass": T("pass", "통과"), "fail": T("fail", "위반"), "not_applicable": T("n/a", "해당 없음"),
+    "error": T("error", "판정 불가"), "waived": T("waived", "예외 승인"),
+    "critical": T("critical", "치명"), "high": T("high", "높음"), "medium": T("medium", "중간"),
+    "low": T("low", "낮음"),
+    "official": T("official", "공식"), "secondary": T("secondary", "2차 출처"),
+    "derived": T("derived (our reading, not law)", "자체 해석 (법령 아님)"),
+    "designation": T("Designation", "지정"), "scope": T("Scope", "이용 범위"),
+    "data": T("Excluded data", "제외 데이터"), "provider": T("Providers", "클라우드 서비스 제공자"),
+    "endpoint": T("Internal terminals", "내부 단말기"),
+    "network_link": T("Internal network ↔ SaaS", "내부망↔SaaS 연계"),
+    "saas_management": T("SaaS management", "SaaS 관리"),
+    "operating_policy": T("SaaS operating policy", "SaaS 운영정책"),
+    "governance": T("Governance", "거버넌스"), "evidence": T("Evidence", "증빙"),
+    "rule": T("Rule", "규칙"), "status": T("Status", "결과"), "severity": T("Severity", "심각도"),
+    "finding": T("Finding", "판정 내용"), "line": T("Line", "행"), "area": T("Area", "영역"),
+    "profile": T("Profile", "프로파일"), "pack": T("Pack", "정책 팩"), "as_of": T("As of", "기준일"),
+    "summary": T("Summary", "요약"), "total": T("Total", "합계"),
+    "rule_error": T("cannot be judged: {error}", "판정할 수 없습니다: {error}"),
+    "verdict_fail": T("NOT COMPLIANT: {n} failing rule(s)", "부적합: 위반 규칙 {n}건"),
+    "verdict_pass": T("COMPLIANT: no failing rule", "적합: 위반 규칙 없음"),
+    "verdict_error": T("UNDETERMINED: {n} rule(s) could not be judged",
                       "판정 불가: 판정할 수 없는 규칙 {n}건"),
-    "remediation": ("Remediation", "조치 방안"), "basis": ("Basis", "근거"),
+    "verdict_undetermined_invalid": T("UNDETERMINED: {n} profile(s) could not be read",
+                                      "판정 불가: 읽을 수 없는 프로파일 {n}건"),
+    "run_counts": T("{given} profile(s) given, {judged} judged, {invalid} invalid",
+                    "프로파일 {given}건 중 {judged}건 점검, {invalid}건 입력 오류"),
+    "invalid_inputs": T("Inputs not judged (invalid)", "점검하지 못한 입력 (입력 오류)"),
+    "skipped_inputs": T("Files that are not profiles", "프로파일이 아닌 파일"),
+    "problems_n": T("{n} problem(s)", "문제 {n}건"),
+    "waiver_expired": T("waiver {ticket} ({where}) expired on {expires_on}; this failure counts "
+                        "again",
+                        "예외 승인 {ticket}({where})은(는) {expires_on}에 만료되어 위반으로 다시 "
+                        "집계됩니다"),
+    "waiver_not_yet": T("waiver {ticket} ({where}) was approved on {approved_on}, after the "
+                        "assessment date; it does not cover this assessment",
+                        "예외 승인 {ticket}({where})은(는) 기준일 이후인 {approved_on}에 "
+                        "승인되어 이 점검에는 적용되지 않습니다"),
+    "known_in_baseline": T("already failing in the baseline", "기준 보고서에서도 위반"),
+    "gate_quiet": T("{quiet} failing finding(s) do not fail the run ({why}); {tripped} do",
+                    "위반 {quiet}건은 종료 코드에 반영하지 않습니다({why}). 반영: {tripped}건"),
+    "gate_below": T("below --fail-on {fail_on}", "--fail-on {fail_on} 미만"),
+    "gate_known": T("already failing in the baseline", "기준 보고서에서도 위반"),
+    "remediation": T("Remediation", "조치 방안"), "basis": T("Basis", "근거"),
     # report formats: sarif, junit, markdown, html
-    "fmt_report_title": ("Network-separation exception compliance report",
+    "fmt_report_title": T("Network-separation exception compliance report",
                          "망분리 예외 준수 점검 보고서"),
-    "fmt_batch": ("Batch review of {n} profiles", "프로파일 {n}건 일괄 점검"),
-    "fmt_matrix": ("Firms × areas (worst status per cell)", "기업 × 영역 (칸마다 가장 나쁜 결과)"),
-    "fmt_firm": ("Firm", "기업"), "fmt_verdict": ("Verdict", "판정"),
-    "fmt_title": ("Title", "제목"), "fmt_message": ("Message", "내용"),
-    "fmt_location": ("Location", "위치"), "fmt_source": ("Source", "출처"),
-    "fmt_clause": ("Clause", "조항"), "fmt_strength": ("Strength", "근거 수준"),
-    "fmt_rationale": ("Rationale", "취지"), "fmt_regime": ("Regime", "제도"),
-    "fmt_service": ("Service", "서비스"), "fmt_notes": ("Notes", "참고"),
-    "fmt_failing": ("Failing findings", "위반 사항"),
-    "fmt_waived": ("Waived findings", "예외 승인된 사항"),
-    "fmt_passing": ("Passing rules ({n})", "통과한 규칙 ({n}건)"),
-    "fmt_not_applicable": ("Rules not applicable ({n})", "해당 없는 규칙 ({n}건)"),
-    "fmt_none_failing": ("No failing findings.", "위반 사항이 없습니다."),
-    "fmt_by_area": ("Findings by area", "영역별 판정 결과"),
-    "fmt_counts": ("Counts by area", "영역별 건수"),
-    "fmt_rules_checked": ("{n} rules checked", "규칙 {n}건 점검"),
-    "fmt_generated_by": ("Generated by netsep-check {version}", "netsep-check {version} 생성"),
-    "fmt_as_of_overridden": ("set with --as-of", "--as-of로 지정"),
-    "fmt_disabled": ("Disabled rules", "비활성화된 규칙"),
-    "fmt_back": ("Back to the matrix", "표로 돌아가기"),
-    "fmt_waiver": ("Waiver", "예외 승인"), "fmt_justification": ("Justification", "사유"),
-    "fmt_approved_by": ("Approved by", "승인자"), "fmt_approved_on": ("Approved on", "승인일"),
-    "fmt_expires_on": ("Expires on", "만료일"), "fmt_ticket": ("Ticket", "티켓"),
-    "fmt_skip_not_applicable": ("not applicable to this profile", "이 프로파일에는 해당 없음"),
-    "fmt_skip_waived": ("waived: {justification}", "예외 승인: {justification}"),
-    "fmt_derived_mark": ("our reading, not law", "자체 해석, 법령 아님"),
-    "fmt_derived_note": ("Rules marked “derived” are netsep-check's own reading of what a careful "
+    "fmt_batch": T("Batch review of {n} profiles", "프로파일 {n}건 일괄 점검"),
+    "fmt_matrix": T("Firms × areas (worst status per cell)", "기업 × 영역 (칸마다 가장 나쁜 결과)"),
+    "fmt_firm": T("Firm", "기업"), "fmt_verdict": T("Verdict", "판정"),
+    "fmt_title": T("Title", "제목"), "fmt_message": T("Message", "내용"),
+    "fmt_location": T("Location", "위치"), "fmt_source": T("Source", "출처"),
+    "fmt_clause": T("Clause", "조항"), "fmt_strength": T("Strength", "근거 수준"),
+    "fmt_rationale": T("Rationale", "취지"), "fmt_regime": T("Regime", "제도"),
+    "fmt_service": T("Service", "서비스"), "fmt_notes": T("Notes", "참고"),
+    "fmt_failing": T("Failing findings", "위반 사항"),
+    "fmt_waived": T("Waived findings", "예외 승인된 사항"),
+    "fmt_passing": T("Passing rules ({n})", "통과한 규칙 ({n}건)"),
+    "fmt_not_applicable": T("Rules not applicable ({n})", "해당 없는 규칙 ({n}건)"),
+    "fmt_none_failing": T("No failing findings.", "위반 사항이 없습니다."),
+    "fmt_by_area": T("Findings by area", "영역별 판정 결과"),
+    "fmt_counts": T("Counts by area", "영역별 건수"),
+    "fmt_rules_checked": T("{n} rules checked", "규칙 {n}건 점검"),
+    "fmt_generated_by": T("Generated by netsep-check {version}", "netsep-check {version} 생성"),
+    "fmt_as_of_overridden": T("set with --as-of", "--as-of로 지정"),
+    "fmt_disabled": T("Disabled rules", "비활성화된 규칙"),
+    "fmt_back": T("Back to the matrix", "표로 돌아가기"),
+    "fmt_waiver": T("Waiver", "예외 승인"), "fmt_justification": T("Justification", "사유"),
+    "fmt_approved_by": T("Approved by", "승인자"), "fmt_approved_on": T("Approved on", "승인일"),
+    "fmt_expires_on": T("Expires on", "만료일"), "fmt_ticket": T("Ticket", "티켓"),
+    "fmt_skip_not_applicable": T("not applicable to this profile", "이 프로파일에는 해당 없음"),
+    "fmt_skip_waived": T("waived: {justification}", "예외 승인: {justification}"),
+    "fmt_derived_mark": T("our reading, not law", "자체 해석, 법령 아님"),
+    "fmt_derived_note": T("Rules marked “derived” are netsep-check's own reading of what a careful "
                          "auditor checks — not law, and not an official interpretation.",
                          "“자체 해석”으로 표시된 규칙은 신중한 감사인이 확인할 사항에 대한 "
                          "netsep-check의 해석이며, 법령이나 공식 해석이 아닙니다."),
@@ -121,13 +199,11 @@ UI: dict[str, tuple[str, str]] = {
 
 
 def ui(key: str, lang: str, **fields: Any) -> str:
-    en, ko = UI[key]
-    return (ko if lang == "ko" else en).format(**fields)
+    return UI[key](lang).format(**fields)
 
 
 def failure_message(failure: Failure, lang: str) -> str:
-    en, ko = _FAILURES.get(failure.code, ("{path}: {code}", "{path}: {code}"))
-    template = ko if lang == "ko" else en
+    template = _FAILURES.get(failure.code, T("{path}: {code}", "{path}: {code}"))(lang)
     if isinstance(failure.expected, dict) and set(failure.expected) == {"ko", "en"}:
         failure = Failure(failure.path, failure.code, failure.actual,  # a condition in words
                           failure.expected[lang], failure.against)

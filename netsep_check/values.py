@@ -23,4 +23,4 @@ def canonical(value: Any) -> Any:
 
 def same(a: Any, b: Any) -> bool:
     """``true`` is not ``1``; ``1`` is ``1.0``; mappings compare without key order."""
-    return canonical(a) == canonical(b)
+    return bool(canonical(a) == canonical(b))

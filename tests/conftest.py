@@ -12,6 +12,20 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
 
+# The examples are assessments made in 2025 (their waivers run through 2025-12-31). The day
+# of the run is fixed for in-process tests, so the examples keep their meaning whatever the
+# calendar says; tests of the real clock replace it themselves (tests/test_waivers.py).
+EXAMPLES_TODAY = __import__("datetime").date(2025, 6, 30)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    import netsep_check.clock
+
+    monkeypatch.setattr(netsep_check.clock, "today", lambda: EXAMPLES_TODAY)
+    return EXAMPLES_TODAY
+
+
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES

@@ -10,17 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from netsep_check.batch import (
-    attach,
-    detach,
-    expand_inputs,
-    matrix,
-    pack_ref_of,
-    render_matrix_text,
-    run_batch,
-    run_with_progress,
-)
+from netsep_check.api import Options, run
+from netsep_check.batch import expand_inputs, run_batch
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK
+from netsep_check.evaluate.matrix import matrix
+from netsep_check.report.messages import finding_message
+from netsep_check.report.text_matrix import render_matrix_text
 
 BROKEN = "profile_version: 1\nfirm: [not closed\n"
 
@@ -88,7 +83,7 @@ def test_broken_profile_still_gives_the_others_verdicts_and_exit_2(run, mixed):
         assert "Traceback" not in result.stderr
     text = run("check", mixed, "--lang", "en")
     assert text.exit_code == EXIT_INPUT
-    assert "Not evaluated (invalid input)" in text.stdout and "b-broken.yaml" in text.stdout
+    assert "Inputs not judged (invalid)" in text.stdout and "b-broken.yaml" in text.stdout
 
 
 def test_exit_code_is_the_worst_over_the_batch(run, examples, tmp_path):
@@ -157,28 +152,18 @@ def test_several_formats_in_a_batch(run, examples, tmp_path):
 
 # --- the module ------------------------------------------------------------------------------
 
-def test_reports_do_not_pickle_but_detached_ones_do(examples):
+def test_reports_pickle_as_they_are(examples):
+    """Rules and packs in a report are plain data: a report crosses a process boundary as it
+    is, and comes back equal."""
     from netsep_check.api import Checker
 
-    checker = Checker()
-    report = checker.check(examples / "pulse-noncompliant-controls.yaml")
-    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
-        pickle.dumps(report)  # rules hold compiled closures: why workers detach
-    detached = pickle.loads(pickle.dumps(detach(report, pack_ref_of(checker, report))))
-    again = attach(detached, Checker())
-    assert [f.rule.id for f in again.findings] == [f.rule.id for f in report.findings]
-    assert [(f.status, f.message, f.paths, f.line) for f in again.findings] == [
-        (f.status, f.message, f.paths, f.line) for f in report.findings]
-    assert again.pack.digest == report.pack.digest and again.as_of == report.as_of
-    parent = Checker()
-    attached = attach(detached, parent)
-    pack = parent.pack("sandbox-2024")
-    from_pack = [f for f in attached.findings if f.rule.id in {r.id for r in pack.rules}]
-    assert len(from_pack) == len(pack.rules)
-    assert all(f.rule is pack.rule(f.rule.id) for f in from_pack)  # the parent's own rules
-    from netsep_check.evaluate.evidence import RULES  # judged outside the pack
-
-    assert [f.rule for f in attached.findings if f not in from_pack] == list(RULES)
+    report = Checker().check(examples / "pulse-noncompliant-controls.yaml")
+    again = pickle.loads(pickle.dumps(report))
+    assert again == report
+    assert [finding_message(f, "ko") for f in again.findings] == [
+        finding_message(f, "ko") for f in report.findings]
+    evidence_rules = {f.rule.id for f in report.findings if f.rule.area == "evidence"}
+    assert {"EVID-FILE-PRESENT", "EVID-SHA256-MATCH", "EVID-IMPLEMENTED-BACKED"} <= evidence_rules
 
 
 def test_run_batch_in_processes_matches_in_process(examples, mixed):
@@ -191,8 +176,7 @@ def test_run_batch_in_processes_matches_in_process(examples, mixed):
     assert [o.report is None for o in parallel] == [False, True, False]
     for a, b in zip(sequential, parallel, strict=True):
         if a.report is not None:
-            assert [(f.rule.id, f.status, f.message) for f in a.report.findings] == [
-                (f.rule.id, f.status, f.message) for f in b.report.findings]
+            assert a.report == b.report
         else:
             assert a.problems == b.problems
     ticks = []
@@ -204,9 +188,9 @@ def test_progress_bar_only_on_a_terminal(examples, capsys):
     from netsep_check.api import Checker
 
     paths = example_profiles(examples)[:2]
-    outcomes = run_with_progress(Checker(), paths, jobs=1)  # stderr is not a terminal here
+    outcomes = run_batch(Checker(), paths, jobs=1, show=True)  # stderr is not a terminal here
     assert len(outcomes) == 2 and capsys.readouterr().err == ""
-    shown = run_with_progress(Checker(), paths, jobs=1, show=True)
+    shown = run_batch(Checker(), paths, jobs=1, show=True)
     assert [o.file for o in shown] == [o.file for o in outcomes]
 
 
@@ -227,20 +211,18 @@ def test_expand_inputs(examples, mixed, tmp_path):
 
 
 def test_matrix_and_its_text(examples):
-    from netsep_check.api import Checker
-
-    checker = Checker()
-    reports = [checker.check(examples / name) for name in
-               ("pulse-compliant.yaml", "pulse-noncompliant-controls.yaml",
-                "m365-compliant.yaml")]
+    names = ("pulse-compliant.yaml", "pulse-noncompliant-controls.yaml", "m365-compliant.yaml")
+    result = run([examples / name for name in names], Options())
+    reports = result.reports
     table = matrix(reports)
-    assert [row["firm"] for row in table["rows"]] == [reports[0].firm, reports[2].firm]
-    pulse = table["rows"][0]
-    assert len(pulse["profiles"]) == 2 and pulse["worst"] == "fail"
-    assert pulse["cells"]["provider"] == "fail" and pulse["cells"]["designation"] == "pass"
-    assert table["rows"][1]["worst"] == "pass"
-    text = render_matrix_text(table, [], "en")
+    assert table == result.matrix
+    assert [row.firm for row in table.rows] == [reports[0].firm, reports[2].firm]
+    pulse = table.rows[0]
+    assert len(pulse.profiles) == 2 and pulse.worst == "fail"
+    assert pulse.cells["provider"] == "fail" and pulse.cells["designation"] == "pass"
+    assert table.rows[1].worst == "pass"
+    text = render_matrix_text(result, "en")
     for word in ("Designation", "Providers", "Overall", "management"):
         assert word in text
     assert "…" not in text  # no header cut short
-    assert "통과" in render_matrix_text(table, [], "ko")
+    assert "통과" in render_matrix_text(result, "ko")

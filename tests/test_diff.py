@@ -182,14 +182,14 @@ def test_compare_on_sides_directly(examples):
 def test_baseline_fails_only_on_new_failures(run, tmp_path, noncompliant, improved, regressed):
     baseline = report_file(run, tmp_path, noncompliant, name="baseline.json")
     assert run("check", noncompliant).exit_code == EXIT_FAIL
-    same = run("check", noncompliant, "--baseline", baseline, "--format", "json")
+    same = run("check", noncompliant, "--baseline", baseline, "--format", "json", "--lang", "en")
     assert same.exit_code == EXIT_OK
     assert "7 failing finding(s) do not fail the run (already failing in the baseline)" in (
         same.stderr)
     notes = json.loads(same.stdout)["notes"]
-    assert any("7 failing rule(s) were already failing there" in n for n in notes)
+    assert any("7 failing finding(s) were already failing there" in n for n in notes)
     assert run("check", improved, "--baseline", baseline).exit_code == EXIT_OK
-    worse = run("check", regressed, "--baseline", baseline)
+    worse = run("check", regressed, "--baseline", baseline, "--lang", "en")
     assert worse.exit_code == EXIT_FAIL
     assert "7 failing finding(s) do not fail the run" in worse.stderr and "; 1 do" in worse.stderr
 
@@ -197,9 +197,10 @@ def test_baseline_fails_only_on_new_failures(run, tmp_path, noncompliant, improv
 def test_baseline_with_fail_on(run, tmp_path, noncompliant, regressed):
     baseline = report_file(run, tmp_path, noncompliant)
     # CTRL-ENDPOINT is new; with --fail-on critical it is below the gate as well
-    result = run("check", regressed, "--baseline", baseline, "--fail-on", "critical")
+    result = run("check", regressed, "--baseline", baseline, "--fail-on", "critical",
+                 "--lang", "en")
     assert result.exit_code == EXIT_OK
-    assert "below --fail-on critical or already failing in the baseline" in result.stderr
+    assert "below --fail-on critical, already failing in the baseline" in result.stderr
 
 
 def test_baseline_batch_matches_by_profile_file_name(run, tmp_path, examples):
@@ -225,7 +226,7 @@ def test_baseline_batch_matches_by_profile_file_name(run, tmp_path, examples):
     both = run("check", after, "--baseline", baseline, "--jobs", "1")
     assert both.exit_code == EXIT_FAIL
     unknown = variant(tmp_path, "pulse-noncompliant-controls.yaml", "elsewhere.yaml")
-    result = run("check", unknown, "--baseline", baseline, "--format", "json")
+    result = run("check", unknown, "--baseline", baseline, "--format", "json", "--lang", "en")
     assert result.exit_code == EXIT_FAIL  # no baseline for it: every failure is new
     assert any("holds no report for this profile" in n
                for n in json.loads(result.stdout)["notes"])

@@ -37,5 +37,5 @@ def test_explain_works_for_every_builtin_rule_in_both_languages():
             for lang in ("ko", "en"):
                 text = explain_rule(rule, pack, lang)
                 assert rule.id in text and rule.title[lang] in text
-                assert rule.check.text[lang] in text
+                assert rule.meaning["check"][lang] in text
             assert "Failing example" in explain_rule(rule, pack, "en")

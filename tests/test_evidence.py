@@ -12,11 +12,15 @@ from click.testing import CliRunner
 
 from netsep_check.api import Checker
 from netsep_check.cli import main
-from netsep_check.evaluate.evidence import RULES, verify_evidence
+from netsep_check.evaluate.evidence import verify_files
 from netsep_check.load import load_document
 from netsep_check.report import FORMATS
+from netsep_check.report.messages import finding_message, report_notes
+from netsep_check.rules import load_pack
 from netsep_check.validate import validate_profile
 
+EVID = ("EVID-FILE-PRESENT", "EVID-SHA256-MATCH", "EVID-IMPLEMENTED-BACKED")
+RULES = tuple(load_pack("sandbox-2024").rule(rule_id) for rule_id in EVID)
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 M365 = "m365-compliant.yaml"
@@ -46,11 +50,11 @@ def statuses(report) -> dict[str, str]:
 
 
 def records(report) -> dict[str, dict]:
-    return {r["id"]: r for r in report.evidence_checked}
+    return {r.id: r.as_dict() for r in report.evidence_checked}
 
 
 def json_report(*args: object) -> tuple[int, dict]:
-    result = CliRunner().invoke(main, ["check", *map(str, args), "--format", "json"],
+    result = CliRunner().invoke(main, ["check", *map(str, args), "--format", "json", "--lang", "en"],
                                 catch_exceptions=False)
     return result.exit_code, json.loads(result.stdout) if result.stdout else {}
 
@@ -61,12 +65,13 @@ def test_examples_verify_and_the_report_lists_what_was_verified():
     report = Checker().check(EXAMPLES / M365)
     assert statuses(report) == {"EVID-FILE-PRESENT": "pass", "EVID-SHA256-MATCH": "pass",
                                 "EVID-IMPLEMENTED-BACKED": "pass"}
-    assert [(r["id"], r["status"], r["file"]) for r in report.evidence_checked] == [
+    assert [(r.id, r.status, r.file) for r in report.evidence_checked] == [
         ("EV-01", "ok", "evidence/fsi-evaluation-microsoft-2024.txt"),
         ("EV-02", "ok", "evidence/designation-notice-2024-09-27.txt"),
         ("EV-50", "ok", MINUTES)]
-    assert all(r["sha256"] == r["expected_sha256"] for r in report.evidence_checked)
-    assert any(note.startswith("evidence: 3 file(s)") and "3 ok" in note for note in report.notes)
+    assert all(r.sha256 == r.expected_sha256 for r in report.evidence_checked)
+    assert any(note.startswith("evidence: 3 file(s)") and "ok 3" in note
+               for note in report_notes(report, "en"))
 
 
 def test_json_report_carries_evidence_checked_and_fits_its_schema():
@@ -82,7 +87,7 @@ def test_json_report_carries_evidence_checked_and_fits_its_schema():
 def test_built_in_checks_are_rules_like_any_other():
     for rule in RULES:
         assert rule.area == "evidence" and rule.basis["strength"] == "derived"
-        for text in (rule.title, rule.rationale, rule.remediation, rule.check.text):
+        for text in (rule.title, rule.rationale, rule.remediation, rule.meaning["check"]):
             assert text["ko"] and text["en"]
         assert not rule.waivable
 
@@ -90,7 +95,7 @@ def test_built_in_checks_are_rules_like_any_other():
 def test_profile_without_paths_is_not_applicable():
     report = Checker().check(EXAMPLES / "standing-compliant.yaml")
     assert set(statuses(report).values()) == {"not_applicable"}
-    assert report.evidence_checked == []
+    assert report.evidence_checked == ()
 
 
 # --- missing, altered, escaping ----------------------------------------------------------------
@@ -101,13 +106,13 @@ def test_missing_file_fails_with_its_line(tmp_path):
     report = Checker().check(profile)
     found = evidence_findings(report)
     assert found["EVID-FILE-PRESENT"].status == "fail"
-    assert found["EVID-FILE-PRESENT"].paths == ["evidence[12].path"]
+    assert found["EVID-FILE-PRESENT"].paths == ("evidence[12].path",)
     text = profile.read_text(encoding="utf-8")
     assert found["EVID-FILE-PRESENT"].line == text[:text.index(f"path: {MINUTES}")].count("\n") + 1
-    assert "no such file" in found["EVID-FILE-PRESENT"].message["en"]
+    assert "no such file" in finding_message(found["EVID-FILE-PRESENT"], "en")
     # EV-50 is all that governance.risk_assessment cites: the claim has nothing left
     assert found["EVID-IMPLEMENTED-BACKED"].status == "fail"
-    assert found["EVID-IMPLEMENTED-BACKED"].paths == ["governance.risk_assessment.evidence"]
+    assert found["EVID-IMPLEMENTED-BACKED"].paths == ("governance.risk_assessment.evidence",)
     assert found["EVID-SHA256-MATCH"].status == "pass"  # the two files still there match
     assert records(report)["EV-50"]["status"] == "missing"
 
@@ -118,10 +123,10 @@ def test_mismatch_fails_and_names_both_digests(tmp_path):
     report = Checker().check(profile)
     found = evidence_findings(report)
     assert found["EVID-SHA256-MATCH"].status == "fail"
-    assert found["EVID-SHA256-MATCH"].paths == ["evidence[12].sha256"]
+    assert found["EVID-SHA256-MATCH"].paths == ("evidence[12].sha256",)
     record = records(report)["EV-50"]
     assert record["status"] == "sha256_mismatch" and record["sha256"] != record["expected_sha256"]
-    assert record["sha256"] in found["EVID-SHA256-MATCH"].message["en"]
+    assert record["sha256"] in finding_message(found["EVID-SHA256-MATCH"], "en")
     assert found["EVID-FILE-PRESENT"].status == "pass"
     assert found["EVID-IMPLEMENTED-BACKED"].status == "fail"
 
@@ -183,7 +188,7 @@ def test_symlinked_folder_escaping_the_root_is_refused(tmp_path):
     shutil.move(profile.parent / "evidence", elsewhere)
     (profile.parent / "evidence").symlink_to(elsewhere, target_is_directory=True)
     report = Checker().check(profile)
-    assert {r["status"] for r in report.evidence_checked} == {"outside_root"}
+    assert {r.status for r in report.evidence_checked} == {"outside_root"}
 
 
 def test_symlink_inside_the_root_is_followed(tmp_path):
@@ -282,15 +287,18 @@ def test_no_evidence_check(tmp_path):
     shutil.copy(EXAMPLES / M365, profile)
     code, document = json_report(profile, "--no-evidence-check")
     assert code == 0 and document["evidence_checked"] == []
-    assert not any(f["rule_id"] in {r.id for r in RULES} for f in document["findings"])
-    assert not evidence_findings(Checker(verify_evidence=False).check(profile))
+    assert {f["rule_id"]: f["status"] for f in document["findings"]
+            if f["rule_id"] in EVID} == dict.fromkeys(EVID, "not_applicable")
+    assert not document["evidence_verified"]
+    assert set(statuses(Checker(verify_evidence=False).check(profile)).values()) == {
+        "not_applicable"}
 
 
 def test_verify_evidence_directly(tmp_path):
     profile = bundle(tmp_path)
     document = load_document(profile)
-    findings, checked = verify_evidence(document, validate_profile(document), profile.parent)
-    assert [f.status for f in findings] == ["pass", "pass", "pass"]
+    checked = verify_files(validate_profile(document), profile.parent)
+    assert [r.status for r in checked] == ["ok", "ok", "ok"]
     assert len(checked) == 3
 
 
@@ -306,7 +314,7 @@ def test_every_format_renders_evidence_failures(tmp_path, fmt):
     assert "EVID-SHA256-MATCH" in result.stdout
 
 
-def test_batch_mode_reattaches_built_in_rules(tmp_path):
+def test_batch_mode_carries_evidence_findings(tmp_path):
     profile = bundle(tmp_path)
     (profile.parent / MINUTES).unlink()
     shutil.copy(EXAMPLES / "pulse-compliant.yaml", profile.parent / "pulse-compliant.yaml")

@@ -12,6 +12,7 @@ a waivers file (``check --waivers FILE``).
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -215,7 +216,9 @@ def test_hostile_profile(tmp_path, name):
     path = _write(tmp_path, name, case)
     outcome = _run(case, "check", path, "--format", "json")
     assert_input_error(outcome, path, case.line, case.words, case.max_lines)
-    assert outcome.stdout == ""
+    document = json.loads(outcome.stdout)  # the JSON output says why, too: no silent report
+    assert document["reports"] == [] and document["summary"]["verdict"] == "undetermined"
+    assert [item["file"] for item in document["invalid"]] == [str(path)]
 
 
 def test_python_tag_runs_nothing(tmp_path):

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from netsep_check.api import Checker
-from netsep_check.errors import EXIT_FAIL, EXIT_OK
+from netsep_check.errors import EXIT_INPUT, EXIT_OK
 from netsep_check.evaluate.waivers import Waiver
 from netsep_check.rules.compiler import compile_condition
 from netsep_check.rules.operators.base import Ctx, Env, Failure, RuleSyntaxError
@@ -47,7 +47,7 @@ def test_a_date_at_the_edge_of_the_calendar_is_an_error_finding_not_a_crash(tmp_
 
 
 def test_a_waiver_path_does_not_cover_a_failure_located_nowhere():
-    waiver = Waiver(index=0, rule="R-1", path="usage", justification="j", approved_by="a",
+    waiver = Waiver(index=0, rule="R-1", path="usage", firm=None, justification="j", approved_by="a",
                     approved_on=dt.date(2025, 1, 1), ticket="t", expires_on=dt.date(2025, 6, 1),
                     file="w.yaml", line=1)
     finding = type("F", (), {})()
@@ -64,7 +64,9 @@ def test_a_baseline_never_excuses_another_firm(run, tmp_path, examples):
     run("check", examples / "m365-noncompliant-scope.yaml", "--format", "json", "-o", baseline)
     other = variant(tmp_path, "m365-noncompliant-scope.yaml", "other.yaml",
                     ("name: 예시은행", "name: 다른은행"))
-    assert run("check", other, "--baseline", baseline).exit_code == EXIT_FAIL
+    refused = run("check", other, "--baseline", baseline, "--lang", "en")
+    assert refused.exit_code == EXIT_INPUT  # another firm's baseline is an input error
+    assert "a baseline must be an earlier report of the same firm" in refused.stderr
     same = variant(tmp_path, "m365-noncompliant-scope.yaml", "m365-noncompliant-scope.yaml")
     assert run("check", same, "--baseline", baseline).exit_code == EXIT_OK
 

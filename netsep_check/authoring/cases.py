@@ -12,10 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from netsep_check.errors import InputError
+from netsep_check.errors import InputError, Problem
 from netsep_check.evaluate import judge
+from netsep_check.evaluate.findings import EvidenceRecord
 from netsep_check.load import Document, load_document
-from netsep_check.rules.model import Pack, Rule
+from netsep_check.report.messages import finding_message
+from netsep_check.rules.model import CompiledRule, Pack, Rule
 from netsep_check.rules.operators.base import Ctx, Env, RuleSyntaxError, compile_path
 from netsep_check.validate import validate_profile
 
@@ -87,12 +89,36 @@ class _Bases:
         if name not in self._cache:
             if name not in self.pack.test_bases:
                 raise KeyError(name)
-            document = load_document(self.pack.test_bases[name])
-            self._cache[name] = validate_profile(document)
+            try:
+                document = load_document(self.pack.test_bases[name])
+                self._cache[name] = validate_profile(document)
+            except InputError as exc:
+                exc.problems.insert(0, Problem(self.pack.id, f"test base {name!r} of pack "
+                                               f"{self.pack.id} cannot be used:"))
+                raise
+
         return self._cache[name]
 
 
-def run_case(rule: Rule, case: dict[str, Any], bases: _Bases) -> CaseResult:
+def _evidence(data: dict[str, Any], case: dict[str, Any]) -> tuple[EvidenceRecord, ...]:
+    """Evidence-file records as if the files had been read: ``evidence_files`` maps an
+    evidence id to how its file came out (for rules using the ``evidence_files`` operator)."""
+    outcomes = case.get("evidence_files") or {}
+    records = []
+    for index, entry in enumerate(data.get("evidence") or []):
+        status = outcomes.get(entry.get("id")) if isinstance(entry, dict) else None
+        if status is None:
+            continue
+        stated = entry.get("sha256") or "0" * 64
+        found = stated if status == "ok" else ("f" * 64 if status == "sha256_mismatch" else None)
+        records.append(EvidenceRecord(index, entry["id"], entry.get("path") or f"{entry['id']}.pdf",
+                                      None, status, None, found,
+                                      stated if status in ("ok", "sha256_mismatch") else None))
+    return tuple(records)
+
+
+def run_case(compiled: CompiledRule, case: dict[str, Any], bases: _Bases) -> CaseResult:
+    rule = compiled.rule
     name = case.get("name", "(unnamed)")
     expected = case["expect"]
     base_name = case.get("base") or bases.default()
@@ -114,8 +140,8 @@ def run_case(rule: Rule, case: dict[str, Any], bases: _Bases) -> CaseResult:
     as_of = dt.date.fromisoformat(case.get("as_of") or data["assessment"]["as_of"])
     if case.get("as_of"):
         data["assessment"]["as_of"] = as_of.isoformat()
-    finding = judge(rule, Ctx(data, as_of), document)
-    detail = finding.message.get("en", "")
+    finding = judge(compiled, Ctx(data, as_of, _evidence(data, case)), document)
+    detail = finding_message(finding, "en")
     return CaseResult(rule, name, expected, finding.status, detail)
 
 
@@ -124,10 +150,11 @@ def run_cases(pack: Pack, only: set[str] | None = None) -> tuple[list[CaseResult
     bases = _Bases(pack)
     results: list[CaseResult] = []
     coverage: list[Coverage] = []
-    for rule in pack.rules:
+    for compiled in pack.compiled:
+        rule = compiled.rule
         if only is not None and rule.id not in only:
             continue
-        outcomes = [run_case(rule, case, bases) for case in rule.tests]
+        outcomes = [run_case(compiled, case, bases) for case in rule.tests]
         results.extend(outcomes)
         coverage.append(Coverage(rule, any(c.expected == "pass" for c in outcomes),
                                  any(c.expected == "fail" for c in outcomes)))

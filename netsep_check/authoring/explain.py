@@ -57,6 +57,11 @@ def _example(case: dict[str, Any], lang: str, default_base: str) -> str:
         "    " + line for line in body.rstrip().splitlines())
 
 
+def _meaning(rule: Rule, part: str, lang: str) -> str:
+    texts = rule.meaning.get(part)
+    return texts.get(lang, "") if texts else ""
+
+
 def explain_rule(rule: Rule, pack: Pack, lang: str) -> str:
     """Plain text (Markdown-friendly) explanation of one rule."""
     basis = rule.basis
@@ -78,8 +83,8 @@ def explain_rule(rule: Rule, pack: Pack, lang: str) -> str:
         lines.append(f"  {_h('derived_note', lang)}")
     lines += [
         "",
-        f"{_h('applies', lang)}: {rule.when.text[lang] if rule.when else _h('always', lang)}",
-        f"{_h('checks', lang)}: {rule.check.text[lang]}",
+        f"{_h('applies', lang)}: {_meaning(rule, 'when', lang) or _h('always', lang)}",
+        f"{_h('checks', lang)}: {_meaning(rule, 'check', lang)}",
         f"{_h('waivable', lang)}: {_h('yes', lang) if rule.waivable else _h('no', lang)}",
         "",
         f"{_h('remediation', lang)}:",

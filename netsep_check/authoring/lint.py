@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from pathlib import Path
+from collections.abc import Collection
 from typing import Any
 
-from netsep_check.errors import InputError, Problem
-from netsep_check.rules import Pack, load_pack
+from netsep_check.errors import Problem
+from netsep_check.rules import Pack
 from netsep_check.validate import profile_schema
 
 _PART = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)((?:\[\])*)(\{key\})?$")
@@ -100,12 +100,14 @@ class SchemaWalker:
         return None
 
 
-def lint_pack(pack: Pack) -> list[Problem]:
-    """Field paths and sources of every rule of a loaded pack."""
+def lint_pack(pack: Pack, only: Collection[str] | None = None) -> list[Problem]:
+    """Field paths and sources of every rule of a loaded pack (or of the rules in ``only``)."""
     walker = SchemaWalker(profile_schema())
     sources = {source["id"] for source in pack.sources}
     problems: list[Problem] = []
     for rule in pack.rules:
+        if only is not None and rule.id not in only:
+            continue
         for schema_path in rule.reads:
             wrong = walker.check(schema_path)
             if wrong:
@@ -119,15 +121,3 @@ def lint_pack(pack: Pack) -> list[Problem]:
                                     rule.id))
     return problems
 
-
-def lint(target: Path | str, base_pack: str | None = None) -> tuple[Pack | None, list[Problem]]:
-    """Lint a pack folder, or a folder of rule files on top of ``base_pack``."""
-    path = Path(target)
-    try:
-        if (path / "pack.yaml").is_file() or path.name == "pack.yaml" or not path.exists():
-            pack = load_pack(target)
-        else:
-            pack = load_pack(base_pack or "sandbox-2024", (path,))
-    except InputError as exc:
-        return None, exc.problems
-    return pack, lint_pack(pack)

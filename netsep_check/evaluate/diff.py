@@ -1,77 +1,66 @@
 """Compare two verdicts: ``netsep-check diff BASE HEAD`` and ``check --baseline REPORT``.
 
-Each side is a profile (evaluated here) or a JSON report written by ``check --format json``;
-which one is told by content, not by file name. A rule is failing when its status is
-``fail`` or ``error`` (``waived`` is not failing). The diff lists the rules that newly fail
-(failing in HEAD, not failing or absent in BASE), newly pass (failing in BASE, evaluated and
-not failing in HEAD), still fail (failing in both), and the rules failing in BASE that HEAD
-no longer evaluates. Only newly failing rules make the diff fail.
+Each side is a profile (evaluated by the caller) or a JSON report written by ``check --format
+json``; which one is told by content, not by file name. Sides are compared by **finding**, not
+by rule: a failing element is identified by the rule, the firm, the field (list positions
+dropped) and the value found there (:func:`~netsep_check.evaluate.findings.leaf_identity`).
+A rule that still fails but fails on a new element (a second unapproved product) newly fails.
+Only newly failing findings make the diff fail. A finding that could not be judged
+(``error``) is its own element: an earlier error never excuses a failure.
 
-A baseline is a JSON report (one report or a batch): ``check --baseline`` then lets only
-failing findings whose rule was not failing in the baseline report of the same profile trip
-the gate.
+A baseline is a JSON report (one report or a batch) of the same firm: ``check --baseline``
+marks the failing findings whose every element already failed there as ``known``; they do not
+trip the gate. Nothing here makes sentences: :mod:`netsep_check.report.diff` words a diff.
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.cells import cell_len
-
-from netsep_check import __version__
 from netsep_check.errors import InputError, Problem
-from netsep_check.evaluate.findings import STATUSES, Report
-from netsep_check.i18n import ui
+from netsep_check.evaluate.findings import Note, Report, finding_identities, strip_indexes
 from netsep_check.load import DEFAULT_MAX_BYTES, Document, format_path, load_document
-from netsep_check.report.json_report import FORMAT_ID, FORMAT_VERSION
-from netsep_check.rules.model import SEVERITIES
+from netsep_check.values import canonical
+from netsep_check.vocabulary import (
+    BATCH_FORMAT_ID,
+    FAILING,
+    REPORT_FORMAT_ID,
+    REPORT_FORMAT_VERSION,
+    STATUSES,
+)
 
-REPORT_FORMATS = (FORMAT_ID, FORMAT_ID + "-batch")
-DIFF_FORMAT_ID = "netsep-check-diff"
-FAILING = ("fail", "error")
-
-# Sentences of this module, (en, ko). Kept here rather than in i18n.py: they are diff-only.
-_TEXT: dict[str, tuple[str, str]] = {
-    "base": ("Base", "기준"), "head": ("Head", "비교 대상"),
-    "profile": ("profile", "프로파일"), "report": ("report", "보고서"),
-    "as_of": ("as of", "기준일"), "pack": ("pack", "정책 팩"),
-    "newly_failing": ("Newly failing", "새로 위반"),
-    "newly_passing": ("Newly passing", "새로 통과"),
-    "still_failing": ("Still failing", "계속 위반"),
-    "dropped": ("Failing in base, no longer evaluated", "기준에서 위반, 더 이상 평가되지 않음"),
-    "absent": ("(absent)", "(없음)"),
-    "none": ("none", "없음"),
-    "verdict_fail": ("NEW FAILURES: {n} rule(s) newly fail", "신규 위반: 새로 위반된 규칙 {n}건"),
-    "verdict_pass": ("NO NEW FAILURE", "신규 위반 없음"),
-    "notes": ("Notes", "참고"),
-}
+REPORT_FORMATS = (REPORT_FORMAT_ID, BATCH_FORMAT_ID)
+FORMAT_VERSION = REPORT_FORMAT_VERSION
+Element = tuple[str, Any]  # (field path without positions, canonical value)
 
 
-def _say(key: str, lang: str, **fields: Any) -> str:
-    en, ko = _TEXT[key]
-    return (ko if lang == "ko" else en).format(**fields)
+def _element(status: str, path: str | None, actual: Any) -> Element:
+    if status == "error":
+        return ("", ("error",))
+    return (strip_indexes(path), canonical(actual))
 
 
 @dataclass(frozen=True)
 class RuleState:
-    """One rule's verdict on one side."""
+    """One rule's verdict on one side, with its failing elements."""
 
     rule_id: str
     status: str
     severity: str
     area: str
     title: dict[str, str]
+    elements: frozenset[Element] = frozenset()
 
     @property
     def failing(self) -> bool:
         return self.status in FAILING
 
 
-@dataclass
+@dataclass(frozen=True)
 class Side:
     """One side of a comparison: the verdict of every rule on one profile."""
 
@@ -84,6 +73,7 @@ class Side:
     pack_version: str
     pack_digest: str
     rules: dict[str, RuleState]
+    profile_sha256: str = ""
 
     @property
     def failing(self) -> set[str]:
@@ -91,17 +81,27 @@ class Side:
 
     def as_dict(self) -> dict[str, Any]:
         return {"source": self.source, "kind": self.kind, "profile_file": self.profile_file,
-                "firm": self.firm, "as_of": self.as_of,
+                "profile_sha256": self.profile_sha256, "firm": self.firm, "as_of": self.as_of,
                 "pack": {"id": self.pack_id, "version": self.pack_version,
                          "digest": self.pack_digest}}
 
 
+def _elements(report: Report, finding: Any) -> frozenset[Element]:
+    if not finding.failing:
+        return frozenset()
+    if finding.status == "error":
+        return frozenset({_element("error", None, None)})
+    return frozenset((identity[2], identity[3])
+                     for identity in finding_identities(finding, report.firm))
+
+
 def side_from_report(report: Report, source: str | None = None) -> Side:
     rules = {f.rule.id: RuleState(f.rule.id, f.status, f.rule.severity, f.rule.area,
-                                  dict(f.rule.title)) for f in report.findings}
+                                  dict(f.rule.title), _elements(report, f))
+             for f in report.findings}
     return Side(source or report.profile_file, "profile", report.profile_file, report.firm,
                 report.as_of.isoformat(), report.pack.id, report.pack.version,
-                report.pack.digest, rules)
+                report.pack.digest, rules, report.profile_sha256)
 
 
 # --- JSON reports ---------------------------------------------------------------------------
@@ -153,13 +153,23 @@ def _side_from_entry(document: Document, entry: Any, base: tuple,
                     f"status {status!r} is not one of: {', '.join(STATUSES)}"):
             continue
         title = item.get("title") if isinstance(item.get("title"), dict) else {}
+        leaves = item.get("failures") if isinstance(item.get("failures"), list) else []
+        elements = frozenset(_element(status, leaf.get("path"), leaf.get("actual"))
+                             for leaf in leaves if isinstance(leaf, dict)) if status in FAILING \
+            else frozenset()
+        if status in FAILING and not elements:
+            elements = frozenset({_element(status, None, None)})
         rules[item["rule_id"]] = RuleState(item["rule_id"], status,
                                            str(item.get("severity", "")),
                                            str(item.get("area", "")),
-                                           {k: str(v) for k, v in title.items()})
+                                           {k: str(v) for k, v in title.items()}, elements)
+    sha = profile.get("sha256")
+    need(isinstance(sha, str) and len(sha) == 64, (*base, "profile", "sha256"),
+         "missing profile.sha256 (the digest of the profile the report judged)")
     return Side(document.file, "report", profile["file"], str(profile.get("firm", "")),
                 str(entry.get("as_of", "")), str(pack.get("id", "")),
-                str(pack.get("version", "")), str(pack.get("digest", "")), rules)
+                str(pack.get("version", "")), str(pack.get("digest", "")), rules,
+                str(sha or ""))
 
 
 def sides_from_report_document(document: Document) -> list[Side]:
@@ -189,34 +199,24 @@ def sides_from_report_document(document: Document) -> list[Side]:
     return [s for s in sides if s is not None]
 
 
-def load_report_sides(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Side]:
-    """Read a JSON report file (``check --format json``) into one side per report."""
-    document = load_document(path, max_bytes=max_bytes)
+def report_side(document: Document) -> Side | None:
+    """The one report of a JSON report document, or ``None`` when ``document`` is not a
+    JSON report (then it is a profile, to be evaluated by the caller)."""
     if not is_report_document(document.data):
-        raise InputError.one(document.file, "not a netsep-check JSON report (write one with "
-                             "check --format json)", 1, 1)
-    return sides_from_report_document(document)
-
-
-def load_side(path: Path | str, checker: Any) -> Side:
-    """A profile (evaluated with ``checker``, an :class:`~netsep_check.api.Checker`) or a
-    JSON report holding exactly one report."""
-    document = load_document(path, max_bytes=checker.max_bytes)
-    if is_report_document(document.data):
-        sides = sides_from_report_document(document)
-        if len(sides) != 1:
-            raise InputError.one(document.file, f"the report holds {len(sides)} profiles' "
-                                 "reports; diff compares one profile (give a single report)",
-                                 1, 1)
-        return sides[0]
-    return side_from_report(checker.check(path), str(path))
+        return None
+    sides = sides_from_report_document(document)
+    if len(sides) != 1:
+        raise InputError.one(document.file, f"the report holds {len(sides)} profiles' "
+                             "reports; diff compares one profile (give a single report)", 1, 1)
+    return sides[0]
 
 
 # --- the comparison -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Change:
-    """One rule across the two sides; ``None`` where a side does not evaluate it."""
+    """One rule across the two sides; ``None`` where a side does not evaluate it.
+    ``new``: failing elements of HEAD that BASE did not have (path, value)."""
 
     rule_id: str
     severity: str
@@ -224,22 +224,18 @@ class Change:
     title: dict[str, str]
     base: str | None
     head: str | None
-
-    def as_dict(self, lang: str) -> dict[str, Any]:
-        return {"rule_id": self.rule_id, "severity": self.severity, "area": self.area,
-                "title": self.title.get(lang) or self.title.get("en", ""),
-                "base": self.base, "head": self.head}
+    new: tuple[tuple[str, Any], ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Diff:
     base: Side
     head: Side
-    newly_failing: list[Change] = field(default_factory=list)
-    newly_passing: list[Change] = field(default_factory=list)
-    still_failing: list[Change] = field(default_factory=list)
-    dropped: list[Change] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    newly_failing: tuple[Change, ...] = ()
+    newly_passing: tuple[Change, ...] = ()
+    still_failing: tuple[Change, ...] = ()
+    dropped: tuple[Change, ...] = ()
+    notes: tuple[Note, ...] = ()
 
     @property
     def failing(self) -> bool:
@@ -247,147 +243,119 @@ class Diff:
         return bool(self.newly_failing)
 
 
+def _shown(element: Element) -> tuple[str, Any]:
+    path, value = element
+    return (path, _plain(value))
+
+
+def _plain(value: Any) -> Any:
+    """A canonical value back to plain JSON data (for reports)."""
+    if not isinstance(value, tuple) or len(value) != 2:
+        return value
+    kind, inner = value
+    if kind == "l":
+        return [_plain(v) for v in inner]
+    if kind == "d":
+        return {k: _plain(v) for k, v in sorted(inner, key=lambda kv: kv[0])}
+    if kind == "error":
+        return "error"
+    return inner
+
+
 def compare(base: Side, head: Side) -> Diff:
-    diff = Diff(base, head)
-    order = list(dict.fromkeys([*head.rules, *base.rules]))
-    for rule_id in order:
+    groups: dict[str, list[Change]] = {"newly_failing": [], "newly_passing": [],
+                                       "still_failing": [], "dropped": []}
+    for rule_id in dict.fromkeys([*head.rules, *base.rules]):
         before, after = base.rules.get(rule_id), head.rules.get(rule_id)
         info = after or before
         assert info is not None
-        change = Change(rule_id, info.severity, info.area, info.title,
-                        before.status if before else None, after.status if after else None)
         was = before is not None and before.failing
         now = after is not None and after.failing
-        if now and not was:
-            diff.newly_failing.append(change)
-        elif now and was:
-            diff.still_failing.append(change)
+        fresh = sorted((after.elements if after else frozenset())
+                       - (before.elements if before else frozenset()), key=repr)
+        change = Change(rule_id, info.severity, info.area, info.title,
+                        before.status if before else None, after.status if after else None,
+                        tuple(_shown(e) for e in fresh) if now else ())
+        if now and (not was or fresh):
+            groups["newly_failing"].append(change)
+        elif now:
+            groups["still_failing"].append(change)
         elif was and after is None:
-            diff.dropped.append(change)
+            groups["dropped"].append(change)
         elif was:
-            diff.newly_passing.append(change)
+            groups["newly_passing"].append(change)
+    notes = []
     if (base.pack_id, base.pack_version, base.pack_digest) != (
             head.pack_id, head.pack_version, head.pack_digest):
-        diff.notes.append(f"base and head were judged under different packs ({base.pack_id} "
-                          f"{base.pack_version} {base.pack_digest[:12]} vs {head.pack_id} "
-                          f"{head.pack_version} {head.pack_digest[:12]}); some differences "
-                          "may come from the pack, not the profile")
+        notes.append(Note("diff_packs_differ", {
+            "base": f"{base.pack_id} {base.pack_version} {base.pack_digest[:12]}",
+            "head": f"{head.pack_id} {head.pack_version} {head.pack_digest[:12]}"}))
     if base.firm and head.firm and base.firm != head.firm:
-        diff.notes.append(f"base and head are about different firms ({base.firm} vs "
-                          f"{head.firm})")
-    return diff
-
-
-def diff_dict(diff: Diff, lang: str) -> dict[str, Any]:
-    groups = ("newly_failing", "newly_passing", "still_failing", "dropped")
-    return {
-        "format": DIFF_FORMAT_ID, "format_version": 1,
-        "tool": {"name": "netsep-check", "version": __version__}, "lang": lang,
-        "base": diff.base.as_dict(), "head": diff.head.as_dict(),
-        "summary": {"verdict": "fail" if diff.failing else "pass",
-                    **{name: len(getattr(diff, name)) for name in groups}},
-        **{name: [c.as_dict(lang) for c in getattr(diff, name)] for name in groups},
-        "notes": list(diff.notes),
-    }
-
-
-def _status(status: str | None, lang: str) -> str:
-    return ui(status, lang) if status else _say("absent", lang)
-
-
-def render_diff_text(diff: Diff, lang: str) -> str:
-    lines = []
-    for key, side in (("base", diff.base), ("head", diff.head)):
-        lines.append(f"{_say(key, lang)}: {side.source} ({_say(side.kind, lang)}; "
-                     f"{side.firm}; {_say('as_of', lang)} {side.as_of}; "
-                     f"{_say('pack', lang)} {side.pack_id} {side.pack_version})")
-    for name in ("newly_failing", "newly_passing", "still_failing", "dropped"):
-        changes: list[Change] = getattr(diff, name)
-        if name == "dropped" and not changes:
-            continue
-        lines.append("")
-        lines.append(f"{_say(name, lang)} ({len(changes)})")
-        if not changes:
-            lines.append(f"  {_say('none', lang)}")
-        width = max((len(c.rule_id) for c in changes), default=0)
-        severities = [ui(c.severity, lang) if c.severity in SEVERITIES else c.severity
-                      for c in changes]
-        sev_width = max((cell_len(s) for s in severities), default=0)
-        for c, severity in zip(changes, severities, strict=True):
-            title = c.title.get(lang) or c.title.get("en", "")
-            lines.append(f"  {c.rule_id:<{width}}  {_pad(severity, sev_width)}  "
-                         f"{_status(c.base, lang)} → {_status(c.head, lang)}  {title}")
-    if diff.notes:
-        lines.append("")
-        lines.append(_say("notes", lang))
-        lines.extend(f"  - {note}" for note in diff.notes)
-    lines.append("")
-    lines.append(_say("verdict_fail", lang, n=len(diff.newly_failing)) if diff.failing
-                 else _say("verdict_pass", lang))
-    return "\n".join(lines) + "\n"
-
-
-def _pad(text: str, width: int) -> str:
-    """Left-justify by display cells (Hangul is two cells wide)."""
-    return text + " " * max(0, width - cell_len(text))
-
-
-def render_diff(diff: Diff, fmt: str, lang: str) -> str:
-    if fmt == "json":
-        return json.dumps(diff_dict(diff, lang), ensure_ascii=False, indent=2) + "\n"
-    return render_diff_text(diff, lang)
+        notes.append(Note("diff_firms_differ", {"base": base.firm, "head": head.firm}))
+    return Diff(base, head, **{k: tuple(v) for k, v in groups.items()}, notes=tuple(notes))
 
 
 # --- baselines ------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(frozen=True)
 class Baseline:
-    """The failing rules of each profile in a baseline JSON report."""
+    """The failing findings of each profile in a baseline JSON report."""
 
     file: str
-    sides: list[Side]
+    sides: tuple[Side, ...]
 
     def side_for(self, report: Report) -> Side | None:
-        """The baseline report of the same profile: the same file, else the only one of the
-        same file name, else the only one of the same firm. Never a report of another firm."""
-        exact = [s for s in self.sides if s.profile_file == report.profile_file]
+        """The baseline report of the same firm: the same profile file, else the only one of
+        the same file name, else the only one of the firm. Never a report of another firm."""
+        same_firm = [s for s in self.sides if s.firm == report.firm]
+        exact = [s for s in same_firm if s.profile_file == report.profile_file]
         if exact:
             return exact[0]
         name = Path(report.profile_file).name
-        by_name = [s for s in self.sides if Path(s.profile_file).name == name]
+        by_name = [s for s in same_firm if Path(s.profile_file).name == name]
         if len(by_name) == 1:
             return by_name[0]
-        by_firm = [s for s in self.sides if s.firm == report.firm]
-        return by_firm[0] if len(by_firm) == 1 else None
+        return same_firm[0] if len(same_firm) == 1 else None
 
-    def excused(self, report: Report) -> set[str]:
-        """Rules that *failed* in the baseline for this profile (nothing when none matches).
-        A rule that could not be judged there (``error``) excuses nothing now."""
+    def require_firms(self, reports: tuple[Report, ...]) -> None:
+        """A baseline that holds no report of any firm judged now is another firm's: exit 2."""
+        firms = {s.firm for s in self.sides}
+        if reports and not any(r.firm in firms for r in reports):
+            raise InputError.one(self.file, "the baseline holds reports of "
+                                 f"{', '.join(sorted(firms)) or 'no firm'}, not of the firm "
+                                 f"judged now ({', '.join(sorted({r.firm for r in reports}))}); "
+                                 "a baseline must be an earlier report of the same firm", 1, 1)
+
+    def apply(self, report: Report) -> Report:
+        """A new report whose failing findings already failing here (every element) are
+        ``known``, with a note naming the baseline."""
         side = self.side_for(report)
         if side is None:
-            return set()
-        return {rule_id for rule_id, state in side.rules.items() if state.status == "fail"}
-
-    def annotate(self, report: Report) -> None:
-        """Say in the report's notes which baseline it was held against."""
-        side = self.side_for(report)
-        if side is None:
-            report.notes.append(f"baseline {self.file} holds no report for this profile; "
-                                "every failing finding counts as new")
-            return
-        already = sorted(side.failing & {f.rule.id for f in report.failing})
-        report.notes.append(f"baseline {self.file} ({side.profile_file}): "
-                            f"{len(already)} failing rule(s) were already failing there"
-                            + (f" ({', '.join(already)})" if already else "")
-                            + "; only the others trip the gate")
+            note = Note("baseline_none", {"file": self.file})
+            return dataclasses.replace(report, notes=(*report.notes, note))
+        findings = []
+        for finding in report.findings:
+            state = side.rules.get(finding.rule.id)
+            known = (finding.status == "fail" and state is not None and state.status == "fail"
+                     and _elements(report, finding) <= state.elements)
+            findings.append(dataclasses.replace(finding, known=known) if known else finding)
+        known_ids = sorted(f.rule.id for f in findings if f.known)
+        notes = [Note("baseline_known", {"file": self.file, "profile": side.profile_file,
+                                         "n": len(known_ids), "rules": ", ".join(known_ids)})]
         if (side.pack_id, side.pack_version) != (report.pack.id, report.pack.version):
-            report.notes.append(f"baseline was judged under pack {side.pack_id} "
-                                f"{side.pack_version}, this report under {report.pack.id} "
-                                f"{report.pack.version}")
+            notes.append(Note("baseline_pack_differs", {
+                "baseline": f"{side.pack_id} {side.pack_version}",
+                "report": f"{report.pack.id} {report.pack.version}"}))
+        return dataclasses.replace(report, findings=tuple(findings),
+                                   notes=(*report.notes, *notes))
 
 
 def load_baseline(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Baseline:
-    sides = load_report_sides(path, max_bytes)
+    document = load_document(path, max_bytes=max_bytes)
+    if not is_report_document(document.data):
+        raise InputError.one(document.file, "not a netsep-check JSON report (a baseline is "
+                             "an earlier check --format json of the same firm)", 1, 1)
+    sides = sides_from_report_document(document)
     if not sides:
         raise InputError.one(str(path), "the baseline report holds no report", 1, 1)
-    return Baseline(str(path), sides)
+    return Baseline(str(path), tuple(sides))

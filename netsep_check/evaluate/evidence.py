@@ -1,19 +1,12 @@
-"""Evidence integrity: the files a profile cites exist inside the evidence root and match.
+"""Evidence integrity: read the files a profile cites, inside the evidence root.
 
-Three built-in checks of the engine (they read files, so they are not YAML rules), reported as
-findings of area ``evidence`` like any rule's:
-
-* ``EVID-FILE-PRESENT`` — every evidence entry with a ``path`` names a regular file inside the
-  evidence root (``check --evidence-root DIR``; by default the profile's folder). A path that is
-  absolute, holds a ``..`` step, or resolves outside the root through a symbolic link is not
-  followed: it fails as outside the root.
-* ``EVID-SHA256-MATCH`` — where an entry gives ``sha256``, the file's digest matches it.
-* ``EVID-IMPLEMENTED-BACKED`` — a control claimed ``implemented`` does not rest only on evidence
-  whose files are missing, outside the root or altered (evidence entries without a path are
-  not verifiable here and count neither way).
-
-:func:`verify_evidence` returns the findings and one record per evidence entry with a path
-(``Report.evidence_checked``), saying what was verified and how it came out.
+Verification runs before evaluation and returns one :class:`EvidenceRecord` per evidence entry
+with a ``path``: where it resolved, its SHA-256, and how it came out (``ok``, ``present``,
+``sha256_mismatch``, ``missing``, ``not_a_file``, ``outside_root``). A path that is absolute,
+holds a ``..`` step, or resolves outside the root through a symbolic link is not followed.
+The rules that judge these records (``EVID-FILE-PRESENT``, ``EVID-SHA256-MATCH``,
+``EVID-IMPLEMENTED-BACKED``) are YAML rules in ``policies/common/evidence-files.yaml``, using
+the ``evidence_files`` operator: evidence findings come from the same engine as every other.
 """
 
 from __future__ import annotations
@@ -24,11 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from netsep_check.evaluate.findings import Finding
-from netsep_check.load import Document, format_path
+from netsep_check.evaluate.findings import EvidenceRecord
 from netsep_check.load.source import sha256
-from netsep_check.rules.model import Rule
-from netsep_check.rules.operators.base import Compiled, Failure
 
 OK = "ok"  # present, and its sha256 matches
 PRESENT = "present"  # present; no sha256 given, so only presence was verified
@@ -37,84 +27,6 @@ MISSING = "missing"
 NOT_A_FILE = "not_a_file"
 OUTSIDE = "outside_root"
 FAILED = (MISMATCH, MISSING, NOT_A_FILE, OUTSIDE)
-
-_BASIS = {"source": "netsep-derived", "clause": "보안대책 이행 증빙의 무결성 — evidence must be "
-          "the document it claims to be", "strength": "derived",
-          "brief": "domain.md §2.4: established and implemented (수립·이행)"}
-
-
-def _rule(rule_id: str, severity: str, title: tuple[str, str], rationale: tuple[str, str],
-          remediation: tuple[str, str], reads: tuple[str, ...], checks: tuple[str, str]) -> Rule:
-    def built_in(ctx: Any) -> list[Failure] | None:  # judged by verify_evidence, not here
-        return None
-
-    return Rule(
-        id=rule_id, area="evidence", severity=severity,
-        title={"ko": title[0], "en": title[1]},
-        rationale={"ko": rationale[0], "en": rationale[1]},
-        remediation={"ko": remediation[0], "en": remediation[1]},
-        basis=dict(_BASIS), check=Compiled(built_in, reads, {"ko": checks[0], "en": checks[1]}),
-        waivable=False, file="(built-in: netsep_check/evaluate/evidence.py)")
-
-
-FILE_PRESENT = _rule(
-    "EVID-FILE-PRESENT", "high",
-    ("증빙 파일이 증빙 루트 안에 존재함 (자체 해석)",
-     "Each evidence file exists inside the evidence root (our reading)"),
-    ("증빙 목록이 가리키는 파일이 없으면 이행 주장을 확인할 수 없다. 루트 밖(절대 경로, '..', 루트 밖을 "
-     "가리키는 심볼릭 링크)의 파일은 제출된 증빙이 아니므로 따르지 않는다(netsep-check의 해석).",
-     "A claim whose evidence file is absent cannot be verified. Files outside the evidence root "
-     "(absolute paths, '..' steps, symbolic links leading out of it) are not part of the "
-     "submission and are not followed (netsep-check's reading)."),
-    ("증빙 파일을 증빙 루트(기본: 프로파일이 있는 폴더) 아래에 두고 evidence[].path에 그 상대 경로를 "
-     "적어라. 다른 위치라면 --evidence-root로 루트를 지정하라.",
-     "Put the evidence file under the evidence root (by default the profile's folder) and give "
-     "its relative path in evidence[].path, or point --evidence-root at the folder holding it."),
-    ("evidence[].path",),
-    ("evidence[].path가 증빙 루트 안의 일반 파일을 가리킴",
-     "evidence[].path names a regular file inside the evidence root"))
-
-SHA256_MATCH = _rule(
-    "EVID-SHA256-MATCH", "high",
-    ("증빙 파일의 SHA-256이 기재 값과 일치함 (자체 해석)",
-     "Each evidence file matches its stated SHA-256 (our reading)"),
-    ("기재한 다이제스트와 다른 파일은 승인·제출된 그 문서가 아니다. 변경되었거나 다른 파일로 "
-     "바뀐 증빙으로는 이행을 확인할 수 없다(netsep-check의 해석).",
-     "A file that does not match its stated digest is not the document that was approved and "
-     "submitted; altered or swapped evidence cannot verify a claim (netsep-check's reading)."),
-    ("원본 증빙 파일로 되돌리거나, 문서가 정당하게 갱신되었다면 새 파일의 SHA-256(sha256sum)을 "
-     "evidence[].sha256에 기재하라.",
-     "Restore the original file or, if the document was rightly updated, record the new file's "
-     "SHA-256 (sha256sum) in evidence[].sha256."),
-    ("evidence[].path", "evidence[].sha256"),
-    ("evidence[].path 파일의 SHA-256이 evidence[].sha256과 같음",
-     "the SHA-256 of the evidence[].path file equals evidence[].sha256"))
-
-IMPLEMENTED_BACKED = _rule(
-    "EVID-IMPLEMENTED-BACKED", "high",
-    ("이행(implemented) 통제의 증빙이 모두 누락·불일치가 아님 (자체 해석)",
-     "No control claimed implemented rests only on missing or altered evidence (our reading)"),
-    ("이행 주장이 인용한 증빙 파일이 모두 없거나 변경되었다면 그 주장을 뒷받침하는 것이 없다"
-     "(netsep-check의 해석).",
-     "When every evidence file a claim cites is missing or altered, nothing supports the claim "
-     "(netsep-check's reading)."),
-    ("인용한 증빙 파일을 복구하거나 유효한 증빙을 추가로 인용하라. 이행되지 않았다면 status를 "
-     "바로잡아라.",
-     "Restore the cited evidence files or cite further valid evidence; if the control is not "
-     "in fact implemented, correct its status."),
-    ("security_measures", "governance", "evidence[].path"),
-    ("implemented 통제마다 인용 증빙 중 하나 이상은 검증 실패가 아님",
-     "every implemented control cites at least one evidence item that did not fail verification"))
-
-RULES = (FILE_PRESENT, SHA256_MATCH, IMPLEMENTED_BACKED)
-
-_WHY = {
-    MISSING: ("파일이 없음", "no such file"),
-    NOT_A_FILE: ("일반 파일이 아님", "not a regular file"),
-    OUTSIDE: ("증빙 루트 밖", "outside the evidence root"),
-    MISMATCH: ("SHA-256 불일치", "SHA-256 does not match"),
-}
-
 
 @dataclass
 class _Checked:
@@ -127,14 +39,13 @@ class _Checked:
     sha256: str | None = None  # the file's digest, when it was read
     expected: str | None = None
 
-    def record(self, root: Path) -> dict[str, Any]:
+    def record(self, root: Path) -> EvidenceRecord:
         try:
             shown = self.resolved.relative_to(root).as_posix() if self.resolved else None
         except ValueError:
             shown = None
-        return {"id": self.id, "path": self.path, "file": shown, "status": self.status,
-                "reason": self.reason or None, "sha256": self.sha256,
-                "expected_sha256": self.expected}
+        return EvidenceRecord(self.index, self.id, self.path, shown, self.status,
+                              self.reason or None, self.sha256, self.expected)
 
 
 def _escapes(text: str) -> str | None:
@@ -196,93 +107,10 @@ def _verify(index: int, entry: dict[str, Any], root: Path, digests: dict[Path, s
     return checked
 
 
-def _controls(profile: dict[str, Any]) -> list[tuple[tuple, dict[str, Any]]]:
-    """(path, control) of every control in security_measures and governance."""
-    found: list[tuple[tuple, dict[str, Any]]] = []
-    for area, controls in (profile.get("security_measures") or {}).items():
-        if isinstance(controls, dict):
-            found += [(("security_measures", area, key), control)
-                      for key, control in controls.items() if isinstance(control, dict)]
-    found += [(("governance", key), control)
-              for key, control in (profile.get("governance") or {}).items()
-              if isinstance(control, dict)]
-    return found
-
-
-def _finding(rule: Rule, document: Document, failures: list[tuple[tuple, str, str, Any, Any]],
-             judged: bool) -> Finding:
-    """failures: (path, message ko, message en, actual, expected)."""
-    if not judged:
-        return Finding(rule, "not_applicable", list(rule.reads), None, None)
-    if not failures:
-        position = document.position(("evidence",))
-        return Finding(rule, "pass", list(rule.reads), position[0] if position else None,
-                       position[1] if position else None)
-    paths = [format_path(path) for path, *_ in failures]
-    position = document.position(failures[0][0])
-    actual = {p: f[3] for p, f in zip(paths, failures, strict=True)}
-    expected = {p: f[4] for p, f in zip(paths, failures, strict=True)}
-    if len(failures) == 1:
-        actual, expected = failures[0][3], failures[0][4]
-    message = {"ko": "; ".join(f"{p}: {f[1]}" for p, f in zip(paths, failures, strict=True)),
-               "en": "; ".join(f"{p}: {f[2]}" for p, f in zip(paths, failures, strict=True))}
-    return Finding(rule, "fail", paths, position[0] if position else None,
-                   position[1] if position else None, actual, expected, message,
-                   [Failure(path, "evidence", act, exp) for path, _, _, act, exp in failures])
-
-
-def verify_evidence(document: Document, profile: dict[str, Any],
-                    root: Path) -> tuple[list[Finding], list[dict[str, Any]]]:
-    """The three evidence findings and a record of every evidence file verified."""
+def verify_files(profile: dict[str, Any], root: Path) -> tuple[EvidenceRecord, ...]:
+    """A record of every evidence entry cited with a path, verified under ``root``."""
     root = root.resolve()
     digests: dict[Path, str] = {}
-    checked = [_verify(i, entry, root, digests)
-               for i, entry in enumerate(profile.get("evidence") or [])
-               if isinstance(entry, dict) and isinstance(entry.get("path"), str)]
-
-    presence = []
-    for item in checked:
-        if item.status in (MISSING, NOT_A_FILE, OUTSIDE):
-            ko, en = _WHY[item.status]
-            presence.append((("evidence", item.index, "path"), f"{ko} ({item.path})",
-                             f"{en}: {item.path}" + (f" — {item.reason}" if item.reason and
-                                                     item.reason != en else ""),
-                             item.path, f"a file inside {root}"))
-    digest_failures = [(("evidence", item.index, "sha256"),
-                        f"파일의 SHA-256 {item.sha256[:16]}…이(가) 기재 값 {item.expected[:16]}…과 다름",
-                        f"the file's SHA-256 {item.sha256} is not the stated {item.expected}",
-                        item.sha256, item.expected)
-                       for item in checked if item.status == MISMATCH
-                       and item.sha256 is not None and item.expected is not None]
-    hashed = [item for item in checked if item.expected is not None]
-
-    failed = {item.id: item for item in checked if item.status in FAILED}
-    verified = {item.id for item in checked if item.status in (OK, PRESENT)}
-    backed = []
-    for path, control in _controls(profile):
-        cited = [c for c in control.get("evidence") or [] if isinstance(c, str)]
-        if control.get("status") != "implemented" or not cited:
-            continue
-        if all(c in failed for c in cited) and not any(c in verified for c in cited):
-            reasons = [f"{c} ({_WHY[failed[c].status][1]})" for c in cited]
-            reasons_ko = [f"{c} ({_WHY[failed[c].status][0]})" for c in cited]
-            backed.append(((*path, "evidence"),
-                           "이행으로 기재했으나 인용한 증빙이 모두 검증 실패: " + ", ".join(reasons_ko),
-                           "claimed implemented, but every evidence item it cites failed "
-                           "verification: " + ", ".join(reasons), cited, "verified evidence"))
-
-    findings = [_finding(FILE_PRESENT, document, presence, bool(checked)),
-                _finding(SHA256_MATCH, document, digest_failures,
-                         any(item.status in (OK, MISMATCH) for item in hashed)),
-                _finding(IMPLEMENTED_BACKED, document, backed, bool(checked))]
-    return findings, [item.record(root) for item in checked]
-
-
-def summary(records: list[dict[str, Any]], root: Path) -> str:
-    """One line for a report's notes: how many evidence files were verified, and how."""
-    counts: dict[str, int] = {}
-    for record in records:
-        counts[record["status"]] = counts.get(record["status"], 0) + 1
-    parts = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(counts.items()))
-    return (f"evidence: {len(records)} file(s) cited with a path, verified under {root}"
-            + (f": {parts}" if parts else ""))
+    return tuple(_verify(i, entry, root, digests).record(root)
+                 for i, entry in enumerate(profile.get("evidence") or [])
+                 if isinstance(entry, dict) and isinstance(entry.get("path"), str))

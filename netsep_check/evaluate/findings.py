@@ -1,4 +1,10 @@
-"""What evaluation produces: one finding per rule, and the report that holds them."""
+"""What evaluation produces: frozen values, no sentences.
+
+A :class:`Finding` is one rule's verdict on one profile with the structured failure leaves
+that explain it; a :class:`Report` holds every finding for one profile under one pack. Words
+(Korean and English) are made from these values only in :mod:`netsep_check.report`. Waivers
+and baselines never change a report: they return a new one (``dataclasses.replace``).
+"""
 
 from __future__ import annotations
 
@@ -7,34 +13,131 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from netsep_check.rules.model import AREAS, Pack, Rule
+from netsep_check.rules.model import PackInfo, Rule
 from netsep_check.rules.operators.base import Failure
+from netsep_check.values import canonical
+from netsep_check.vocabulary import AREAS, FAILING, STATUSES, verdict, worst
 
-STATUSES = ("fail", "error", "waived", "pass", "not_applicable")  # worst first
+
+@dataclass(frozen=True)
+class AppliedWaiver:
+    """The waiver that covers a failing finding, as it stood on the judging date."""
+
+    rule: str
+    path: str | None
+    firm: str | None
+    justification: str
+    approved_by: str
+    approved_on: str
+    ticket: str
+    expires_on: str
+    file: str
+    line: int | None
+    state: str  # active | expired | not_yet_approved
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "path": self.path, "firm": self.firm,
+                "justification": self.justification, "approved_by": self.approved_by,
+                "approved_on": self.approved_on, "ticket": self.ticket,
+                "expires_on": self.expires_on, "file": self.file, "line": self.line,
+                "state": self.state}
 
 
-@dataclass
+@dataclass(frozen=True)
+class Note:
+    """Something a report must say besides its findings: a code the report layer words, and
+    its parameters (plain values)."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def strip_indexes(path: str | None) -> str:
+    """``usage.saas_products[4]`` → ``usage.saas_products[]``: list positions shift when an
+    entry is added before them, so identities use the value, not the position."""
+    if not path:
+        return ""
+    out, depth = [], 0
+    for ch in path:
+        if ch == "[":
+            depth += 1
+            out.append("[]")
+        elif ch == "]":
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def leaf_identity(rule_id: str, firm: str, path: str | None, actual: Any) -> tuple[Any, ...]:
+    """The identity of one failing element: rule, firm, field (positions dropped), value."""
+    return (rule_id, firm, strip_indexes(path), canonical(actual))
+
+
+@dataclass(frozen=True)
 class Finding:
     """The verdict of one rule on one profile."""
 
     rule: Rule
-    status: str  # pass | fail | not_applicable | error | waived
-    paths: list[str]
+    status: str  # one of vocabulary.STATUSES
+    paths: tuple[str, ...]
     line: int | None
     column: int | None
-    actual: Any = None
-    expected: Any = None
-    message: dict[str, str] = field(default_factory=dict)  # by language
-    failures: list[Failure] = field(default_factory=list)
-    waiver: dict[str, Any] | None = None  # the waiver that applies, when status is waived
+    failures: tuple[Failure, ...] = ()  # structured leaves: where, what, against what
+    waiver: AppliedWaiver | None = None  # the waiver that covers it (active or not)
+    known: bool = False  # already failing in the baseline: does not trip the gate
 
     @property
     def failing(self) -> bool:
         """Counts against the gate: a failure, or a rule that could not be judged."""
-        return self.status in ("fail", "error")
+        return self.status in FAILING
+
+    @property
+    def actual(self) -> Any:
+        """The value found: one leaf's, or by field path when several failed."""
+        return _summary(self.failures, "actual")
+
+    @property
+    def expected(self) -> Any:
+        return _summary(self.failures, "expected")
 
 
-@dataclass
+def _summary(failures: tuple[Failure, ...], attribute: str) -> Any:
+    if not failures:
+        return None
+    if len(failures) == 1:
+        return getattr(failures[0], attribute)
+    from netsep_check.load import format_path
+
+    out: dict[str, Any] = {}
+    for i, failure in enumerate(failures):
+        key = format_path(failure.path) if failure.path else f"#{i + 1}"
+        if key in out:
+            key = f"{key} #{i + 1}"
+        out[key] = getattr(failure, attribute)
+    return out
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    """One evidence file cited with a path, and how its verification came out."""
+
+    index: int  # position in the profile's evidence list
+    id: str
+    path: str
+    file: str | None  # relative to the evidence root, when it lies inside it
+    status: str  # ok | present | sha256_mismatch | missing | not_a_file | outside_root
+    reason: str | None = None
+    sha256: str | None = None
+    expected_sha256: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "path": self.path, "file": self.file, "status": self.status,
+                "reason": self.reason, "sha256": self.sha256,
+                "expected_sha256": self.expected_sha256}
+
+
+@dataclass(frozen=True)
 class Report:
     """All findings for one profile under one pack."""
 
@@ -45,11 +148,11 @@ class Report:
     firm: str
     regime: str
     service: str | None
-    pack: Pack
-    findings: list[Finding]
-    notes: list[str] = field(default_factory=list)
-    # evidence files verified (evaluate/evidence.py): id, path, file, status, reason, sha256s
-    evidence_checked: list[dict[str, Any]] = field(default_factory=list)
+    pack: PackInfo
+    findings: tuple[Finding, ...]
+    notes: tuple[Note, ...] = ()
+    evidence_checked: tuple[EvidenceRecord, ...] = ()
+    evidence_verified: bool = True  # False: --no-evidence-check
 
     def counts(self) -> dict[str, int]:
         counter = Counter(f.status for f in self.findings)
@@ -63,9 +166,29 @@ class Report:
         return {area: table[area] for area in AREAS if area in table}
 
     def worst_by_area(self) -> dict[str, str]:
-        return {area: next(s for s in STATUSES if row[s]) for area, row in
-                self.counts_by_area().items()}
+        return {area: worst(s for s in STATUSES if row[s]) or "not_applicable"
+                for area, row in self.counts_by_area().items()}
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.counts())
 
     @property
     def failing(self) -> list[Finding]:
         return [f for f in self.findings if f.failing]
+
+    def failing_identities(self) -> set[tuple[Any, ...]]:
+        """Every failing element of this report (see :func:`leaf_identity`)."""
+        return {identity for finding in self.findings if finding.status == "fail"
+                for identity in finding_identities(finding, self.firm)}
+
+
+def finding_identities(finding: Finding, firm: str) -> list[tuple[Any, ...]]:
+    """A finding's failing elements; a finding without leaves is one element (the rule)."""
+    if not finding.failures:
+        return [leaf_identity(finding.rule.id, firm, None, None)]
+    from netsep_check.load import format_path
+
+    return [leaf_identity(finding.rule.id, firm,
+                          format_path(f.path) if f.path else None, f.actual)
+            for f in finding.failures]

@@ -1,35 +1,50 @@
 """The gate: which failing findings decide the exit code.
 
-A finding counts against the gate when it is failing (``fail`` or ``error``; ``waived`` does
-not), its rule's severity is at or above the ``--fail-on`` threshold, and its rule is not
-excused by a baseline (``check --baseline``: already failing before).
+A finding trips the gate when it is failing (``fail`` or ``error``; ``waived`` is not), its
+rule's severity is at or above the ``--fail-on`` threshold, and it is not ``known`` (already
+failing, element for element, in the baseline: ``check --baseline``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from netsep_check.evaluate.findings import Finding, Report
-from netsep_check.rules.model import SEVERITIES
-
-DEFAULT_FAIL_ON = "low"  # any failure fails
-_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}  # critical is 0
+from netsep_check.vocabulary import DEFAULT_FAIL_ON, at_or_above
 
 
-def at_or_above(severity: str, threshold: str) -> bool:
-    """``high`` is at or above ``medium``; unknown severities always count."""
-    return _RANK.get(severity, -1) <= _RANK[threshold]
+def trips(finding: Finding, fail_on: str = DEFAULT_FAIL_ON) -> bool:
+    return finding.failing and not finding.known and at_or_above(finding.rule.severity, fail_on)
 
 
-def gating_findings(report: Report, fail_on: str = DEFAULT_FAIL_ON,
-                    excused: Collection[str] = ()) -> list[Finding]:
+def gating_findings(report: Report, fail_on: str = DEFAULT_FAIL_ON) -> list[Finding]:
     """The failing findings of ``report`` that trip the gate."""
-    return [f for f in report.findings
-            if f.failing and at_or_above(f.rule.severity, fail_on) and f.rule.id not in excused]
+    return [f for f in report.findings if trips(f, fail_on)]
 
 
-def below_gate(report: Report, fail_on: str = DEFAULT_FAIL_ON,
-               excused: Collection[str] = ()) -> list[Finding]:
-    """Failing findings that do not trip the gate (below the threshold, or excused)."""
-    tripping = {id(f) for f in gating_findings(report, fail_on, excused)}
-    return [f for f in report.findings if f.failing and id(f) not in tripping]
+@dataclass(frozen=True)
+class Gate:
+    """How the failing findings of a run stand against the gate."""
+
+    fail_on: str
+    tripped: int  # failing findings that fail the run
+    below: int  # failing, but below --fail-on
+    known: int  # failing, but already failing in the baseline
+    baseline: bool  # a baseline was given
+
+
+def gate(reports: Iterable[Report], fail_on: str = DEFAULT_FAIL_ON,
+         baseline: bool = False) -> Gate:
+    tripped = below = known = 0
+    for report in reports:
+        for finding in report.findings:
+            if not finding.failing:
+                continue
+            if finding.known:
+                known += 1
+            elif at_or_above(finding.rule.severity, fail_on):
+                tripped += 1
+            else:
+                below += 1
+    return Gate(fail_on, tripped, below, known, baseline)

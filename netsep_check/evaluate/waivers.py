@@ -17,8 +17,11 @@ entries with ``rule``, an optional ``path``, ``justification``, ``approved_by``,
   becomes ``waived`` and carries the waiver (``finding.waiver``, ``state: active``);
   otherwise it stays a failure, its message says why the waiver does not apply (in both
   languages) and ``finding.waiver`` shows it with ``state: expired`` or
-  ``not_yet_approved`` (approved after ``as_of``). Waivers that match no failing finding
-  in any report are returned and noted in every report's ``notes``.
+  ``not_yet_approved`` (approved after ``as_of``). A waiver that names ``firm`` covers only
+  that firm's profiles (``firm.name``, compared after folding spaces and the ㈜/(주)/주식회사
+  marks); in a batch of several profiles every waiver must name its firm. A waiver that has
+  expired by the day of the run is expired whatever ``--as-of`` says. :func:`apply_waivers`
+  never changes a report: it returns new reports and the waivers that matched nothing.
 
 A finding with status ``error`` (a rule that could not be judged) is never waived: a waiver
 accepts a known deviation, not an unknown state.
@@ -26,15 +29,18 @@ accepts a known deviation, not an unknown state.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netsep_check import clock
 from netsep_check.errors import InputError, Problem
-from netsep_check.evaluate.findings import Finding, Report
+from netsep_check.evaluate.findings import AppliedWaiver, Finding, Note, Report
 from netsep_check.load import (
     DEFAULT_MAX_BYTES,
     Document,
@@ -44,25 +50,6 @@ from netsep_check.load import (
 )
 from netsep_check.rules.model import Pack, Rule
 from netsep_check.validate.schema_errors import packaged_schema, schema_problems
-
-# Sentences of this module, (en, ko). Kept here rather than in i18n.py: they are waiver-only.
-_TEXT: dict[str, tuple[str, str]] = {
-    "expired": ("waiver {ticket} ({where}) expired on {expires_on}, before as_of {as_of}; "
-                "this failure counts again",
-                "예외 승인 {ticket}({where})은(는) 기준일 {as_of} 이전인 {expires_on}에 "
-                "만료되었습니다. 위반으로 다시 집계됩니다"),
-    "not_yet": ("waiver {ticket} ({where}) was approved on {approved_on}, after as_of {as_of}; "
-                "it does not cover this assessment",
-                "예외 승인 {ticket}({where})은(는) 기준일 {as_of} 이후인 {approved_on}에 "
-                "승인되어 이 점검에는 적용되지 않습니다"),
-}
-LANGS = ("ko", "en")
-
-
-def _say(key: str, lang: str, **fields: Any) -> str:
-    en, ko = _TEXT[key]
-    return (ko if lang == "ko" else en).format(**fields)
-
 
 _TOKEN = re.compile(r"\[(\d*)\]|([^.\[\]]+)")
 
@@ -107,6 +94,7 @@ class Waiver:
     index: int
     rule: str
     path: str | None
+    firm: str | None
     justification: str
     approved_by: str
     approved_on: dt.date
@@ -130,25 +118,27 @@ class Waiver:
             return False  # part of the failure is located nowhere: a path cannot cover it
         return bool(finding.paths) and all(path_covers(self.path, p) for p in finding.paths)
 
-    def in_force(self, as_of: dt.date) -> bool:
-        return self.state(as_of) == "active"
+    def for_firm(self, firm: str) -> bool:
+        return self.firm is None or firm_key(self.firm) == firm_key(firm)
 
-    def state(self, as_of: dt.date) -> str:
-        """``active`` on as_of, else ``expired`` or ``not_yet_approved``."""
-        if as_of > self.expires_on:
+    def state(self, as_of: dt.date, today: dt.date | None = None) -> str:
+        """``active`` on as_of, else ``expired`` or ``not_yet_approved``. A waiver past its
+        expiry on ``today`` (the day of the run) is expired whatever as_of says."""
+        if as_of > self.expires_on or (today is not None and today > self.expires_on):
             return "expired"
         return "active" if as_of >= self.approved_on else "not_yet_approved"
 
-    def as_dict(self, as_of: dt.date) -> dict[str, Any]:
-        """What ``finding.waiver`` holds: plain, picklable, JSON-ready values."""
-        return {"rule": self.rule, "path": self.path, "justification": self.justification,
-                "approved_by": self.approved_by, "approved_on": self.approved_on.isoformat(),
-                "ticket": self.ticket, "expires_on": self.expires_on.isoformat(),
-                "file": self.file, "line": self.line, "state": self.state(as_of)}
+    def applied(self, as_of: dt.date, today: dt.date | None = None) -> AppliedWaiver:
+        """What ``finding.waiver`` holds: plain, picklable values."""
+        return AppliedWaiver(self.rule, self.path, self.firm, self.justification,
+                             self.approved_by, self.approved_on.isoformat(), self.ticket,
+                             self.expires_on.isoformat(), self.file, self.line,
+                             self.state(as_of, today))
 
     def describe(self) -> str:
         target = f"{self.rule} at {self.path}" if self.path else self.rule
-        return f"{self.where}: waiver {self.ticket} for {target}"
+        firm = f" ({self.firm})" if self.firm else ""
+        return f"{self.where}: waiver {self.ticket} for {target}{firm}"
 
 
 @dataclass(frozen=True)
@@ -181,6 +171,12 @@ def _date_problems(document: Document) -> list[Problem]:
         path = ("waivers", index, "expires_on")
         line_col = document.position(path) or (None, None)
         latest = one_year_after(approved)
+        if approved > clock.today():
+            at = ("waivers", index, "approved_on")
+            where = document.position(at) or (None, None)
+            problems.append(Problem(document.file, f"approved_on {approved} is in the future; "
+                                    "a waiver is recorded once it has been approved",
+                                    where[0], where[1], format_path(at)))
         if expires < approved:
             message = (f"expires_on {expires} is before approved_on {approved}")
         elif expires > latest:
@@ -194,17 +190,37 @@ def _date_problems(document: Document) -> list[Problem]:
     return problems
 
 
+def _visible(text: str) -> bool:
+    """Holds a character a reader can see (not only spaces, controls or format marks)."""
+    return any(unicodedata.category(ch)[0] not in "CZ" for ch in text)
+
+
+def _text_problems(document: Document) -> list[Problem]:
+    problems = []
+    entries = document.data.get("waivers")
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        for key in ("justification", "approved_by", "ticket"):
+            value = entry.get(key) if isinstance(entry, dict) else None
+            if isinstance(value, str) and value.strip() and not _visible(value):
+                at = ("waivers", index, key)
+                where = document.position(at) or (None, None)
+                problems.append(Problem(document.file, f"{key} holds no visible text",
+                                        where[0], where[1], format_path(at)))
+    return problems
+
+
 def parse_waivers(document: Document) -> WaiverSet:
     """Check a loaded waivers document and turn it into a :class:`WaiverSet`."""
     require_mapping(document, "waivers file")
-    problems = schema_problems(document, waivers_schema()) + _date_problems(document)
+    problems = (schema_problems(document, waivers_schema()) + _date_problems(document)
+                + _text_problems(document))
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path or ""))
         raise InputError(problems)
     waivers = []
     for index, entry in enumerate(document.data["waivers"]):
         waivers.append(Waiver(
-            index=index, rule=entry["rule"], path=entry.get("path"),
+            index=index, rule=entry["rule"], path=entry.get("path"), firm=entry.get("firm"),
             justification=entry["justification"].strip(),
             approved_by=entry["approved_by"].strip(),
             approved_on=dt.date.fromisoformat(entry["approved_on"]), ticket=entry["ticket"],
@@ -256,51 +272,50 @@ def check_rules(waivers: WaiverSet, packs: Iterable[Pack], rules: Iterable[Rule]
         raise InputError(problems)
 
 
-def _not_applied_note(waiver: Waiver, report: Report, lang: str) -> str:
-    fields = {"ticket": waiver.ticket, "where": waiver.where, "as_of": report.as_of.isoformat(),
-              "expires_on": waiver.expires_on.isoformat(),
-              "approved_on": waiver.approved_on.isoformat()}
-    key = "expired" if report.as_of > waiver.expires_on else "not_yet"
-    return _say(key, lang, **fields)
+def require_firms(waivers: WaiverSet) -> None:
+    """In a batch, a waiver without ``firm`` would excuse every firm: an input error."""
+    problems = [Problem(waivers.file, f"waiver {w.ticket} names no firm; in a batch of several "
+                        "profiles every waiver must name the firm (firm.name) it excuses",
+                        w.line, None, f"waivers[{w.index}]")
+                for w in waivers if w.firm is None]
+    if problems:
+        raise InputError(problems)
 
 
-def _apply_one(report: Report, waivers: Sequence[Waiver]) -> set[int]:
-    """Apply to one report; the indexes of the waivers that matched a failing finding."""
-    matched: set[int] = set()
+def _apply_one(report: Report, waivers: Sequence[Waiver], today: dt.date | None,
+               matched: set[int]) -> Report:
+    findings = []
     for finding in report.findings:
-        if finding.status != "fail":
-            continue
-        covering = [w for w in waivers if w.covers(finding)]
+        covering = [w for w in waivers if finding.status == "fail"
+                    and w.for_firm(report.firm) and w.covers(finding)]
         if not covering:
+            findings.append(finding)
             continue
         matched.update(w.index for w in covering)
-        active = next((w for w in covering if w.in_force(report.as_of)), None)
-        if active is not None:
-            finding.status = "waived"
-            finding.waiver = active.as_dict(report.as_of)
-            continue
-        stale = covering[0]  # stays a failure; says why, and shows the waiver (state)
-        message = dict(finding.message)
-        for lang in LANGS:
-            note = _not_applied_note(stale, report, lang)
-            message[lang] = f"{message[lang]}; {note}" if message.get(lang) else note
-        finding.message = message
-        finding.waiver = stale.as_dict(report.as_of)
-    return matched
+        active = next((w for w in covering if w.state(report.as_of, today) == "active"), None)
+        chosen = active or covering[0]  # a stale one stays a failure and shows why
+        findings.append(dataclasses.replace(
+            finding, status="waived" if active else finding.status,
+            waiver=chosen.applied(report.as_of, today)))
+    return dataclasses.replace(report, findings=tuple(findings))
 
 
-def apply_waivers(reports: Iterable[Report], waivers: WaiverSet) -> list[Waiver]:
-    """Apply ``waivers`` to every report (in place); return the waivers that matched nothing.
-
-    Call :func:`check_rules` first. A waiver that matched no failing finding in any report is
-    noted in every report's ``notes``.
-    """
-    reports = list(reports)
+def apply_waivers(reports: Iterable[Report], waivers: WaiverSet,
+                  today: dt.date | None = None) -> tuple[tuple[Report, ...], tuple[Waiver, ...]]:
+    """New reports with ``waivers`` applied, and the waivers that matched no failing finding
+    (noted in every report). Call :func:`check_rules` first."""
     matched: set[int] = set()
-    for report in reports:
-        matched |= _apply_one(report, waivers.waivers)
-    unmatched = [w for w in waivers if w.index not in matched]
-    for report in reports:
-        for waiver in unmatched:
-            report.notes.append(f"{waiver.describe()} matched no failing finding")
-    return unmatched
+    applied = [_apply_one(report, waivers.waivers, today, matched) for report in reports]
+    unmatched = tuple(w for w in waivers if w.index not in matched)
+    notes = tuple(Note("waiver_unmatched", {"waiver": w.describe()}) for w in unmatched)
+    if notes:
+        applied = [dataclasses.replace(r, notes=(*r.notes, *notes)) for r in applied]
+    return tuple(applied), unmatched
+
+
+_FIRM_MARKS = re.compile(r"㈜|\(주\)|주식회사|\s+")
+
+
+def firm_key(name: str) -> str:
+    """A firm name compared without spaces and the ㈜ / (주) / 주식회사 marks."""
+    return _FIRM_MARKS.sub("", name).casefold()

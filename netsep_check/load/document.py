@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -28,6 +28,8 @@ def format_path(path: Iterable[str | int]) -> str:
 
 
 _DECODER = json.JSONDecoder()
+# json's string scanner (C speed); typeshed does not declare it
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _SPACE = " \t\n\r"
 
 
@@ -65,7 +67,7 @@ class JsonMarks:
             found = {}
             pos = skip(at + 1)
             while pos < len(text) and text[pos] == '"':
-                key, end = json.decoder.scanstring(text, pos + 1)
+                key, end = _scanstring(text, pos + 1)
                 value = skip(skip(end) + 1)  # past the colon
                 found[key] = (pos, value)
                 pos = skip(_DECODER.raw_decode(text, value)[1])
@@ -220,7 +222,7 @@ def _parse_top(text: str, decoder: json.JSONDecoder) -> tuple[Any, Any] | None:
         while not text.startswith("}", pos) or pairs:
             if not text.startswith('"', pos):
                 return None
-            key, end = json.decoder.scanstring(text, pos + 1)
+            key, end = _scanstring(text, pos + 1)
             colon = skip(end)
             if not text.startswith(":", colon):
                 return None
@@ -239,7 +241,7 @@ def _parse_top(text: str, decoder: json.JSONDecoder) -> tuple[Any, Any] | None:
         return None
     if skip(pos + 1) != len(text):
         return None
-    return decoder.object_pairs_hook(pairs), index  # type: ignore[misc]
+    return decoder.object_pairs_hook(pairs), index
 
 
 def _load_json(source: Source, limits: Limits) -> Document:

@@ -5,24 +5,29 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from netsep_check.errors import InputError
 
+if TYPE_CHECKING:
+    from hashlib import _Hash as Hash  # the type hashlib's constructors return
+
 try:  # the built-in module: importing hashlib loads OpenSSL, a tenth of a cold start
-    from _sha256 import sha256 as _small_sha256
+    from _sha256 import sha256 as _small_sha256  # type: ignore[import-not-found, unused-ignore]
 except ImportError:  # pragma: no cover - a build without it
     from hashlib import sha256 as _small_sha256
 
 
-def sha256(data: bytes = b"") -> Any:
+def sha256(data: bytes = b"") -> Hash:
     """A SHA-256 hash object: OpenSSL's (six times faster) for large data, else the built-in
     one, which spares a small check the import of OpenSSL."""
     if len(data) > 1 << 20:
         from hashlib import sha256 as fast
 
         return fast(data)
-    return _small_sha256(data)
+    small: Hash = _small_sha256(data)
+    return small
+
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # a real profile is a few KB; see README "Limits"
 

@@ -6,14 +6,16 @@ Nothing here evaluates a rule; everything reads the finished :class:`Report`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from netsep_check.evaluate.findings import STATUSES, Finding, Report
+from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.report._safe import visible
-from netsep_check.rules.model import SEVERITIES, Pack
+from netsep_check.rules.model import PackInfo
+from netsep_check.vocabulary import severity_rank, status_rank
+from netsep_check.vocabulary import worst as worst
 
-STATUS_ORDER = {status: i for i, status in enumerate(STATUSES)}
-SEVERITY_ORDER = {severity: i for i, severity in enumerate(SEVERITIES)}
+if TYPE_CHECKING:
+    from netsep_check.api import RunResult
 
 
 def text(texts: Mapping[str, str] | None, lang: str) -> str:
@@ -25,34 +27,68 @@ def text(texts: Mapping[str, str] | None, lang: str) -> str:
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:
     """Worst status first, then most severe, then the pack's own order."""
-    return sorted(findings, key=lambda f: (STATUS_ORDER[f.status], SEVERITY_ORDER[f.rule.severity]))
-
-
-def worst(statuses: Iterable[str]) -> str | None:
-    present = set(statuses)
-    return next((status for status in STATUSES if status in present), None)
+    return sorted(findings, key=lambda f: (status_rank(f.status), severity_rank(f.rule.severity)))
 
 
 def verdict(report: Report) -> str:
-    """``fail`` when a rule failed, ``error`` when none failed but one could not be judged."""
-    counts = report.counts()
-    if counts["fail"]:
-        return "fail"
-    if counts["error"]:
-        return "error"
-    return "pass"
+    """The report's verdict (``vocabulary.verdict``): ``fail``, ``undetermined`` or ``pass``."""
+    return report.verdict
 
 
 def verdict_text(report: Report, lang: str) -> str:
     from netsep_check.i18n import ui
 
     counts = report.counts()
-    status = verdict(report)
+    status = report.verdict
     if status == "fail":
         return ui("verdict_fail", lang, n=counts["fail"] + counts["error"])
-    if status == "error":
+    if status == "undetermined":
         return ui("verdict_error", lang, n=counts["error"])
     return ui("verdict_pass", lang)
+
+
+def run_verdict_text(result: RunResult, lang: str) -> str:
+    """The whole run's verdict in words (a batch, or one profile that could not be read)."""
+    from netsep_check.i18n import ui
+
+    counts = result.counts()
+    status = result.verdict
+    if status == "fail":
+        return ui("verdict_fail", lang, n=counts["fail"] + counts["error"])
+    if status == "undetermined" and counts["error"]:
+        return ui("verdict_error", lang, n=counts["error"])
+    if status == "undetermined":
+        return ui("verdict_undetermined_invalid", lang, n=len(result.invalid))
+    return ui("verdict_pass", lang)
+
+
+def run_counts_text(result: RunResult, lang: str) -> str:
+    """"14 profiles given, 13 judged, 1 invalid"."""
+    from netsep_check.i18n import ui
+
+    return ui("run_counts", lang, given=result.given, judged=len(result.reports),
+              invalid=len(result.invalid))
+
+
+def problem_lines(result: RunResult, lang: str) -> list[tuple[str, list[str]]]:
+    """Each invalid input and its problems, worded (file, [problem, ...])."""
+    return [(item.file, [problem_text(p, lang) for p in item.problems])
+            for item in result.invalid]
+
+
+def problem_text(problem: object, lang: str) -> str:
+    """One input problem in ``lang`` (English where no translation is known)."""
+    try:
+        from netsep_check.report.problems import problem_text as worded
+    except ImportError:  # the catalogue of problem messages is optional
+        return str(getattr(problem, "message", problem))
+    return worded(problem, lang)  # type: ignore[arg-type]
+
+
+def notes(report: Report, lang: str) -> list[str]:
+    from netsep_check.report.messages import report_notes
+
+    return report_notes(report, lang)
 
 
 def location(report: Report, finding: Finding) -> str:
@@ -62,13 +98,15 @@ def location(report: Report, finding: Finding) -> str:
     return report.profile_file
 
 
-def source(pack: Pack, source_id: str | None) -> dict[str, Any]:
+def source(pack: PackInfo, source_id: str | None) -> dict[str, Any]:
     """The pack's entry for a basis source id (``{}`` when the pack does not list it)."""
     return next((dict(s) for s in pack.sources if s.get("id") == source_id), {})
 
 
 def message(finding: Finding, lang: str) -> str:
-    return text(finding.message, lang)
+    from netsep_check.report.messages import finding_message
+
+    return finding_message(finding, lang)
 
 
 def title(finding: Finding, lang: str) -> str:

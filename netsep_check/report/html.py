@@ -23,25 +23,31 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netsep_check import __version__
-from netsep_check.evaluate.findings import STATUSES, Finding, Report
+from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.i18n import ui
 from netsep_check.report._common import (
     derived,
     location,
     message,
     ordered,
+    problem_lines,
+    run_counts_text,
+    run_verdict_text,
     source,
     text,
     title,
     verdict,
     verdict_text,
-    worst,
 )
+from netsep_check.report._common import notes as report_notes
 from netsep_check.report._safe import visible
-from netsep_check.rules.model import AREAS
+from netsep_check.vocabulary import AREAS, STATUSES
+
+if TYPE_CHECKING:
+    from netsep_check.api import RunResult
 
 CARD_STATUSES = ("fail", "error", "waived")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
@@ -348,7 +354,7 @@ def _card(report: Report, finding: Finding, lang: str, anchor: str) -> str:
     if remediation:
         facts.append((ui("remediation", lang), said(remediation, lang)))
     if finding.status == "waived" and finding.waiver:
-        waiver: dict[str, Any] = finding.waiver
+        waiver: dict[str, Any] = finding.waiver.as_dict()
         details = [f"{ui(key, lang)}: {waiver[field]}" for key, field in (
             ("fmt_approved_by", "approved_by"), ("fmt_approved_on", "approved_on"),
             ("fmt_ticket", "ticket"), ("fmt_expires_on", "expires_on")) if waiver.get(field)]
@@ -415,7 +421,7 @@ def _overview(report: Report, lang: str, prefix: str) -> str:
 def _report(report: Report, lang: str, prefix: str, batch: bool) -> str:
     pack = report.pack
     counts = report.counts()
-    status = verdict(report)
+    status = _css_status(verdict(report))
     overridden = f" ({ui('fmt_as_of_overridden', lang)})" if report.as_of_overridden else ""
     meta = [(ui("profile", lang), f"<code>{said(report.profile_file, lang)}</code>"),
             ("SHA-256", f'<code class="mono">{esc(report.profile_sha256)}</code>'),
@@ -432,7 +438,7 @@ def _report(report: Report, lang: str, prefix: str, batch: bool) -> str:
              f'<div class="verdict st-{status}">{esc(verdict_text(report, lang))}</div></div>',
              '<dl class="meta">' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in meta)
              + "</dl>"]
-    notes = [said(note, lang) for note in report.notes]
+    notes = [said(note, lang) for note in report_notes(report, lang)]
     notes += [f"{esc(ui('fmt_disabled', lang))}: <code>{esc(d.rule)}</code> ({esc(d.by_pack)}): "
               f"{said(d.reason, lang)}" for d in pack.disabled]
     if notes:
@@ -469,47 +475,71 @@ def _report(report: Report, lang: str, prefix: str, batch: bool) -> str:
     return "\n".join(parts)
 
 
-def _matrix(reports: list[Report], prefixes: list[str], lang: str) -> str:
-    areas = [a for a in AREAS if any(a in r.counts_by_area() for r in reports)]
+def _css_status(verdict_or_status: str) -> str:
+    return "error" if verdict_or_status == "undetermined" else verdict_or_status
+
+
+def _matrix(result: RunResult, prefixes: dict[str, str], lang: str) -> str:
+    """The run's one firms × areas matrix (``evaluate.matrix``): a row per firm."""
+    table = result.matrix
     head = (f"<th>{esc(ui('fmt_firm', lang))}</th><th>{esc(ui('fmt_verdict', lang))}</th>"
-            + "".join(f"<th>{esc(ui(a, lang))}</th>" for a in areas))
+            + "".join(f"<th>{esc(ui(a, lang))}</th>" for a in table.areas))
     rows = []
-    for report, prefix in zip(reports, prefixes, strict=True):
-        by_area = report.counts_by_area()
+    for row in table.rows:
         cells = []
-        for area in areas:
-            row = by_area.get(area)
-            if row is None:
+        for area in table.areas:
+            status = row.cells.get(area)
+            if status is None:
                 cells.append('<td class="cell"><span class="none">—</span></td>')
                 continue
-            status = worst(s for s in STATUSES if row[s]) or "not_applicable"
-            tip = " · ".join(f"{ui(s, lang)} {row[s]}" for s in STATUSES if row[s])
-            suffix = f" {row[status]}" if status in CARD_STATUSES else ""
-            cells.append(f'<td class="cell" title="{esc(tip)}">'
-                         f"{_badge(status, lang, suffix)}</td>")
-        status = verdict(report)
-        rows.append(f'<tr><td class="firm"><a href="#{prefix}"><strong>{said(report.firm, lang)}'
-                    f'</strong></a><div class="src"><code>{said(report.profile_file, lang)}'
-                    "</code></div></td>"
-                    f'<td>{_badge(status, lang)}</td>{"".join(cells)}</tr>')
+            cells.append(f'<td class="cell">{_badge(status, lang)}</td>')
+        links = " ".join(f'<a href="#{prefixes[p]}"><code>{esc(p)}</code></a>'
+                         for p in row.profiles if p in prefixes)
+        rows.append(f'<tr><td class="firm"><strong>{said(row.firm, lang)}</strong>'
+                    f'<div class="src">{links}</div></td>'
+                    f'<td>{_badge(row.worst or "not_applicable", lang)}</td>{"".join(cells)}</tr>')
     cols = ('<col class="c-firm"><col class="c-verdict">'
-            + "".join('<col class="c-area">' for _ in areas))
+            + "".join('<col class="c-area">' for _ in table.areas))
     return (f'<section class="panel matrix-panel" id="matrix"><h2>{esc(ui("fmt_matrix", lang))}'
-            f'</h2><div class="scroll"><table class="matrix"><colgroup>{cols}</colgroup>'
+            f'</h2><p>{esc(run_counts_text(result, lang))} — '
+            f'<strong>{esc(run_verdict_text(result, lang))}</strong></p>'
+            f'<div class="scroll"><table class="matrix"><colgroup>{cols}</colgroup>'
             f'<thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div></section>')
 
 
-def render_html(reports: list[Report], lang: str) -> str:
-    """One HTML document for one report or a batch of them."""
-    batch = len(reports) > 1
+def _invalid(result: RunResult, lang: str) -> str:
+    """The inputs that could not be judged, each with every problem found."""
+    items = []
+    for file, problems in problem_lines(result, lang):
+        listed = "".join(f"<li>{esc(p)}</li>" for p in problems)
+        items.append(f"<li><code>{esc(file)}</code> — {esc(ui('problems_n', lang, n=len(problems)))}"
+                     f"<ul>{listed}</ul></li>")
+    skipped = "".join(f"<li><code>{esc(f)}</code>: {esc(k)}</li>" for f, k in result.skipped)
+    return (f'<section class="panel invalid" id="invalid"><h2>{esc(ui("invalid_inputs", lang))}'
+            f'</h2><p>{esc(run_counts_text(result, lang))} — '
+            f'<strong>{esc(run_verdict_text(result, lang))}</strong></p><ul>{"".join(items)}</ul>'
+            + (f'<h3>{esc(ui("skipped_inputs", lang))}</h3><ul>{skipped}</ul>' if skipped else "")
+            + "</section>")
+
+
+def render_html(result: RunResult, lang: str) -> str:
+    """One HTML document for one report or a batch of them, with the inputs not judged."""
+    reports = list(result.reports)
+    batch = result.batch
     prefixes = [f"report-{i}" for i in range(1, len(reports) + 1)]
     heading = ui("fmt_report_title", lang)
-    subtitle = ui("fmt_batch", lang, n=len(reports)) if batch else reports[0].firm
-    packs = list(dict.fromkeys(f"{r.pack.id} {r.pack.version}" for r in reports))
+    subtitle = (run_counts_text(result, lang) if batch or not reports else reports[0].firm)
+    packs = list(dict.fromkeys(f"{r.pack.id} {r.pack.version} ({r.pack.digest[:12]})"
+                               for r in reports))
     body = []
-    if batch:
-        body.append(_matrix(reports, prefixes, lang))
+    if batch and reports:
+        first = {}
+        for report, prefix in zip(reports, prefixes, strict=True):
+            first.setdefault(report.profile_file, prefix)
+        body.append(_matrix(result, first, lang))
+    if result.invalid or result.skipped:
+        body.append(_invalid(result, lang))
     body += [_report(r, lang, p, batch) for r, p in zip(reports, prefixes, strict=True)]
     generated = ui("fmt_generated_by", lang, version=__version__)
     return "\n".join([

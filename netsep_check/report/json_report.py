@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netsep_check import __version__
 from netsep_check.evaluate.findings import Finding, Report
+from netsep_check.load import format_path
+from netsep_check.report._common import notes, problem_text
+from netsep_check.report.messages import finding_message
 from netsep_check.rules.packs import display_name
+from netsep_check.vocabulary import BATCH_FORMAT_ID, REPORT_FORMAT_ID, REPORT_FORMAT_VERSION
 
-FORMAT_ID = "netsep-check-report"
-FORMAT_VERSION = 1
+if TYPE_CHECKING:
+    from netsep_check.api import RunResult
+
+FORMAT_ID = REPORT_FORMAT_ID
+FORMAT_VERSION = REPORT_FORMAT_VERSION
 
 
 def _jsonable(value: Any) -> Any:
@@ -31,7 +38,7 @@ def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
         "severity": rule.severity,
         "area": rule.area,
         "title": dict(rule.title),
-        "message": finding.message.get(lang, ""),
+        "message": finding_message(finding, lang),
         "paths": list(finding.paths),
         "line": finding.line,
         "column": finding.column,
@@ -40,13 +47,16 @@ def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
         "basis": dict(rule.basis),
         "waivable": rule.waivable,
         "remediation": rule.remediation.get(lang, ""),
-        "waiver": _jsonable(finding.waiver),
+        "waiver": finding.waiver.as_dict() if finding.waiver else None,
+        "known": finding.known,
+        "failures": [{"path": format_path(f.path) if f.path else None, "code": f.code,
+                      "actual": _jsonable(f.actual), "expected": _jsonable(f.expected)}
+                     for f in finding.failures],
     }
 
 
 def report_dict(report: Report, lang: str) -> dict[str, Any]:
     pack = report.pack
-    failing = sum(1 for f in report.findings if f.failing)
     return {
         "format": FORMAT_ID,
         "format_version": FORMAT_VERSION,
@@ -63,13 +73,14 @@ def report_dict(report: Report, lang: str) -> dict[str, Any]:
                  "disabled": [{"rule": d.rule, "reason": d.reason, "by_pack": d.by_pack}
                               for d in pack.disabled]},
         "summary": {
-            "verdict": "fail" if failing else "pass",
+            "verdict": report.verdict,
             "rules": len(report.findings),
             "counts": report.counts(),
             "by_area": report.counts_by_area(),
         },
-        "notes": list(report.notes),
-        "evidence_checked": [dict(record) for record in report.evidence_checked],
+        "notes": notes(report, lang),
+        "evidence_verified": report.evidence_verified,
+        "evidence_checked": [record.as_dict() for record in report.evidence_checked],
         "findings": [finding_dict(f, lang) for f in report.findings],
     }
 
@@ -93,12 +104,32 @@ def dumps(document: dict[str, Any]) -> str:
 
 
 def batch_header() -> dict[str, Any]:
-    return {"format": FORMAT_ID + "-batch", "format_version": FORMAT_VERSION,
+    return {"format": BATCH_FORMAT_ID, "format_version": FORMAT_VERSION,
             "tool": {"name": "netsep-check", "version": __version__}}
 
 
-def render_json(reports: list[Report], lang: str) -> str:
-    """One report → one report document; several → ``{"format": ..., "reports": [...]}``."""
-    if len(reports) == 1:
-        return dumps(report_dict(reports[0], lang))
-    return dumps({**batch_header(), "reports": [report_dict(r, lang) for r in reports]})
+def batch_document(result: RunResult, lang: str) -> dict[str, Any]:
+    """Every report, the run's verdict and counts, the matrix, and the inputs not judged."""
+    gate = result.gate
+    return {**batch_header(), "lang": lang,
+            "summary": {"verdict": result.verdict, "given": result.given,
+                        "judged": len(result.reports), "invalid": len(result.invalid),
+                        "counts": result.counts(), "exit_code": result.exit_code,
+                        "gate": {"fail_on": gate.fail_on, "tripped": gate.tripped,
+                                 "below": gate.below, "known": gate.known}},
+            "reports": [report_dict(r, lang) for r in result.reports],
+            "matrix": result.matrix.as_dict(),
+            "invalid": [{"file": item.file,
+                         "problems": [{**p.as_dict(), "text": problem_text(p, lang)}
+                                      for p in item.problems]}
+                        for item in result.invalid],
+            "skipped": [{"file": file, "kind": kind} for file, kind in result.skipped],
+            "unmatched_waivers": [w.describe() for w in result.unmatched_waivers]}
+
+
+def render_json(result: RunResult, lang: str) -> str:
+    """One judged profile → one report document; a batch, or an input that could not be
+    judged → a batch document (``{"format": ...-batch, "reports": [...], "invalid": ...}``)."""
+    if not result.batch and not result.invalid and len(result.reports) == 1:
+        return dumps(report_dict(result.reports[0], lang))
+    return dumps(batch_document(result, lang))

@@ -20,12 +20,17 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
 
 from netsep_check import __version__
 from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.i18n import ui
+
+if TYPE_CHECKING:
+    from netsep_check.api import RunResult
 from netsep_check.report._common import location, message, source, text, title
 from netsep_check.report._safe import visible
+from netsep_check.report.problems import problem_line
 
 
 def _case_name(finding: Finding) -> str:
@@ -55,7 +60,7 @@ def _body(report: Report, finding: Finding, lang: str) -> str:
 
 def _skip_message(finding: Finding, lang: str) -> str:
     if finding.status == "waived":
-        waiver = finding.waiver or {}
+        waiver = finding.waiver.as_dict() if finding.waiver else {}
         justification = str(waiver.get("justification") or "")
         msg = ui("fmt_skip_waived", lang, justification=justification).rstrip(": ")
         if waiver.get("expires_on"):
@@ -71,10 +76,11 @@ def _suite(report: Report, lang: str) -> ET.Element:
         "tests": str(len(report.findings)),
         "failures": str(counts["fail"]),
         "errors": str(counts["error"]),
-        "skipped": str(counts["not_applicable"] + counts["waived"]),
+        "skipped": str(counts["not_applicable"] + counts["waived"] + len(report.pack.disabled)),
         "time": "0",
         "file": report.profile_file,
     })
+    suite.set("tests", str(len(report.findings) + len(report.pack.disabled)))
     properties = ET.SubElement(suite, "properties")
     for name, value in (("firm", report.firm), ("profile", report.profile_file),
                         ("profile_sha256", report.profile_sha256),
@@ -97,6 +103,11 @@ def _suite(report: Report, lang: str) -> ET.Element:
             element.text = _body(report, finding, lang)
         elif finding.status in ("not_applicable", "waived"):
             ET.SubElement(case, "skipped", {"message": _skip_message(finding, lang)})
+    for disabled in report.pack.disabled:  # a disabled rule shows, with the pack's reason
+        case = ET.SubElement(suite, "testcase", {"name": disabled.rule,
+                                                 "classname": "netsep.disabled", "time": "0"})
+        ET.SubElement(case, "skipped", {"message": f"{ui('fmt_disabled', lang)} "
+                                                   f"({disabled.by_pack}): {disabled.reason}"})
     return suite
 
 
@@ -105,9 +116,29 @@ def _suite(report: Report, lang: str) -> ET.Element:
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def render_junit(reports: list[Report], lang: str) -> str:
-    """``<testsuites>`` with one ``<testsuite>`` per report."""
-    suites = [_suite(report, lang) for report in reports]
+def _invalid_suite(result: RunResult, lang: str) -> ET.Element:
+    """A test case with an ``<error>`` per input that could not be judged."""
+    suite = ET.Element("testsuite", {"name": "netsep-check inputs not judged (invalid)",
+                                     "tests": str(len(result.invalid)), "failures": "0",
+                                     "errors": str(len(result.invalid)), "skipped": "0",
+                                     "time": "0"})
+    for item in result.invalid:
+        case = ET.SubElement(suite, "testcase", {"name": "INPUT-INVALID", "classname": item.file,
+                                                 "time": "0"})
+        worded = [problem_line(p, lang) for p in item.problems]  # each with its line
+        first = item.problems[0] if item.problems else None
+        where = f"{item.file}:{first.line}" if first is not None and first.line else item.file
+        error = ET.SubElement(case, "error", {"message": f"{ui('invalid_inputs', lang)} "
+                                                         f"({where})", "type": "invalid-input"})
+        error.text = "\n".join(worded)
+    return suite
+
+
+def render_junit(result: RunResult, lang: str) -> str:
+    """``<testsuites>`` with one ``<testsuite>`` per report, and one for invalid inputs."""
+    suites = [_suite(report, lang) for report in result.reports]
+    if result.invalid:
+        suites.append(_invalid_suite(result, lang))
     totals = {key: sum(int(s.get(key, "0")) for s in suites)
               for key in ("tests", "failures", "errors")}  # junit-10.xsd: no root "skipped"
     root = ET.Element("testsuites", {"name": f"netsep-check {__version__}",

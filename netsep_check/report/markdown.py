@@ -15,9 +15,10 @@ large that even the summary does not fit, how many summary rows were cut).
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from netsep_check import __version__
-from netsep_check.evaluate.findings import STATUSES, Finding, Report
+from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.i18n import ui
 from netsep_check.report._common import (
     derived,
@@ -25,13 +26,21 @@ from netsep_check.report._common import (
     md_code,
     md_escape,
     message,
+    notes,
     ordered,
+    problem_lines,
+    run_counts_text,
+    run_verdict_text,
     title,
     verdict,
     verdict_text,
 )
+from netsep_check.vocabulary import STATUSES
 
-_ICON = {"fail": "❌", "error": "⚠️", "pass": "✅"}
+if TYPE_CHECKING:
+    from netsep_check.api import RunResult
+
+_ICON = {"fail": "❌", "undetermined": "⚠️", "pass": "✅"}
 
 
 def _row(cells: list[str]) -> str:
@@ -55,16 +64,17 @@ def _one(report: Report, lang: str, heading: str) -> list[str]:
         if report.as_of_overridden else ""
     lines.append(" · ".join([
         f"{md_escape(ui('profile', lang))} {md_code(report.profile_file)}",
-        f"{md_escape(ui('pack', lang))} {md_code(pack.id + ' ' + pack.version)}",
+        f"{md_escape(ui('pack', lang))} {md_code(pack.id + ' ' + pack.version + ' ' + pack.digest[:12])}",
         f"{md_escape(ui('as_of', lang))} {report.as_of.isoformat()}{overridden}",
         md_escape(ui("fmt_rules_checked", lang, n=len(report.findings)))]))
     lines.append("")
-    for note in report.notes:
+    said = notes(report, lang)
+    for note in said:
         lines.append(f"> {md_escape(note)}")
     for disabled in pack.disabled:
         lines.append(f"> {md_escape(ui('fmt_disabled', lang))}: {md_code(disabled.rule)} "
                      f"({md_escape(disabled.by_pack)}): {md_escape(disabled.reason)}")
-    if report.notes or pack.disabled:
+    if said or pack.disabled:
         lines.append("")
 
     lines.append(_row([md_escape(ui("area", lang)),
@@ -105,13 +115,13 @@ def _one(report: Report, lang: str, heading: str) -> list[str]:
                            md_escape(ui("fmt_expires_on", lang))]))
         lines.append(_row(["---"] * 6))
         for finding in waived:
-            waiver = finding.waiver or {}
+            waiver = finding.waiver
             lines.append(_row([md_code(finding.rule.id),
                                md_escape(ui(finding.rule.severity, lang)),
                                _title_cell(finding, lang),
                                md_code(location(report, finding)),
-                               md_escape(waiver.get("justification") or ""),
-                               md_escape(waiver.get("expires_on") or "")]))
+                               md_escape(waiver.justification),
+                               md_escape(waiver.expires_on)]))
         lines.append("")
 
     for status, key in (("pass", "fmt_passing"), ("not_applicable", "fmt_not_applicable")):
@@ -143,19 +153,38 @@ _ROWS_LEFT_OUT = {
 }
 
 
-def _summary(reports: list[Report], lang: str) -> tuple[list[str], list[str]]:
-    """The batch heading and table head, and one table row per profile."""
-    head = [f"## netsep-check — {md_escape(ui('fmt_batch', lang, n=len(reports)))}", "",
-            _row([md_escape(ui("fmt_firm", lang)), md_escape(ui("profile", lang)),
-                  md_escape(ui("fmt_verdict", lang)), md_escape(ui("fail", lang)),
-                  md_escape(ui("error", lang)), md_escape(ui("waived", lang))]),
-            _row(["---", "---", "---", "---:", "---:", "---:"])]
-    rows = []
-    for report in reports:
-        counts = report.counts()
-        rows.append(_row([md_escape(report.firm), md_code(report.profile_file),
-                          f"{_ICON[verdict(report)]} {md_escape(verdict_text(report, lang))}",
-                          str(counts["fail"]), str(counts["error"]), str(counts["waived"])]))
+def _invalid(result: RunResult, lang: str) -> list[str]:
+    lines = [f"### {md_escape(ui('invalid_inputs', lang))}", ""]
+    for file, problems in problem_lines(result, lang):
+        lines.append(f"- {md_code(file)} — {md_escape(ui('problems_n', lang, n=len(problems)))}")
+        lines += [f"  - {md_escape(p)}" for p in problems]
+    for file, kind in result.skipped:
+        lines.append(f"- {md_code(file)}: {md_escape(kind)}")
+    return [*lines, ""]
+
+
+def _summary(result: RunResult, lang: str) -> tuple[list[str], list[str]]:
+    """What is always shown: the run's counts and verdict, the invalid inputs and the table
+    head; and one table row per profile (a batch)."""
+    reports = list(result.reports)
+    head: list[str] = []
+    if result.batch or result.invalid:
+        head += [f"## netsep-check — {md_escape(run_counts_text(result, lang))}", "",
+                 f"**{_ICON[result.verdict]} {md_escape(run_verdict_text(result, lang))}**", ""]
+    if result.invalid or result.skipped:
+        head += _invalid(result, lang)
+    rows: list[str] = []
+    if len(reports) > 1:
+        head.append(_row([md_escape(ui("fmt_firm", lang)), md_escape(ui("profile", lang)),
+                          md_escape(ui("fmt_verdict", lang)), md_escape(ui("fail", lang)),
+                          md_escape(ui("error", lang)), md_escape(ui("waived", lang))]))
+        head.append(_row(["---", "---", "---", "---:", "---:", "---:"]))
+        for report in reports:
+            counts = report.counts()
+            rows.append(_row([md_escape(report.firm), md_code(report.profile_file),
+                              f"{_ICON[verdict(report)]} {md_escape(verdict_text(report, lang))}",
+                              str(counts["fail"]), str(counts["error"]),
+                              str(counts["waived"])]))
     return head, rows
 
 
@@ -220,10 +249,11 @@ def _fit(head: list[str], rows: list[str], sections: list[list[str]], names: lis
     return lines + footer
 
 
-def render_markdown(reports: list[Report], lang: str, limit: int = COMMENT_LIMIT) -> str:
+def render_markdown(result: RunResult, lang: str, limit: int = COMMENT_LIMIT) -> str:
     """The comment; beyond ``limit`` characters, a summary and a note of what was left out."""
-    heading = "###" if len(reports) > 1 else "##"
-    head, rows = _summary(reports, lang) if len(reports) > 1 else ([], [])
+    reports = list(result.reports)
+    heading = "###" if result.batch or result.invalid else "##"
+    head, rows = _summary(result, lang)
     sections = [_one(report, lang, heading) for report in reports]
     names = [md_escape(report.firm) for report in reports]
     footer = [f"<sub>{html.escape(ui('fmt_generated_by', lang, version=__version__))}</sub>"]

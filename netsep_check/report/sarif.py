@@ -40,15 +40,19 @@ import hashlib
 import json
 import os
 from pathlib import Path, PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from netsep_check import __version__
 from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.i18n import ui
-from netsep_check.report._common import md_escape, source, text, title
+from netsep_check.report._common import md_escape, message, source, text, title
 from netsep_check.report.json_report import _jsonable
-from netsep_check.rules.model import Pack, Rule
+from netsep_check.report.problems import problem_line
+from netsep_check.rules.model import PackInfo, Rule
+
+if TYPE_CHECKING:
+    from netsep_check.api import RunResult
 
 SARIF_VERSION = "2.1.0"
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
@@ -101,7 +105,7 @@ def rule_name(rule: Rule) -> str:
     return "".join(p[:1].upper() + p[1:].lower() for p in parts) or rule.id
 
 
-def _help_markdown(rule: Rule, pack: Pack, lang: str) -> str:
+def _help_markdown(rule: Rule, pack: PackInfo, lang: str) -> str:
     basis = rule.basis
     origin = source(pack, basis.get("source"))
     strength = basis.get("strength", "")
@@ -118,7 +122,7 @@ def _help_markdown(rule: Rule, pack: Pack, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _rule_descriptor(rule: Rule, pack: Pack, lang: str) -> dict[str, Any]:
+def _rule_descriptor(rule: Rule, pack: PackInfo, lang: str) -> dict[str, Any]:
     basis = rule.basis
     strength = basis.get("strength", "")
     short = text(rule.title, lang)
@@ -164,7 +168,7 @@ def _result(report: Report, finding: Finding, rule_index: int, artifact_index: i
         "ruleIndex": rule_index,
         "kind": "fail",
         "level": LEVEL[rule.severity],
-        "message": {"text": text(finding.message, lang) or title(finding, lang)},
+        "message": {"text": message(finding, lang) or title(finding, lang)},
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {"netsepFinding/v1": _fingerprint(uri, finding)},
         "properties": {"status": finding.status, "severity": rule.severity, "area": rule.area,
@@ -172,7 +176,7 @@ def _result(report: Report, finding: Finding, rule_index: int, artifact_index: i
                        "security-severity": SECURITY_SEVERITY[rule.severity]},
     }
     if finding.status == "waived":
-        waiver = dict(finding.waiver or {})
+        waiver = finding.waiver.as_dict() if finding.waiver else {}
         suppression: dict[str, Any] = {
             "kind": "external", "status": "accepted",
             "justification": str(waiver.get("justification") or ui("waived", lang))}
@@ -184,10 +188,15 @@ def _result(report: Report, finding: Finding, rule_index: int, artifact_index: i
     return result
 
 
-def _run(pack: Pack, reports: list[Report], lang: str, category: str,
+def _run(pack: PackInfo, reports: list[Report], lang: str, category: str,
          root: str | Path | None = None) -> dict[str, Any]:
     rule_index = {rule.id: i for i, rule in enumerate(pack.rules)}
     rules = [_rule_descriptor(rule, pack, lang) for rule in pack.rules]
+    rules += [{"id": d.rule, "shortDescription": {"text": f"{ui('fmt_disabled', lang)}: "
+                                                          f"{d.reason}"},
+               "defaultConfiguration": {"enabled": False, "level": "none"},
+               "properties": {"disabled": True, "disabled_by": d.by_pack, "reason": d.reason}}
+              for d in pack.disabled]
     artifacts: list[dict[str, Any]] = []
     artifact_index: dict[str, int] = {}
     results: list[dict[str, Any]] = []
@@ -228,11 +237,47 @@ def _run(pack: Pack, reports: list[Report], lang: str, category: str,
     }
 
 
-def render_sarif(reports: list[Report], lang: str, root: str | Path | None = None) -> str:
-    """One SARIF log: one run per pack, results of every profile that pack judged; artifact
-    URIs relative to ``root`` (``--sarif-root``; default: the repository, see above)."""
+def _invalid_run(result: RunResult, lang: str, root: str | Path | None = None
+                 ) -> dict[str, Any]:
+    """Inputs that could not be judged: an error-level result each, at the file and line of
+    the first problem, and a tool execution notification per problem."""
+    results, notifications = [], []
+    for item in result.invalid:
+        uri = artifact_uri(item.file, root)
+        first = item.problems[0] if item.problems else None
+        physical: dict[str, Any] = {"artifactLocation": _location(uri)}
+        if first is not None and first.line:
+            physical["region"] = {"startLine": first.line,
+                                  **({"startColumn": first.column} if first.column else {})}
+        worded = [problem_line(p, lang) for p in item.problems]  # each with its line
+        results.append({"ruleId": "INPUT-INVALID", "ruleIndex": 0, "kind": "fail",
+                        "level": "error",
+                        "message": {"text": "; ".join(worded) or ui("invalid_inputs", lang)},
+                        "locations": [{"physicalLocation": physical}],
+                        "properties": {"problems": len(item.problems)}})
+        notifications += [{"level": "error", "message": {"text": text},
+                           "locations": [{"physicalLocation": physical}]} for text in worded]
+    return {
+        "tool": {"driver": {"name": "netsep-check", "version": __version__,
+                            "semanticVersion": __version__,
+                            "rules": [{"id": "INPUT-INVALID",
+                                       "shortDescription": {"text": ui("invalid_inputs", lang)},
+                                       "defaultConfiguration": {"level": "error"}}]}},
+        "automationDetails": {"id": "netsep-check/input/"},
+        "language": _LANGUAGE.get(lang, lang),
+        "invocations": [{"executionSuccessful": False,
+                         "toolExecutionNotifications": notifications}],
+        "results": results,
+    }
+
+
+def render_sarif(result: RunResult, lang: str, root: str | Path | None = None) -> str:
+    """One SARIF log: one run per pack, results of every profile that pack judged; inputs
+    that could not be judged in a run of their own; artifact URIs relative to ``root``
+    (``--sarif-root``; default: the repository, see above)."""
     root = source_root() if root is None else root  # once, not per profile
-    by_pack: dict[tuple[str, str, str], tuple[Pack, list[Report]]] = {}
+    reports = result.reports
+    by_pack: dict[tuple[str, str, str], tuple[PackInfo, list[Report]]] = {}
     for report in reports:
         key = (report.pack.id, report.pack.version, report.pack.digest)
         by_pack.setdefault(key, (report.pack, []))[1].append(report)
@@ -242,5 +287,7 @@ def render_sarif(reports: list[Report], lang: str, root: str | Path | None = Non
         # two variants of one pack (say, with --policy rules) must stay distinct categories
         name = pack.id if ids.count(pack.id) == 1 else f"{pack.id}-{pack.digest[:12]}"
         runs.append(_run(pack, group, lang, f"netsep-check/{name}/", root))
+    if result.invalid:
+        runs.append(_invalid_run(result, lang, root))
     log = {"version": SARIF_VERSION, "runs": runs}
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"

@@ -1,19 +1,23 @@
-"""The text report: a rich table per area, failing findings first, and a summary."""
+"""The text report: a rich table per area, failing findings first, and a summary; a batch
+ends with the firms × areas matrix and the inputs that could not be judged."""
 
 from __future__ import annotations
 
 import io
 import shutil
+from typing import TYPE_CHECKING
 
-from netsep_check.evaluate.findings import STATUSES, Report
+from netsep_check.evaluate.findings import Report
 from netsep_check.i18n import ui
+from netsep_check.report._common import message, notes, ordered
 from netsep_check.report._safe import visible
-from netsep_check.rules.model import SEVERITIES
+from netsep_check.vocabulary import STATUSES
+
+if TYPE_CHECKING:
+    from netsep_check.api import RunResult
 
 _STYLE = {"fail": "bold red", "error": "bold magenta", "waived": "yellow", "pass": "green",
           "not_applicable": "dim"}
-_ORDER = {status: i for i, status in enumerate(STATUSES)}
-_SEV = {severity: i for i, severity in enumerate(SEVERITIES)}
 
 
 def _one(report: Report, lang: str, console: object) -> None:
@@ -29,10 +33,10 @@ def _one(report: Report, lang: str, console: object) -> None:
     overridden = " (--as-of)" if report.as_of_overridden else ""
     console.print(f"{ui('as_of', lang)}: {report.as_of.isoformat()}{overridden}")
     for disabled in pack.disabled:
-        console.print(Text(f"disabled {disabled.rule} by {disabled.by_pack}: "
+        console.print(Text(f"{ui('fmt_disabled', lang)}: {disabled.rule} ({disabled.by_pack}): "
                            f"{visible(disabled.reason)}", style="dim"))
-    for note in report.notes:
-        console.print(Text(f"note: {visible(note)}", style="yellow"))
+    for note in notes(report, lang):
+        console.print(Text(f"{ui('fmt_notes', lang)}: {visible(note)}", style="yellow"))
     by_area: dict[str, list] = {}
     for finding in report.findings:
         by_area.setdefault(finding.rule.area, []).append(finding)
@@ -44,13 +48,14 @@ def _one(report: Report, lang: str, console: object) -> None:
         table.add_column(ui("rule", lang), no_wrap=True)
         table.add_column(ui("finding", lang), ratio=1, overflow="fold")
         table.add_column(ui("line", lang), justify="right", no_wrap=True)
-        rows = sorted(by_area[area], key=lambda f: (_ORDER[f.status], _SEV[f.rule.severity]))
-        for finding in rows:
+        for finding in ordered(by_area[area]):
             text = Text(visible(finding.rule.title.get(lang, finding.rule.title["en"])))
-            if finding.message.get(lang):
-                text.append("\n" + visible(finding.message[lang]), style=_STYLE[finding.status])
+            said = message(finding, lang)
+            if said:
+                text.append("\n" + visible(said), style=_STYLE[finding.status])
             if finding.waiver:
-                text.append(f"\nwaiver: {visible(finding.waiver.get('justification', ''))}",
+                text.append(f"\n{ui('fmt_waiver', lang)}: "
+                            f"{visible(finding.waiver.justification)}",
                             style="yellow")
             if finding.rule.basis["strength"] == "derived":
                 text.append(f"\n[{ui('derived', lang)}]", style="dim")
@@ -76,15 +81,24 @@ def _one(report: Report, lang: str, console: object) -> None:
         console.print(Text(ui("verdict_pass", lang), style="bold green"))
 
 
-def render_text(reports: list[Report], lang: str, color: bool = False, width: int = 120) -> str:
+def render_text(result: RunResult, lang: str, color: bool = False, width: int = 120) -> str:
     from rich.console import Console
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color,
                       width=shutil.get_terminal_size((width, 24)).columns if color else width,
                       highlight=False, emoji=False)
-    for index, report in enumerate(reports):
+    for index, report in enumerate(result.reports):
         if index:
             console.print()
         _one(report, lang, console)
-    return buffer.getvalue()
+    text = buffer.getvalue()
+    if result.batch:
+        from netsep_check.report.text_matrix import render_matrix_text
+
+        text += ("\n" if text else "") + render_matrix_text(result, lang, color=color)
+    elif result.invalid:
+        from netsep_check.report.text_matrix import render_invalid_text
+
+        text += render_invalid_text(result, lang, color=color)
+    return text

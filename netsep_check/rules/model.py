@@ -1,23 +1,30 @@
-"""Rules and packs as the engine sees them, after loading and compiling."""
+"""Rules and packs as the engine sees them, after loading and compiling.
+
+A rule is split in two: :class:`Rule` is plain metadata (ids, texts, basis, the paths it reads
+and its meaning in words) that reports carry and pickle as they are; :class:`CompiledRule`
+pairs it with its compiled conditions (closures), which only the engine needs. Likewise
+:class:`PackInfo` is what a report says of its pack, and :class:`Pack` adds compiled rules.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netsep_check.rules.vocabulary import AREAS, SEVERITIES, STRENGTHS
+from netsep_check.vocabulary import AREAS, SEVERITIES, STRENGTHS
 
 if TYPE_CHECKING:  # annotations only
     from netsep_check.rules.operators.base import Compiled
 
-__all__ = ["AREAS", "SEVERITIES", "STRENGTHS", "Disabled", "Pack", "Rule"]
+__all__ = ["AREAS", "SEVERITIES", "STRENGTHS", "CompiledRule", "Disabled", "Pack", "PackInfo",
+           "Rule"]
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One compiled rule, with the texts a report and ``explain`` need."""
+    """One rule's metadata: what a report, ``explain`` and a waiver need; no closures."""
 
     id: str
     area: str
@@ -26,18 +33,22 @@ class Rule:
     rationale: dict[str, str]
     remediation: dict[str, str]
     basis: dict[str, Any]
-    check: Compiled
-    when: Compiled | None = None
     waivable: bool = True
     file: str = ""
     line: int | None = None
     tests: tuple[dict[str, Any], ...] = ()
+    reads: tuple[str, ...] = ()  # schema-style paths read by ``when`` and ``check``
+    meaning: dict[str, dict[str, str] | None] = field(default_factory=dict)  # when/check, by lang
     spec: dict[str, Any] = field(default_factory=dict, repr=False)  # the rule as written
 
-    @cached_property  # asked for every finding; kept in the instance dict, frozen or not
-    def reads(self) -> tuple[str, ...]:
-        paths = (*(self.when.reads if self.when else ()), *self.check.reads)
-        return tuple(dict.fromkeys(paths))
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule with its compiled conditions: ``when`` (applicability) and ``check``."""
+
+    rule: Rule
+    check: Compiled
+    when: Compiled | None = None
 
 
 @dataclass(frozen=True)
@@ -48,8 +59,8 @@ class Disabled:
 
 
 @dataclass(frozen=True)
-class Pack:
-    """A policy pack ready to evaluate: metadata, resolved parameters and compiled rules."""
+class PackInfo:
+    """A policy pack's metadata, resolved parameters and rules (plain data, picklable)."""
 
     id: str
     version: str
@@ -69,3 +80,15 @@ class Pack:
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+
+@dataclass(frozen=True)
+class Pack(PackInfo):
+    """A pack ready to evaluate: its metadata and its compiled rules, in evaluation order."""
+
+    compiled: tuple[CompiledRule, ...] = ()
+
+    def info(self) -> PackInfo:
+        """The pack without its closures: what a report holds."""
+        names = [f.name for f in dataclasses.fields(PackInfo)]
+        return PackInfo(**{name: getattr(self, name) for name in names})

@@ -16,11 +16,12 @@ from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, load_document, require_mapping
 from netsep_check.load.source import sha256
 from netsep_check.rules.compiler import compile_condition
-from netsep_check.rules.model import Disabled, Pack, Rule
+from netsep_check.rules.model import CompiledRule, Disabled, Pack, Rule
 from netsep_check.rules.operators.base import Env, RuleSyntaxError
 from netsep_check.rules.schema import pack_schema, parameters_schema, rules_schema
 
 REGIME_PACKS = {"sandbox": "sandbox-2024", "standing_exception": "standing-exception-2026"}
+BUILTIN_BASE = "builtin:"  # test_bases: {m365: "builtin:sandbox-2024/m365"}
 
 
 def policies_root() -> Path:
@@ -69,11 +70,12 @@ def _schema_checked(path: Path, schema: dict[str, Any], what: str) -> Document:
 def _basis(spec: dict[str, Any], regime: str | None, document: Document,
            index: int) -> dict[str, Any]:
     """A rule shared by both regimes gives one basis per regime; pick the pack's."""
-    basis = spec["basis"]
+    basis: dict[str, Any] = spec["basis"]
     if "strength" in basis:
         return basis
     if regime in basis:
-        return basis[regime]
+        chosen: dict[str, Any] = basis[regime]
+        return chosen
     raise InputError.one(document.file, f"rule {spec['id']} gives no basis for regime "
                          f"{regime or '(none)'}; it has: {', '.join(sorted(basis))}",
                          document.line(("rules", index, "basis")), None,
@@ -81,7 +83,7 @@ def _basis(spec: dict[str, Any], regime: str | None, document: Document,
 
 
 def _compile_rule(spec: dict[str, Any], index: int, document: Document,
-                  params: dict[str, Any], regime: str | None) -> Rule:
+                  params: dict[str, Any], regime: str | None) -> CompiledRule:
     base = ("rules", index)
     try:
         when = compile_condition(spec["when"], Env(params, where="when")) if "when" in spec else None
@@ -91,19 +93,36 @@ def _compile_rule(spec: dict[str, Any], index: int, document: Document,
         raise InputError.one(document.file, f"rule {spec['id']}: {exc.where}: {exc.message}",
                              document.line((*base, section)), None,
                              f"rules[{index}].{exc.where}") from None
-    return Rule(
+    reads = tuple(dict.fromkeys((*(when.reads if when else ()), *check.reads)))
+    rule = Rule(
         id=spec["id"], area=spec["area"], severity=spec["severity"], title=spec["title"],
         rationale=spec["rationale"], remediation=spec["remediation"],
         basis=_basis(spec, regime, document, index),
-        check=check, when=when, waivable=spec.get("waivable", True), file=document.file,
-        line=document.line(base), tests=tuple(spec.get("tests", ())), spec=spec)
+        waivable=spec.get("waivable", True), file=document.file,
+        line=document.line(base), tests=tuple(spec.get("tests", ())), reads=reads,
+        meaning={"when": dict(when.text) if when else None, "check": dict(check.text)},
+        spec=spec)
+    return CompiledRule(rule, check, when)
 
 
-def load_rule_file(path: Path, params: dict[str, Any], regime: str | None) -> list[Rule]:
+def load_rule_file(path: Path, params: dict[str, Any], regime: str | None) -> list[CompiledRule]:
     """Load, schema-check and compile every rule in one file."""
     document = _schema_checked(path, rules_schema(), "rule file")
     return [_compile_rule(spec, i, document, params, regime)
             for i, spec in enumerate(document.data["rules"])]
+
+
+def load_parameter_file(path: Path) -> dict[str, Any]:
+    """A shared parameter file, schema-checked: ``{name: {value, description}}``."""
+    entries: dict[str, Any] = _schema_checked(path, parameters_schema(),
+                                              "parameter file").data["parameters"]
+    return entries
+
+
+def is_parameter_file(path: Path) -> bool:
+    """A YAML file whose top level holds ``parameters:`` and no ``rules:``."""
+    data = load_document(path, display=display_name(path)).data
+    return isinstance(data, dict) and "parameters" in data and "rules" not in data
 
 
 def rule_files_in(directory: Path) -> list[Path]:
@@ -155,9 +174,37 @@ def _check_ids(rules: list[Rule]) -> None:
         raise InputError(problems)
 
 
+def _test_base(folder: Path, name: str, ref: str, document: Document) -> str:
+    """Where a test base stands: a path relative to the pack folder, or
+    ``builtin:PACK/NAME`` — test base NAME of built-in pack PACK, wherever it is installed."""
+    if not ref.startswith(BUILTIN_BASE):
+        return str((folder / ref).resolve())
+    line = document.line(("pack", "test_bases", name))
+    pack_id, _, base = ref[len(BUILTIN_BASE):].partition("/")
+    if pack_id not in builtin_pack_ids():
+        raise InputError.one(document.file, f"test base {name!r}: {pack_id!r} is not a built-in "
+                             f"pack (built-in packs: {', '.join(builtin_pack_ids())}); write "
+                             f"{BUILTIN_BASE}PACK/NAME", line, None, f"pack.test_bases.{name}")
+    builtin_folder = policies_root() / pack_id
+    meta = _schema_checked(builtin_folder / "pack.yaml", pack_schema(), "pack file").data["pack"]
+    known: dict[str, str] = meta.get("test_bases", {})
+    if base not in known or known[base].startswith(BUILTIN_BASE):
+        raise InputError.one(document.file, f"test base {name!r}: built-in pack {pack_id} has no "
+                             f"test base {base!r} (it has: {', '.join(sorted(known)) or 'none'})",
+                             line, None, f"pack.test_bases.{name}")
+    return str((builtin_folder / known[base]).resolve())
+
+
 def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
-              _overrides: dict[str, Any] | None = None, _depth: int = 0) -> Pack:
-    """Load a pack by built-in id or path, with its base pack and any extra rule folders."""
+              _overrides: dict[str, Any] | None = None, _depth: int = 0, *,
+              extra_rule_files: tuple[Path, ...] = (),
+              extra_parameter_files: tuple[Path, ...] = ()) -> Pack:
+    """Load a pack by built-in id or path, with its base pack and any extra rule folders.
+
+    ``extra_rule_files`` are added like the files of ``extra_rule_dirs``;
+    ``extra_parameter_files`` (shared parameter files beside them) set parameters on top of
+    the pack's own, as the pack's ``parameter_files`` would.
+    """
     pack_path = _pack_file(ref)
     document = _schema_checked(pack_path, pack_schema(), "pack file")
     meta = document.data["pack"]
@@ -171,8 +218,7 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     docs = dict(parent.parameter_docs) if parent else {}
     param_paths = [(folder / name) for name in meta.get("parameter_files", [])]
     for path in param_paths:
-        shared = _schema_checked(path, parameters_schema(), "parameter file")
-        for name, entry in shared.data["parameters"].items():
+        for name, entry in load_parameter_file(path).items():
             params[name] = entry["value"]
             docs[name] = entry.get("description", docs.get(name, {}))
     for name, entry in meta.get("parameters", {}).items():
@@ -183,6 +229,10 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
         params[name] = entry["value"]
         if "description" in entry:
             docs[name] = entry["description"]
+    for path in extra_parameter_files:
+        for name, entry in load_parameter_file(path).items():
+            params[name] = entry["value"]
+            docs[name] = entry.get("description", docs.get(name, {}))
     params.update(_overrides or {})
 
     files = [(folder / name) for name in meta.get("rule_files", [])]
@@ -192,12 +242,14 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
                              document.line(("pack", "rule_files")))
     for directory in extra_rule_dirs:
         files.extend(rule_files_in(directory))
+    files.extend(extra_rule_files)
     rule_paths = [*(parent.rule_paths if parent else ()), *(p.resolve() for p in files)]
     rule_paths = list(dict.fromkeys(rule_paths))
     regime = meta.get("regime", parent.regime if parent else None)
-    rules: list[Rule] = []
+    compiled: list[CompiledRule] = []
     for path in rule_paths:  # a base pack's rules are recompiled: parameters may differ
-        rules.extend(load_rule_file(path, params, regime))
+        compiled.extend(load_rule_file(path, params, regime))
+    rules = [c.rule for c in compiled]
     _check_ids(rules)
 
     disabled = list(parent.disabled) if parent else []
@@ -208,9 +260,9 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
         disabled.append(Disabled(entry["rule"], entry["reason"], meta["id"]))
     off = {d.rule for d in disabled}
     meta_paths = [*(parent.meta_paths if parent else ()), pack_path.resolve(),
-                  *(p.resolve() for p in param_paths)]
+                  *(p.resolve() for p in (*param_paths, *extra_parameter_files))]
     test_bases = dict(parent.test_bases) if parent else {}
-    test_bases.update({name: str((folder / rel).resolve())
+    test_bases.update({name: _test_base(folder, name, rel, document)
                        for name, rel in meta.get("test_bases", {}).items()})
     return Pack(
         id=meta["id"], version=meta["version"], regime=regime,
@@ -219,6 +271,7 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
         sources=(*(parent.sources if parent else ()), *meta.get("sources", ())),
         parameters=params, parameter_docs=docs,
         rules=tuple(rule for rule in rules if rule.id not in off),
+        compiled=tuple(c for c in compiled if c.rule.id not in off),
         disabled=tuple(disabled), digest=_digest([*meta_paths, *rule_paths]),
         meta_paths=tuple(meta_paths), rule_paths=tuple(rule_paths), test_bases=test_bases,
         extends=parent.id if parent else None)

@@ -7,6 +7,7 @@ from typing import Any
 
 from netsep_check.rules.compiler import condition_schema
 from netsep_check.rules.model import AREAS, SEVERITIES, STRENGTHS
+from netsep_check.vocabulary import EVIDENCE_STATUSES
 
 RULE_ID = r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
 _BILINGUAL = {"type": "object", "required": ["ko", "en"], "additionalProperties": False,
@@ -22,6 +23,10 @@ _TEST = {
         "as_of": _DATE,
         "set": {"type": "object", "description": "field path → value to set on the base"},
         "unset": {"type": "array", "items": {"type": "string"}},
+        "evidence_files": {
+            "type": "object", "additionalProperties": {"enum": list(EVIDENCE_STATUSES)},
+            "description": "evidence id → how its file came out of verification, as if "
+                           "the files had been read (for the evidence_files operator)"},
     },
 }
 _BASIS = {
@@ -131,7 +136,11 @@ def pack_schema() -> dict[str, Any]:
                     "type": "object", "required": ["rule", "reason"], "additionalProperties": False,
                     "properties": {"rule": {"type": "string"},
                                    "reason": {"type": "string", "minLength": 10}}}},
-                "test_bases": {"type": "object", "additionalProperties": {"type": "string"}},
+                "test_bases": {"type": "object", "additionalProperties": {
+                    "type": "string", "minLength": 1,
+                    "description": "the profile `policy test` patches: a path relative to the "
+                                   "pack folder, or builtin:PACK/NAME (test base NAME of "
+                                   "built-in pack PACK, e.g. builtin:sandbox-2024/m365)"}},
             },
         }},
     }

@@ -16,14 +16,27 @@ tests compare the two on generated documents.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
 
+from netsep_check.validate.fast_checks import (
+    COMBINE,
+    Check,
+    Unsupported,
+    among,
+    canonical_or_none,
+    is_date,
+    is_type,
+    keys_if,
+    longer,
+    matches,
+    member,
+    shorter,
+    unique,
+    valid_keys,
+)
 from netsep_check.values import canonical
-
-Check = Callable[[Any], bool]
 
 _ANNOTATIONS = {"$schema", "$id", "$comment", "$defs", "definitions", "title", "description",
                 "default", "examples", "deprecated", "readOnly", "writeOnly", "$anchor"}
@@ -32,49 +45,6 @@ _KEYWORDS = {"type", "enum", "const", "required", "properties", "patternProperti
              "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minProperties",
              "maxProperties", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
              "format", "if", "then", "else", "allOf", "anyOf", "oneOf", "not"}
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-
-
-class Unsupported(Exception):
-    """The schema uses something this module does not implement: use jsonschema alone."""
-
-
-def _is_type(kind: str) -> Check:
-    if kind == "object":
-        return lambda v: isinstance(v, dict)
-    if kind == "array":
-        return lambda v: isinstance(v, list)
-    if kind == "string":
-        return lambda v: isinstance(v, str)
-    if kind == "boolean":
-        return lambda v: isinstance(v, bool)
-    if kind == "null":
-        return lambda v: v is None
-    if kind == "number":
-        return lambda v: isinstance(v, int | float) and not isinstance(v, bool)
-    if kind == "integer":
-        return lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (
-            isinstance(v, float) and v.is_integer())
-    raise Unsupported(f"type {kind!r}")
-
-
-def _unique(items: list[Any]) -> bool:
-    if set(map(type, items)) <= {str}:  # the usual list: plain strings compare as they are
-        return len(set(items)) == len(items)
-    try:
-        return len({canonical(item) for item in items}) == len(items)
-    except TypeError:  # not plain data: let jsonschema decide
-        return False
-
-
-def _date(value: str) -> bool:
-    if not _DATE.fullmatch(value):
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 class _Compiler:
@@ -124,17 +94,17 @@ class _Compiler:
 
         if "type" in schema:
             kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-            tests = [_is_type(kind) for kind in kinds]
+            tests = [is_type(kind) for kind in kinds]
             add(tests[0] if len(tests) == 1 else (lambda v: any(t(v) for t in tests)))
         if "enum" in schema:
             try:
                 allowed = frozenset(canonical(e) for e in schema["enum"])
             except TypeError:
                 raise Unsupported("enum of unhashable values") from None
-            add(lambda v: _member(v, allowed))
+            add(lambda v: member(v, allowed))
         if "const" in schema:
             wanted = canonical(schema["const"])
-            add(lambda v: _canonical_or_none(v) == wanted)
+            add(lambda v: canonical_or_none(v) == wanted)
         if "$ref" in schema:  # a node still being compiled (recursion) gives its forward check
             add(self.check(self.resolve(schema["$ref"])))
         self._strings(schema, add)
@@ -169,7 +139,7 @@ class _Compiler:
         if "format" in schema:
             if schema["format"] != "date":
                 raise Unsupported(f"format {schema['format']!r}")
-            add(lambda v: not isinstance(v, str) or _date(v))
+            add(lambda v: not isinstance(v, str) or is_date(v))
 
     def _arrays(self, schema: dict[str, Any], add: Callable[[Check], None]) -> None:
         if "items" in schema:
@@ -192,7 +162,7 @@ class _Compiler:
             high = schema["maxItems"]
             add(lambda v: not isinstance(v, list) or len(v) <= high)
         if schema.get("uniqueItems") is True:
-            add(lambda v: not isinstance(v, list) or _unique(v))
+            add(lambda v: not isinstance(v, list) or unique(v))
 
     def _numbers(self, schema: dict[str, Any], add: Callable[[Check], None]) -> None:
         def number(v: Any) -> bool:
@@ -271,12 +241,7 @@ class _Compiler:
         for name in ("allOf", "anyOf", "oneOf"):
             if name in schema:
                 subs = tuple(self.check(s) for s in schema[name])
-                if name == "allOf":
-                    add(lambda v, subs=subs: all(s(v) for s in subs))
-                elif name == "anyOf":
-                    add(lambda v, subs=subs: any(s(v) for s in subs))
-                else:
-                    add(lambda v, subs=subs: sum(1 for s in subs if s(v)) == 1)
+                add(COMBINE[name](subs))
         if "not" in schema:
             negated = self.check(schema["not"])
             add(lambda v: not negated(v))
@@ -330,18 +295,17 @@ class _Compiler:
                 return None
             if "pattern" in node:
                 search = re.compile(node["pattern"]).search
-                tests.append(lambda col, search=search: all(map(search, col)))
+                tests.append(matches(search))
             if "minLength" in node:
-                tests.append(lambda col, low=node["minLength"]: min(map(len, col)) >= low)
+                tests.append(longer(node["minLength"]))
             if "maxLength" in node:
-                tests.append(lambda col, high=node["maxLength"]: max(map(len, col)) <= high)
+                tests.append(shorter(node["maxLength"]))
             if "enum" in node:
-                allowed = frozenset(e for e in node["enum"] if type(e) is str)
-                tests.append(lambda col, allowed=allowed: allowed.issuperset(col))
+                tests.append(among(frozenset(e for e in node["enum"] if type(e) is str)))
             if "format" in node:
                 if node["format"] != "date":
                     return None
-                tests.append(lambda col: all(map(_date, col)))
+                tests.append(lambda col: all(map(is_date, col)))
 
         def text_column(col: list[Any]) -> bool:
             if not col or not set(map(type, col)) <= {str}:
@@ -406,15 +370,13 @@ class _Compiler:
             steps.append(lambda v: named & v.keys())
         for name in ("additionalProperties", "unevaluatedProperties"):
             if name in schema:
-                sub = self.check(schema[name])
-                steps.append(lambda v, sub=sub: {k for k, x in v.items() if sub(x)})
+                steps.append(valid_keys(self.check(schema[name])))
         searches = [re.compile(p).search for p in schema.get("patternProperties", {})]
         if searches:
             steps.append(lambda v: {k for k in v if any(s(k) for s in searches)})
         for name in ("allOf", "oneOf", "anyOf"):
             for sub in schema.get(name, []):
-                valid, keys = self.check(sub), self.evaluated(sub)
-                steps.append(lambda v, valid=valid, keys=keys: keys(v) if valid(v) else ())
+                steps.append(keys_if(self.check(sub), self.evaluated(sub)))
         if "if" in schema:
             condition, if_keys = self.check(schema["if"]), self.evaluated(schema["if"])
             then_keys = self.evaluated(schema["then"]) if "then" in schema else None
@@ -432,20 +394,6 @@ class _Compiler:
                 found.update(step(v))
             return found
         return keys
-
-
-def _canonical_or_none(value: Any) -> Any:
-    try:
-        return canonical(value)
-    except TypeError:
-        return None
-
-
-def _member(value: Any, allowed: frozenset[Any]) -> bool:
-    try:
-        return canonical(value) in allowed
-    except TypeError:
-        return False
 
 
 def compile_schema(schema: dict[str, Any]) -> Check | None:

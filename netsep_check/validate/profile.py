@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from netsep_check.errors import InputError, Problem
-from netsep_check.load import Document, format_path, require_mapping
+from netsep_check.load import Document, FieldPath, format_path, require_mapping
 from netsep_check.validate.schema_errors import packaged_schema, schema_problems
 
 
@@ -21,10 +21,10 @@ def _map(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _cited(data: dict[str, Any]) -> list[tuple[tuple, str]]:
+def _cited(data: dict[str, Any]) -> list[tuple[FieldPath, str]]:
     """(path of the citing list item, evidence id) for every citation in the profile. Runs on
     documents the schema rejected too, so every shape is taken as it may come."""
-    cited: list[tuple[tuple, str]] = []
+    cited: list[tuple[FieldPath, str]] = []
     for index, provider in enumerate(_list(data.get("providers"))):
         evaluation = _map(_map(provider).get("security_evaluation"))
         for i, ev in enumerate(_list(evaluation.get("evidence"))):
@@ -50,7 +50,7 @@ def integrity_problems(document: Document) -> list[Problem]:
         ev_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(ev_id, str):
             continue
-        path = ("evidence", index, "id")
+        path: FieldPath = ("evidence", index, "id")
         if ev_id in defined:
             first = document.line(("evidence", defined[ev_id], "id"))
             line, column = document.position(path) or (None, None)

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from netsep_check.errors import Problem
-from netsep_check.load import Document, format_path
+from netsep_check.load import Document, FieldPath, format_path
 from netsep_check.values import canonical
 
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO",
@@ -29,12 +29,14 @@ def packaged_schema(name: str) -> dict[str, Any]:
     """A JSON Schema shipped inside the package (``netsep_check/schemas/NAME.schema.json``)."""
     beside = Path(__file__).resolve().parent.parent / "schemas" / f"{name}.schema.json"
     if beside.is_file():  # the usual install: plain files (importlib.resources costs 5 ms)
-        return json.loads(beside.read_text(encoding="utf-8"))
+        schema: dict[str, Any] = json.loads(beside.read_text(encoding="utf-8"))
+        return schema
     from importlib import resources
 
     text = resources.files("netsep_check.schemas").joinpath(f"{name}.schema.json").read_text(
         encoding="utf-8")
-    return json.loads(text)
+    packaged: dict[str, Any] = json.loads(text)
+    return packaged
 
 
 def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Any:
@@ -50,7 +52,8 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> An
     except (TypeError, RecursionError):  # not plain JSON data: jsonschema's own way
         from jsonschema._keywords import uniqueItems
 
-        yield from uniqueItems(validator, unique, instance, schema)
+        pairwise: Any = uniqueItems  # a generator; typeshed's stub says it returns None
+        yield from pairwise(validator, unique, instance, schema)
         return
     if len(seen) != len(instance):
         yield ValidationError("the list has non-unique elements")
@@ -62,7 +65,8 @@ def _validator_for(schema_json: str) -> Any:
     from jsonschema.validators import extend
     from referencing import Registry
 
-    cls = extend(Draft202012Validator, {"uniqueItems": _unique_items})
+    extend_untyped: Any = extend  # the stub leaves it untyped
+    cls = extend_untyped(Draft202012Validator, {"uniqueItems": _unique_items})
     # An empty registry that cannot retrieve: a $ref to anything outside the schema fails
     # instead of being fetched (jsonschema's default registry downloads http(s) $refs).
     return cls(json.loads(schema_json), format_checker=FormatChecker(), registry=Registry())
@@ -100,7 +104,7 @@ def is_valid_fast(schema: dict[str, Any], data: Any) -> bool:
     if check is None:
         return False
     try:
-        return check(data)
+        return bool(check(data))
     except RecursionError:
         return False
 
@@ -142,7 +146,7 @@ def _show(value: Any) -> str:
 class Said(NamedTuple):
     """What one schema error says: where, in English, and as a code with parameters."""
 
-    path: tuple
+    path: FieldPath
     message: str
     code: str | None = None
     params: Mapping[str, Any] = MappingProxyType({})
@@ -232,7 +236,7 @@ def describe(error: Any, root: dict[str, Any] | None = None) -> list[Said]:
     if validator_name == "type":
         wanted = error.validator_value
         kinds = list(wanted) if isinstance(wanted, list) else [wanted]
-        words = " or ".join(_TYPE_WORDS.get(w, w) for w in kinds)
+        words = " or ".join(str(_TYPE_WORDS.get(w, w)) for w in kinds)
         message = f"expected {words}, got {_kind(value)} {_show(value)}"
         hint = None
         if wanted == "boolean" and isinstance(value, str) and value in _YAML11_BOOLEANS:
@@ -292,7 +296,7 @@ def describe(error: Any, root: dict[str, Any] | None = None) -> list[Said]:
 
 
 def schema_problems(document: Document, schema: dict[str, Any],
-                    root_path: tuple = ()) -> list[Problem]:
+                    root_path: FieldPath = ()) -> list[Problem]:
     """Every schema error of ``document`` as a located :class:`Problem`, sorted by line."""
     data = document.data
     for key in root_path:
@@ -300,7 +304,7 @@ def schema_problems(document: Document, schema: dict[str, Any],
     if is_valid_fast(schema, data):  # the common case, without importing jsonschema
         return []
     problems = []
-    seen: set[tuple[tuple, str]] = set()
+    seen: set[tuple[FieldPath, str]] = set()
     for error in validator(schema).iter_errors(data):
         for said in describe(error, schema):
             full = (*root_path, *said.path)

@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from netsep_check.api import Checker
+from netsep_check.report.messages import finding_message, report_notes
 
 VERDICTS = {
     "m365-compliant.yaml": ("sandbox-2024", set()),
@@ -36,9 +37,9 @@ def test_failing_finding_points_at_the_offending_line(examples):
     finding = next(f for f in report.findings if f.rule.id == "SCOPE-PRODUCTS")
     text = (examples / "m365-noncompliant-scope.yaml").read_text(encoding="utf-8").splitlines()
     assert "copilot" in text[finding.line - 1]
-    assert finding.paths == ["usage.saas_products[4]"]
+    assert finding.paths == ("usage.saas_products[4]",)
     assert finding.actual == "copilot"
-    assert "copilot" in finding.message["en"] and "copilot" in finding.message["ko"]
+    assert "copilot" in finding_message(finding, "en") and "copilot" in finding_message(finding, "ko")
 
 
 def test_as_of_override_is_used_and_recorded(examples):
@@ -53,7 +54,8 @@ def test_migration_readiness_ignores_the_designation(examples):
         examples / "m365-compliant.yaml")
     assert report.pack.id == "standing-exception-2026"
     assert not [f for f in report.findings if f.status == "error"]
-    assert any("judged against pack standing-exception-2026" in n for n in report.notes)
+    assert any("judged against pack standing-exception-2026" in n
+               for n in report_notes(report, "en"))
 
 
 def test_a_rule_that_cannot_be_judged_is_an_error_not_a_pass(tmp_path, examples):
@@ -73,4 +75,4 @@ def test_a_rule_that_cannot_be_judged_is_an_error_not_a_pass(tmp_path, examples)
     report = Checker(policy_dirs=(folder,)).check(examples / "pulse-compliant.yaml")
     finding = next(f for f in report.findings if f.rule.id == "FIRM-OPTIONAL")
     assert finding.status == "error" and finding.failing
-    assert "not in the profile" in finding.message["en"]
+    assert "not in the profile" in finding_message(finding, "en")

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from netsep_check.api import Checker
-from netsep_check.evaluate.findings import Report
+from netsep_check.evaluate.findings import AppliedWaiver, Report
+from netsep_check.rules.operators.base import Failure
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
 PROFILES = ("m365-compliant", "m365-noncompliant-scope", "pulse-compliant",
@@ -60,13 +61,13 @@ def mixed_report(report_of: Callable[[str], Report]) -> Report:
     findings = []
     for finding in base.findings:
         if finding.rule.id == "SAAS-LOG-RETENTION":
-            finding = dataclasses.replace(finding, status="waived", waiver=dict(WAIVER))
+            finding = dataclasses.replace(finding, status="waived", waiver=AppliedWaiver(
+                **WAIVER, firm=None, state="active"))
         elif finding.rule.id == "PROV-RATED":
-            finding = dataclasses.replace(finding, status="error", message={
-                "en": "cannot be judged: providers[0].security_evaluation is not a mapping",
-                "ko": "판정할 수 없습니다: providers[0].security_evaluation이 매핑이 아닙니다"})
+            finding = dataclasses.replace(finding, status="error", failures=(Failure(
+                None, "error", "providers[0].security_evaluation is not a mapping"),))
         findings.append(finding)
-    return dataclasses.replace(base, findings=findings, notes=list(base.notes))
+    return dataclasses.replace(base, findings=tuple(findings))
 
 
 # A small DOM for the HTML tests (the report's own HTML and Chromium's --dump-dom output).

@@ -98,4 +98,4 @@ def test_batch_matrix_wraps_long_korean_names_on_screen_and_in_print(run, tmp_pa
     assert re.search(r"td\.firm \{[^}]*word-break: keep-all", paper)
     assert "table.matrix td:first-child code { white-space: nowrap" not in css
     assert re.search(r'<table class="matrix"><colgroup><col class="c-firm">', out)
-    assert '<td class="firm"><a href="#report-' in out and LONG_NAME in out
+    assert '<td class="firm"><strong>' in out and LONG_NAME in out

@@ -6,11 +6,14 @@ import dataclasses
 
 import pytest
 
+from netsep_check.api import result_of
 from netsep_check.evaluate.findings import STATUSES
 from netsep_check.i18n import ui
 from netsep_check.report import FORMATS, renderer
 from netsep_check.report.html import render_html
+from netsep_check.report.messages import finding_message
 from netsep_check.rules.model import AREAS
+from netsep_check.rules.operators.base import Failure
 
 FORBIDDEN = ("http://", "https://", "<link", "<script", "<iframe", "<img", "<object", "<embed",
              "@import", "url(", "src=", "//fonts", "srcset")
@@ -39,7 +42,7 @@ def test_registered() -> None:
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_noncompliant_profile(report_of, parse_html, lang) -> None:
     report = report_of("pulse-noncompliant-controls")
-    text = render_html([report], lang)
+    text = render_html(result_of([report]), lang)
     document = parse_html(text)
     assert_self_contained(text, document)
     assert text.startswith("<!DOCTYPE html>")
@@ -61,7 +64,7 @@ def test_noncompliant_profile(report_of, parse_html, lang) -> None:
         assert f"st-{finding.status}" in card.classes
         card_text = card.text
         assert finding.rule.title[lang] in card_text
-        assert finding.message[lang] in card_text
+        assert finding_message(finding, lang) in card_text
         assert f"{report.profile_file}:{finding.line}" in card_text
         assert finding.rule.basis["clause"] in card_text
         assert finding.rule.remediation[lang] in card_text
@@ -79,7 +82,7 @@ def test_noncompliant_profile(report_of, parse_html, lang) -> None:
 
 def test_grouped_by_area_failing_first(report_of, parse_html) -> None:
     report = report_of("pulse-noncompliant-controls")
-    document = parse_html(render_html([report], "en"))
+    document = parse_html(render_html(result_of([report]), "en"))
     areas = document.find_all("section", "area")
     assert [a.attrs["id"].removeprefix("report-1-area-") for a in areas] \
         == list(report.counts_by_area())
@@ -95,7 +98,7 @@ def test_grouped_by_area_failing_first(report_of, parse_html) -> None:
 
 def test_chart_draws_the_counts(report_of, parse_html) -> None:
     report = report_of("pulse-noncompliant-controls")
-    document = parse_html(render_html([report], "ko"))
+    document = parse_html(render_html(result_of([report]), "ko"))
     svg = document.find("svg")
     assert svg is not None and svg.attrs.get("role") == "img"
     bars = svg.find_all("rect")
@@ -112,7 +115,7 @@ def test_chart_draws_the_counts(report_of, parse_html) -> None:
 
 
 def test_waived_and_error(mixed_report, parse_html) -> None:
-    text = render_html([mixed_report], "en")
+    text = render_html(result_of([mixed_report]), "en")
     document = parse_html(text)
     assert_self_contained(text, document)
     waived = document.by_id("report-1-SAAS-LOG-RETENTION")
@@ -129,13 +132,12 @@ def test_everything_is_escaped(report_of, parse_html) -> None:
     findings = []
     for finding in report.findings:
         if finding.rule.id == "PROV-RATED":
-            finding = dataclasses.replace(finding, message={
-                "en": 'see https://evil.example/x "><script>alert(1)</script>',
-                "ko": "https://evil.example/x"})
+            finding = dataclasses.replace(finding, status="error", failures=(Failure(
+                None, "error", 'see https://evil.example/x "><script>alert(1)</script>'),))
         findings.append(finding)
     hostile = dataclasses.replace(report, firm='<script>alert("x")</script>',
                                   profile_file='a"><img src=x>.yaml', findings=findings)
-    text = render_html([hostile], "en")
+    text = render_html(result_of([hostile]), "en")
     document = parse_html(text)
     # the hostile text is there, escaped: no tag, no attribute, no URL comes out of it
     assert_self_contained(text, document, ("http://", "https://", "<script", "<img"))
@@ -146,7 +148,7 @@ def test_everything_is_escaped(report_of, parse_html) -> None:
 
 
 def test_batch_matrix(all_reports, parse_html) -> None:
-    text = render_html(all_reports, "ko")
+    text = render_html(result_of(all_reports), "ko")
     document = parse_html(text)
     assert_self_contained(text, document)
     matrix = document.by_id("matrix")
@@ -154,28 +156,29 @@ def test_batch_matrix(all_reports, parse_html) -> None:
     sections = document.find_all("section", "report")
     assert len(sections) == len(all_reports)
     rows = matrix.find("tbody").find_all("tr")
-    assert len(rows) == len(all_reports)
+    table = result_of(all_reports).matrix  # one row per firm: the run's one matrix
+    assert len(rows) == len(table.rows) == len({r.firm for r in all_reports})
     headers = [th.text for th in matrix.find("thead").find_all("th")][2:]
     label_to_area = {ui(area, "ko"): area for area in AREAS}
-    for row, report, section in zip(rows, all_reports, sections, strict=True):
-        link = row.find("a")
-        assert link.attrs["href"] == f"#{section.attrs['id']}"
-        assert report.firm in link.text
-        assert report.profile_file in row.text
-        worst = report.worst_by_area()
+    anchors = {s.attrs["id"] for s in sections}
+    for row, expected in zip(rows, table.rows, strict=True):
+        assert expected.firm in row.find("strong").text
+        for link in row.find_all("a"):
+            assert link.attrs["href"][1:] in anchors
+        for profile in expected.profiles:
+            assert profile in row.text
         cells = row.find_all("td")[2:]
         assert len(cells) == len(headers)
         for header, cell in zip(headers, cells, strict=True):
             area = label_to_area[header]
             badge = cell.find(cls="badge")
-            if area in worst:
-                assert f"st-{worst[area]}" in badge.classes
+            if expected.cells.get(area):
+                assert f"st-{expected.cells[area]}" in badge.classes
             else:
                 assert badge is None
-        assert report.firm in section.find("h2").text
     # at least one firm fails somewhere, and the matrix shows it
     assert matrix.find(cls="st-fail") is not None
 
 
 def test_deterministic(all_reports) -> None:
-    assert render_html(all_reports, "en") == render_html(all_reports, "en")
+    assert render_html(result_of(all_reports), "en") == render_html(result_of(all_reports), "en")

@@ -37,7 +37,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from netsep_check.api import result_of
 from netsep_check.report.html import render_html
+from netsep_check.report.messages import finding_message
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "docs/img/html-report.png"
@@ -205,7 +207,7 @@ def report(monkeypatch: pytest.MonkeyPatch):
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_rendered_dom_shows_the_findings(report, parse_html, tmp_path: Path, lang: str) -> None:
     page = tmp_path / f"report-{lang}.html"
-    page.write_text(render_html([report], lang), encoding="utf-8")
+    page.write_text(render_html(result_of([report]), lang), encoding="utf-8")
     result = visit(page, tmp_path, "--dump-dom")
     assert result.returncode == 0, result.stderr[-2000:]
     assert_offline(result)
@@ -219,7 +221,7 @@ def test_rendered_dom_shows_the_findings(report, parse_html, tmp_path: Path, lan
     for finding in failing:
         card = cards[f"report-1-{finding.rule.id}"]
         assert finding.rule.title[lang] in card.text
-        assert finding.message[lang] in card.text
+        assert finding_message(finding, lang) in card.text
         assert f":{finding.line}" in card.text
     for node in dom.iter():
         for name in ("src", "href", "srcset", "action", "data", "poster"):
@@ -237,7 +239,7 @@ def test_screenshot(report, tmp_path: Path) -> None:
         assert korean, ("no Korean font installed: the docs screenshot would show empty boxes; "
                         "install fonts-nanum or fonts-noto-cjk first")
     page = tmp_path / "html-report.html"
-    page.write_text(render_html([report], "ko"), encoding="utf-8")
+    page.write_text(render_html(result_of([report]), "ko"), encoding="utf-8")
     target = SCREENSHOT if update else tmp_path / "html-report.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     result = visit(page, tmp_path, f"--screenshot={target}")

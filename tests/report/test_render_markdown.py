@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from netsep_check.api import result_of
 from netsep_check.report import FORMATS, renderer
 from netsep_check.report.markdown import render_markdown
 
@@ -19,7 +20,7 @@ def test_registered() -> None:
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_noncompliant_profile(report_of, lang) -> None:
     report = report_of("pulse-noncompliant-controls")
-    text = render_markdown([report], lang)
+    text = render_markdown(result_of([report]), lang)
     counts = report.counts()
     verdict = {"en": "NOT COMPLIANT", "ko": "부적합"}[lang]
     assert re.search(rf"^\*\*❌ {verdict}\b.*{counts['fail']}", text, re.MULTILINE)
@@ -56,13 +57,13 @@ def test_noncompliant_profile(report_of, lang) -> None:
 
 
 def test_compliant_profile(report_of) -> None:
-    text = render_markdown([report_of("m365-compliant")], "en")
+    text = render_markdown(result_of([report_of("m365-compliant")]), "en")
     assert "**✅ COMPLIANT: no failing rule**" in text
     assert "No failing findings." in text
 
 
 def test_waived_and_error(mixed_report) -> None:
-    text = render_markdown([mixed_report], "en")
+    text = render_markdown(result_of([mixed_report]), "en")
     assert "| `PROV-RATED` (error) |" in text
     assert "### Waived findings" in text
     waived_row = next(line for line in text.splitlines() if "`SAAS-LOG-RETENTION`" in line)
@@ -72,14 +73,14 @@ def test_waived_and_error(mixed_report) -> None:
 def test_profile_text_is_escaped(report_of) -> None:
     report = report_of("pulse-noncompliant-controls")
     hostile = dataclasses.replace(report, firm="<img src=x onerror=alert(1)> A|B *x*")
-    text = render_markdown([hostile], "en")
+    text = render_markdown(result_of([hostile]), "en")
     assert not re.search(r"(?<!\\)<img", text)
     assert "\\<img src=x onerror=alert(1)\\> A\\|B \\*x\\*" in text
 
 
 def test_batch(all_reports) -> None:
-    text = render_markdown(all_reports, "en")
-    assert f"Batch review of {len(all_reports)} profiles" in text
+    text = render_markdown(result_of(all_reports), "en")
+    assert f"{len(all_reports)} profile(s) given, {len(all_reports)} judged, 0 invalid" in text
     assert text.count("### netsep-check — ") == len(all_reports)
     for report in all_reports:
         assert f"`{report.profile_file}`" in text

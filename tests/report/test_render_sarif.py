@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
+from netsep_check.api import result_of
 from netsep_check.report import FORMATS, renderer
+from netsep_check.report.messages import finding_message
 from netsep_check.report.sarif import LEVEL, SECURITY_SEVERITY, artifact_uri, render_sarif
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
@@ -42,7 +44,7 @@ def test_registered() -> None:
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_noncompliant_profile(validator, report_of, lang) -> None:
     report = report_of("pulse-noncompliant-controls")
-    document = json.loads(render_sarif([report], lang))
+    document = json.loads(render_sarif(result_of([report]), lang))
     assert_valid(validator, document)
     assert document["version"] == "2.1.0"
     assert len(document["runs"]) == 1
@@ -58,7 +60,7 @@ def test_noncompliant_profile(validator, report_of, lang) -> None:
         assert result["ruleId"] == finding.rule.id
         assert rules[result["ruleIndex"]]["id"] == finding.rule.id
         assert result["level"] == LEVEL[finding.rule.severity]
-        assert result["message"]["text"] == finding.message[lang]
+        assert result["message"]["text"] == finding_message(finding, lang)
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == "examples/pulse-noncompliant-controls.yaml"
         assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
@@ -73,7 +75,7 @@ def test_relative_path_kept_as_given(validator, checker, monkeypatch) -> None:
     """Run from the repository as CI does: the URI is the path given, relative to the repo."""
     monkeypatch.chdir(EXAMPLES_DIR.parent)
     report = checker.check("examples/pulse-noncompliant-controls.yaml")
-    document = json.loads(render_sarif([report], "en"))
+    document = json.loads(render_sarif(result_of([report]), "en"))
     assert_valid(validator, document)
     run = document["runs"][0]
     assert run["artifacts"][0]["location"]["uri"] == "examples/pulse-noncompliant-controls.yaml"
@@ -84,7 +86,7 @@ def test_relative_path_kept_as_given(validator, checker, monkeypatch) -> None:
 def test_the_line_is_the_offending_field(validator, report_of) -> None:
     """PROV-RATED points at ``result: pending`` in the profile, not at the section."""
     report = report_of("pulse-noncompliant-controls")
-    document = json.loads(render_sarif([report], "en"))
+    document = json.loads(render_sarif(result_of([report]), "en"))
     result = next(r for r in document["runs"][0]["results"] if r["ruleId"] == "PROV-RATED")
     region = result["locations"][0]["physicalLocation"]["region"]
     lines = Path(report.profile_file).read_text(encoding="utf-8").splitlines()
@@ -96,7 +98,7 @@ def test_the_line_is_the_offending_field(validator, report_of) -> None:
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_rule_metadata(validator, report_of, lang) -> None:
     report = report_of("pulse-noncompliant-controls")
-    document = json.loads(render_sarif([report], lang))
+    document = json.loads(render_sarif(result_of([report]), lang))
     driver = document["runs"][0]["tool"]["driver"]
     assert driver["name"] == "netsep-check"
     assert driver["version"]
@@ -128,7 +130,7 @@ def test_severity_mapping() -> None:
 
 def test_compliant_profile_has_no_results(validator, report_of) -> None:
     report = report_of("pulse-compliant")
-    document = json.loads(render_sarif([report], "en"))
+    document = json.loads(render_sarif(result_of([report]), "en"))
     assert_valid(validator, document)
     run = document["runs"][0]
     assert run["results"] == []
@@ -136,7 +138,7 @@ def test_compliant_profile_has_no_results(validator, report_of) -> None:
 
 
 def test_waived_and_error_findings(validator, mixed_report) -> None:
-    document = json.loads(render_sarif([mixed_report], "en"))
+    document = json.loads(render_sarif(result_of([mixed_report]), "en"))
     assert_valid(validator, document)
     results = {r["ruleId"]: r for r in document["runs"][0]["results"]}
     assert len(results) == sum(f.status in REPORTED for f in mixed_report.findings)
@@ -152,7 +154,7 @@ def test_waived_and_error_findings(validator, mixed_report) -> None:
 
 
 def test_batch_one_run_per_pack(validator, all_reports) -> None:
-    document = json.loads(render_sarif(all_reports, "en"))
+    document = json.loads(render_sarif(result_of(all_reports), "en"))
     assert_valid(validator, document)
     packs = list(dict.fromkeys(r.pack.id for r in all_reports))
     assert [run["tool"]["driver"]["properties"]["pack"]["id"] for run in document["runs"]] \
@@ -170,7 +172,7 @@ def test_batch_one_run_per_pack(validator, all_reports) -> None:
 
 def test_deterministic_and_offline(report_of) -> None:
     reports = [report_of("pulse-noncompliant-controls"), report_of("m365-noncompliant-scope")]
-    first, second = render_sarif(reports, "ko"), render_sarif(reports, "ko")
+    first, second = render_sarif(result_of(reports), "ko"), render_sarif(result_of(reports), "ko")
     assert first == second
     assert "http://" not in first and "https://" not in first
 

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
     REGISTRY: dict[str, Operator]
 
-_FAMILIES = ("logic", "compare", "sets", "dates", "quantifiers")
+_FAMILIES = ("logic", "compare", "sets", "dates", "quantifiers", "evidence")
 
 __all__ = ["REGISTRY", "Operator"]
 

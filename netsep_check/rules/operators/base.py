@@ -20,11 +20,12 @@ MAX_DAYS = 36_525  # a century: the longest span a date rule may name
 class Ctx:
     """What a compiled condition sees: the profile, the judging date and bound variables."""
 
-    __slots__ = ("as_of", "root", "vars")
+    __slots__ = ("as_of", "evidence", "root", "vars")
 
-    def __init__(self, root: Any, as_of: dt.date) -> None:
+    def __init__(self, root: Any, as_of: dt.date, evidence: Any = None) -> None:
         self.root = root
         self.as_of = as_of
+        self.evidence = evidence  # evidence-file records (None: not verified in this run)
         self.vars: dict[str, tuple[Any, Path]] = {}
 
 
@@ -46,7 +47,7 @@ class RuleSyntaxError(Exception):
         self.where = where  # e.g. ``check.all[1].subset``
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Failure:
     """One leaf of a failed condition: what was found where, and what was expected."""
 
@@ -200,7 +201,8 @@ def _literal(value: Any) -> str:
     return str(value)
 
 
-def require_keys(spec: Any, env: Env, required: set[str], optional: set[str] = frozenset()) -> dict:
+def require_keys(spec: Any, env: Env, required: set[str],
+                 optional: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
     """Check an operator's argument mapping: exactly the keys it understands."""
     if not isinstance(spec, dict):
         raise RuleSyntaxError(f"expects a mapping with {', '.join(sorted(required))}", env.where)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import operator as py
 from typing import Any
 
@@ -19,6 +20,8 @@ from netsep_check.rules.operators.base import (
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
 from netsep_check.values import same
+
+_NO_PROFILE = Ctx({}, dt.date.min)  # what a constant operand is read in at compile time
 
 _OPERAND = {"description": "a literal, {path: P}, {param: N} or {as_of: days}"}
 _PATH_VALUE = {"type": "object", "required": ["path", "value"], "additionalProperties": False,
@@ -48,7 +51,7 @@ def _comparison(name: str) -> Any:
         require_keys(spec, env, {"path", "value"})
         ref = compile_path(spec["path"], env)
         rhs = compile_operand(spec["value"], env)
-        if name in ("in", "not_in") and rhs.constant and not isinstance(rhs.get(None), list):
+        if name in ("in", "not_in") and rhs.constant and not isinstance(rhs.get(_NO_PROFILE), list):
             raise RuleSyntaxError(f"{name} needs a list as its value", env.where)
 
         def test(ctx: Ctx) -> list[Failure] | None:
@@ -81,8 +84,8 @@ def _comparison(name: str) -> Any:
 def _path_arg(spec: Any, env: Env) -> str:
     if isinstance(spec, dict):
         require_keys(spec, env, {"path"})
-        return spec["path"]
-    return spec
+        return str(spec["path"])
+    return str(spec)
 
 
 def _exists(spec: Any, env: Env, sub: SubCompile) -> Compiled:

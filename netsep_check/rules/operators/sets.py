@@ -102,7 +102,7 @@ def _positions(items: list[Any]) -> Any:
         return items
 
 
-def _item_failure(path: tuple, where: Any, item: Any, name: str, right: list,
+def _item_failure(path: tuple[str | int, ...], where: Any, item: Any, name: str, right: list[Any],
                   label: str) -> Failure:
     """Point at the offending list item itself when it is in the field's list."""
     if name != "superset":

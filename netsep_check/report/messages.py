@@ -1,0 +1,35 @@
+"""Findings, notes and waivers in words: the one place evaluation data becomes sentences."""
+
+from __future__ import annotations
+
+from netsep_check.evaluate.findings import Finding, Note, Report
+from netsep_check.i18n import NOTES, failure_message, ui
+
+
+def finding_message(finding: Finding, lang: str) -> str:
+    """What failed and why, in ``lang``: one sentence per distinct failure leaf, and why a
+    waiver that covers a failure does not apply."""
+    parts = list(dict.fromkeys(failure_message(f, lang) for f in finding.failures))
+    waiver = finding.waiver
+    if waiver is not None and waiver.state != "active":
+        where = f"{waiver.file}:{waiver.line}" if waiver.line else waiver.file
+        key = "waiver_expired" if waiver.state == "expired" else "waiver_not_yet"
+        parts.append(ui(key, lang, ticket=waiver.ticket, where=where,
+                        expires_on=waiver.expires_on, approved_on=waiver.approved_on))
+    if finding.known:
+        parts.append(ui("known_in_baseline", lang))
+    return "; ".join(parts)
+
+
+def note_text(note: Note, lang: str) -> str:
+    template = NOTES.get(note.code)
+    if template is None:
+        return f"{note.code}: {note.params}"
+    params = dict(note.params)
+    if note.code == "evidence_summary":
+        params["counts"] = ", ".join(f"{status} {n}" for status, n in params["counts"].items())
+    return template(lang).format(**params)
+
+
+def report_notes(report: Report, lang: str) -> list[str]:
+    return [note_text(note, lang) for note in report.notes]

@@ -1,0 +1,115 @@
+"""The leaves of :mod:`netsep_check.validate.fast`: one closure per keyword value, built once
+per schema node. Each takes its operands as arguments, so a closure never sees a later loop
+variable of the compiler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from netsep_check.values import canonical
+
+Check = Callable[[Any], bool]
+Column = Callable[[list[Any]], bool]  # one test over a column: a field of every list item
+Keys = Callable[[dict[str, Any]], Any]  # the keys of a mapping that a schema node evaluates
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+class Unsupported(Exception):
+    """The schema uses something this module does not implement: use jsonschema alone."""
+
+
+def is_type(kind: str) -> Check:
+    if kind == "object":
+        return lambda v: isinstance(v, dict)
+    if kind == "array":
+        return lambda v: isinstance(v, list)
+    if kind == "string":
+        return lambda v: isinstance(v, str)
+    if kind == "boolean":
+        return lambda v: isinstance(v, bool)
+    if kind == "null":
+        return lambda v: v is None
+    if kind == "number":
+        return lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+    if kind == "integer":
+        return lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (
+            isinstance(v, float) and v.is_integer())
+    raise Unsupported(f"type {kind!r}")
+
+
+def unique(items: list[Any]) -> bool:
+    if set(map(type, items)) <= {str}:  # the usual list: plain strings compare as they are
+        return len(set(items)) == len(items)
+    try:
+        return len({canonical(item) for item in items}) == len(items)
+    except TypeError:  # not plain data: let jsonschema decide
+        return False
+
+
+def all_of(subs: tuple[Check, ...]) -> Check:
+    return lambda v: all(s(v) for s in subs)
+
+
+def any_of(subs: tuple[Check, ...]) -> Check:
+    return lambda v: any(s(v) for s in subs)
+
+
+def one_of(subs: tuple[Check, ...]) -> Check:
+    return lambda v: sum(1 for s in subs if s(v)) == 1
+
+
+COMBINE: dict[str, Callable[[tuple[Check, ...]], Check]] = {
+    "allOf": all_of, "anyOf": any_of, "oneOf": one_of}
+
+
+def matches(search: Callable[[str], object]) -> Column:
+    return lambda col: all(map(search, col))
+
+
+def longer(low: int) -> Column:
+    return lambda col: min(map(len, col)) >= low
+
+
+def shorter(high: int) -> Column:
+    return lambda col: max(map(len, col)) <= high
+
+
+def among(allowed: frozenset[str]) -> Column:
+    return lambda col: allowed.issuperset(col)
+
+
+
+def valid_keys(sub: Check) -> Keys:
+    return lambda v: {k for k, x in v.items() if sub(x)}
+
+
+def keys_if(valid: Check, keys: Keys) -> Keys:
+    return lambda v: keys(v) if valid(v) else ()
+
+
+def is_date(value: str) -> bool:
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def canonical_or_none(value: Any) -> Any:
+    try:
+        return canonical(value)
+    except TypeError:
+        return None
+
+
+def member(value: Any, allowed: frozenset[Any]) -> bool:
+    try:
+        return canonical(value) in allowed
+    except TypeError:
+        return False
