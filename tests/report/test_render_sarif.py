@@ -214,18 +214,18 @@ def test_uris_relative_to_the_repository_root_from_anywhere(run, tmp_path, monke
     assert "../" not in result.stdout and str(tmp_path) not in result.stdout
 
 
-def test_sarif_root_option_and_files_outside_it(run, tmp_path, validator) -> None:
+def test_sarif_root_option_and_files_outside_it(run, tmp_path) -> None:
+    """(Schema validity of these locations: test_relative_path_kept_as_given, which needs
+    the official SARIF schema; this test runs without it.)"""
     shutil.copytree(EXAMPLES_DIR / "evidence", tmp_path / "evidence")
     shutil.copy(EXAMPLES_DIR / "pulse-noncompliant-controls.yaml", tmp_path)
     profile = tmp_path / "pulse-noncompliant-controls.yaml"
     inside = run("check", profile, "--format", "sarif", "--sarif-root", tmp_path)
     assert _uris(json.loads(inside.stdout)) == {"pulse-noncompliant-controls.yaml"}
-    assert_valid(validator, json.loads(inside.stdout))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     outside = run("check", profile, "--format", "sarif", "--sarif-root", elsewhere)
     document = json.loads(outside.stdout)
-    assert_valid(validator, document)
     assert _uris(document) == {profile.as_uri()}
     location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert "uriBaseId" not in location["artifactLocation"]
