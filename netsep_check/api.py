@@ -17,24 +17,24 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netsep_check import clock
-from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK, InputError, Problem
+from netsep_check.errors import InputError
 from netsep_check.evaluate import Report, evaluate
 from netsep_check.evaluate.findings import Note
+from netsep_check.evaluate.result import Invalid, RunResult, exit_code
 from netsep_check.load import DEFAULT_MAX_BYTES, Document, load_document
 from netsep_check.rules import Pack, load_pack, pack_for_regime
 from netsep_check.rules.packs import REGIME_PACKS
 from netsep_check.validate import validate_profile
-from netsep_check.vocabulary import DEFAULT_FAIL_ON, STATUSES, verdict
+from netsep_check.vocabulary import DEFAULT_FAIL_ON
 
 if TYPE_CHECKING:
     from netsep_check.evaluate.diff import Diff
-    from netsep_check.evaluate.gate import Gate
-    from netsep_check.evaluate.matrix import Matrix
     from netsep_check.evaluate.waivers import Waiver
 
 
@@ -54,54 +54,6 @@ class Options:
     jobs: int | None = None  # None: the number of CPUs
     progress: bool = False  # a progress bar on standard error
     today: dt.date | None = None  # the day of the run (waiver expiry); None: the clock's
-
-
-@dataclass(frozen=True)
-class Invalid:
-    """An input that could not be judged, and every problem found in it."""
-
-    file: str
-    problems: tuple[Problem, ...]
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """Everything one run decided; every format renders it and decides nothing."""
-
-    reports: tuple[Report, ...]
-    invalid: tuple[Invalid, ...]
-    skipped: tuple[tuple[str, str], ...]  # (file, what it is instead of a profile)
-    unmatched_waivers: tuple[Waiver, ...]
-    gate: Gate
-    batch: bool  # several profiles, a folder or a pattern: a batch report
-    exit_code: int
-
-    @property
-    def given(self) -> int:
-        """Inputs given as profiles: judged plus invalid."""
-        return len(self.reports) + len(self.invalid)
-
-    def counts(self) -> dict[str, int]:
-        total: Counter[str] = Counter()
-        for report in self.reports:
-            total.update(report.counts())
-        return {status: total.get(status, 0) for status in STATUSES}
-
-    @property
-    def verdict(self) -> str:
-        """``fail`` when a rule failed anywhere; else ``undetermined`` when a rule could not
-        be judged or an input could not be read (nothing may read as compliant then); else
-        ``pass``."""
-        found = verdict(self.counts())
-        if found == "pass" and self.invalid:
-            return "undetermined"
-        return found
-
-    @property
-    def matrix(self) -> Matrix:
-        from netsep_check.evaluate.matrix import matrix
-
-        return matrix(self.reports)
 
 
 @dataclass
@@ -171,14 +123,7 @@ class Checker:
         return self.judge(document, profile, path)
 
 
-def _exit_code(invalid: tuple[Invalid, ...], gate: Gate) -> int:
-    if invalid:
-        return EXIT_INPUT
-    return EXIT_FAIL if gate.tripped else EXIT_OK
-
-
-def run(inputs: list[str | Path] | tuple[str | Path, ...], options: Options = Options()
-        ) -> RunResult:
+def run(inputs: Sequence[str | Path], options: Options = Options()) -> RunResult:
     """Judge every profile ``inputs`` name (files, folders, glob patterns, ``-``).
 
     A profile that cannot be read or validated is listed in ``invalid`` and the others are
@@ -220,7 +165,7 @@ def run(inputs: list[str | Path] | tuple[str | Path, ...], options: Options = Op
     standing = gate(reports, options.fail_on, baseline is not None)
     return RunResult(reports, invalid, tuple(found.skipped), unmatched, standing,
                      found.batch or len(reports) + len(invalid) > 1,
-                     _exit_code(invalid, standing))
+                     exit_code(invalid, standing))
 
 
 def diff_sides(base: Path | str, head: Path | str, options: Options = Options()) -> Diff:
@@ -256,7 +201,7 @@ def diff_sides(base: Path | str, head: Path | str, options: Options = Options())
     return compare(sides[0], sides[1])
 
 
-def result_of(reports: list[Report] | tuple[Report, ...], invalid: tuple[Invalid, ...] = (),
+def result_of(reports: Sequence[Report], invalid: tuple[Invalid, ...] = (),
               fail_on: str = DEFAULT_FAIL_ON, batch: bool | None = None) -> RunResult:
     """A :class:`RunResult` of reports judged elsewhere (to render them in any format)."""
     from netsep_check.evaluate.gate import gate
@@ -265,4 +210,4 @@ def result_of(reports: list[Report] | tuple[Report, ...], invalid: tuple[Invalid
     standing = gate(reports, fail_on)
     return RunResult(reports, tuple(invalid), (), (), standing,
                      len(reports) + len(invalid) > 1 if batch is None else batch,
-                     _exit_code(tuple(invalid), standing))
+                     exit_code(tuple(invalid), standing))

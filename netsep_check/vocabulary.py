@@ -21,7 +21,8 @@ FAILING = frozenset({"fail", "error"})  # statuses that count against the gate
 VERDICTS = ("fail", "undetermined", "pass")  # of a report, a batch, a run
 
 # Report formats of ``check``; the registry in ``report/__init__.py`` maps each to its module.
-FORMATS = ("text", "json", "sarif", "junit", "markdown", "html")
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "html", "oscal-ar", "oscal-poam",
+           "committee")
 
 # How an evidence file came out of verification (evaluate/evidence.py).
 EVIDENCE_STATUSES = ("ok", "present", "sha256_mismatch", "missing", "not_a_file", "outside_root")

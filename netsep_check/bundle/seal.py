@@ -224,7 +224,7 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
     bundle_digest, _ = _digest_file(output)
     missing = tuple(e["id"] for e in evidence if e["member"] is None)
     return Created(output, sha256(manifest_text.encode("utf-8")).hexdigest(), bundle_digest,
-                   manifest["verdict"], len(files) + 1, missing)
+                   str(manifest["verdict"]), len(files) + 1, missing)
 
 
 # --- reading a bundle -----------------------------------------------------------------------

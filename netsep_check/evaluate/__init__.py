@@ -9,12 +9,21 @@ from netsep_check._lazy import lazy_names
 
 if TYPE_CHECKING:
     from netsep_check.evaluate.engine import evaluate, judge
-    from netsep_check.evaluate.findings import STATUSES, Finding, Report
+    from netsep_check.evaluate.findings import Finding, Report
+    from netsep_check.vocabulary import STATUSES
 
-_WHERE = {"evaluate": "engine", "judge": "engine", "STATUSES": "findings", "Finding": "findings",
+_WHERE = {"evaluate": "engine", "judge": "engine", "Finding": "findings",
           "Report": "findings"}
 
 __all__ = ["STATUSES", "Finding", "Report", "evaluate", "judge"]
 
 
-__getattr__ = lazy_names(__name__, globals(), _WHERE)
+_lazy = lazy_names(__name__, globals(), _WHERE)
+
+
+def __getattr__(name: str) -> object:
+    if name == "STATUSES":
+        from netsep_check.vocabulary import STATUSES
+
+        return STATUSES
+    return _lazy(name)

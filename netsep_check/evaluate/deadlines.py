@@ -208,7 +208,8 @@ def _providers(profile: Mapping[str, Any], parameters: Mapping[str, Any],
     return items
 
 
-_RECURRING = (  # kind, profile path of the control, rule, strength by regime
+# kind, profile path of the control, rule, strength by regime
+_RECURRING: tuple[tuple[str, tuple[str, ...], str, dict[str, tuple[str, str]]], ...] = (
     ("self_assessment", ("governance", "self_assessment"), "GOV-SELF-ASSESSMENT",
      {"standing_exception": ("secondary", "fss-2026")}),
     ("training", ("security_measures", "operating_policy", "training"), "OPS-TRAINING-CURRENT",

@@ -120,7 +120,7 @@ def is_report_document(data: Any) -> bool:
 
 
 def _checker(document: Document, problems: list[Problem]) -> Callable[..., bool]:
-    def need(ok: bool, path: tuple, message: str) -> bool:
+    def need(ok: bool, path: tuple[str | int, ...], message: str) -> bool:
         if not ok:
             position = document.position(path) or (None, None)
             problems.append(Problem(document.file, message, position[0], position[1],
@@ -129,7 +129,7 @@ def _checker(document: Document, problems: list[Problem]) -> Callable[..., bool]
     return need
 
 
-def _side_from_entry(document: Document, entry: Any, base: tuple,
+def _side_from_entry(document: Document, entry: Any, base: tuple[str | int, ...],
                      need: Callable[..., bool]) -> Side | None:
     if not need(isinstance(entry, dict), base, "a report must be a mapping"):
         return None
@@ -197,6 +197,15 @@ def sides_from_report_document(document: Document) -> list[Side]:
     if problems:
         raise InputError(problems)
     return [s for s in sides if s is not None]
+
+
+def load_report_sides(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Side]:
+    """Read a JSON report file (``check --format json``) into one side per report."""
+    document = load_document(path, max_bytes=max_bytes)
+    if not is_report_document(document.data):
+        raise InputError.one(document.file, "not a netsep-check JSON report (write one with "
+                             "check --format json)", 1, 1)
+    return sides_from_report_document(document)
 
 
 def report_side(document: Document) -> Side | None:

@@ -48,7 +48,7 @@ from netsep_check.load import (
     load_document,
     require_mapping,
 )
-from netsep_check.rules.model import Pack, Rule
+from netsep_check.rules.model import PackInfo, Rule
 from netsep_check.validate.schema_errors import packaged_schema, schema_problems
 
 _TOKEN = re.compile(r"\[(\d*)\]|([^.\[\]]+)")
@@ -241,7 +241,7 @@ _WHY_FIXED = {area: "a condition of the designation or of the exception itself, 
               for area in ("designation", "scope", "data", "provider")}
 
 
-def check_rules(waivers: WaiverSet, packs: Iterable[Pack], rules: Iterable[Rule] = ()) -> None:
+def check_rules(waivers: WaiverSet, packs: Iterable[PackInfo], rules: Iterable[Rule] = ()) -> None:
     """Each waiver names a rule in use, and one that may be waived. ``rules``: rules judged
     besides the packs' own (the built-in evidence checks), e.g. every ``finding.rule``."""
     packs = list({pack.digest: pack for pack in packs}.values())
@@ -252,7 +252,7 @@ def check_rules(waivers: WaiverSet, packs: Iterable[Pack], rules: Iterable[Rule]
         extra.setdefault(rule.id, []).append(rule)
     problems = []
     for waiver in waivers:
-        rules_of = [rule for pack in packs if (rule := pack.rule(waiver.rule)) is not None]
+        rules_of = [found for pack in packs if (found := pack.rule(waiver.rule)) is not None]
         rules_of += extra.get(waiver.rule, [])
         disabled = any(d.rule == waiver.rule for pack in packs for d in pack.disabled)
         line, column = waiver.rule_line or waiver.line, None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from netsep_check.errors import Problem
 from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.report._safe import visible
 from netsep_check.rules.model import PackInfo
@@ -15,7 +16,7 @@ from netsep_check.vocabulary import severity_rank, status_rank
 from netsep_check.vocabulary import worst as worst
 
 if TYPE_CHECKING:
-    from netsep_check.api import RunResult
+    from netsep_check.evaluate.result import RunResult
 
 
 def text(texts: Mapping[str, str] | None, lang: str) -> str:
@@ -76,13 +77,12 @@ def problem_lines(result: RunResult, lang: str) -> list[tuple[str, list[str]]]:
             for item in result.invalid]
 
 
-def problem_text(problem: object, lang: str) -> str:
-    """One input problem in ``lang`` (English where no translation is known)."""
-    try:
-        from netsep_check.report.problems import problem_text as worded
-    except ImportError:  # the catalogue of problem messages is optional
-        return str(getattr(problem, "message", problem))
-    return worded(problem, lang)  # type: ignore[arg-type]
+def problem_text(problem: Problem, lang: str) -> str:
+    """One input problem's message in ``lang`` (report/problems.py; English where the
+    catalogue has no translation), profile text made visible."""
+    from netsep_check.report.problems import problem_text as worded
+
+    return worded(problem, lang)
 
 
 def notes(report: Report, lang: str) -> list[str]:

@@ -32,7 +32,7 @@ _TEXT: dict[str, T] = {
 GROUPS = ("newly_failing", "newly_passing", "still_failing", "dropped")
 
 
-def _say(key: str, lang: str, **fields: Any) -> str:
+def label(key: str, lang: str, **fields: Any) -> str:
     return _TEXT[key](lang).format(**fields)
 
 
@@ -56,7 +56,7 @@ def diff_dict(diff: Diff, lang: str) -> dict[str, Any]:
 
 
 def _status(status: str | None, lang: str) -> str:
-    return ui(status, lang) if status else _say("absent", lang)
+    return ui(status, lang) if status else label("absent", lang)
 
 
 def _pad(text: str, width: int) -> str:
@@ -67,17 +67,17 @@ def _pad(text: str, width: int) -> str:
 def render_diff_text(diff: Diff, lang: str) -> str:
     lines = []
     for key, side in (("base", diff.base), ("head", diff.head)):
-        lines.append(f"{_say(key, lang)}: {side.source} ({_say(side.kind, lang)}; "
-                     f"{visible(side.firm)}; {_say('as_of', lang)} {side.as_of}; "
-                     f"{_say('pack', lang)} {side.pack_id} {side.pack_version})")
+        lines.append(f"{label(key, lang)}: {side.source} ({label(side.kind, lang)}; "
+                     f"{visible(side.firm)}; {label('as_of', lang)} {side.as_of}; "
+                     f"{label('pack', lang)} {side.pack_id} {side.pack_version})")
     for name in GROUPS:
         changes: tuple[Change, ...] = getattr(diff, name)
         if name == "dropped" and not changes:
             continue
         lines.append("")
-        lines.append(f"{_say(name, lang)} ({len(changes)})")
+        lines.append(f"{label(name, lang)} ({len(changes)})")
         if not changes:
-            lines.append(f"  {_say('none', lang)}")
+            lines.append(f"  {label('none', lang)}")
         width = max((len(c.rule_id) for c in changes), default=0)
         severities = [ui(c.severity, lang) if c.severity in SEVERITIES else c.severity
                       for c in changes]
@@ -89,14 +89,14 @@ def render_diff_text(diff: Diff, lang: str) -> str:
             if name == "newly_failing" and c.base and c.new:
                 for path, value in c.new:
                     shown = json.dumps(value, ensure_ascii=False)
-                    lines.append(f"    + {_say('new_elements', lang)}: {path or '-'} = {shown}")
+                    lines.append(f"    + {label('new_elements', lang)}: {path or '-'} = {shown}")
     if diff.notes:
         lines.append("")
-        lines.append(_say("notes", lang))
+        lines.append(label("notes", lang))
         lines.extend(f"  - {note_text(note, lang)}" for note in diff.notes)
     lines.append("")
-    lines.append(_say("verdict_fail", lang, n=len(diff.newly_failing)) if diff.failing
-                 else _say("verdict_pass", lang))
+    lines.append(label("verdict_fail", lang, n=len(diff.newly_failing)) if diff.failing
+                 else label("verdict_pass", lang))
     return "\n".join(lines) + "\n"
 
 

@@ -47,7 +47,7 @@ from netsep_check.report._safe import visible
 from netsep_check.vocabulary import AREAS, STATUSES
 
 if TYPE_CHECKING:
-    from netsep_check.api import RunResult
+    from netsep_check.evaluate.result import RunResult
 
 CARD_STATUSES = ("fail", "error", "waived")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
@@ -534,7 +534,7 @@ def render_html(result: RunResult, lang: str) -> str:
                                for r in reports))
     body = []
     if batch and reports:
-        first = {}
+        first: dict[str, str] = {}
         for report, prefix in zip(reports, prefixes, strict=True):
             first.setdefault(report.profile_file, prefix)
         body.append(_matrix(result, first, lang))

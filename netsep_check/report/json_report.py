@@ -14,7 +14,7 @@ from netsep_check.rules.packs import display_name
 from netsep_check.vocabulary import BATCH_FORMAT_ID, REPORT_FORMAT_ID, REPORT_FORMAT_VERSION
 
 if TYPE_CHECKING:
-    from netsep_check.api import RunResult
+    from netsep_check.evaluate.result import RunResult
 
 FORMAT_ID = REPORT_FORMAT_ID
 FORMAT_VERSION = REPORT_FORMAT_VERSION

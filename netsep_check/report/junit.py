@@ -27,7 +27,7 @@ from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.i18n import ui
 
 if TYPE_CHECKING:
-    from netsep_check.api import RunResult
+    from netsep_check.evaluate.result import RunResult
 from netsep_check.report._common import location, message, source, text, title
 from netsep_check.report._safe import visible
 from netsep_check.report.problems import problem_line

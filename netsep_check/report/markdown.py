@@ -38,7 +38,7 @@ from netsep_check.report._common import (
 from netsep_check.vocabulary import STATUSES
 
 if TYPE_CHECKING:
-    from netsep_check.api import RunResult
+    from netsep_check.evaluate.result import RunResult
 
 _ICON = {"fail": "❌", "undetermined": "⚠️", "pass": "✅"}
 
@@ -116,6 +116,7 @@ def _one(report: Report, lang: str, heading: str) -> list[str]:
         lines.append(_row(["---"] * 6))
         for finding in waived:
             waiver = finding.waiver
+            assert waiver is not None  # a waived finding carries its waiver
             lines.append(_row([md_code(finding.rule.id),
                                md_escape(ui(finding.rule.severity, lang)),
                                _title_cell(finding, lang),

@@ -52,7 +52,7 @@ from netsep_check.report.problems import problem_line
 from netsep_check.rules.model import PackInfo, Rule
 
 if TYPE_CHECKING:
-    from netsep_check.api import RunResult
+    from netsep_check.evaluate.result import RunResult
 
 SARIF_VERSION = "2.1.0"
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}

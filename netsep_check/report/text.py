@@ -14,13 +14,15 @@ from netsep_check.report._safe import visible
 from netsep_check.vocabulary import STATUSES
 
 if TYPE_CHECKING:
-    from netsep_check.api import RunResult
+    from rich.console import Console
+
+    from netsep_check.evaluate.result import RunResult
 
 _STYLE = {"fail": "bold red", "error": "bold magenta", "waived": "yellow", "pass": "green",
           "not_applicable": "dim"}
 
 
-def _one(report: Report, lang: str, console: object) -> None:
+def _one(report: Report, lang: str, console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
 

@@ -12,7 +12,7 @@ from netsep_check.report._safe import visible
 from netsep_check.vocabulary import STATUSES
 
 if TYPE_CHECKING:
-    from netsep_check.api import RunResult
+    from netsep_check.evaluate.result import RunResult
 
 _STYLE = {"fail": "bold red", "error": "bold magenta", "waived": "yellow", "pass": "green",
           "not_applicable": "dim"}
