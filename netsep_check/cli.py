@@ -28,23 +28,19 @@ def _err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _report_problems(error: InputError, lang: str = "ko") -> None:
-    count = len(error.problems)
-    for problem in error.problems:
-        _err(f"error: {_problem(problem, lang)}")
-    if count > 1:
-        _err(f"{count} problems found")
+def _lang() -> str:
+    """The running command's --lang (Korean when it has none, or outside a command)."""
+    context = click.get_current_context(silent=True)
+    lang = context.params.get("lang") if context is not None else None
+    return lang if lang in ("ko", "en") else "ko"
 
 
-def _problem(problem: Any, lang: str) -> str:
-    """``file:line:column: field: message`` with the message in ``lang``."""
-    from netsep_check.report._common import problem_text
+def _report_problems(error: InputError, lang: str | None = None) -> None:
+    """Every problem on standard error, in the command's --lang, profile text made inert."""
+    from netsep_check.report.problems import problems_text
 
-    where = problem.file
-    if problem.line is not None:
-        where += f":{problem.line}" + (f":{problem.column}" if problem.column is not None else "")
-    field = f" {problem.path}:" if problem.path else ""
-    return f"{where}:{field} {problem_text(problem, lang)}"
+    for line in problems_text(error.problems, lang or _lang()):
+        _err(line)
 
 
 def guarded(func: Callable[..., int]) -> Callable[..., None]:
@@ -151,13 +147,18 @@ def main() -> None:
               type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Proxy log (Squid access.log, or CSV host[,count]) of the SaaS terminals: "
                    "report destinations neither allowed nor of an approved product; repeatable.")
+@click.option("--sarif-root", "sarif_root",
+              type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="Folder SARIF artifact URIs are relative to (default: the "
+                                  "repository holding the working directory); files outside "
+                                  "it get absolute file: URIs.")
 @guarded
 def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[Path, ...],
           fmts: tuple[str, ...], outputs: tuple[Path, ...], lang: str, as_of: dt.date | None,
           max_size: int | None, fail_on: str, waivers_file: Path | None,
           baseline_file: Path | None, jobs: int | None, evidence_root: Path | None,
-          no_evidence_check: bool, tenant_facts: tuple[Path, ...] = (),
-          egress_logs: tuple[Path, ...] = ()) -> int:
+          no_evidence_check: bool, sarif_root: Path | None,
+          tenant_facts: tuple[Path, ...] = (), egress_logs: tuple[Path, ...] = ()) -> int:
     """Check PROFILE files (YAML or JSON), folders of them or glob patterns, and print a
     pass/fail report (several profiles: one report each, then a firms × areas matrix)."""
     from netsep_check.api import Options, run
@@ -176,7 +177,8 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
         _err(f"note: {file} skipped: it is {kind}, not a profile")
     for waiver in result.unmatched_waivers:
         _err(f"note: {waiver.describe()} matched no failing finding")
-    texts = [(_render(fmt, result, lang, color=output is None and sys.stdout.isatty()), output)
+    texts = [(_render(fmt, result, lang, color=output is None and sys.stdout.isatty(),
+                      sarif_root=sarif_root), output)
              for fmt, output in targets]
     for text, output in texts:  # written only once every format could be made
         _write(text, output)
@@ -209,13 +211,16 @@ def _targets(fmts: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str
     return pairs
 
 
-def _render(fmt: str, result: Any, lang: str, color: bool) -> str:
+def _render(fmt: str, result: Any, lang: str, color: bool,
+            sarif_root: Path | None = None) -> str:
     """One format's text of the run's one result."""
     from netsep_check.report import renderer
 
     render = renderer(fmt)
     if fmt == "text":
         return render(result, lang, color=color)
+    if fmt == "sarif":
+        return render(result, lang, root=sarif_root)
     return render(result, lang)
 
 
@@ -261,32 +266,36 @@ def diff(base: Path, head: Path, pack_ref: str | None, policy_dirs: tuple[Path, 
 
 @main.command()
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--lang", type=LANG, default="ko", show_default=True, help="Message language.")
 @guarded
-def validate(profiles: tuple[Path, ...]) -> int:
+def validate(profiles: tuple[Path, ...], lang: str) -> int:
     """Validate PROFILE files against the profile schema only (no rules)."""
     from netsep_check.api import Checker
+    from netsep_check.report._safe import visible
+    from netsep_check.report.problems import word
 
     checker = Checker()
     code = EXIT_OK
     for path in profiles:
         try:
             checker.load(path)
-            _err(f"{path}: valid profile")
+            _err(f"{visible(path)}: {word('valid', lang)}")
         except InputError as exc:
-            _report_problems(exc)
+            _report_problems(exc, lang)
             code = EXIT_INPUT
     return code
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["profile", "rules", "pack", "report", "waivers",
-                                          "tenant-facts", "tenant-mapping",
-                                          "egress-hosts"]))
+@click.argument("name", type=click.Choice(["profile", "rules", "pack", "parameters", "report",
+                                           "waivers", "diff", "rule-list", "tenant-facts",
+                                           "tenant-mapping", "egress-hosts"]))
 @guarded
 def schema(name: str) -> int:
-    """Print a JSON Schema: profile, rules (rule files), pack (pack.yaml), report, waivers
-    (check --waivers FILE), tenant-facts (import ... -o FILE), tenant-mapping or egress-hosts
-    (policies/tenant-mapping/)."""
+    """Print a JSON Schema: profile, rules (rule files), pack (pack.yaml), parameters (a pack's
+    parameter_files), report (check --format json; also --baseline), waivers (check --waivers
+    FILE), diff (diff --format json), rule-list (rules --format json), tenant-facts (import ...
+    -o FILE), tenant-mapping or egress-hosts (policies/tenant-mapping/)."""
     if name == "profile":
         from netsep_check.validate import profile_schema
         document = profile_schema()
@@ -296,6 +305,9 @@ def schema(name: str) -> int:
     elif name == "pack":
         from netsep_check.rules.schema import pack_schema
         document = pack_schema()
+    elif name == "parameters":
+        from netsep_check.rules.schema import parameters_schema
+        document = parameters_schema()
     else:
         from netsep_check.validate.schema_errors import packaged_schema
         document = packaged_schema(name)

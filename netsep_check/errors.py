@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 EXIT_OK = 0  # no failing finding at or above the gate
 EXIT_FAIL = 1  # at least one failing finding
@@ -19,6 +20,10 @@ class Problem:
     line: int | None = None  # 1-based
     column: int | None = None  # 1-based
     path: str | None = None  # dotted field path, e.g. ``usage.tasks[2]``
+    # What went wrong as data, so that report/problems.py can say it in the reader's language
+    # (``message`` stays English, for logs and for codes the catalogue does not know).
+    code: str | None = None  # e.g. ``schema.unknown_key``
+    params: dict[str, Any] = field(default_factory=dict)  # e.g. ``{"key": "colour"}``
 
     def __str__(self) -> str:
         where = self.file
@@ -36,6 +41,7 @@ class Problem:
             "column": self.column,
             "path": self.path,
             "message": self.message,
+            "code": self.code,
         }
 
 
@@ -47,8 +53,9 @@ class InputError(Exception):
 
     @classmethod
     def one(cls, file: str, message: str, line: int | None = None,
-            column: int | None = None, path: str | None = None) -> InputError:
-        return cls([Problem(file, message, line, column, path)])
+            column: int | None = None, path: str | None = None, *, code: str | None = None,
+            **params: Any) -> InputError:
+        return cls([Problem(file, message, line, column, path, code, params)])
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)

@@ -96,7 +96,7 @@ def test_validate(run, examples, tmp_path):
     assert run("validate", examples / "m365-compliant.yaml").exit_code == EXIT_OK
     bad = tmp_path / "bad.yaml"
     bad.write_text("profile_version: 1\n", encoding="utf-8")
-    result = run("validate", bad)
+    result = run("validate", "--lang", "en", bad)
     assert result.exit_code == EXIT_INPUT and "missing required key 'firm'" in result.stderr
 
 

@@ -138,7 +138,7 @@ def test_diff_notes_a_different_pack(run, examples, tmp_path):
 
 def test_diff_bad_input_exit_2(run, tmp_path, compliant, noncompliant):
     missing = tmp_path / "nope.yaml"
-    result = run("diff", missing, compliant)
+    result = run("diff", "--lang", "en", missing, compliant)
     assert result.exit_code == EXIT_INPUT and "no such file" in result.stderr
     batch = report_file(run, tmp_path, compliant, noncompliant, name="batch.json")
     result = run("diff", batch, compliant)
@@ -147,12 +147,12 @@ def test_diff_bad_input_exit_2(run, tmp_path, compliant, noncompliant):
     document = json.loads(report_file(run, tmp_path, compliant).read_text(encoding="utf-8"))
     document["findings"][3]["status"] = "great"
     broken.write_text(json.dumps(document, indent=2), encoding="utf-8")
-    result = run("diff", broken, compliant)
+    result = run("diff", "--lang", "en", broken, compliant)
     assert result.exit_code == EXIT_INPUT
     assert "findings[3].status" in result.stderr and f"{broken}:" in result.stderr
     bad_profile = tmp_path / "bad.yaml"
     bad_profile.write_text("profile_version: 1\n", encoding="utf-8")
-    result = run("diff", bad_profile, missing)  # both sides' problems at once
+    result = run("diff", "--lang", "en", bad_profile, missing)  # both sides' problems at once
     assert result.exit_code == EXIT_INPUT
     assert "missing required key 'firm'" in result.stderr and "no such file" in result.stderr
     other = tmp_path / "other.json"

@@ -42,7 +42,16 @@ class Outcome:
     seconds: float
 
 
+def _english(args: tuple[object, ...]) -> list[str]:
+    """These tests read the English messages: commands that speak take ``--lang en``."""
+    words = [str(a) for a in args]
+    if words and words[0] in ("check", "validate", "diff") and "--lang" not in words:
+        words[1:1] = ["--lang", "en"]
+    return words
+
+
 def run_inprocess(*args: object) -> Outcome:
+    args = tuple(_english(args))
     runner = CliRunner()
     start = time.perf_counter()
     result = runner.invoke(main, [str(a) for a in args], catch_exceptions=True)
@@ -61,7 +70,7 @@ def _memory_limit(limit: int):
 def run_process(*args: object, timeout: float = WALL, memory: int = GIB) -> Outcome:
     """The CLI in a child process with its address space capped at ``memory`` bytes."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "netsep_check", *map(str, args)],
+    proc = subprocess.run([sys.executable, "-m", "netsep_check", *_english(args)],
                           capture_output=True, text=True, timeout=timeout,
                           preexec_fn=_memory_limit(memory), cwd=ROOT)
     return Outcome(proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - start)

@@ -133,7 +133,7 @@ def test_waiver_approved_after_as_of_does_not_apply(run, log_gap, tmp_path):
 def test_non_waivable_rule_is_an_input_error_naming_the_waiver_line(run, log_gap, tmp_path,
                                                                     rule):
     waivers = waivers_file(tmp_path, {"rule": "SAAS-LOG-RETENTION"}, {"rule": rule})
-    result = run("check", log_gap, "--waivers", waivers)
+    result = run("check", log_gap, "--waivers", waivers, "--lang", "en")
     assert result.exit_code == EXIT_INPUT
     assert result.stdout == ""
     line = next(i for i, text in enumerate(waivers.read_text().splitlines(), 1) if rule in text)
@@ -168,7 +168,7 @@ def test_expiry_before_approval_and_schema_errors_all_reported(run, log_gap, tmp
                            {"rule": "SAAS-LOG-RETENTION", "expires_on": "2024-12-31"},
                            {"rule": "SAAS-LOG-RETENTION", "approved_on": "2025-02-30"},
                            {"rule": "SAAS-LOG-RETENTION", "surprise": True})
-    result = run("check", log_gap, "--waivers", waivers)
+    result = run("check", log_gap, "--waivers", waivers, "--lang", "en")
     assert result.exit_code == EXIT_INPUT
     assert "waivers[0].expires_on: expires_on 2024-12-31 is before approved_on" in result.stderr
     assert "waivers[1].approved_on" in result.stderr and "calendar date" in result.stderr
@@ -179,7 +179,7 @@ def test_missing_fields_and_bad_files_are_input_errors(run, log_gap, tmp_path):
     partial = tmp_path / "partial.yaml"
     partial.write_text("waivers:\n  - rule: SAAS-LOG-RETENTION\n    expires_on: 2025-12-31\n",
                        encoding="utf-8")
-    result = run("check", log_gap, "--waivers", partial)
+    result = run("check", log_gap, "--waivers", partial, "--lang", "en")
     assert result.exit_code == EXIT_INPUT
     for key in ("justification", "approved_by", "approved_on", "ticket"):
         assert f"missing required key '{key}'" in result.stderr

@@ -195,10 +195,12 @@ def _check_shape(data: Any, file: str, limits: Limits) -> None:
     depth = count = 1
     while level:
         if depth > limits.max_depth:
-            raise InputError.one(file, f"nesting deeper than {limits.max_depth} levels")
+            raise InputError.one(file, f"nesting deeper than {limits.max_depth} levels",
+                                 code="file.too_deep", limit=limits.max_depth)
         count += sum(map(len, level))
         if count > limits.max_nodes:
-            raise InputError.one(file, f"document holds more than {limits.max_nodes} values")
+            raise InputError.one(file, f"document holds more than {limits.max_nodes} values",
+                                 code="file.too_many_values", limit=limits.max_nodes)
         level = [child for value in level
                  for child in (value.values() if type(value) is dict else value)
                  if type(child) is dict or type(child) is list]
@@ -255,7 +257,7 @@ def _load_json(source: Source, limits: Limits) -> Document:
                               parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError.one(source.file, f"JSON syntax error: {exc.msg}", exc.lineno,
-                             exc.colno) from None
+                             exc.colno, code="json.syntax", problem=exc.msg) from None
     except _JsonDuplicate:
         # The YAML builder reads JSON too, and names the line of the repeated key.
         build_tree(source.text, source.file, limits)
@@ -297,5 +299,6 @@ def require_mapping(document: Document, what: str = "profile") -> dict[str, Any]
         kind = {"list": "a list", "str": "a string", "int": "a number", "float": "a number",
                 "bool": "a boolean", "null": "null"}.get(kind, kind)
         raise InputError.one(document.file, f"a {what} must be a mapping of keys, "
-                             f"but the document is {kind}", 1, 1)
+                             f"but the document is {kind}", 1, 1, code="file.not_mapping",
+                             what=what, kind=kind)
     return document.data

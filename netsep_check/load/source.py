@@ -51,7 +51,8 @@ def _line_of(data: bytes, offset: int) -> tuple[int, int]:
 def decode(data: bytes, file: str) -> str:
     """UTF-8 (with or without BOM) only; UTF-16, NUL bytes and invalid bytes are named errors."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError.one(file, "file is UTF-16 (byte-order mark found); save it as UTF-8", 1, 1)
+        raise InputError.one(file, "file is UTF-16 (byte-order mark found); save it as UTF-8", 1, 1,
+                             code="file.utf16")
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     nul = data.find(b"\x00")
@@ -59,16 +60,16 @@ def decode(data: bytes, file: str) -> str:
         line, column = _line_of(data, nul)
         if len(data) >= 4 and ((data[1] == 0 and data[3] == 0) or (data[0] == 0 and data[2] == 0)):
             raise InputError.one(file, "file looks like UTF-16 without a byte-order mark; "
-                                 "save it as UTF-8", 1, 1)
+                                 "save it as UTF-8", 1, 1, code="file.utf16_no_bom")
         raise InputError.one(file, "file contains a NUL byte; a profile is UTF-8 text",
-                             line, column)
+                             line, column, code="file.nul_byte")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _line_of(data, exc.start)
         raise InputError.one(
             file, f"invalid UTF-8 byte 0x{data[exc.start]:02x}; save the file as UTF-8",
-            line, column) from None
+            line, column, code="file.bad_utf8", byte=f"0x{data[exc.start]:02x}") from None
 
 
 def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -85,15 +86,18 @@ def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
             with open(path, "rb") as handle:
                 data = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        raise InputError.one(file, "no such file") from None
+        raise InputError.one(file, "no such file", code="file.not_found") from None
     except IsADirectoryError:
-        raise InputError.one(file, "is a directory, not a profile file") from None
+        raise InputError.one(file, "is a directory, not a profile file",
+                             code="file.is_directory") from None
     except OSError as exc:
-        raise InputError.one(file, f"cannot read file: {exc.strerror or exc}") from None
+        raise InputError.one(file, f"cannot read file: {exc.strerror or exc}",
+                             code="file.unreadable", reason=str(exc.strerror or exc)) from None
     if len(data) > max_bytes:
         raise InputError.one(file, f"file is larger than the limit of {max_bytes} bytes "
-                             "(raise it with --max-size if this is a real profile)")
+                             "(raise it with --max-size if this is a real profile)",
+                             code="file.too_large", limit=max_bytes)
     if not data.strip():
-        raise InputError.one(file, "file is empty", 1, 1)
+        raise InputError.one(file, "file is empty", 1, 1, code="file.empty")
     text = decode(data, file)
     return Source(file, text, sha256(data).hexdigest())

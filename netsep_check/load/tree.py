@@ -129,8 +129,10 @@ def _tagged(tag: str, value: str, fail: Any, resolve: Any = _plain) -> Any:
     if name == "null" and resolved is None:
         return None
     if name in ("int", "float", "bool", "null"):
-        fail(f"value {value!r} is not a valid !!{name}")
-    fail(f"tag {tag!r} is not allowed (only plain YAML data: no Python or custom tags)")
+        fail(f"value {value!r} is not a valid !!{name}", None, "yaml.bad_tagged_value",
+             value=value, tag=f"!!{name}")
+    fail(f"tag {tag!r} is not allowed (only plain YAML data: no Python or custom tags)", None,
+         "yaml.tag", tag=tag)
     return None  # unreachable
 
 
@@ -160,11 +162,11 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
     documents = 0
     event: Any = None
 
-    def fail(message: str, at: Any = None) -> None:
+    def fail(message: str, at: Any = None, code: str | None = None, **params: Any) -> None:
         mark = getattr(at or event, "start_mark", None)
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
-        raise InputError.one(file, message, line, column)
+        raise InputError.one(file, message, line, column, code=code, **params)
 
     def place(value: Any, size: int, at: tuple[int, int], children: Any = None) -> None:
         """Attach a finished value, which begins at ``at``, to the open container (or make it
@@ -173,7 +175,8 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
         total += size
         if total > limits.max_nodes:
             fail(f"document expands to more than {limits.max_nodes} values "
-                 "(an alias bomb, or a file far larger than a profile)")
+                 "(an alias bomb, or a file far larger than a profile)", None,
+                 "yaml.expands_too_much", limit=limits.max_nodes)
         if not stack:
             root = value
             root_marks = children
@@ -189,10 +192,11 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
         key = frame.key
         if key is _NO_KEY:
             if not isinstance(value, str):
-                fail("a mapping key must be a plain string", event)
+                fail("a mapping key must be a plain string", event, "yaml.key_not_string")
             if value in container:
                 fail(f"duplicate key {value!r} (first defined on line "
-                     f"{frame.marks[value][0]})", event)
+                     f"{frame.marks[value][0]})", event, "yaml.duplicate_key", key=value,
+                     first_line=frame.marks[value][0])
             frame.key = value
             frame.key_mark = at
             return
@@ -206,7 +210,8 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
             return _plain(value)
         except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
             fail(f"number {value[:20]}... has {len(value)} digits, far more than any "
-                 "profile value; quote it if it is meant as text")
+                 "profile value; quote it if it is meant as text", None, "yaml.long_number",
+                 start=value[:20], digits=len(value))
 
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -214,7 +219,8 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
             if kind is yaml.ScalarEvent:
                 if event.implicit[0] and event.value == "<<" and stack and \
                         stack[-1].key is _NO_KEY and isinstance(stack[-1].container, dict):
-                    fail("merge keys (<<) are not supported; write the keys out")  # unquoted
+                    fail("merge keys (<<) are not supported; write the keys out", None,
+                         "yaml.merge_key")  # unquoted
                 if event.implicit[0]:
                     value = scalar(event.value)
                 elif event.tag is None or event.implicit[1]:
@@ -229,11 +235,13 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
                 if event.tag is not None and not event.implicit and event.tag not in (
                         _CORE + "map", _CORE + "seq", "!"):
                     fail(f"tag {event.tag!r} is not allowed (only plain YAML data: "
-                         "no Python or custom tags)")
+                         "no Python or custom tags)", None, "yaml.tag", tag=event.tag)
                 if len(stack) >= limits.max_depth:
-                    fail(f"nesting deeper than {limits.max_depth} levels")
+                    fail(f"nesting deeper than {limits.max_depth} levels", None,
+                         "file.too_deep", limit=limits.max_depth)
                 if stack and stack[-1].key is _NO_KEY and isinstance(stack[-1].container, dict):
-                    fail("a mapping key must be a plain string, not a mapping or list")
+                    fail("a mapping key must be a plain string, not a mapping or list", None,
+                         "yaml.key_not_scalar")
                 container: Any = {} if kind is yaml.MappingStartEvent else []
                 mark = event.start_mark
                 stack.append(_Frame(container, event.anchor, (mark.line + 1, mark.column + 1)))
@@ -245,14 +253,16 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
                 place(frame.container, frame.size, frame.start, frame.marks)
             elif kind is yaml.AliasEvent:
                 if event.anchor not in anchors:
-                    fail(f"alias *{event.anchor} refers to no finished anchor")
+                    fail(f"alias *{event.anchor} refers to no finished anchor", None,
+                         "yaml.alias", anchor=event.anchor)
                 value, size = anchors[event.anchor]
                 mark = event.start_mark
                 place(value, size, (mark.line + 1, mark.column + 1))  # no marks inside it
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    fail("more than one YAML document in the file; a profile is one document")
+                    fail("more than one YAML document in the file; a profile is one document",
+                         code="yaml.several_documents")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
@@ -260,12 +270,13 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
             problem = f"{exc.context}: {problem}"
         raise InputError.one(file, f"YAML syntax error: {problem}",
                              mark.line + 1 if mark else None,
-                             mark.column + 1 if mark else None) from None
+                             mark.column + 1 if mark else None,
+                             code="yaml.syntax", problem=problem) from None
     except yaml.YAMLError as exc:
         raise InputError.one(file, f"YAML error: {exc}") from None
     except RecursionError:
         raise InputError.one(file, "nesting too deep to read") from None
     if root is _NO_KEY:
         raise InputError.one(file, "file holds no YAML document (it is empty or only comments)",
-                             1, 1)
+                             1, 1, code="yaml.no_document")
     return root, Marks(root_marks)

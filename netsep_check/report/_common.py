@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from netsep_check.errors import Problem
 from netsep_check.evaluate.findings import Finding, Report
+from netsep_check.report._safe import visible
 from netsep_check.rules.model import PackInfo
 from netsep_check.vocabulary import severity_rank, status_rank
 from netsep_check.vocabulary import worst as worst
@@ -75,15 +77,12 @@ def problem_lines(result: RunResult, lang: str) -> list[tuple[str, list[str]]]:
             for item in result.invalid]
 
 
-def problem_text(problem: object, lang: str) -> str:
-    """One input problem in ``lang`` (English where no translation is known)."""
-    try:
-        from netsep_check.report.problems import (  # type: ignore[import-not-found,unused-ignore]
-            problem_text as worded,
-        )
-    except ImportError:  # the catalogue of problem messages is optional
-        return str(getattr(problem, "message", problem))
-    return str(worded(problem, lang))
+def problem_text(problem: Problem, lang: str) -> str:
+    """One input problem's message in ``lang`` (report/problems.py; English where the
+    catalogue has no translation), profile text made visible."""
+    from netsep_check.report.problems import problem_text as worded
+
+    return worded(problem, lang)
 
 
 def notes(report: Report, lang: str) -> list[str]:
@@ -126,11 +125,11 @@ def md_escape(value: object) -> str:
 
     Safe inside a table cell too (``|`` is escaped), and raw HTML cannot slip through.
     """
-    out = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(value))
+    out = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in visible(value))
     return " ".join(out.split())
 
 
 def md_code(value: object) -> str:
     """A Markdown code span of ``value``, usable inside a table cell."""
-    body = " ".join(str(value).split()).replace("`", "'").replace("|", "\\|")
+    body = " ".join(visible(value).split()).replace("`", "'").replace("|", "\\|")
     return f"`{body}`"

@@ -10,6 +10,7 @@ from rich.cells import cell_len
 from netsep_check import __version__
 from netsep_check.evaluate.diff import Change, Diff
 from netsep_check.i18n import T, ui
+from netsep_check.report._safe import visible
 from netsep_check.report.messages import note_text
 from netsep_check.vocabulary import DIFF_FORMAT_ID, SEVERITIES
 
@@ -67,7 +68,7 @@ def render_diff_text(diff: Diff, lang: str) -> str:
     lines = []
     for key, side in (("base", diff.base), ("head", diff.head)):
         lines.append(f"{label(key, lang)}: {side.source} ({label(side.kind, lang)}; "
-                     f"{side.firm}; {label('as_of', lang)} {side.as_of}; "
+                     f"{visible(side.firm)}; {label('as_of', lang)} {side.as_of}; "
                      f"{label('pack', lang)} {side.pack_id} {side.pack_version})")
     for name in GROUPS:
         changes: tuple[Change, ...] = getattr(diff, name)

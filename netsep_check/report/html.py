@@ -43,6 +43,7 @@ from netsep_check.report._common import (
     verdict_text,
 )
 from netsep_check.report._common import notes as report_notes
+from netsep_check.report._safe import visible
 from netsep_check.vocabulary import AREAS, STATUSES
 
 if TYPE_CHECKING:
@@ -68,8 +69,23 @@ _FONTS_MONO = ('ui-monospace, "SFMono-Regular", "D2Coding", "NanumGothicCoding",
 
 
 def esc(value: object) -> str:
-    """Escape for text and attribute values; ``://`` becomes ``&#58;//`` (reads the same)."""
-    return html.escape("" if value is None else str(value), quote=True).replace("://", "&#58;//")
+    """Escape for text and attribute values; ``://`` becomes ``&#58;//`` (reads the same);
+    control characters and bidirectional overrides are shown, not obeyed (report/_safe.py)."""
+    return html.escape(visible(value), quote=True).replace("://", "&#58;//")
+
+
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+
+
+def said(value: object, lang: str) -> str:
+    """Text content (not an attribute): escaped as :func:`esc`, and in a report that is not
+    Korean, Korean text (a Hangul firm name, a rule title from a ``ko`` field, a Korean
+    note) is marked ``lang="ko"`` so that screen readers, hyphenation and font choice (the
+    ``:lang(ko)`` font stack) treat it as Korean."""
+    shown = esc(value)
+    if lang != "ko" and _HANGUL.search(shown):
+        return f'<span lang="ko">{shown}</span>'
+    return shown
 
 
 def _anchor(*parts: str) -> str:
@@ -130,7 +146,7 @@ dl.meta dd {{ margin: 0; min-width: 0; }}
 figure.chart {{ margin: 0 0 6px; }}
 figure.chart figcaption, h3 {{ font-size: 15px; font-weight: 700; margin: 0 0 8px; }}
 h3 {{ margin-top: 22px; }}
-.matrix-panel h3 {{ margin-top: 0; }}
+.matrix-panel h2 {{ font-size: 15px; font-weight: 700; margin: 0 0 8px; }}
 svg.bars {{ width: 100%; max-width: 920px; height: auto; display: block;
   font-family: var(--sans); }}
 svg.bars .lbl {{ font-size: 13px; fill: var(--ink); }}
@@ -191,9 +207,22 @@ table.matrix th, table.matrix td {{ text-align: center; vertical-align: middle; 
 table.matrix th:first-child, table.matrix td:first-child,
 table.matrix th:nth-child(2), table.matrix td:nth-child(2) {{ text-align: left; }}
 table.matrix thead th {{ white-space: normal; font-size: 11.5px; }}
-table.matrix td.cell .badge {{ min-width: 4.2em; }}
+table.matrix td.cell .badge {{ min-width: 0; max-width: 100%; padding: 1px 5px;
+  font-size: 11px; white-space: nowrap; }}
+table.matrix th, table.matrix td {{ padding: 6px 4px; }}
+table.matrix th:first-child, table.matrix td:first-child {{ padding-left: 10px; }}
 table.matrix .none {{ color: #98a2b3; }}
-table.matrix td:first-child code {{ white-space: nowrap; overflow-wrap: normal; }}
+/* A long Korean firm name wraps between words (keep-all: never inside a Korean word), and a
+   word longer than its column still breaks (anywhere) rather than widening the table: the
+   layout is fixed, so columns keep their widths on screen and on paper. */
+table.matrix {{ table-layout: fixed; min-width: 640px; }}
+table.matrix col.c-firm {{ width: 24%; }}
+table.matrix col.c-verdict {{ width: 9%; }}
+table.matrix td.firm {{ white-space: normal; word-break: keep-all; overflow-wrap: anywhere; }}
+table.matrix td.firm code {{ white-space: normal; word-break: normal;
+  overflow-wrap: anywhere; }}
+table.matrix thead th {{ word-break: keep-all; overflow-wrap: anywhere; hyphens: auto;
+  font-size: 11px; }}
 .scroll {{ overflow-x: auto; }}
 .back {{ font-size: 12px; }}
 footer.foot {{ color: var(--faint); font-size: 12px; border-top: 1px solid var(--line);
@@ -219,7 +248,8 @@ footer.foot p {{ margin: 3px 0; }}
   .tiles {{ grid-template-columns: repeat(5, 1fr); }}
   .tile .n {{ font-size: 18pt; }}
   .scroll {{ overflow: visible; }}
-  table.matrix {{ font-size: 8pt; }}
+  table.matrix {{ font-size: 8pt; min-width: 0; width: 100%; }}
+  table.matrix td.firm {{ word-break: keep-all; overflow-wrap: anywhere; }}
   table.matrix th, table.matrix td {{ padding: 4px 3px; }}
   table.matrix .badge {{ min-width: 0; padding: 0 4px; font-size: 7.5pt; }}
   table.matrix td:first-child code {{ white-space: normal; overflow-wrap: anywhere; }}
@@ -292,12 +322,13 @@ def _basis(report: Report, finding: Finding, lang: str, compact: bool = False) -
     src = origin.get("title") or basis.get("source", "")
     parts = []
     if basis.get("clause"):
-        parts.append(esc(basis["clause"]))
+        parts.append(said(basis["clause"], lang))
     parts.append(_strength(basis.get("strength", ""), lang))
     line = " ".join(parts)
     if src:
-        issuer = f" · {esc(origin['issuer'])}" if origin.get("issuer") and not compact else ""
-        line += f'<div class="src">{esc(ui("fmt_source", lang))}: {esc(src)}{issuer}</div>'
+        issuer = (f" · {said(origin['issuer'], lang)}" if origin.get("issuer") and not compact
+                  else "")
+        line += f'<div class="src">{esc(ui("fmt_source", lang))}: {said(src, lang)}{issuer}</div>'
     return line
 
 
@@ -313,7 +344,7 @@ def _card(report: Report, finding: Finding, lang: str, anchor: str) -> str:
     facts: list[tuple[str, str]] = []
     paths = ", ".join(finding.paths)
     facts.append((ui("fmt_location", lang),
-                  f"<code>{esc(_location(report, finding))}</code>"
+                  f"<code>{said(_location(report, finding), lang)}</code>"
                   + (f' <span class="src">— <code>{esc(paths)}</code></span>' if paths else "")))
     facts.append((ui("basis", lang), _basis(report, finding, lang)))
     if derived(finding):
@@ -321,7 +352,7 @@ def _card(report: Report, finding: Finding, lang: str, anchor: str) -> str:
                           "</span>"))
     remediation = text(rule.remediation, lang)
     if remediation:
-        facts.append((ui("remediation", lang), esc(remediation)))
+        facts.append((ui("remediation", lang), said(remediation, lang)))
     if finding.status == "waived" and finding.waiver:
         waiver: dict[str, Any] = finding.waiver.as_dict()
         details = [f"{ui(key, lang)}: {waiver[field]}" for key, field in (
@@ -331,14 +362,15 @@ def _card(report: Report, finding: Finding, lang: str, anchor: str) -> str:
             details.append(f"{waiver['file']}:{waiver['line']}" if waiver.get("line")
                            else str(waiver["file"]))
         facts.append((ui("fmt_waiver", lang),
-                      esc(waiver.get("justification") or "")
+                      said(waiver.get("justification") or "", lang)
                       + (f'<div class="src">{esc(" · ".join(details))}</div>' if details else "")))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts)
     msg = message(finding, lang)
     return (f'<article class="finding st-{finding.status}" id="{anchor}">'
             f"<header>{_badge(finding.status, lang)}{_severity(rule.severity, lang)}"
-            f'<span class="rid">{esc(rule.id)}</span><h5>{esc(title(finding, lang))}</h5></header>'
-            + (f'<p class="msg">{esc(msg)}</p>' if msg else "")
+            f'<span class="rid">{esc(rule.id)}</span><h5>{said(title(finding, lang), lang)}</h5>'
+            "</header>"
+            + (f'<p class="msg">{said(msg, lang)}</p>' if msg else "")
             + f'<dl class="facts">{dl}</dl></article>')
 
 
@@ -351,7 +383,8 @@ def _rest_table(report: Report, findings: list[Finding], lang: str) -> str:
         rows.append(
             f'<tr class="st-{finding.status}"><td>{_badge(finding.status, lang)}'
             f'<span class="rid">{esc(finding.rule.id)}</span></td>'
-            f"<td>{esc(title(finding, lang))} {_severity(finding.rule.severity, lang)}</td>"
+            f"<td>{said(title(finding, lang), lang)} {_severity(finding.rule.severity, lang)}"
+            "</td>"
             f"<td>{_basis(report, finding, lang, compact=True)}</td>"
             f'<td class="line mono">{esc(finding.line or "")}</td></tr>')
     cols = "".join(f'<col class="c-{c}">' for c in ("rule", "title", "basis", "line"))
@@ -371,7 +404,7 @@ def _overview(report: Report, lang: str, prefix: str) -> str:
             f'<td><span class="rid"><a href="#{_anchor(prefix, finding.rule.id)}">'
             f"{esc(finding.rule.id)}</a></span></td>"
             f"<td>{_severity(finding.rule.severity, lang)}</td>"
-            f"<td>{esc(title(finding, lang))}</td>"
+            f"<td>{said(title(finding, lang), lang)}</td>"
             f'<td class="line mono">{esc(finding.line or "")}</td></tr>')
     keys = ("status", "rule", "severity", "fmt_title", "line")
     head = "".join(f'<th{" class=num" if k == "line" else ""}>{esc(ui(k, lang))}</th>'
@@ -390,28 +423,28 @@ def _report(report: Report, lang: str, prefix: str, batch: bool) -> str:
     counts = report.counts()
     status = _css_status(verdict(report))
     overridden = f" ({ui('fmt_as_of_overridden', lang)})" if report.as_of_overridden else ""
-    meta = [(ui("profile", lang), f"<code>{esc(report.profile_file)}</code>"),
+    meta = [(ui("profile", lang), f"<code>{said(report.profile_file, lang)}</code>"),
             ("SHA-256", f'<code class="mono">{esc(report.profile_sha256)}</code>'),
             (ui("pack", lang), f"<code>{esc(pack.id)} {esc(pack.version)}</code> "
-                               f'<span class="src">{esc(text(pack.title, lang))}</span>'),
+                               f'<span class="src">{said(text(pack.title, lang), lang)}</span>'),
             (ui("pack", lang) + " digest", f'<code class="mono">{esc(pack.digest)}</code>'),
             (ui("as_of", lang), esc(report.as_of.isoformat() + overridden)),
             (ui("fmt_regime", lang), esc(report.regime)
              + (f" · {esc(ui('fmt_service', lang))} {esc(report.service)}"
                 if report.service else ""))]
     parts = [f'<section class="panel report" id="{prefix}">',
-             f'<div class="report-head"><div><h2>{esc(report.firm)}</h2>'
-             f'<div class="file"><code>{esc(report.profile_file)}</code></div></div>'
+             f'<div class="report-head"><div><h2>{said(report.firm, lang)}</h2>'
+             f'<div class="file"><code>{said(report.profile_file, lang)}</code></div></div>'
              f'<div class="verdict st-{status}">{esc(verdict_text(report, lang))}</div></div>',
              '<dl class="meta">' + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in meta)
              + "</dl>"]
-    notes = [esc(note) for note in report_notes(report, lang)]
+    notes = [said(note, lang) for note in report_notes(report, lang)]
     notes += [f"{esc(ui('fmt_disabled', lang))}: <code>{esc(d.rule)}</code> ({esc(d.by_pack)}): "
-              f"{esc(d.reason)}" for d in pack.disabled]
+              f"{said(d.reason, lang)}" for d in pack.disabled]
     if report.tenant_evidence:
         from netsep_check.report.tenant import evidence_lines
 
-        notes += [esc(line.strip()) for line in evidence_lines(report, lang)]
+        notes += [said(line.strip(), lang) for line in evidence_lines(report, lang)]
     if notes:
         parts.append('<div class="notes">' + "".join(f"<p>{n}</p>" for n in notes) + "</div>")
     tiles = "".join(
@@ -466,13 +499,16 @@ def _matrix(result: RunResult, prefixes: dict[str, str], lang: str) -> str:
             cells.append(f'<td class="cell">{_badge(status, lang)}</td>')
         links = " ".join(f'<a href="#{prefixes[p]}"><code>{esc(p)}</code></a>'
                          for p in row.profiles if p in prefixes)
-        rows.append(f'<tr><td><strong class="firm">{esc(row.firm)}</strong>'
+        rows.append(f'<tr><td class="firm"><strong>{said(row.firm, lang)}</strong>'
                     f'<div class="src">{links}</div></td>'
                     f'<td>{_badge(row.worst or "not_applicable", lang)}</td>{"".join(cells)}</tr>')
+    cols = ('<col class="c-firm"><col class="c-verdict">'
+            + "".join('<col class="c-area">' for _ in table.areas))
     return (f'<section class="panel matrix-panel" id="matrix"><h2>{esc(ui("fmt_matrix", lang))}'
             f'</h2><p>{esc(run_counts_text(result, lang))} — '
             f'<strong>{esc(run_verdict_text(result, lang))}</strong></p>'
-            f'<div class="scroll"><table class="matrix"><thead><tr>{head}</tr></thead>'
+            f'<div class="scroll"><table class="matrix"><colgroup>{cols}</colgroup>'
+            f'<thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div></section>')
 
 
@@ -525,7 +561,7 @@ def render_html(result: RunResult, lang: str) -> str:
         "<body>",
         '<header class="masthead"><div class="wrap"><div>'
         f'<div class="brand">netsep-check</div><h1>{esc(heading)}</h1>'
-        f'<div>{esc(subtitle)}</div></div>'
+        f'<div>{said(subtitle, lang)}</div></div>'
         f'<div class="gen">{esc(generated)}<br>{esc(ui("pack", lang))}: '
         f'{esc(", ".join(packs))}</div></div></header>',
         '<main class="wrap">',

@@ -130,7 +130,7 @@ def batch_document(result: RunResult, lang: str) -> dict[str, Any]:
             "reports": [report_dict(r, lang) for r in result.reports],
             "matrix": result.matrix.as_dict(),
             "invalid": [{"file": item.file,
-                         "problems": [{**p.as_dict(), "message": problem_text(p, lang)}
+                         "problems": [{**p.as_dict(), "text": problem_text(p, lang)}
                                       for p in item.problems]}
                         for item in result.invalid],
             "skipped": [{"file": file, "kind": kind} for file, kind in result.skipped],

@@ -1,12 +1,19 @@
 """The JUnit XML report, for CI servers' test views (Jenkins, GitLab, Azure DevOps, ...).
 
 ``<testsuites>`` holds one ``<testsuite>`` per profile report and each suite one ``<testcase>``
-per rule of the pack: ``classname`` is ``netsep.<area>``, ``name`` is ``<RULE-ID> <title>``.
+per rule of the pack: ``classname`` is ``netsep.<area>``, ``name`` is ``<RULE-ID> <English
+title>`` whatever ``--lang`` is (CI servers track a test's history by its name; a run in Korean
+must not look like a new set of tests), and the Korean goes in the messages and bodies.
 A ``fail`` finding carries a ``<failure>`` (message, ``file:line``, remediation), an ``error``
 finding an ``<error>``, and ``not_applicable`` and ``waived`` findings a ``<skipped>`` whose
 message says why (a waiver's justification). The ``tests``/``failures``/``errors``/``skipped``
 counts on every suite and on the root agree with the test cases. No timestamps or durations are
 invented: ``time`` is ``0`` (nothing was timed), so the output is deterministic.
+
+The output validates against the schema Jenkins' xUnit plugin enforces (``junit-10.xsd``, a copy
+in ``tests/data/junit``): a ``<testcase>`` takes only ``name``, ``classname``, ``time`` and
+``group`` (its file and line are in the failure body), and ``<testsuites>`` has no ``skipped``
+count (each suite has one).
 """
 
 from __future__ import annotations
@@ -21,11 +28,14 @@ from netsep_check.i18n import ui
 
 if TYPE_CHECKING:
     from netsep_check.evaluate.result import RunResult
-from netsep_check.report._common import location, message, problem_text, source, text, title
+from netsep_check.report._common import location, message, source, text, title
+from netsep_check.report._safe import visible
+from netsep_check.report.problems import problem_line
 
 
-def _case_name(finding: Finding, lang: str) -> str:
-    return f"{finding.rule.id} {title(finding, lang)}"
+def _case_name(finding: Finding) -> str:
+    """Stable across languages: the rule id and its English title."""
+    return f"{finding.rule.id} {title(finding, 'en')}".strip()
 
 
 def _body(report: Report, finding: Finding, lang: str) -> str:
@@ -80,10 +90,8 @@ def _suite(report: Report, lang: str) -> ET.Element:
                         ("as_of", report.as_of.isoformat()), ("lang", lang)):
         ET.SubElement(properties, "property", {"name": name, "value": str(value)})
     for finding in report.findings:
-        attrs = {"classname": f"netsep.{finding.rule.area}", "name": _case_name(finding, lang),
-                 "time": "0", "file": report.profile_file}
-        if finding.line:
-            attrs["line"] = str(finding.line)
+        attrs = {"name": _case_name(finding), "classname": f"netsep.{finding.rule.area}",
+                 "time": "0"}
         case = ET.SubElement(suite, "testcase", attrs)
         summary = f"{message(finding, lang) or title(finding, lang)} ({location(report, finding)})"
         if finding.status == "fail":
@@ -96,15 +104,15 @@ def _suite(report: Report, lang: str) -> ET.Element:
         elif finding.status in ("not_applicable", "waived"):
             ET.SubElement(case, "skipped", {"message": _skip_message(finding, lang)})
     for disabled in report.pack.disabled:  # a disabled rule shows, with the pack's reason
-        case = ET.SubElement(suite, "testcase", {"classname": "netsep.disabled",
-                                                 "name": disabled.rule, "time": "0",
-                                                 "file": report.profile_file})
+        case = ET.SubElement(suite, "testcase", {"name": disabled.rule,
+                                                 "classname": "netsep.disabled", "time": "0"})
         ET.SubElement(case, "skipped", {"message": f"{ui('fmt_disabled', lang)} "
                                                    f"({disabled.by_pack}): {disabled.reason}"})
     return suite
 
 
-# Characters XML 1.0 does not allow (profile text may hold them): shown as U+FFFD.
+# Characters XML 1.0 does not allow that report/_safe.py leaves alone: shown as U+FFFD. (The
+# controls it does allow, and escape sequences and bidi overrides, are made visible first.)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -117,7 +125,7 @@ def _invalid_suite(result: RunResult, lang: str) -> ET.Element:
     for item in result.invalid:
         case = ET.SubElement(suite, "testcase", {"name": "INPUT-INVALID", "classname": item.file,
                                                  "time": "0"})
-        worded = [problem_text(p, lang) for p in item.problems]
+        worded = [problem_line(p, lang) for p in item.problems]  # each with its line
         first = item.problems[0] if item.problems else None
         where = f"{item.file}:{first.line}" if first is not None and first.line else item.file
         error = ET.SubElement(case, "error", {"message": f"{ui('invalid_inputs', lang)} "
@@ -132,10 +140,14 @@ def render_junit(result: RunResult, lang: str) -> str:
     if result.invalid:
         suites.append(_invalid_suite(result, lang))
     totals = {key: sum(int(s.get(key, "0")) for s in suites)
-              for key in ("tests", "failures", "errors", "skipped")}
+              for key in ("tests", "failures", "errors")}  # junit-10.xsd: no root "skipped"
     root = ET.Element("testsuites", {"name": f"netsep-check {__version__}",
                                      **{k: str(v) for k, v in totals.items()}, "time": "0"})
     root.extend(suites)
     ET.indent(root)
     text = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _XML_INVALID.sub("\ufffd", text) + "\n"
+    # Profile text is shown, never obeyed, in a CI server's test view too: every control
+    # character in the document came from a profile (the XML itself uses only \n).
+    # (ElementTree writes a carriage return inside an attribute as &#13;: made visible too.)
+    text = _XML_INVALID.sub("\ufffd", visible(text)).replace("&#13;", "\\x0d")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"

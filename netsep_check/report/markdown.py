@@ -5,6 +5,11 @@ severity, title, ``file:line``, message), the waived ones with their justificati
 ``<details>`` lists of the passing and not-applicable rules. Rules whose basis is ``derived`` are
 marked as our reading, not law. A batch opens with one line per profile. Every value from a
 profile or a pack is escaped, so a profile cannot inject Markdown or HTML into the comment.
+
+A GitHub comment holds at most 65,536 characters. A longer report keeps the one-line-per-profile
+summary (a single profile gets its verdict and counts), then as many profiles' details as fit, in
+order, and ends with a note naming the profiles whose details were left out (and, for a batch so
+large that even the summary does not fit, how many summary rows were cut).
 """
 
 from __future__ import annotations
@@ -136,6 +141,23 @@ def _one(report: Report, lang: str, heading: str) -> list[str]:
     return lines
 
 
+# GitHub refuses a comment (issue, pull request) longer than this many characters.
+COMMENT_LIMIT = 65_536
+
+_LEFT_OUT = {
+    "en": ("**Shortened to fit a GitHub comment ({limit:,} characters):** the details of "
+           "{n} profile(s) are left out{names}. The summary above lists every profile; run "
+           "`netsep-check check --format html` or `--format json` for the full report."),
+    "ko": ("**GitHub 댓글 길이 제한({limit:,}자)에 맞추어 줄였습니다:** 프로파일 {n}개의 세부 "
+           "내용을 생략했습니다{names}. 위 요약에는 모든 프로파일이 있습니다. 전체 보고서는 "
+           "`netsep-check check --format html` 또는 `--format json`으로 확인하십시오."),
+}
+_ROWS_LEFT_OUT = {
+    "en": "_… and {n} more profile(s), not listed to fit the comment limit._",
+    "ko": "_… 외 프로파일 {n}개는 댓글 길이 제한 때문에 목록에서 생략했습니다._",
+}
+
+
 def _invalid(result: RunResult, lang: str) -> list[str]:
     lines = [f"### {md_escape(ui('invalid_inputs', lang))}", ""]
     for file, problems in problem_lines(result, lang):
@@ -146,29 +168,101 @@ def _invalid(result: RunResult, lang: str) -> list[str]:
     return [*lines, ""]
 
 
-def render_markdown(result: RunResult, lang: str) -> str:
+def _summary(result: RunResult, lang: str) -> tuple[list[str], list[str]]:
+    """What is always shown: the run's counts and verdict, the invalid inputs and the table
+    head; and one table row per profile (a batch)."""
     reports = list(result.reports)
-    lines: list[str] = []
-    heading = "##"
+    head: list[str] = []
     if result.batch or result.invalid:
-        heading = "###"
-        lines += [f"## netsep-check — {md_escape(run_counts_text(result, lang))}", "",
-                  f"**{_ICON[result.verdict]} {md_escape(run_verdict_text(result, lang))}**", ""]
+        head += [f"## netsep-check — {md_escape(run_counts_text(result, lang))}", "",
+                 f"**{_ICON[result.verdict]} {md_escape(run_verdict_text(result, lang))}**", ""]
     if result.invalid or result.skipped:
-        lines += _invalid(result, lang)
+        head += _invalid(result, lang)
+    rows: list[str] = []
     if len(reports) > 1:
-        lines.append(_row([md_escape(ui("fmt_firm", lang)), md_escape(ui("profile", lang)),
-                           md_escape(ui("fmt_verdict", lang)), md_escape(ui("fail", lang)),
-                           md_escape(ui("error", lang)), md_escape(ui("waived", lang))]))
-        lines.append(_row(["---", "---", "---", "---:", "---:", "---:"]))
+        head.append(_row([md_escape(ui("fmt_firm", lang)), md_escape(ui("profile", lang)),
+                          md_escape(ui("fmt_verdict", lang)), md_escape(ui("fail", lang)),
+                          md_escape(ui("error", lang)), md_escape(ui("waived", lang))]))
+        head.append(_row(["---", "---", "---", "---:", "---:", "---:"]))
         for report in reports:
             counts = report.counts()
-            lines.append(_row([md_escape(report.firm), md_code(report.profile_file),
-                               f"{_ICON[verdict(report)]} {md_escape(verdict_text(report, lang))}",
-                               str(counts["fail"]), str(counts["error"]),
-                               str(counts["waived"])]))
+            rows.append(_row([md_escape(report.firm), md_code(report.profile_file),
+                              f"{_ICON[verdict(report)]} {md_escape(verdict_text(report, lang))}",
+                              str(counts["fail"]), str(counts["error"]),
+                              str(counts["waived"])]))
+    return head, rows
+
+
+_PARTLY = {"en": "(in part)", "ko": "(일부)"}
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line) + 1 for line in lines)
+
+
+def _head_of(section: list[str], budget: int) -> list[str]:
+    """The lines of ``section`` that fit in ``budget``, cut before any ``<details>`` block
+    (an open HTML block would swallow what follows)."""
+    kept: list[str] = []
+    used = 0
+    for line in section:
+        if line == "<details>" or used + len(line) + 1 > budget:
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return [*kept, ""] if kept else kept
+
+
+def _fit(head: list[str], rows: list[str], sections: list[list[str]], names: list[str],
+         footer: list[str], lang: str, limit: int) -> list[str]:
+    """The whole document if it fits in ``limit`` characters; else the summary (as many rows
+    as fit), then as many profiles' details as fit, then a note saying what was left out."""
+    whole = head + rows + ([""] if head else []) + [x for s in sections for x in s] + footer
+    if _size(whole) <= limit:
+        return whole
+    note_room = 600 + sum(len(n) + 2 for n in names[:21])  # the note, with up to 21 names
+    budget = limit - _size(head) - _size(footer) - note_room
+    kept_rows: list[str] = []
+    for row in rows:
+        if _size(kept_rows) + len(row) + 1 > budget:
+            break
+        kept_rows.append(row)
+    lines = head + kept_rows
+    if len(kept_rows) < len(rows):
+        lines.append(_ROWS_LEFT_OUT.get(lang, _ROWS_LEFT_OUT["en"]).format(
+            n=len(rows) - len(kept_rows)))
+    if head:
         lines.append("")
-    for report in reports:
-        lines += _one(report, lang, heading)
-    lines.append(f"<sub>{html.escape(ui('fmt_generated_by', lang, version=__version__))}</sub>")
-    return "\n".join(lines) + "\n"
+    budget -= _size(lines) - _size(head)
+    left_out: list[str] = []
+    partly = 0
+    for section, name in zip(sections, names, strict=True):
+        if not left_out and _size(section) <= budget:
+            lines += section
+            budget -= _size(section)
+            continue
+        if not left_out:  # the first that does not fit: its head (verdict, counts, rows) that do
+            part = _head_of(section, budget)
+            lines += part
+            budget -= _size(part)
+            if part:
+                name += " " + _PARTLY.get(lang, _PARTLY["en"])
+                partly = 1
+        left_out.append(name)  # keep the order: once one is left out, the rest are too
+    room = 20 + partly  # twenty wholly left out, and the one shown in part
+    shown = ", ".join(left_out[:room]) + (", …" if len(left_out) > room else "")
+    names_part = f" ({shown})" if shown else ""
+    lines += [_LEFT_OUT.get(lang, _LEFT_OUT["en"]).format(limit=limit, n=len(left_out),
+                                                         names=names_part), ""]
+    return lines + footer
+
+
+def render_markdown(result: RunResult, lang: str, limit: int = COMMENT_LIMIT) -> str:
+    """The comment; beyond ``limit`` characters, a summary and a note of what was left out."""
+    reports = list(result.reports)
+    heading = "###" if result.batch or result.invalid else "##"
+    head, rows = _summary(result, lang)
+    sections = [_one(report, lang, heading) for report in reports]
+    names = [md_escape(report.firm) for report in reports]
+    footer = [f"<sub>{html.escape(ui('fmt_generated_by', lang, version=__version__))}</sub>"]
+    return "\n".join(_fit(head, rows, sections, names, footer, lang, limit)) + "\n"

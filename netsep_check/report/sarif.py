@@ -8,8 +8,19 @@ as one analysis only when their categories differ (GitHub rejects same-tool runs
 not to a profile: one run per pack lists each rule once and lets every result point at it by
 ``ruleIndex``. Each run carries ``automationDetails.id`` ``netsep-check/<pack id>/`` so that
 runs of different packs in one file stay distinct analyses. Profiles are the run's
-``artifacts`` (URI as given on the command line, SHA-256 of the file), and each result points at
-its profile by ``artifactLocation.index``.
+``artifacts`` (URI and SHA-256 of the file), and each result points at its profile by
+``artifactLocation.index``.
+
+Locations. Code-scanning services resolve an artifact URI against the repository's root, so a
+profile's URI is its path relative to the *source root*, normalised (no ``./``, no ``..``, ``/``
+separators, %-escaped) and marked ``"uriBaseId": "%SRCROOT%"``: ``check --sarif-root DIR`` names
+the root; by default it is the repository holding the working directory (the nearest folder at
+or above it with a ``.git``), else the working directory itself. A profile that lies outside the
+root cannot be named relative to it without ``../``, which SARIF consumers do not resolve: it
+gets an absolute ``file:`` URI (SARIF §3.10.2 allows an absolute URI without a ``uriBaseId``), so
+it is still located exactly, if not shown inline in a repository view. Standard input keeps its
+name (``<stdin>``, escaped). ``originalUriBaseIds`` is left out on purpose: it would write the
+machine's absolute root into every log.
 
 Results. One result per finding with status ``fail`` or ``error`` (a rule that could not be
 judged counts against the gate, so it is reported, with its "cannot be judged" message), and one
@@ -27,15 +38,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import PureWindowsPath
+import os
+from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from netsep_check import __version__
 from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.i18n import ui
-from netsep_check.report._common import md_escape, message, problem_text, source, text, title
+from netsep_check.report._common import md_escape, message, source, text, title
 from netsep_check.report.json_report import _jsonable
+from netsep_check.report.problems import problem_line
 from netsep_check.rules.model import PackInfo, Rule
 
 if TYPE_CHECKING:
@@ -48,21 +61,42 @@ REPORTED = ("fail", "error", "waived")
 _LANGUAGE = {"ko": "ko-KR", "en": "en-US"}
 
 
-def artifact_uri(profile_file: str) -> str:
-    """The profile path as given, as a URI reference.
+SRCROOT = "%SRCROOT%"
 
-    A relative POSIX path stays as it is (only characters a URI cannot hold are %-escaped);
-    an absolute path becomes a ``file:`` URI; Windows separators become ``/``.
-    """
+
+def source_root(start: str | Path | None = None) -> Path:
+    """The repository holding ``start`` (default: the working directory): the nearest folder
+    at or above it with a ``.git`` (a folder, or a file in a worktree); else ``start``."""
+    here = Path(os.path.abspath(start or os.getcwd()))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def artifact_uri(profile_file: str, root: str | Path | None = None) -> str:
+    """The profile's URI: relative to ``root`` (default :func:`source_root`), normalised and
+    %-escaped; an absolute ``file:`` URI when the file lies outside the root."""
+    if profile_file in ("<stdin>", "-"):
+        return quote(profile_file, safe="/")
     path = profile_file
     if "\\" in path:
         windows = PureWindowsPath(path)
         if windows.is_absolute():
             return windows.as_uri()
         path = windows.as_posix()
-    if path.startswith("/"):
-        return "file://" + quote(path, safe="/")
-    return quote(path, safe="/")
+    base = Path(os.path.abspath(root)) if root is not None else source_root()
+    full = Path(os.path.normpath(os.path.join(os.getcwd(), path)))
+    try:
+        relative = full.relative_to(base)
+    except ValueError:  # outside the root: no "../" — the absolute file: URI
+        return "file://" + quote(full.as_posix(), safe="/")
+    return quote(relative.as_posix(), safe="/")
+
+
+def _location(uri: str) -> dict[str, Any]:
+    """An artifactLocation: a relative URI is relative to %SRCROOT%."""
+    return {"uri": uri} if uri.startswith("file:") else {"uri": uri, "uriBaseId": SRCROOT}
 
 
 def rule_name(rule: Rule) -> str:
@@ -121,10 +155,9 @@ def _fingerprint(uri: str, finding: Finding) -> str:
 
 
 def _result(report: Report, finding: Finding, rule_index: int, artifact_index: int,
-            lang: str) -> dict[str, Any]:
+            lang: str, uri: str) -> dict[str, Any]:
     rule = finding.rule
-    uri = artifact_uri(report.profile_file)
-    physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "index": artifact_index}}
+    physical: dict[str, Any] = {"artifactLocation": {**_location(uri), "index": artifact_index}}
     if finding.line:
         region: dict[str, Any] = {"startLine": finding.line}
         if finding.column:
@@ -155,7 +188,8 @@ def _result(report: Report, finding: Finding, rule_index: int, artifact_index: i
     return result
 
 
-def _run(pack: PackInfo, reports: list[Report], lang: str, category: str) -> dict[str, Any]:
+def _run(pack: PackInfo, reports: list[Report], lang: str, category: str,
+         root: str | Path | None = None) -> dict[str, Any]:
     rule_index = {rule.id: i for i, rule in enumerate(pack.rules)}
     rules = [_rule_descriptor(rule, pack, lang) for rule in pack.rules]
     rules += [{"id": d.rule, "shortDescription": {"text": f"{ui('fmt_disabled', lang)}: "
@@ -167,10 +201,10 @@ def _run(pack: PackInfo, reports: list[Report], lang: str, category: str) -> dic
     artifact_index: dict[str, int] = {}
     results: list[dict[str, Any]] = []
     for report in reports:
-        uri = artifact_uri(report.profile_file)
+        uri = artifact_uri(report.profile_file, root)
         if uri not in artifact_index:
             artifact_index[uri] = len(artifacts)
-            artifacts.append({"location": {"uri": uri},
+            artifacts.append({"location": _location(uri),
                               "hashes": {"sha-256": report.profile_sha256},
                               "properties": {"firm": report.firm, "regime": report.regime,
                                              "service": report.service,
@@ -185,7 +219,7 @@ def _run(pack: PackInfo, reports: list[Report], lang: str, category: str) -> dic
             if index is None:  # a finding of a rule the pack does not list: describe it too
                 index = rule_index[finding.rule.id] = len(rules)
                 rules.append(_rule_descriptor(finding.rule, pack, lang))
-            results.append(_result(report, finding, index, artifact_index[uri], lang))
+            results.append(_result(report, finding, index, artifact_index[uri], lang, uri))
     return {
         "tool": {"driver": {
             "name": "netsep-check",
@@ -205,18 +239,19 @@ def _run(pack: PackInfo, reports: list[Report], lang: str, category: str) -> dic
     }
 
 
-def _invalid_run(result: RunResult, lang: str) -> dict[str, Any]:
+def _invalid_run(result: RunResult, lang: str, root: str | Path | None = None
+                 ) -> dict[str, Any]:
     """Inputs that could not be judged: an error-level result each, at the file and line of
     the first problem, and a tool execution notification per problem."""
     results, notifications = [], []
     for item in result.invalid:
-        uri = artifact_uri(item.file)
+        uri = artifact_uri(item.file, root)
         first = item.problems[0] if item.problems else None
-        physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+        physical: dict[str, Any] = {"artifactLocation": _location(uri)}
         if first is not None and first.line:
             physical["region"] = {"startLine": first.line,
                                   **({"startColumn": first.column} if first.column else {})}
-        worded = [problem_text(p, lang) for p in item.problems]
+        worded = [problem_line(p, lang) for p in item.problems]  # each with its line
         results.append({"ruleId": "INPUT-INVALID", "ruleIndex": 0, "kind": "fail",
                         "level": "error",
                         "message": {"text": "; ".join(worded) or ui("invalid_inputs", lang)},
@@ -238,9 +273,11 @@ def _invalid_run(result: RunResult, lang: str) -> dict[str, Any]:
     }
 
 
-def render_sarif(result: RunResult, lang: str) -> str:
+def render_sarif(result: RunResult, lang: str, root: str | Path | None = None) -> str:
     """One SARIF log: one run per pack, results of every profile that pack judged; inputs
-    that could not be judged in a run of their own."""
+    that could not be judged in a run of their own; artifact URIs relative to ``root``
+    (``--sarif-root``; default: the repository, see above)."""
+    root = source_root() if root is None else root  # once, not per profile
     reports = result.reports
     by_pack: dict[tuple[str, str, str], tuple[PackInfo, list[Report]]] = {}
     for report in reports:
@@ -251,8 +288,8 @@ def render_sarif(result: RunResult, lang: str) -> str:
     for pack, group in by_pack.values():
         # two variants of one pack (say, with --policy rules) must stay distinct categories
         name = pack.id if ids.count(pack.id) == 1 else f"{pack.id}-{pack.digest[:12]}"
-        runs.append(_run(pack, group, lang, f"netsep-check/{name}/"))
+        runs.append(_run(pack, group, lang, f"netsep-check/{name}/", root))
     if result.invalid:
-        runs.append(_invalid_run(result, lang))
+        runs.append(_invalid_run(result, lang, root))
     log = {"version": SARIF_VERSION, "runs": runs}
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"

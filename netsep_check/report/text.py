@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from netsep_check.evaluate.findings import Report
 from netsep_check.i18n import ui
 from netsep_check.report._common import message, notes, ordered
+from netsep_check.report._safe import visible
 from netsep_check.vocabulary import STATUSES
 
 if TYPE_CHECKING:
@@ -26,22 +27,23 @@ def _one(report: Report, lang: str, console: Console) -> None:
     from rich.text import Text
 
     pack = report.pack
-    console.print(Text(f"netsep-check — {report.firm}", style="bold"))
-    console.print(Text(f"{ui('profile', lang)}: {report.profile_file}  "
+    console.print(Text(f"netsep-check — {visible(report.firm)}", style="bold"))
+    console.print(Text(f"{ui('profile', lang)}: {visible(report.profile_file)}  "
                        f"sha256 {report.profile_sha256}"))
-    console.print(f"{ui('pack', lang)}: {pack.id} {pack.version}  digest {pack.digest[:16]}…")
+    console.print(Text(f"{ui('pack', lang)}: {visible(pack.id)} {visible(pack.version)}  "
+                       f"digest {pack.digest[:16]}…"))
     overridden = " (--as-of)" if report.as_of_overridden else ""
     console.print(f"{ui('as_of', lang)}: {report.as_of.isoformat()}{overridden}")
     for disabled in pack.disabled:
         console.print(Text(f"{ui('fmt_disabled', lang)}: {disabled.rule} ({disabled.by_pack}): "
-                           f"{disabled.reason}", style="dim"))
+                           f"{visible(disabled.reason)}", style="dim"))
     for note in notes(report, lang):
-        console.print(Text(f"{ui('fmt_notes', lang)}: {note}", style="yellow"))
+        console.print(Text(f"{ui('fmt_notes', lang)}: {visible(note)}", style="yellow"))
     if report.tenant_evidence:
         from netsep_check.report.tenant import evidence_lines
 
         for line in evidence_lines(report, lang):
-            console.print(Text(line, style="cyan"))
+            console.print(Text(visible(line), style="cyan"))
     by_area: dict[str, list] = {}
     for finding in report.findings:
         by_area.setdefault(finding.rule.area, []).append(finding)
@@ -54,12 +56,13 @@ def _one(report: Report, lang: str, console: Console) -> None:
         table.add_column(ui("finding", lang), ratio=1, overflow="fold")
         table.add_column(ui("line", lang), justify="right", no_wrap=True)
         for finding in ordered(by_area[area]):
-            text = Text(finding.rule.title.get(lang, finding.rule.title["en"]))
+            text = Text(visible(finding.rule.title.get(lang, finding.rule.title["en"])))
             said = message(finding, lang)
             if said:
-                text.append("\n" + said, style=_STYLE[finding.status])
+                text.append("\n" + visible(said), style=_STYLE[finding.status])
             if finding.waiver:
-                text.append(f"\n{ui('fmt_waiver', lang)}: {finding.waiver.justification}",
+                text.append(f"\n{ui('fmt_waiver', lang)}: "
+                            f"{visible(finding.waiver.justification)}",
                             style="yellow")
             if finding.rule.basis["strength"] == "derived":
                 text.append(f"\n[{ui('derived', lang)}]", style="dim")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from netsep_check.i18n import T, ui
 from netsep_check.report._common import problem_lines, run_counts_text, run_verdict_text
+from netsep_check.report._safe import visible
 from netsep_check.vocabulary import STATUSES
 
 if TYPE_CHECKING:
@@ -55,11 +56,11 @@ def render_invalid_text(result: RunResult, lang: str, color: bool = False,
         for file, problems in problem_lines(result, lang):
             count = ui("problems_n", lang, n=len(problems))
             first = f" — {problems[0]}" if problems else ""
-            console.print(Text(f"  {file}: {count}{first}"))
+            console.print(Text(f"  {visible(file)}: {count}{first}"))
     if result.skipped:
         console.print(Text(ui("skipped_inputs", lang), style="dim"))
         for file, kind in result.skipped:
-            console.print(Text(f"  {file}: {kind}", style="dim"))
+            console.print(Text(f"  {visible(file)}: {kind}", style="dim"))
     console.print(Text(run_counts_text(result, lang)))
     console.print(Text(run_verdict_text(result, lang), style=_VERDICT_STYLE[result.verdict]))
     return buffer.getvalue()
@@ -87,9 +88,9 @@ def render_matrix_text(result: RunResult, lang: str, color: bool = False,
         return Text(ui(status, lang), style=_STYLE[status]) if status else Text("·", style="dim")
 
     for row in table.rows:
-        grid.add_row(Text(_cut(row.firm)), str(len(row.profiles)),
+        grid.add_row(Text(_cut(visible(row.firm))), str(len(row.profiles)),
                      *(cell(row.cells[area]) for area in table.areas), cell(row.worst))
-    firms = max((cell_len(_cut(row.firm)) for row in table.rows), default=0)
+    firms = max((cell_len(_cut(visible(row.firm))) for row in table.rows), default=0)
     widths = [max(firms, cell_len(ui("fmt_firm", lang))), cell_len(_PROFILES(lang)),
               *(column.min_width or 0 for column in grid.columns[2:])]
     console.width = max(width, sum(w + 3 for w in widths) + 1)

@@ -97,7 +97,12 @@ _PARAM = {"type": "object", "required": ["value"], "additionalProperties": False
 def parameters_schema() -> dict[str, Any]:
     """Schema of a shared parameter file (``parameter_files:`` of a pack)."""
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "urn:netsep-check:schema:parameters:v1", "type": "object",
+            "$id": "urn:netsep-check:schema:parameters:v1",
+            "title": "netsep-check pack parameter file (정책 팩 공통 매개변수 파일)",
+            "description": "A file named under a pack's parameter_files: a parameters mapping of "
+                           "name to {value, description: {ko, en}}, read before the pack's own "
+                           "parameters (which override it).",
+            "type": "object",
             "required": ["parameters"], "additionalProperties": False,
             "properties": {"parameters": {"type": "object", "additionalProperties": _PARAM}}}
 

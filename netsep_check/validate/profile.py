@@ -14,33 +14,38 @@ def profile_schema() -> dict[str, Any]:
     return packaged_schema("profile")
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _cited(data: dict[str, Any]) -> list[tuple[FieldPath, str]]:
-    """(path of the citing list item, evidence id) for every citation in the profile."""
+    """(path of the citing list item, evidence id) for every citation in the profile. Runs on
+    documents the schema rejected too, so every shape is taken as it may come."""
     cited: list[tuple[FieldPath, str]] = []
-    for index, provider in enumerate(data.get("providers") or []):
-        evaluation = provider.get("security_evaluation") if isinstance(provider, dict) else None
-        if isinstance(evaluation, dict):
-            for i, ev in enumerate(evaluation.get("evidence") or []):
-                cited.append((("providers", index, "security_evaluation", "evidence", i), ev))
-    designation = data.get("designation")
-    if isinstance(designation, dict):
-        for i, ev in enumerate(designation.get("evidence") or []):
-            cited.append((("designation", "evidence", i), ev))
-        for list_key in ("scope_changes", "conditions"):
-            for index, entry in enumerate(designation.get(list_key) or []):
-                if isinstance(entry, dict):
-                    for i, ev in enumerate(entry.get("evidence") or []):
-                        cited.append((("designation", list_key, index, "evidence", i), ev))
-    sections = [("security_measures", area, controls)
-                for area, controls in (data.get("security_measures") or {}).items()
-                if isinstance(controls, dict)]
-    sections.append(("governance", None, data.get("governance") or {}))
+    for index, provider in enumerate(_list(data.get("providers"))):
+        evaluation = _map(_map(provider).get("security_evaluation"))
+        for i, ev in enumerate(_list(evaluation.get("evidence"))):
+            cited.append((("providers", index, "security_evaluation", "evidence", i), ev))
+    designation = _map(data.get("designation"))
+    for i, ev in enumerate(_list(designation.get("evidence"))):
+        cited.append((("designation", "evidence", i), ev))
+    for list_key in ("scope_changes", "conditions"):
+        for index, entry in enumerate(_list(designation.get(list_key))):
+            for i, ev in enumerate(_list(_map(entry).get("evidence"))):
+                cited.append((("designation", list_key, index, "evidence", i), ev))
+    sections: list[tuple[str, str | None, dict[str, Any]]] = [
+        ("security_measures", area, _map(controls))
+                for area, controls in _map(data.get("security_measures")).items()]
+    sections.append(("governance", None, _map(data.get("governance"))))
     for top, area, controls in sections:
         for key, control in controls.items():
-            if isinstance(control, dict):
-                base = (top, area, key) if area else (top, key)
-                for i, ev in enumerate(control.get("evidence") or []):
-                    cited.append(((*base, "evidence", i), ev))
+            base = (top, area, key) if area else (top, key)
+            for i, ev in enumerate(_list(_map(control).get("evidence"))):
+                cited.append(((*base, "evidence", i), ev))
     return cited
 
 
@@ -49,32 +54,37 @@ def integrity_problems(document: Document) -> list[Problem]:
     data = document.data
     problems: list[Problem] = []
     defined: dict[str, int] = {}
-    for index, entry in enumerate(data.get("evidence") or []):
+    for index, entry in enumerate(_list(data.get("evidence"))):
         ev_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(ev_id, str):
             continue
         path: FieldPath = ("evidence", index, "id")
         if ev_id in defined:
             first = document.line(("evidence", defined[ev_id], "id"))
+            line, column = document.position(path) or (None, None)
             problems.append(Problem(document.file, f"evidence id {ev_id!r} is defined twice "
-                                    f"(first on line {first})", document.line(path), None,
-                                    format_path(path)))
+                                    f"(first on line {first})", line, column,
+                                    format_path(path), "evidence.duplicate_id",
+                                    {"id": ev_id, "first_line": first}))
         else:
             defined[ev_id] = index
     for path, ev_id in _cited(data):
         if isinstance(ev_id, str) and ev_id not in defined:
+            line, column = document.position(path) or (None, None)
             problems.append(Problem(document.file, f"evidence id {ev_id!r} is cited but not "
-                                    "defined under evidence", document.line(path), None,
-                                    format_path(path)))
+                                    "defined under evidence", line, column,
+                                    format_path(path), "evidence.undefined_id", {"id": ev_id}))
     return problems
 
 
 def validate_profile(document: Document) -> dict[str, Any]:
     """Return the profile data, or raise :class:`InputError` listing every problem."""
     data = require_mapping(document, "profile")
-    problems = schema_problems(document, profile_schema())
-    if not problems:
-        problems = integrity_problems(document) + placeholder_problems(document)
+    # Every problem at once: an undefined evidence id or a template placeholder is as much the
+    # author's to fix as a typo, so it is not held back until the schema passes.
+    problems = (schema_problems(document, profile_schema()) + integrity_problems(document)
+                + placeholder_problems(document))
     if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path or ""))
         raise InputError(problems)
     return data

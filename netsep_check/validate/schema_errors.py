@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from netsep_check.errors import Problem
 from netsep_check.load import Document, FieldPath, format_path
@@ -121,73 +123,176 @@ def _kind(value: Any) -> str:
     return "null"
 
 
+def _kind_id(value: Any) -> str:
+    """The JSON type name of a value (``schema.wrong_type``'s ``got``)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
+
+
 def _show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _allowed_keys(schema: dict[str, Any]) -> list[str]:
-    return sorted(schema.get("properties", {}))
+class Said(NamedTuple):
+    """What one schema error says: where, in English, and as a code with parameters."""
+
+    path: FieldPath
+    message: str
+    code: str | None = None
+    params: Mapping[str, Any] = MappingProxyType({})
 
 
-def _extra_keys(error: Any) -> list[str]:
-    schema, instance = error.schema, error.instance
-    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
-    known = schema.get("properties", {})
-    return [key for key in instance if key not in known
-            and not any(p.search(key) for p in patterns)]
+def _resolve(root: dict[str, Any] | None, ref: str) -> Any:
+    if root is None or not ref.startswith("#"):
+        return None
+    node: Any = root
+    for part in ref[1:].split("/")[1:] if ref != "#" else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
 
 
-def describe(error: Any) -> list[tuple[FieldPath, str]]:
-    """(path, message) pairs for one jsonschema error; unknown keys each get their own."""
+def _named_keys(schema: Any, root: dict[str, Any] | None, *, deep: bool,
+                seen: set[int] | None = None) -> tuple[set[str], list[str]]:
+    """The property names and name patterns ``schema`` knows. ``deep`` follows what
+    ``unevaluatedProperties`` looks through ($ref, allOf/anyOf/oneOf, if/then/else);
+    ``additionalProperties`` looks only at the schema's own ``properties``."""
+    names: set[str] = set()
+    patterns: list[str] = []
+    if not isinstance(schema, dict):
+        return names, patterns
+    seen = set() if seen is None else seen
+    if id(schema) in seen:
+        return names, patterns
+    seen.add(id(schema))
+    names.update(schema.get("properties", {}))
+    patterns.extend(schema.get("patternProperties", {}))
+    if deep:
+        subs: list[Any] = [_resolve(root, schema["$ref"])] if "$ref" in schema else []
+        for word in ("allOf", "anyOf", "oneOf"):
+            subs.extend(schema.get(word, []))
+        subs.extend(schema.get(word) for word in ("if", "then", "else") if word in schema)
+        for sub in subs:
+            more, more_patterns = _named_keys(sub, root, deep=True, seen=seen)
+            names |= more
+            patterns.extend(more_patterns)
+    return names, patterns
+
+
+def _extra_keys(instance: dict[str, Any], names: set[str], patterns: list[str]) -> list[str]:
+    compiled = [re.compile(p) for p in patterns]
+    return [key for key in instance if key not in names
+            and not any(p.search(key) for p in compiled)]
+
+
+def _unknown_keys(error: Any, root: dict[str, Any] | None) -> list[Said]:
+    path, value, schema = tuple(error.absolute_path), error.instance, error.schema
+    deep = error.validator == "unevaluatedProperties"
+    names, patterns = _named_keys(schema, root, deep=deep)
+    extra = _extra_keys(value, names, patterns)
+    if deep and not extra:  # a key jsonschema counts as unevaluated for another reason
+        match = re.search(r"\((.*) (?:was|were) unexpected\)", error.message)
+        extra = [k for k in value if match and repr(k) in match.group(1)]
+    if not extra:
+        return [Said(path, error.message)]
+    allowed = sorted(names)
+    shown = ", ".join(allowed) or "none"
+    if str(schema.get("description", "")).startswith("exactly one operator"):
+        return [Said((*path, key), f"unknown operator {key!r} (known: {shown})",
+                     "schema.unknown_operator", {"key": key, "expected": allowed})
+                for key in extra]
+    x_keys = any(p.startswith("^x_") for p in patterns)
+    hint = "; annotations of your own go under keys named x_*" if x_keys else ""
+    return [Said((*path, key), f"unknown key {key!r} (expected one of: {shown}{hint})",
+                 "schema.unknown_key", {"key": key, "expected": allowed, "x_keys": x_keys})
+            for key in extra]
+
+
+def describe(error: Any, root: dict[str, Any] | None = None) -> list[Said]:
+    """What one jsonschema error says; unknown keys each get their own. ``root`` is the
+    whole schema, for the ``$ref``s an object's known keys may come through."""
     path = tuple(error.absolute_path)
     value = error.instance
     validator_name = error.validator
     if validator_name in ("additionalProperties", "unevaluatedProperties") and isinstance(
             value, dict):
-        allowed = ", ".join(_allowed_keys(error.schema)) or "none"
-        if str(error.schema.get("description", "")).startswith("exactly one operator"):
-            return [((*path, key), f"unknown operator {key!r} (known: {allowed})")
-                    for key in _extra_keys(error)] or [(path, error.message)]
-        hint = ("; annotations of your own go under keys named x_*"
-                if any(p.startswith("^x_") for p in error.schema.get("patternProperties", {}))
-                else "")
-        return [((*path, key), f"unknown key {key!r} (expected one of: {allowed}{hint})")
-                for key in _extra_keys(error)] or [(path, error.message)]
+        return _unknown_keys(error, root)
     if validator_name == "required":
         missing = [key for key in error.validator_value if key not in value]
-        return [(path, f"missing required key {key!r}") for key in missing]
+        return [Said(path, f"missing required key {key!r}", "schema.missing_key", {"key": key})
+                for key in missing]
     if validator_name == "type":
         wanted = error.validator_value
-        words = (" or ".join(str(_TYPE_WORDS.get(w, w)) for w in wanted) if isinstance(wanted, list)
-                 else _TYPE_WORDS.get(wanted, wanted))
+        kinds = list(wanted) if isinstance(wanted, list) else [wanted]
+        words = " or ".join(str(_TYPE_WORDS.get(w, w)) for w in kinds)
         message = f"expected {words}, got {_kind(value)} {_show(value)}"
+        hint = None
         if wanted == "boolean" and isinstance(value, str) and value in _YAML11_BOOLEANS:
             message += " (only true and false are booleans here)"
+            hint = "yaml_boolean"
         elif wanted == "string" and isinstance(value, int | float) and not isinstance(value, bool):
             message += " (put it in quotes)"
-        return [(path, message)]
+            hint = "quote"
+        return [Said(path, message, "schema.wrong_type",
+                     {"expected": kinds, "got": _kind_id(value), "value": _show(value),
+                      "hint": hint})]
     if validator_name == "enum":
-        options = ", ".join(_show(v) for v in error.validator_value)
-        return [(path, f"{_show(value)} is not allowed; expected one of: {options}")]
+        options = [_show(v) for v in error.validator_value]
+        return [Said(path, f"{_show(value)} is not allowed; expected one of: "
+                     f"{', '.join(options)}", "schema.not_in_enum",
+                     {"value": _show(value), "options": options})]
     if validator_name == "const":
-        return [(path, f"{_show(value)} is not allowed; expected {_show(error.validator_value)}")]
+        return [Said(path, f"{_show(value)} is not allowed; expected "
+                     f"{_show(error.validator_value)}", "schema.not_const",
+                     {"value": _show(value), "expected": _show(error.validator_value)})]
     if validator_name == "format" and error.validator_value == "date":
-        return [(path, f"{_show(value)} is not a real calendar date (YYYY-MM-DD)")]
+        return [Said(path, f"{_show(value)} is not a real calendar date (YYYY-MM-DD)",
+                     "schema.bad_date", {"value": _show(value)})]
     if validator_name == "pattern":
-        return [(path, f"{_show(value)} does not have the expected form "
-                 f"(pattern {error.validator_value})")]
+        return [Said(path, f"{_show(value)} does not have the expected form "
+                     f"(pattern {error.validator_value})", "schema.bad_pattern",
+                     {"value": _show(value), "pattern": error.validator_value})]
     if validator_name == "uniqueItems":
-        return [(path, "the list repeats an item; each item may appear once")]
-    if validator_name == "minLength" and error.validator_value == 1:
-        return [(path, "must not be empty")]
+        return [Said(path, "the list repeats an item; each item may appear once",
+                     "schema.not_unique")]
+    if validator_name == "minLength":
+        low = error.validator_value
+        if low == 1:
+            return [Said(path, "must not be empty", "schema.empty")]
+        return [Said(path, f"must be at least {low} characters long", "schema.too_short",
+                     {"min": low})]
+    if validator_name == "maxLength":
+        return [Said(path, f"must be at most {error.validator_value} characters long",
+                     "schema.too_long", {"max": error.validator_value})]
     if validator_name == "minItems":
-        return [(path, f"needs at least {error.validator_value} item(s)")]
+        return [Said(path, f"needs at least {error.validator_value} item(s)",
+                     "schema.too_few_items", {"min": error.validator_value})]
+    if validator_name == "maxItems":
+        return [Said(path, f"has more than {error.validator_value} item(s)",
+                     "schema.too_many_items", {"max": error.validator_value})]
     if validator_name in ("anyOf", "oneOf") and error.context:
-        reasons = "; or ".join(dict.fromkeys(msg for sub in error.context
-                                             for _, msg in describe(sub)))
-        return [(path, f"{_show(value)} is not valid: {reasons}")]
-    return [(path, error.message)]
+        reasons: dict[str, Said] = {}
+        for sub in error.context:
+            for said in describe(sub, root):
+                reasons.setdefault(said.message, said)
+        return [Said(path, f"{_show(value)} is not valid: {'; or '.join(reasons)}",
+                     "schema.no_alternative",
+                     {"value": _show(value),
+                      "reasons": [{"message": r.message, "code": r.code, "params": r.params}
+                                  for r in reasons.values()]})]
+    return [Said(path, error.message)]
 
 
 def schema_problems(document: Document, schema: dict[str, Any],
@@ -201,15 +306,16 @@ def schema_problems(document: Document, schema: dict[str, Any],
     problems = []
     seen: set[tuple[FieldPath, str]] = set()
     for error in validator(schema).iter_errors(data):
-        for path, message in describe(error):
-            full = (*root_path, *path)
-            if (full, message) in seen:  # e.g. the same missing key from if/then and required
+        for said in describe(error, schema):
+            full = (*root_path, *said.path)
+            if (full, said.message) in seen:  # e.g. the same missing key from if/then and required
                 continue
-            seen.add((full, message))
+            seen.add((full, said.message))
             position = document.position(full)
-            problems.append(Problem(document.file, message,
+            problems.append(Problem(document.file, said.message,
                                     position[0] if position else None,
                                     position[1] if position else None,
-                                    format_path(full) or "(top level)"))
+                                    format_path(full) or "(top level)", said.code,
+                                    dict(said.params)))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path or ""))
     return problems

@@ -87,3 +87,57 @@ def test_batch(all_reports) -> None:
         for finding in report.findings:
             if finding.failing:
                 assert f"`{finding.rule.id}`" in text
+
+
+def _copies(tmp_path, examples, n: int):
+    import shutil
+
+    shutil.copytree(examples / "evidence", tmp_path / "evidence")
+    text = (examples / "pulse-noncompliant-controls.yaml").read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("  name: "))
+    for i in range(n):
+        (tmp_path / f"p{i:03}.yaml").write_text(text.replace(old, f"  name: 회사{i:03}", 1),
+                                                encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_big_batch_fits_a_github_comment(run, tmp_path, examples, lang) -> None:
+    from netsep_check.report.markdown import COMMENT_LIMIT
+
+    folder = _copies(tmp_path, examples, 30)
+    result = run("check", folder, "--format", "markdown", "--lang", lang)
+    assert result.exit_code == 1, result.stderr
+    out = result.stdout
+    assert len(out) <= COMMENT_LIMIT < 30 * 5000
+    for i in range(30):  # the summary lists every profile
+        assert f"| 회사{i:03} |" in out
+    note = "GitHub 댓글 길이 제한" if lang == "ko" else "Shortened to fit a GitHub comment"
+    assert note in out
+    shown = out.count("### netsep-check — 회사")
+    assert 5 <= shown < 30
+    missing = [f"회사{i:03}" for i in range(30) if f"### netsep-check — 회사{i:03}" not in out]
+    tail = out[out.index(note):]
+    assert all(name in tail for name in missing[:20])
+    assert out.count("<details>") == out.count("</details>")
+    assert out.rstrip().endswith("</sub>")
+
+
+def test_a_small_report_is_not_shortened(run, examples) -> None:
+    out = run("check", examples / "pulse-noncompliant-controls.yaml", "--format",
+              "markdown").stdout
+    assert "GitHub 댓글 길이 제한" not in out and len(out) < 65_536
+
+
+def test_even_the_summary_is_cut_to_fit() -> None:
+    from netsep_check.report.markdown import _fit
+
+    head = ["## batch", "", "| a | b |", "| --- | --- |"]
+    rows = [f"| firm {i} | {'x' * 80} |" for i in range(2000)]
+    sections = [["### firm", "", "details " * 50, ""] for _ in rows]
+    names = [f"firm {i}" for i in range(2000)]
+    lines = _fit(head, rows, sections, names, ["<sub>end</sub>"], "en", 65_536)
+    text = "\n".join(lines) + "\n"
+    assert len(text) <= 65_536
+    assert "more profile(s), not listed" in text and "details of 2000 profile(s)" in text
+    assert text.rstrip().endswith("<sub>end</sub>")

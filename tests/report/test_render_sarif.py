@@ -4,6 +4,7 @@ with the profile file and the line and column of the offending field, and full r
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -61,11 +62,12 @@ def test_noncompliant_profile(validator, report_of, lang) -> None:
         assert result["level"] == LEVEL[finding.rule.severity]
         assert result["message"]["text"] == finding_message(finding, lang)
         location = result["locations"][0]["physicalLocation"]
-        assert location["artifactLocation"]["uri"] == Path(report.profile_file).as_uri()
+        assert location["artifactLocation"]["uri"] == "examples/pulse-noncompliant-controls.yaml"
+        assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         assert finding.line and finding.column
         assert location["region"] == {"startLine": finding.line, "startColumn": finding.column}
         assert "suppressions" not in result
-    assert run["artifacts"][0]["location"]["uri"] == Path(report.profile_file).as_uri()
+    assert run["artifacts"][0]["location"]["uri"] == "examples/pulse-noncompliant-controls.yaml"
     assert run["artifacts"][0]["hashes"]["sha-256"] == report.profile_sha256
 
 
@@ -181,3 +183,60 @@ def test_artifact_uri() -> None:
     assert artifact_uri("profiles/예시.yaml") == "profiles/%EC%98%88%EC%8B%9C.yaml"
     assert artifact_uri("/srv/p.yaml") == "file:///srv/p.yaml"
     assert artifact_uri("dir\\p.yaml") == "dir/p.yaml"
+
+
+def _uris(document: dict) -> set[str]:
+    found = set()
+    for run in document["runs"]:
+        found |= {a["location"]["uri"] for a in run["artifacts"]}
+        found |= {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                  for r in run["results"]}
+    return found
+
+
+def test_uris_relative_to_the_repository_root_from_anywhere(run, tmp_path, monkeypatch) -> None:
+    """Run from a subfolder with ``../`` in the path: still relative to the repository root,
+    normalised, never ``../``."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "profiles" / "a").mkdir(parents=True)
+    (repo / "tools").mkdir()
+    shutil.copytree(EXAMPLES_DIR / "evidence", repo / "profiles" / "a" / "evidence")
+    shutil.copy(EXAMPLES_DIR / "pulse-noncompliant-controls.yaml", repo / "profiles" / "a")
+    monkeypatch.chdir(repo / "tools")
+    result = run("check", "../profiles/./a/../a/pulse-noncompliant-controls.yaml",
+                 "--format", "sarif")
+    assert result.exit_code == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert _uris(document) == {"profiles/a/pulse-noncompliant-controls.yaml"}
+    location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+    assert "../" not in result.stdout and str(tmp_path) not in result.stdout
+
+
+def test_sarif_root_option_and_files_outside_it(run, tmp_path) -> None:
+    """(Schema validity of these locations: test_relative_path_kept_as_given, which needs
+    the official SARIF schema; this test runs without it.)"""
+    shutil.copytree(EXAMPLES_DIR / "evidence", tmp_path / "evidence")
+    shutil.copy(EXAMPLES_DIR / "pulse-noncompliant-controls.yaml", tmp_path)
+    profile = tmp_path / "pulse-noncompliant-controls.yaml"
+    inside = run("check", profile, "--format", "sarif", "--sarif-root", tmp_path)
+    assert _uris(json.loads(inside.stdout)) == {"pulse-noncompliant-controls.yaml"}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    outside = run("check", profile, "--format", "sarif", "--sarif-root", elsewhere)
+    document = json.loads(outside.stdout)
+    assert _uris(document) == {profile.as_uri()}
+    location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert "uriBaseId" not in location["artifactLocation"]
+    assert "../" not in outside.stdout
+    assert run("check", profile, "--format", "sarif", "--sarif-root",
+               tmp_path / "nope").exit_code == 2
+
+
+def test_artifact_uri_normalises() -> None:
+    root = Path("/repo")
+    assert artifact_uri("/repo/a/./b/../p.yaml", root) == "a/p.yaml"
+    assert artifact_uri("/elsewhere/p.yaml", root) == "file:///elsewhere/p.yaml"
+    assert artifact_uri("/repo/예시 1.yaml", root) == "%EC%98%88%EC%8B%9C%201.yaml"
+    assert artifact_uri("<stdin>", root) == "%3Cstdin%3E"

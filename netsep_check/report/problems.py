@@ -1,0 +1,239 @@
+"""Input problems in the reader's language: a bilingual catalogue keyed by ``Problem.code``.
+
+A :class:`~netsep_check.errors.Problem` carries an English ``message`` (for logs, JSON and any
+code this catalogue does not know) and, where it was made at a common site, a ``code`` with
+``params``. :func:`problem_text` says it in Korean or English (the message alone),
+:func:`problem_line` with its file, line, column and field, and :func:`problems_text` as the
+command line prints them; a code the catalogue does not know (or params that do not fit) falls
+back to the English message. Everything shown passes through
+:func:`~netsep_check.report._safe.visible`: a key or value quoted from a profile cannot drive
+the terminal. Korean wording follows the project's terms (korean-terms.md); remediation-like
+advice uses the polite "~하십시오".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from netsep_check.errors import Problem
+from netsep_check.report._safe import visible
+
+# Type names of JSON Schema, as the two languages say them.
+_TYPES: dict[str, tuple[str, str]] = {
+    "boolean": ("true or false", "참·거짓 값(true 또는 false)"),
+    "string": ("text", "문자열"),
+    "integer": ("a whole number", "정수"),
+    "number": ("a number", "숫자"),
+    "array": ("a list", "목록"),
+    "object": ("a mapping of keys", "키-값 매핑"),
+    "null": ("null", "null"),
+}
+_GOT: dict[str, tuple[str, str]] = {
+    "boolean": ("a boolean", "참·거짓 값"),
+    "string": ("text", "문자열"),
+    "number": ("a number", "숫자"),
+    "array": ("a list", "목록"),
+    "object": ("a mapping", "키-값 매핑"),
+    "null": ("null", "null"),
+}
+_HINTS: dict[str, tuple[str, str]] = {
+    "yaml_boolean": (" (only true and false are booleans here)",
+                     " (참·거짓 값으로는 true와 false만 쓸 수 있습니다)"),
+    "quote": (" (put it in quotes)", " (따옴표로 감싸십시오)"),
+}
+
+# code → (en, ko). Fields are the problem's params, prepared by _fields below.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "schema.unknown_key": ("unknown key {key} (expected one of: {expected}{x_hint})",
+                           "알 수 없는 키 {key}입니다 (쓸 수 있는 키: {expected}{x_hint})"),
+    "schema.unknown_operator": ("unknown operator {key} (known: {expected})",
+                                "알 수 없는 연산자 {key}입니다 (쓸 수 있는 연산자: {expected})"),
+    "schema.missing_key": ("missing required key {key}", "필수 키 {key}이(가) 없습니다"),
+    "schema.wrong_type": ("expected {expected}, got {got} {value}{hint}",
+                          "{expected}이어야 하는데 {got} {value}입니다{hint}"),
+    "schema.not_in_enum": ("{value} is not allowed; expected one of: {options}",
+                           "{value}은(는) 허용되지 않는 값입니다 (허용되는 값: {options})"),
+    "schema.not_const": ("{value} is not allowed; expected {expected}",
+                         "{value}은(는) 허용되지 않는 값입니다 (요구되는 값: {expected})"),
+    "schema.bad_date": ("{value} is not a real calendar date (YYYY-MM-DD)",
+                        "{value}은(는) 실제 날짜가 아닙니다 (YYYY-MM-DD 형식)"),
+    "schema.bad_pattern": ("{value} does not have the expected form (pattern {pattern})",
+                           "{value}이(가) 요구되는 형식이 아닙니다 (패턴 {pattern})"),
+    "schema.not_unique": ("the list repeats an item; each item may appear once",
+                          "목록에 같은 항목이 반복됩니다. 각 항목은 한 번만 쓰십시오"),
+    "schema.empty": ("must not be empty", "비어 있으면 안 됩니다"),
+    "schema.too_short": ("must be at least {min} characters long", "{min}자 이상이어야 합니다"),
+    "schema.too_long": ("must be at most {max} characters long", "{max}자 이하여야 합니다"),
+    "schema.too_few_items": ("needs at least {min} item(s)", "항목이 {min}개 이상 있어야 합니다"),
+    "schema.too_many_items": ("has more than {max} item(s)", "항목은 {max}개 이하여야 합니다"),
+    "schema.no_alternative": ("{value} is not valid: {reasons}",
+                              "{value}은(는) 유효하지 않습니다: {reasons}"),
+    "evidence.duplicate_id": ("evidence id {id} is defined twice (first on line {first_line})",
+                              "증빙 ID {id}이(가) 두 번 정의되어 있습니다 "
+                              "(처음 정의: {first_line}행)"),
+    "evidence.undefined_id": ("evidence id {id} is cited but not defined under evidence",
+                              "증빙 ID {id}을(를) 제시했지만 evidence 목록에 정의되어 있지 "
+                              "않습니다"),
+    "file.not_found": ("no such file", "파일이 없습니다"),
+    "file.is_directory": ("is a directory, not a profile file",
+                          "폴더입니다. 프로파일 파일을 지정하십시오"),
+    "file.unreadable": ("cannot read file: {reason}", "파일을 읽을 수 없습니다: {reason}"),
+    "file.too_large": ("file is larger than the limit of {limit} bytes (raise it with "
+                       "--max-size if this is a real profile)",
+                       "파일이 크기 제한 {limit}바이트를 넘습니다 (실제 프로파일이면 "
+                       "--max-size로 제한을 늘리십시오)"),
+    "file.empty": ("file is empty", "파일이 비어 있습니다"),
+    "file.utf16": ("file is UTF-16 (byte-order mark found); save it as UTF-8",
+                   "파일이 UTF-16으로 저장되어 있습니다(바이트 순서 표식 있음). UTF-8로 "
+                   "저장하십시오"),
+    "file.utf16_no_bom": ("file looks like UTF-16 without a byte-order mark; save it as UTF-8",
+                          "파일이 바이트 순서 표식 없는 UTF-16으로 보입니다. UTF-8로 "
+                          "저장하십시오"),
+    "file.nul_byte": ("file contains a NUL byte; a profile is UTF-8 text",
+                      "파일에 NUL 바이트가 있습니다. 프로파일은 UTF-8 텍스트여야 합니다"),
+    "file.bad_utf8": ("invalid UTF-8 byte {byte}; save the file as UTF-8",
+                      "UTF-8이 아닌 바이트 {byte}이(가) 있습니다. 파일을 UTF-8로 저장하십시오"),
+    "file.not_mapping": ("a {what} must be a mapping of keys, but the document is {kind}",
+                         "{what}은(는) 키-값 매핑이어야 하는데 문서가 {kind}입니다"),
+    "yaml.syntax": ("YAML syntax error: {problem}", "YAML 구문 오류: {problem}"),
+    "yaml.no_document": ("file holds no YAML document (it is empty or only comments)",
+                         "파일에 YAML 문서가 없습니다 (비어 있거나 주석뿐입니다)"),
+    "yaml.several_documents": ("more than one YAML document in the file; a profile is one "
+                               "document",
+                               "파일에 YAML 문서가 둘 이상 있습니다. 프로파일은 문서 "
+                               "하나여야 합니다"),
+    "yaml.duplicate_key": ("duplicate key {key} (first defined on line {first_line})",
+                           "키 {key}이(가) 중복되었습니다 (처음 정의: {first_line}행)"),
+    "yaml.key_not_string": ("a mapping key must be a plain string",
+                            "매핑의 키는 일반 문자열이어야 합니다"),
+    "yaml.key_not_scalar": ("a mapping key must be a plain string, not a mapping or list",
+                            "매핑의 키는 일반 문자열이어야 합니다 (매핑이나 목록은 키가 될 수 "
+                            "없습니다)"),
+    "yaml.merge_key": ("merge keys (<<) are not supported; write the keys out",
+                       "병합 키(<<)는 지원하지 않습니다. 키를 모두 직접 쓰십시오"),
+    "yaml.tag": ("tag {tag} is not allowed (only plain YAML data: no Python or custom tags)",
+                 "태그 {tag}은(는) 쓸 수 없습니다 (Python 태그나 사용자 정의 태그 없이 일반 "
+                 "YAML 데이터만 허용됩니다)"),
+    "yaml.bad_tagged_value": ("value {value} is not a valid {tag}",
+                              "값 {value}은(는) 올바른 {tag} 값이 아닙니다"),
+    "yaml.alias": ("alias *{anchor} refers to no finished anchor",
+                   "별칭 *{anchor}이(가) 가리키는 완결된 앵커가 없습니다"),
+    "yaml.long_number": ("number {start}... has {digits} digits, far more than any profile "
+                         "value; quote it if it is meant as text",
+                         "{digits}자리 숫자는 프로파일 값으로 너무 깁니다. 문자열이면 따옴표로 "
+                         "감싸십시오"),
+    "file.too_deep": ("nesting deeper than {limit} levels", "중첩이 {limit}단계보다 깊습니다"),
+    "yaml.expands_too_much": ("document expands to more than {limit} values (an alias bomb, "
+                              "or a file far larger than a profile)",
+                              "문서를 펼치면 값이 {limit}개를 넘습니다 (별칭 폭탄이거나 "
+                              "프로파일보다 훨씬 큰 파일입니다)"),
+    "file.too_many_values": ("document holds more than {limit} values",
+                             "문서의 값이 {limit}개를 넘습니다"),
+    "json.syntax": ("JSON syntax error: {problem}", "JSON 구문 오류: {problem}"),
+}
+
+# Words around the problems (the CLI's lines).
+_WORDS: dict[str, tuple[str, str]] = {
+    "error": ("error", "오류"),
+    "count": ("{n} problems found", "문제 {n}건을 찾았습니다"),
+    "valid": ("valid profile", "유효한 프로파일입니다"),
+    "top": ("(top level)", "(최상위)"),
+    "or": ("; or ", "; 또는 "),
+    "none": ("none", "없음"),
+    "x_hint": ("; annotations of your own go under keys named x_*",
+               "; 회사 자체 주석은 x_로 시작하는 키에 쓰십시오"),
+    "profile": ("profile", "프로파일"),
+    "a list": ("a list", "목록"), "a string": ("a string", "문자열"),
+    "a number": ("a number", "숫자"), "a boolean": ("a boolean", "참·거짓 값"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "ko" else pair[0]
+
+
+def word(key: str, lang: str, **fields: Any) -> str:
+    """One of the words around problems (``error``, ``count``, ``valid``) in ``lang``."""
+    return _pick(_WORDS[key], lang).format(**fields)
+
+
+def _quoted(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _fields(code: str, params: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """The params as the template shows them, in ``lang``."""
+    fields = dict(params)
+    for name in ("key", "id"):
+        if name in fields:
+            fields[name] = _quoted(fields[name])
+    if code == "yaml.tag":
+        fields["tag"] = _quoted(fields["tag"])
+    elif code == "yaml.bad_tagged_value":
+        fields["value"] = _quoted(fields["value"])
+    if code in ("schema.unknown_key", "schema.unknown_operator"):
+        expected = list(fields.get("expected") or [])
+        fields["expected"] = ", ".join(expected) or word("none", lang)
+        fields["x_hint"] = word("x_hint", lang) if fields.get("x_keys") else ""
+    elif code == "schema.wrong_type":
+        fields["expected"] = (" 또는 " if lang == "ko" else " or ").join(
+            _pick(_TYPES.get(kind, (kind, kind)), lang) for kind in fields["expected"])
+        fields["got"] = _pick(_GOT.get(fields["got"], (fields["got"],) * 2), lang)
+        hint = fields.get("hint")
+        fields["hint"] = _pick(_HINTS[hint], lang) if hint in _HINTS else ""
+    elif code == "schema.not_in_enum":
+        fields["options"] = ", ".join(fields["options"])
+    elif code == "schema.no_alternative":
+        fields["reasons"] = word("or", lang).join(
+            dict.fromkeys(_say(r.get("code"), r.get("params") or {}, r.get("message", ""), lang)
+                          for r in fields["reasons"]))
+    elif code == "file.not_mapping":
+        what, kind = fields["what"], fields["kind"]
+        fields["what"] = word(what, lang) if what in _WORDS else what
+        fields["kind"] = word(kind, lang) if kind in _WORDS else kind
+    return fields
+
+
+def _say(code: str | None, params: Mapping[str, Any], message: str, lang: str) -> str:
+    pair = CATALOGUE.get(code or "")
+    if pair is None:
+        return message
+    try:
+        return _pick(pair, lang).format(**_fields(code or "", params, lang))
+    except (KeyError, IndexError, TypeError, ValueError):  # params that do not fit: English
+        return message
+
+
+def problem_text(problem: Problem, lang: str) -> str:
+    """What is wrong, in ``lang`` (the English message for an unknown code), made visible:
+    the message alone, without the file and line (see :func:`problem_line`)."""
+    return visible(_say(problem.code, problem.params, problem.message, lang))
+
+
+problem_message = problem_text  # the name says what it gives
+
+
+def problem_line(problem: Problem, lang: str) -> str:
+    """``file:line:column: path: message`` in ``lang``, every part made visible (in English,
+    exactly ``str(problem)`` for a problem whose message the catalogue says)."""
+    where = problem.file
+    if problem.line is not None:
+        where += f":{problem.line}"
+        if problem.column is not None:
+            where += f":{problem.column}"
+    path = problem.path
+    if path == "(top level)":
+        path = word("top", lang)
+    field_part = f" {path}:" if path else ""
+    return visible(f"{where}:{field_part} ") + problem_text(problem, lang)
+
+
+def problems_text(problems: list[Problem], lang: str) -> list[str]:
+    """One line per problem (``오류: ...`` / ``error: ...``), then a count when there are
+    several: what the command line prints."""
+    label = word("error", lang)
+    lines = [f"{label}: {problem_line(p, lang)}" for p in problems]
+    if len(problems) > 1:
+        lines.append(word("count", lang, n=len(problems)))
+    return lines
