@@ -37,7 +37,6 @@ import dataclasses
 import glob
 import math
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -63,28 +62,47 @@ class Inputs:
     batch: bool  # more than one profile, or a folder or a pattern was given
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, what it is instead)
 
+    @property
+    def not_profiles(self) -> int:
+        """How many files a folder or a pattern brought in that are not profiles."""
+        return len(self.skipped)
 
-_OTHER_KINDS = {"waivers": "a waivers file", "rules": "a rule file", "pack": "a pack file"}
-_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:", re.MULTILINE)
-_JSON_FORMAT = re.compile(r'"format"\s*:\s*"(netsep-check-[a-z-]+)"')
+
+def _other_schemas() -> list[tuple[str, dict[str, Any]]]:
+    from netsep_check.rules.schema import pack_schema, parameters_schema, rules_schema
+    from netsep_check.validate.schema_errors import packaged_schema
+
+    return [("a waivers file", packaged_schema("waivers")), ("a pack file", pack_schema()),
+            ("a rule file", rules_schema()), ("a parameter file", parameters_schema()),
+            ("a netsep-check JSON report", packaged_schema("report"))]
 
 
 def other_kind(path: Path) -> str | None:
-    """What a file found in a folder or by a pattern is, when it is plainly not a profile but
-    another netsep-check document (waivers, rules, pack, a JSON report). ``None`` otherwise:
-    anything else is read as a profile, so a broken profile is still reported."""
+    """What a file found in a folder or by a pattern is, when it is *valid* as another
+    netsep-check document (waivers, pack, rule file, parameter file, JSON report) and as
+    exactly one of them. ``None`` otherwise: the file is judged as a profile.
+
+    Classified by schema, never by a text sniff that a key could steer: the file is read by
+    the bounded loader and validated against each of those schemas. A file that cannot be
+    read or parsed, that is not a mapping, that holds ``profile_version`` anywhere, or that
+    is valid as none (or as several) of them is a profile, so a broken or disguised profile
+    is still judged and reported. The one shortcut (the text holding ``profile_version``)
+    can only lead to judging, never to skipping."""
+    from netsep_check.load.document import parse_source
+    from netsep_check.load.source import read_source
+    from netsep_check.validate.schema_errors import is_valid_fast, validator
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            head = handle.read(64 * 1024)
-    except OSError:
+        source = read_source(path)
+        if "profile_version" in source.text:
+            return None
+        data = parse_source(source).data
+    except (InputError, RecursionError, MemoryError):
         return None
-    if path.suffix.lower() == ".json":
-        found = _JSON_FORMAT.search(head[:4096])
-        return f"a {found.group(1)} document" if found else None
-    keys = set(_TOP_KEY.findall(head))
-    if "profile_version" in keys:
+    if not isinstance(data, dict):
         return None
-    kinds = [kind for key, kind in _OTHER_KINDS.items() if key in keys]
+    kinds = [kind for kind, schema in _other_schemas()
+             if is_valid_fast(schema, data) or validator(schema).is_valid(data)]
     return kinds[0] if len(kinds) == 1 else None
 
 
