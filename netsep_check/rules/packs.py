@@ -15,6 +15,7 @@ import netsep_check
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, load_document, require_mapping
 from netsep_check.load.source import sha256
+from netsep_check.rules import guard
 from netsep_check.rules.compiler import compile_condition
 from netsep_check.rules.model import Disabled, Pack, Rule
 from netsep_check.rules.operators.base import Env, RuleSyntaxError
@@ -155,37 +156,68 @@ def _check_ids(rules: list[Rule]) -> None:
         raise InputError(problems)
 
 
+def is_builtin(path: Path) -> bool:
+    """A file of the built-in packs (inside the policies folder, links resolved)."""
+    try:
+        return path.resolve().is_relative_to(policies_root().resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def _extends(meta: dict[str, Any], folder: Path, document: Document) -> str | Path:
+    """``extends``: a built-in pack id, or a pack folder (or its pack.yaml) inside this
+    pack's folder — resolved against that folder, never against the working directory."""
+    ref = meta["extends"]
+    if ref in builtin_pack_ids():
+        return ref
+    return guard.inside(folder, ref, document, ("pack", "extends"))
+
+
 def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
               _overrides: dict[str, Any] | None = None, _depth: int = 0) -> Pack:
-    """Load a pack by built-in id or path, with its base pack and any extra rule folders."""
+    """Load a pack by built-in id or path, with its base pack and any extra rule folders.
+
+    A pack that is not built in may not weaken a designation condition, and reads its files
+    only from inside its own folder (see :mod:`netsep_check.rules.guard`)."""
     pack_path = _pack_file(ref)
     document = _schema_checked(pack_path, pack_schema(), "pack file")
     meta = document.data["pack"]
     folder = pack_path.parent
+    builtin = is_builtin(pack_path)
+    root = policies_root() if builtin else folder  # where its files may be
+    base = folder if builtin else None  # built-in packs share files through ../common
     parent: Pack | None = None
     if "extends" in meta:
         if _depth > 5:
             raise InputError.one(document.file, "packs extend each other too deeply (a cycle?)")
-        parent = load_pack(meta["extends"], _depth=_depth + 1)
+        parent = load_pack(_extends(meta, folder, document), _depth=_depth + 1)
     params = dict(parent.parameters) if parent else {}
     docs = dict(parent.parameter_docs) if parent else {}
-    param_paths = [(folder / name) for name in meta.get("parameter_files", [])]
+    set_params: dict[str, tuple[Any, str, int | None]] = {}  # what this pack itself sets
+    param_paths = [guard.inside(root, name, document, ("pack", "parameter_files", i), base)
+                   for i, name in enumerate(meta.get("parameter_files", []))]
     for path in param_paths:
         shared = _schema_checked(path, parameters_schema(), "parameter file")
         for name, entry in shared.data["parameters"].items():
             params[name] = entry["value"]
             docs[name] = entry.get("description", docs.get(name, {}))
+            set_params[name] = (entry["value"], shared.file, shared.line(("parameters", name)))
     for name, entry in meta.get("parameters", {}).items():
         if parent and name not in params and "description" not in entry:
             raise InputError.one(document.file, f"parameter {name!r} is not a parameter of "
                                  f"{parent.id}; a new parameter needs a description",
                                  document.line(("pack", "parameters", name)))
         params[name] = entry["value"]
+        set_params[name] = (entry["value"], document.file,
+                            document.line(("pack", "parameters", name)))
         if "description" in entry:
             docs[name] = entry["description"]
     params.update(_overrides or {})
+    if not builtin:
+        guard.check_parameters(set_params)
 
-    files = [(folder / name) for name in meta.get("rule_files", [])]
+    files = [guard.inside(root, name, document, ("pack", "rule_files", i), base)
+             for i, name in enumerate(meta.get("rule_files", []))]
     missing = [f for f in files if not f.is_file()]
     if missing:
         raise InputError.one(document.file, f"rule file {missing[0]} does not exist",
@@ -196,9 +228,17 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     rule_paths = list(dict.fromkeys(rule_paths))
     regime = meta.get("regime", parent.regime if parent else None)
     rules: list[Rule] = []
+    custom: list[Rule] = []  # rules from files outside the built-in packs
     for path in rule_paths:  # a base pack's rules are recompiled: parameters may differ
-        rules.extend(load_rule_file(path, params, regime))
+        loaded = load_rule_file(path, params, regime)
+        rules.extend(loaded)
+        if not is_builtin(path):
+            custom.extend(loaded)
     _check_ids(rules)
+    if custom:
+        guard.check_rules(custom, params)
+    if not builtin:
+        guard.check_custom_pack(document, meta, rules, regime, builtin_pack_ids())
 
     disabled = list(parent.disabled) if parent else []
     for entry in meta.get("disable", []):
@@ -210,7 +250,8 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     meta_paths = [*(parent.meta_paths if parent else ()), pack_path.resolve(),
                   *(p.resolve() for p in param_paths)]
     test_bases = dict(parent.test_bases) if parent else {}
-    test_bases.update({name: str((folder / rel).resolve())
+    test_bases.update({name: str(guard.inside(root, rel, document,
+                                              ("pack", "test_bases", name), base).resolve())
                        for name, rel in meta.get("test_bases", {}).items()})
     return Pack(
         id=meta["id"], version=meta["version"], regime=regime,
