@@ -119,8 +119,9 @@ def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
             paths.append(path)
         elif path.is_dir():
             batch = True
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in PROFILE_SUFFIXES)
+            found = sorted(p for p in path.iterdir()  # anything but a folder: a named
+                           if p.suffix.lower() in PROFILE_SUFFIXES  # pipe, a link loop, a
+                           and not p.is_dir())  # device is judged, so refused, not ignored
             found = _sift(found, skipped)
             if not found:
                 problems.append(Problem(text, "folder holds no profile file "
@@ -129,7 +130,7 @@ def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
         elif _GLOB_CHARS & set(text):
             batch = True
             found = sorted(Path(p) for p in glob.glob(text, recursive=True)
-                           if Path(p).is_file())
+                           if not Path(p).is_dir())
             found = _sift(found, skipped)
             if not found:
                 problems.append(Problem(text, "no file matches this pattern"))
@@ -368,7 +369,7 @@ def render_matrix_text(table: dict[str, Any], invalid: Sequence[Outcome], lang: 
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
-                      highlight=False, emoji=False)
+                      highlight=False, emoji=False, markup=False)
     grid = Table(title=_pick(_TITLE, lang), title_justify="left", show_lines=False)
     grid.add_column(_pick(_FIRM, lang), no_wrap=True)
     grid.add_column(_pick(_PROFILES, lang), justify="right", no_wrap=True)

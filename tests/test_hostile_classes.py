@@ -283,3 +283,232 @@ def test_harmless_custom_pack_still_loads(tmp_path):
     outcome = run_process("check", "--pack", folder, PROFILE, "--format", "json",
                           "--evidence-root", EXAMPLES)
     assert outcome.code == 0, outcome.stderr
+
+
+# --- 3. every input bounded in time and memory ----------------------------------------------
+
+def _profile_with(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_alias_repeating_a_long_text_is_refused(tmp_path):
+    """600 KB of text: one 500 KB path aliased 2,000 times would be 1 GB in every report."""
+    index = PROFILE_TEXT.index("\nevidence:\n") + len("\nevidence:\n")
+    extra = "  - {id: EV-X0, title: t, path: &p " + "a/" * 250_000 + "}\n"
+    extra += "".join(f"  - {{id: EV-X{k}, title: t, path: *p}}\n" for k in range(1, 2000))
+    path = _profile_with(tmp_path, "alias-text.yaml",
+                         PROFILE_TEXT[:index] + extra + PROFILE_TEXT[index:])
+    assert_input_error(run_process("check", path, "--format", "json"), "alias-text.yaml",
+                       "alias")
+
+
+def test_alias_of_a_long_key_and_text_in_a_mapping_is_refused(tmp_path):
+    text = PROFILE_TEXT + "x_a: &a {k: " + "v" * 400_000 + "}\nx_b: [" + \
+        ", ".join(["*a"] * 5000) + "]\n"
+    path = _profile_with(tmp_path, "alias-map.yaml", text)
+    assert_input_error(run_process("check", path, "--format", "json"), "alias-map.yaml",
+                       "alias")
+
+
+def test_modest_aliases_still_load(tmp_path):
+    text = PROFILE_TEXT + "x_a: &a {k: " + "v" * 1000 + "}\nx_b: [" + \
+        ", ".join(["*a"] * 100) + "]\n"
+    path = _profile_with(tmp_path, "aliases.yaml", text)
+    outcome = run_process("check", path, "--format", "json", "--evidence-root", EXAMPLES)
+    assert outcome.code == 0, outcome.stderr
+
+
+def _providers(count: int, bad: bool) -> dict:
+    data = profile_data()
+    base = data["providers"][0]
+    providers = []
+    for index in range(count):
+        entry = json.loads(json.dumps(base))
+        entry["id"], entry["name"] = f"p{index}", f"Provider {index}"
+        if bad:
+            entry["security_evaluation"].update(result="unsuitable", evaluator="x")
+        providers.append(entry)
+    ids = [p["id"] for p in providers]
+    data["providers"] = providers
+    data["usage"]["providers"] = ids
+    data["designation"]["approved_scope"]["providers"] = ids
+    return data
+
+
+@pytest.mark.parametrize("bad", [False, True], ids=["rated", "unrated"])
+def test_thousands_of_providers_are_judged_in_linear_time(tmp_path, bad):
+    """6,000 providers: each provider rule joins usage.providers with providers (1.0: n²,
+    minutes)."""
+    path = tmp_path / "providers.json"
+    path.write_text(json.dumps(_providers(6000, bad)), encoding="utf-8")
+    outcome = run_process("check", path, "--format", "json", "--evidence-root", EXAMPLES)
+    assert outcome.code == (1 if bad else 0), outcome.stderr[-2000:]
+    assert outcome.seconds < WALL
+    failing = {f["rule_id"] for f in json.loads(outcome.stdout)["findings"]
+               if f["status"] == "fail"}
+    assert failing == ({"PROV-RATED", "PROV-EVALUATOR"} if bad else set())
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_a_million_invalid_items_are_capped_and_counted(tmp_path, suffix):
+    data = profile_data()
+    data["usage"]["tasks"] = list(range(1_000_000))
+    path = tmp_path / f"million{suffix}"
+    path.write_text(json.dumps(data), encoding="utf-8")  # JSON is YAML too
+    outcome = run_process("check", path, "--format", "json")
+    assert_input_error(outcome, path.name, "more than 10000 more", "only the first 100")
+    assert len(outcome.stderr.splitlines()) < 110
+
+
+def _fifo(path: Path) -> Path:
+    import os
+
+    os.mkfifo(path)
+    return path
+
+
+def _socket(path: Path):
+    import socket
+
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    return server
+
+
+SPECIAL_ROLES = {
+    "profile": lambda special: ("check", special),
+    "waivers": lambda special: ("check", "--waivers", special, PROFILE),
+    "baseline": lambda special: ("check", "--baseline", special, PROFILE),
+    "policy-file": lambda special: ("check", "--policy", special, PROFILE),
+    "policy-folder": lambda special: ("check", "--policy", special.parent, PROFILE),
+    "batch-folder": lambda special: ("check", special.parent, PROFILE),
+    "batch-pattern": lambda special: ("check", str(special.parent / "*.yaml"), PROFILE),
+    "diff": lambda special: ("diff", special, PROFILE),
+    "validate": lambda special: ("validate", special),
+}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "device"])
+@pytest.mark.parametrize("role", sorted(SPECIAL_ROLES))
+def test_special_files_are_refused_at_once(tmp_path, role, kind):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    server = None
+    if kind == "fifo":
+        special = _fifo(folder / "special.yaml")
+    elif kind == "socket":
+        special = folder / "special.yaml"
+        server = _socket(special)
+    else:
+        if role in ("policy-folder", "batch-folder", "batch-pattern"):
+            pytest.skip("a device node cannot be made in a folder without privileges")
+        special = Path("/dev/zero")
+    try:
+        outcome = run_process(*SPECIAL_ROLES[role](special), "--evidence-root", EXAMPLES
+                              ) if role not in ("diff", "validate") else \
+            run_process(*SPECIAL_ROLES[role](special))
+    finally:
+        if server is not None:
+            server.close()
+    word = {"fifo": "named pipe", "socket": "socket", "device": "character device"}[kind]
+    assert_input_error(outcome, special.name, word)
+
+
+@pytest.mark.parametrize("where", ["policy", "batch"])
+def test_symlink_loops_in_folders_are_input_errors(tmp_path, where):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
+    (folder / "up").symlink_to(folder)
+    args = (("check", "--policy", folder, PROFILE) if where == "policy"
+            else ("check", folder, PROFILE))
+    assert_input_error(run_process(*args, "--evidence-root", EXAMPLES), "loop.yaml")
+
+
+def _evidence_profile(tmp_path: Path, target: str) -> Path:
+    data = profile_data()
+    data["evidence"][0]["path"] = target
+    data["evidence"][0].pop("sha256", None)
+    path = tmp_path / "root" / "p.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _evidence_status(outcome: Outcome) -> dict:
+    assert outcome.code in (0, 1), outcome.stderr[-2000:]
+    assert outcome.seconds < WALL
+    return {r["id"]: r for r in json.loads(outcome.stdout)["evidence_checked"]}
+
+
+def test_evidence_hard_link_to_a_file_outside_the_root_is_refused(tmp_path):
+    import os
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside the root\n", encoding="utf-8")
+    path = _evidence_profile(tmp_path, "linked.txt")
+    os.link(secret, path.parent / "linked.txt")
+    records = _evidence_status(run_process("check", path, "--format", "json"))
+    assert records["EV-01"]["status"] == "outside_root"
+    assert "hard link" in records["EV-01"]["reason"]
+
+
+def test_evidence_larger_than_the_cap_is_not_hashed(tmp_path):
+    path = _evidence_profile(tmp_path, "huge.bin")
+    with open(path.parent / "huge.bin", "wb") as handle:  # sparse: no disk used
+        handle.truncate(600 * 1024 * 1024)
+    records = _evidence_status(run_process("check", path, "--format", "json"))
+    assert records["EV-01"]["status"] == "not_a_file"
+    assert "size limit" in records["EV-01"]["reason"]
+
+
+def test_evidence_fifo_never_hangs(tmp_path):
+    path = _evidence_profile(tmp_path, "pipe.txt")
+    _fifo(path.parent / "pipe.txt")
+    records = _evidence_status(run_process("check", path, "--format", "json"))
+    assert records["EV-01"]["status"] == "not_a_file"
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif", "junit", "markdown", "html"])
+def test_lone_surrogate_is_an_input_error_naming_the_field(tmp_path, fmt):
+    text = json.dumps(profile_data()).replace(json.dumps("예시은행"), '"bank \\ud800"', 1)
+    assert "\\ud800" in text
+    path = _profile_with(tmp_path, "surrogate.json", text)
+    outcome = run_process("check", path, "--format", fmt)
+    assert_input_error(outcome, "surrogate.json:1", "firm.name", "surrogate")
+
+
+def test_lone_surrogate_in_a_key_of_a_waivers_file(tmp_path):
+    path = _profile_with(tmp_path, "w.json", '{"waivers": [], "x_\\udc80": 1}')
+    assert_input_error(run_process("check", "--waivers", path, PROFILE), "w.json", "surrogate")
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif", "junit", "markdown", "html"])
+def test_file_name_that_is_not_utf8_never_crashes(tmp_path, fmt):
+    import os
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    name = os.fsdecode(b"\xff\xfe.yaml")
+    (folder / name).write_text(PROFILE_TEXT, encoding="utf-8")
+    outcome = run_process("check", folder, "--format", fmt, "--evidence-root", EXAMPLES)
+    assert outcome.code == 0, outcome.stderr[-2000:]
+    assert "\\xff" in outcome.stdout or "xff" in outcome.stdout
+
+
+def test_rich_markup_in_pack_metadata_is_shown_not_interpreted(tmp_path):
+    folder = _pack(tmp_path / "firm",
+                   "  extends: sandbox-2024\n  rule_files: [rules.yaml]\n"
+                   "  disable:\n    - {rule: OPS-TRAINING-CURRENT, reason: '[red]in HR[/red] [/]'}\n",
+                   {"rules.yaml": RULE.format(id="FIRM-MK", body=TRIVIAL).replace(
+                       "{ko: 제목, en: title}", "{ko: '[bold]제목[/bold] [/]', en: '[bold]t[/bold]'}")})
+    text = (folder / "pack.yaml").read_text(encoding="utf-8")
+    (folder / "pack.yaml").write_text(text.replace('version: "1"', 'version: "[blink]9[/blink]"'),
+                                      encoding="utf-8")
+    outcome = run_process("check", "--pack", folder, PROFILE, "--format", "text",
+                          "--evidence-root", EXAMPLES)
+    assert outcome.code == 0, outcome.stderr[-2000:]
+    for shown in ("[blink]9[/blink]", "[red]in HR[/red] [/]", "[bold]제목[/bold] [/]"):
+        assert shown in outcome.stdout, outcome.stdout[:3000]

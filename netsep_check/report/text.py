@@ -79,7 +79,7 @@ def render_text(reports: list[Report], lang: str, color: bool = False, width: in
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color,
                       width=shutil.get_terminal_size((width, 24)).columns if color else width,
-                      highlight=False, emoji=False)
+                      highlight=False, emoji=False, markup=False)
     for index, report in enumerate(reports):
         if index:
             console.print()

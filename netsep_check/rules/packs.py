@@ -14,7 +14,7 @@ from typing import Any
 import netsep_check
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, load_document, require_mapping
-from netsep_check.load.source import sha256
+from netsep_check.load.source import open_regular, sha256
 from netsep_check.rules import guard
 from netsep_check.rules.compiler import compile_condition
 from netsep_check.rules.model import Disabled, Pack, Rule
@@ -109,12 +109,21 @@ def load_rule_file(path: Path, params: dict[str, Any], regime: str | None) -> li
 
 def rule_files_in(directory: Path) -> list[Path]:
     """The rule files of a ``--policy`` folder (a single file is accepted too)."""
-    if directory.is_file():
-        return [directory]
+    if directory.exists() and not directory.is_dir():  # a file (the reader refuses a
+        return [directory]  # named pipe, a device or a socket at once)
     if not directory.is_dir():
         raise InputError.one(str(directory), "no such policy folder or file")
-    files = sorted(p for p in directory.rglob("*.y*ml") if p.name != "pack.yaml"
-                   and "tests" not in p.relative_to(directory).parts)
+    try:
+        files = sorted(p for p in directory.rglob("*.y*ml") if p.name != "pack.yaml"
+                       and "tests" not in p.relative_to(directory).parts)
+    except (OSError, RuntimeError) as exc:  # a folder that cannot be listed, a link loop
+        raise InputError.one(str(directory), f"cannot list the folder: {exc}") from None
+    for path in files:  # a link loop is an input error here, not a crash when resolved
+        try:
+            path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            why = getattr(exc, "strerror", None) or str(exc)
+            raise InputError.one(str(path), f"cannot read file: {why}") from None
     if not files:
         raise InputError.one(str(directory), "holds no rule files (*.yaml)")
     return files
@@ -138,7 +147,9 @@ def _digest(files: list[Path]) -> str:
     outer = sha256()
     for path in files:
         outer.update(display_name(path).encode())
-        outer.update(sha256(path.read_bytes()).digest())
+        handle, _ = open_regular(path, display_name(path))
+        with handle:  # read and parsed moments ago; a regular file, bounded by that read
+            outer.update(sha256(handle.read()).digest())
     return outer.hexdigest()
 
 

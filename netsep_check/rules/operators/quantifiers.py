@@ -17,6 +17,7 @@ from netsep_check.rules.operators.base import (
     require_keys,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
+from netsep_check.values import canonical
 
 _NAME = r"^[a-z][a-z0-9_]*$"
 RESERVED = frozenset({"profile_version", "firm", "assessment", "regime", "designation", "usage",
@@ -42,6 +43,50 @@ def _for_element(found: list[Failure], item: Any, path: Path) -> list[Failure]:
             if f.code == "some" and not isinstance(item, dict | list) else f for f in found]
 
 
+class _Index:
+    """``some x in L: x.field == v`` as a lookup: the canonical values of ``field`` over ``L``,
+    built once per list. ``lookup`` answers True or False, or None (judge element by element,
+    as without the index) when ``L`` is not a list, an element lacks the field or holds null,
+    or a value is not plain data: the index never changes a result, only its cost."""
+
+    __slots__ = ("keys", "probe", "source")
+
+    def __init__(self, probe: Any) -> None:
+        self.probe = probe
+        self.source: Any = None
+        self.keys: set[Any] | None = None
+
+    def _build(self, container: list[Any]) -> set[Any] | None:
+        keys = set()
+        for item in container:
+            value = item
+            for key in self.probe.keys:
+                try:
+                    value = value[key]
+                except (KeyError, IndexError, TypeError):
+                    return None
+            if value is None:
+                return None
+            keys.add(canonical(value))
+        return keys
+
+    def lookup(self, container: Any, ctx: Ctx) -> bool | None:
+        if not isinstance(container, list):
+            return None
+        if container is not self.source:
+            self.source = container
+            try:
+                self.keys = self._build(container)
+            except TypeError:
+                self.keys = None
+        if self.keys is None:
+            return None
+        try:
+            return canonical(self.probe.value(ctx)) in self.keys
+        except (EvalError, TypeError):
+            return None
+
+
 def _quantifier(name: str) -> Any:
     def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         require_keys(spec, env, {"in", "check"}, {"as", "key_as", "where"})
@@ -61,9 +106,18 @@ def _quantifier(name: str) -> Any:
         check = sub(spec["check"], inner_env.at("check"))
         check_test = check.test
         where_test = where.test if where else None
+        probe = check.probe if (name == "some" and where is None and check.probe is not None
+                                and check.probe.var == var) else None
+        index = _Index(probe) if probe is not None else None
 
         def test(ctx: Ctx) -> list[Failure] | None:
             container = source.get(ctx)
+            if index is not None:
+                found = index.lookup(container, ctx)
+                if found is True:
+                    return None
+                if found is False:
+                    return [Failure(source.concrete(ctx), "some", None, dict(text), None)]
             base = source.concrete(ctx)
             saved = ctx.vars.copy()
             failures: list[Failure] = []
