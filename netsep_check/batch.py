@@ -33,6 +33,7 @@ pickled: the parent's checker evaluates in-process.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import glob
 import math
@@ -214,6 +215,55 @@ _WORKER_CHECKER: Any = None
 def _init_worker(checker: Any) -> None:
     global _WORKER_CHECKER
     _WORKER_CHECKER = checker
+    import signal
+
+    # Ctrl-C reaches the whole process group: the parent alone answers it, by ending every
+    # worker at once (no traceback from each worker).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during a parallel batch: the run ends as for Ctrl-C, with exit code 143."""
+
+    exit_code = 143
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def _on_sigterm() -> Any:
+    """Turn SIGTERM into :class:`Terminated` (main thread only); the previous handler."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def _restore_sigterm(previous: Any) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def stop_workers(pool: Any) -> None:
+    """End every worker of ``pool`` now (SIGTERM, then SIGKILL after 2 s) and drop the work
+    not yet started. ``concurrent.futures`` alone would wait for the running chunks."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=2)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=1)
 
 
 def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any]]:
@@ -276,10 +326,12 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     from concurrent.futures import ProcessPoolExecutor, as_completed  # only when parallel
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                             initializer=_init_worker, initargs=(_fresh(checker),)) as pool:
-        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
+    previous = _on_sigterm()
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                                   initializer=_init_worker, initargs=(_fresh(checker),))
         try:
+            futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
             for future in as_completed(futures):
                 for index, kind, payload in future.result():
                     if kind == "ok":
@@ -287,10 +339,12 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
                     else:
                         outcomes[index] = Outcome(names[index], problems=payload)
                     advance(1)
-        except BaseException:
-            for future in futures:
-                future.cancel()
+            pool.shutdown(wait=True)
+        except BaseException:  # Ctrl-C, SIGTERM, a failed chunk: every worker ends now
+            stop_workers(pool)
             raise
+    finally:
+        _restore_sigterm(previous)
     return [o for o in outcomes if o is not None]
 
 

@@ -46,9 +46,9 @@ def guarded(func: Callable[..., int]) -> Callable[..., None]:
             code = EXIT_INPUT
         except click.exceptions.ClickException:
             raise
-        except KeyboardInterrupt:
-            _err("interrupted")
-            code = 130
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM in a batch (exit_code 143)
+            code = getattr(exc, "exit_code", 130)
+            _err("terminated" if code == 143 else "interrupted")
         except Exception as exc:  # a defect of ours: say so, exit 3
             import os
             import traceback
@@ -72,16 +72,26 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError.one(str(output), f"cannot write report: {exc.strerror or exc}") from None
-    _err(f"report written to {output}")
+def _write(text: str | list[tuple[Path | None, str]], output: Path | None = None) -> None:
+    """Write one text, or every ``(output, text)`` of a run, through
+    :func:`netsep_check.output.write_all`: atomically, all or nothing."""
+    from netsep_check.output import write_all
+
+    made = [(output, text)] if isinstance(text, str) else text
+    write_all(made)
+    for path, _ in made:
+        if path is not None:
+            _err(f"report written to {path}")
+
+
+def _refuse_inputs(outputs: list[Path | None], inputs: list[Any]) -> None:
+    """``--output`` naming an input of the run (however spelt) is a usage error."""
+    from netsep_check.output import output_clash
+
+    clash = output_clash(outputs, inputs)
+    if clash is not None:
+        raise click.UsageError(f"--output {clash[0]} is {clash[1]}, an input of this run; "
+                               "refusing to overwrite it")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -202,9 +212,13 @@ def _run_check(checker: Any, profiles: tuple[Path, ...], targets: list[tuple[str
         for report in reports:
             baseline.annotate(report)
     if reports:
-        for fmt, output in targets:
-            _write(_render(fmt, reports, invalid, lang, inputs.batch,
-                           color=output is None and sys.stdout.isatty()), output)
+        _refuse_inputs([output for _, output in targets],
+                       [*profiles, *inputs.paths, waivers_file, baseline_file,
+                        *(path for report in reports
+                          for path in (*report.pack.meta_paths, *report.pack.rule_paths))])
+        _write([(output, _render(fmt, reports, invalid, lang, inputs.batch,
+                                 color=output is None and sys.stdout.isatty()))
+                for fmt, output in targets])
     tripped = quiet = 0
     for report in reports:
         excused = baseline.excused(report) if baseline is not None else set()

@@ -512,3 +512,211 @@ def test_rich_markup_in_pack_metadata_is_shown_not_interpreted(tmp_path):
     assert outcome.code == 0, outcome.stderr[-2000:]
     for shown in ("[blink]9[/blink]", "[red]in HR[/red] [/]", "[bold]제목[/bold] [/]"):
         assert shown in outcome.stdout, outcome.stdout[:3000]
+
+
+# --- 4. never lose a report -----------------------------------------------------------------
+
+def _live_in_session(sid: int) -> list[int]:
+    """Processes of session ``sid`` still alive (zombies are dead: only not yet reaped)."""
+    import os
+
+    alive = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[3]) == sid and fields[0] != "Z":
+            alive.append(int(entry))
+    return alive
+
+
+@pytest.fixture(scope="module")
+def many_profiles(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("many")
+    for index in range(1500):
+        (folder / f"p{index:04}.yaml").write_text(PROFILE_TEXT, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.parametrize("how", ["SIGINT-group", "SIGINT", "SIGTERM"])
+def test_interrupting_a_parallel_batch_ends_every_worker(many_profiles, tmp_path, how):
+    import os
+    import signal
+
+    output = tmp_path / "r.json"
+    output.write_text("previous report\n", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netsep_check", "check", many_profiles, "--jobs", "2",
+         "--format", "json", "-o", output, "--evidence-root", EXAMPLES],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        start_new_session=True)
+    try:
+        deadline = time.monotonic() + 20
+        while len(_live_in_session(proc.pid)) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the command, the fork server and its workers
+        time.sleep(0.5)
+        assert proc.poll() is None, "the batch ended before it could be interrupted"
+        workers = _live_in_session(proc.pid)
+        assert len(workers) >= 3, workers
+        sig = signal.SIGTERM if how == "SIGTERM" else signal.SIGINT
+        start = time.monotonic()
+        if how.endswith("-group"):
+            os.killpg(proc.pid, sig)  # what Ctrl-C in a terminal does
+        else:
+            os.kill(proc.pid, sig)
+        _, stderr = proc.communicate(timeout=20)
+        took = time.monotonic() - start
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == (143 if how == "SIGTERM" else 130), stderr
+    assert took < 5, took
+    assert stderr.strip() in ("interrupted", "terminated"), stderr
+    assert "Traceback" not in stderr
+    deadline = time.monotonic() + 5
+    while _live_in_session(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _live_in_session(proc.pid) == []
+    assert output.read_text(encoding="utf-8") == "previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+OUTPUT_SPELLINGS = {
+    "same": lambda p: p,
+    "dot-slash": lambda p: Path(str(p.parent) + "/./" + p.name),
+    "dot-dot": lambda p: p.parent / ".." / p.parent.name / p.name,
+    "symlink": None,
+    "hard-link": None,
+}
+
+
+@pytest.mark.parametrize("role", ["profile", "waivers", "baseline", "policy", "pack"])
+@pytest.mark.parametrize("spelling", sorted(OUTPUT_SPELLINGS))
+def test_output_naming_an_input_is_refused(tmp_path, role, spelling):
+    import os
+
+    profile = tmp_path / "p.yaml"
+    profile.write_text(PROFILE_TEXT, encoding="utf-8")
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("waivers: []\n", encoding="utf-8")
+    baseline = tmp_path / "b.json"
+    baseline.write_text(run_process("check", profile, "--format", "json", "--evidence-root",
+                                    EXAMPLES).stdout, encoding="utf-8")
+    policy = tmp_path / "policy"
+    policy.mkdir()
+    rule = policy / "r.yaml"
+    rule.write_text(RULE.format(id="FIRM-OWN", body=TRIVIAL), encoding="utf-8")
+    pack = _pack(tmp_path / "firm", "  extends: sandbox-2024\n")
+    target = {"profile": profile, "waivers": waivers, "baseline": baseline, "policy": rule,
+              "pack": pack / "pack.yaml"}[role]
+    before = target.read_bytes()
+    if spelling == "symlink":
+        output = tmp_path / "link.out"
+        output.symlink_to(target)
+    elif spelling == "hard-link":
+        output = tmp_path / "hard.out"
+        os.link(target, output)
+    else:
+        output = OUTPUT_SPELLINGS[spelling](target)
+    args = ["check", profile, "--format", "json", "-o", output, "--evidence-root", EXAMPLES]
+    args += {"waivers": ["--waivers", waivers], "baseline": ["--baseline", baseline],
+             "policy": ["--policy", policy], "pack": ["--pack", pack]}.get(role, [])
+    outcome = run_process(*args)
+    assert outcome.code == 2, outcome.text[-2000:]
+    assert "Traceback" not in outcome.text
+    assert "an input of this run" in outcome.stderr
+    assert target.read_bytes() == before
+
+
+def test_reports_are_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    """A full disk while the second of two reports is written: neither is replaced, the
+    previous files are intact, no temporary file is left."""
+    import errno
+    import os
+
+    from netsep_check import output as out
+
+    first, second = tmp_path / "r.json", tmp_path / "r.sarif"
+    first.write_text("old json\n", encoding="utf-8")
+    second.write_text("old sarif\n", encoding="utf-8")
+    calls = {"n": 0}
+    real_fsync = os.fsync
+
+    def full_disk(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(out.os, "fsync", full_disk)
+    from netsep_check.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        out.write_all([(first, "new json\n"), (second, "new sarif\n"), (None, "stdout\n")])
+    assert "No space left on device" in str(caught.value) and "r.sarif" in str(caught.value)
+    assert first.read_text(encoding="utf-8") == "old json\n"
+    assert second.read_text(encoding="utf-8") == "old sarif\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.sarif"]
+
+
+def test_a_failing_write_leaves_the_previous_report(tmp_path, monkeypatch):
+    import errno
+
+    from netsep_check import output as out
+    from netsep_check.errors import InputError
+
+    report = tmp_path / "r.json"
+    report.write_text("old\n", encoding="utf-8")
+
+    class Full:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            self.handle.write(bytes(data[:10]))
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    real = out.os.fdopen
+    monkeypatch.setattr(out.os, "fdopen", lambda fd, mode: Full(real(fd, mode)))
+    with pytest.raises(InputError):
+        out.write_all([(report, "x" * 100_000)])
+    assert report.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_write_all_replaces_every_file(tmp_path, capsys):
+    from netsep_check.output import write_all
+
+    first = tmp_path / "a.txt"
+    first.write_text("old\n", encoding="utf-8")
+    write_all([(first, "new\n"), (tmp_path / "b.txt", "b\n"), (None, "out\n")])
+    assert first.read_text(encoding="utf-8") == "new\n"
+    assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "b\n"
+    assert capsys.readouterr().out == "out\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_cli_full_disk_keeps_the_previous_report(tmp_path):
+    """End to end: the command writes two reports; the second cannot be made (its folder is
+    gone), so neither is written and the first keeps its previous content."""
+    first = tmp_path / "r.json"
+    first.write_text("previous\n", encoding="utf-8")
+    outcome = run_process("check", PROFILE, "--evidence-root", EXAMPLES,
+                          "--format", "json", "-o", first,
+                          "--format", "sarif", "-o", tmp_path / "missing" / "r.sarif")
+    assert outcome.code == 2, outcome.text[-2000:]
+    assert "cannot write report" in outcome.stderr and "Traceback" not in outcome.text
+    assert first.read_text(encoding="utf-8") == "previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
