@@ -471,6 +471,63 @@ def test_evidence_fifo_never_hangs(tmp_path):
     assert records["EV-01"]["status"] == "not_a_file"
 
 
+def test_evidence_swapped_after_it_was_examined_is_never_read(tmp_path, monkeypatch):
+    """Check-then-open: the file is replaced by a named pipe right after any look at it by
+    name (stat, lstat, is_file). Opened once and examined through the open descriptor, the
+    evidence check never blocks on the pipe and never hashes what it did not examine."""
+    import os
+    import threading
+
+    from netsep_check.evaluate import evidence
+    from netsep_check.load import load_document
+
+    path = _evidence_profile(tmp_path, "doc.txt")
+    document = (path.parent / "doc.txt")
+    document.write_text("the approved document\n", encoding="utf-8")
+    swapped = {"done": False}
+
+    def swap() -> None:
+        if not swapped["done"]:
+            swapped["done"] = True
+            document.unlink()
+            os.mkfifo(document)
+
+    real_stat, real_lstat = os.stat, os.lstat
+
+    def stat(target, *args, **kwargs):
+        result = real_stat(target, *args, **kwargs)
+        if isinstance(target, (str, Path)) and Path(target).name == "doc.txt":
+            swap()
+        return result
+
+    def lstat(target, *args, **kwargs):
+        result = real_lstat(target, *args, **kwargs)
+        if isinstance(target, (str, Path)) and Path(target).name == "doc.txt":
+            swap()
+        return result
+
+    monkeypatch.setattr(evidence.os, "stat", stat)
+    monkeypatch.setattr(evidence.os, "lstat", lstat)
+    loaded = load_document(path)
+    result: dict = {}
+
+    def run() -> None:
+        result["records"] = evidence.verify_evidence(loaded, loaded.data, path.parent)[1]
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(5)
+    if worker.is_alive():  # unblock the reader before failing
+        fd = os.open(document, os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+        pytest.fail("the evidence check blocked on a file swapped after it was examined")
+    record = {r["id"]: r for r in result["records"]}["EV-01"]
+    assert record["status"] in ("present", "not_a_file")
+    if record["status"] == "present":  # read before any swap: the approved content
+        import hashlib
+
+        assert record["sha256"] == hashlib.sha256(b"the approved document\n").hexdigest()
+
 @pytest.mark.parametrize("fmt", ["json", "text", "sarif", "junit", "markdown", "html"])
 def test_lone_surrogate_is_an_input_error_naming_the_field(tmp_path, fmt):
     text = json.dumps(profile_data()).replace(json.dumps("예시은행"), '"bank \\ud800"', 1)
