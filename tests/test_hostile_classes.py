@@ -210,6 +210,10 @@ WEAKENINGS = {
         "  regime: sandbox\n  rule_files: [rules.yaml]\n",
         {"rules.yaml": RULE.format(id="FIRM-ONLY", body=TRIVIAL)},
         "pack.yaml", "pack:", ("must extend sandbox-2024",)),
+    "no-regime-at-all": (
+        "  rule_files: [rules.yaml]\n",
+        {"rules.yaml": RULE.format(id="FIRM-ONLY", body=TRIVIAL)},
+        "pack.yaml", "pack:", ("must declare its regime",)),
     "rule-file-with-dotdot": (
         "  extends: sandbox-2024\n  rule_files: [../outside.yaml]\n", {},
         "pack.yaml", "rule_files:", ("'..'",)),

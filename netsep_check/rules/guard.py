@@ -19,7 +19,9 @@ designation. Waivers cannot touch it, and neither can a custom pack:
   be neither disabled nor redefined;
 * it cannot **reuse a built-in pack's id**, so no report can pass one off as a built-in pack;
 * a pack that declares a designation regime must **extend** that regime's built-in pack
-  (directly or through another pack), else it would judge the profile without the conditions.
+  (directly or through another pack), else it would judge the profile without the conditions;
+  and a pack must have a regime (its own or inherited): a pack without one would judge any
+  profile it is given, a designated firm's too, with none of the conditions.
 
 And a pack's files are read only from inside its own folder: no absolute path, no ``..`` step,
 no symbolic link leading out (the built-in packs' folder is ``policies/`` as a whole).
@@ -169,7 +171,14 @@ def check_custom_pack(document: Document, meta: dict[str, Any], rules: list[Rule
                                     "(a condition of the designation)",
                                     document.line(("pack", "disable", index)), None,
                                     f"pack.disable[{index}].rule"))
-    if regime in guard.by_regime:
+    if regime is None:
+        problems.append(Problem(file, "a pack must declare its regime (regime: sandbox or "
+                                "standing_exception) or extend a pack that does: without one "
+                                "it would judge a designated firm's profile without the "
+                                "designation's conditions (add rules of your own to a built-in "
+                                "pack with --policy DIR instead)", document.line(("pack",)),
+                                None, "pack.regime"))
+    elif regime in guard.by_regime:
         base, needed = guard.by_regime[regime]
         missing = sorted(needed - {rule.id for rule in rules})
         if missing:
