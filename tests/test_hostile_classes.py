@@ -153,6 +153,7 @@ COPY_OF_DESIG_LENGTH = """\
             "- exists: designation\n        - eq: {value: false, path: designation.extended}")
 
 TRIVIAL = "    check: {exists: firm.name}\n"
+SOURCES = "  sources: [{id: netsep-derived, title: ours, issuer: us, strength: derived}]\n"
 
 
 def _pack(folder: Path, head: str, files: dict[str, str] | None = None) -> Path:
@@ -197,7 +198,7 @@ WEAKENINGS = {
         {"params.yaml": "parameters:\n  recognised_evaluators: {value: [fsi, anyone]}\n"},
         "params.yaml", "recognised_evaluators:", ("PROV-EVALUATOR",)),
     "redefine-same-id-without-extends": (
-        "  rule_files: [rules.yaml]\n",
+        "  rule_files: [rules.yaml]\n" + SOURCES,
         {"rules.yaml": RULE.format(id="DESIG-LENGTH", body=TRIVIAL)},
         "rules.yaml", "- id: DESIG-LENGTH", ("DESIG-LENGTH", "redefine")),
     "copy-as-waivable": (
@@ -207,11 +208,11 @@ WEAKENINGS = {
     "builtin-pack-id": (
         "  extends: sandbox-2024\n", {}, "pack.yaml", "id: firm-pack", ("built-in pack",)),
     "designation-regime-without-its-conditions": (
-        "  regime: sandbox\n  rule_files: [rules.yaml]\n",
+        "  regime: sandbox\n  rule_files: [rules.yaml]\n" + SOURCES,
         {"rules.yaml": RULE.format(id="FIRM-ONLY", body=TRIVIAL)},
         "pack.yaml", "pack:", ("must extend sandbox-2024",)),
     "no-regime-at-all": (
-        "  rule_files: [rules.yaml]\n",
+        "  rule_files: [rules.yaml]\n" + SOURCES,
         {"rules.yaml": RULE.format(id="FIRM-ONLY", body=TRIVIAL)},
         "pack.yaml", "pack:", ("must declare its regime",)),
     "rule-file-with-dotdot": (
@@ -221,7 +222,7 @@ WEAKENINGS = {
         "  extends: sandbox-2024\n  rule_files: [ABSOLUTE]\n", {},
         "pack.yaml", "rule_files:", ("absolute path",)),
     "parameter-file-with-dotdot": (
-        "  extends: sandbox-2024\n  parameter_files: [../../policies/common/parameters.yaml]\n",
+        "  extends: sandbox-2024\n  parameter_files: [../params.yaml]\n",
         {}, "pack.yaml", "parameter_files:", ("'..'",)),
     "extends-absolute": (
         "  extends: ABSOLUTE_DIR\n", {}, "pack.yaml", "extends:", ("absolute path",)),
@@ -233,6 +234,8 @@ def test_custom_pack_cannot_weaken(tmp_path, name):
     head, files, named, needle, words = WEAKENINGS[name]
     outside = tmp_path / "outside.yaml"
     outside.write_text(RULE.format(id="FIRM-OUT", body=TRIVIAL), encoding="utf-8")
+    (tmp_path / "params.yaml").write_text("parameters:\n  log_retention_days: {value: 400}\n",
+                                          encoding="utf-8")
     head = head.replace("WHY", WHY).replace("ABSOLUTE_DIR", str(ROOT / "policies" / "sandbox-2024"))
     head = head.replace("ABSOLUTE", str(outside))
     folder = _pack(tmp_path / "firm", head, files)
