@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netsep_check import clock
-from netsep_check.errors import InputError
+from netsep_check.errors import InputError, RunInputError
 from netsep_check.evaluate import Report, evaluate
 from netsep_check.evaluate.findings import Note
 from netsep_check.evaluate.result import Invalid, RunResult, exit_code
@@ -87,13 +87,16 @@ class Checker:
         """The compiled pack; a firm's own rules are linted first, so a misspelt field path
         is an input error (exit 2), never a rule that cannot be judged on every profile."""
         if ref not in self._packs:
-            pack = load_pack(ref, self.policy_dirs)
+            try:
+                pack = load_pack(ref, self.policy_dirs)
+            except InputError as exc:  # the pack, not the profile: the run cannot go on
+                raise RunInputError(exc.problems) from None
             if self.policy_dirs or ref not in REGIME_PACKS.values():
                 from netsep_check.authoring.lint import lint_pack
 
                 problems = lint_pack(pack)
                 if problems:
-                    raise InputError(problems)
+                    raise RunInputError(problems)
             self._packs[ref] = pack
         return self._packs[ref]
 

@@ -14,17 +14,17 @@ profile nothing is pickled: the parent's checker evaluates in-process.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import math
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from netsep_check.errors import InputError, Problem
+from netsep_check.errors import InputError, Problem, RunInputError
 from netsep_check.evaluate.findings import Report
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -42,28 +42,49 @@ class Inputs:
     batch: bool  # more than one profile, or a folder or a pattern was given
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, what it is instead)
 
+    @property
+    def not_profiles(self) -> int:
+        """How many files a folder or a pattern brought in that are not profiles."""
+        return len(self.skipped)
 
-_OTHER_KINDS = {"waivers": "a waivers file", "rules": "a rule file", "pack": "a pack file"}
-_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:", re.MULTILINE)
-_JSON_FORMAT = re.compile(r'"format"\s*:\s*"(netsep-check-[a-z-]+)"')
+
+def _other_schemas() -> list[tuple[str, dict[str, Any]]]:
+    from netsep_check.rules.schema import pack_schema, parameters_schema, rules_schema
+    from netsep_check.validate.schema_errors import packaged_schema
+
+    return [("a waivers file", packaged_schema("waivers")), ("a pack file", pack_schema()),
+            ("a rule file", rules_schema()), ("a parameter file", parameters_schema()),
+            ("a netsep-check JSON report", packaged_schema("report"))]
 
 
 def other_kind(path: Path) -> str | None:
-    """What a file found in a folder or by a pattern is, when it is plainly not a profile but
-    another netsep-check document (waivers, rules, pack, a JSON report). ``None`` otherwise:
-    anything else is read as a profile, so a broken profile is still reported."""
+    """What a file found in a folder or by a pattern is, when it is *valid* as another
+    netsep-check document (waivers, pack, rule file, parameter file, JSON report) and as
+    exactly one of them. ``None`` otherwise: the file is judged as a profile.
+
+    Classified by schema, never by a text sniff that a key could steer: the file is read by
+    the bounded loader and validated against each of those schemas. A file that cannot be
+    read or parsed, that is not a mapping, that holds ``profile_version`` anywhere, or that
+    is valid as none (or as several) of them is a profile, so a broken or disguised profile
+    is still judged and reported. The one shortcut (the text holding ``profile_version``)
+    can only lead to judging, never to skipping."""
+    from netsep_check.load.document import parse_source
+    from netsep_check.load.source import DEFAULT_MAX_BYTES, Source, decode, open_regular
+    from netsep_check.validate.schema_errors import is_valid_fast, validator
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            head = handle.read(64 * 1024)
-    except OSError:
+        handle, _ = open_regular(path)
+        with handle:
+            data = handle.read(DEFAULT_MAX_BYTES + 1)
+        if b"profile_version" in data or len(data) > DEFAULT_MAX_BYTES:
+            return None  # judged (and refused, if too large, with the checker's own limit)
+        data = parse_source(Source(str(path), decode(data, str(path)), "")).data
+    except (InputError, OSError, RecursionError, MemoryError):
         return None
-    if path.suffix.lower() == ".json":
-        found = _JSON_FORMAT.search(head[:4096])
-        return f"a {found.group(1)} document" if found else None
-    keys = set(_TOP_KEY.findall(head))
-    if "profile_version" in keys:
+    if not isinstance(data, dict):
         return None
-    kinds = [kind for key, kind in _OTHER_KINDS.items() if key in keys]
+    kinds = [kind for kind, schema in _other_schemas()
+             if is_valid_fast(schema, data) or validator(schema).is_valid(data)]
     return kinds[0] if len(kinds) == 1 else None
 
 
@@ -80,8 +101,9 @@ def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
             paths.append(path)
         elif path.is_dir():
             batch = True
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and p.suffix.lower() in PROFILE_SUFFIXES)
+            found = sorted(p for p in path.iterdir()  # anything but a folder: a named
+                           if p.suffix.lower() in PROFILE_SUFFIXES  # pipe, a link loop, a
+                           and not p.is_dir())  # device is judged, so refused, not ignored
             found = _sift(found, skipped)
             if not found:
                 problems.append(Problem(text, "folder holds no profile file "
@@ -90,7 +112,7 @@ def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
         elif _GLOB_CHARS & set(text):
             batch = True
             found = sorted(Path(p) for p in glob.glob(text, recursive=True)
-                           if Path(p).is_file())
+                           if not Path(p).is_dir())
             found = _sift(found, skipped)
             if not found:
                 problems.append(Problem(text, "no file matches this pattern"))
@@ -136,6 +158,55 @@ _WORKER_CHECKER: Any = None
 def _init_worker(checker: Any) -> None:
     global _WORKER_CHECKER
     _WORKER_CHECKER = checker
+    import signal
+
+    # Ctrl-C reaches the whole process group: the parent alone answers it, by ending every
+    # worker at once (no traceback from each worker).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during a parallel batch: the run ends as for Ctrl-C, with exit code 143."""
+
+    exit_code = 143
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def _on_sigterm() -> Any:
+    """Turn SIGTERM into :class:`Terminated` (main thread only); the previous handler."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def _restore_sigterm(previous: Any) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def stop_workers(pool: Any) -> None:
+    """End every worker of ``pool`` now (SIGTERM, then SIGKILL after 2 s) and drop the work
+    not yet started. ``concurrent.futures`` alone would wait for the running chunks."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=2)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=1)
 
 
 def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any]]:
@@ -144,6 +215,8 @@ def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any]]:
     for index, path in chunk:
         try:
             report = _WORKER_CHECKER.check(path)
+        except RunInputError:
+            raise  # crosses back to the parent, which ends the run
         except InputError as exc:
             results.append((index, "invalid", list(exc.problems)))
             continue
@@ -187,6 +260,8 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
         for index, name in enumerate(names):
             try:
                 outcomes[index] = Outcome(name, report=checker.check(paths[index]))
+            except RunInputError:
+                raise
             except InputError as exc:
                 outcomes[index] = Outcome(name, problems=list(exc.problems))
             advance(1)
@@ -197,10 +272,12 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     from concurrent.futures import ProcessPoolExecutor, as_completed  # only when parallel
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                             initializer=_init_worker, initargs=(checker.fresh(),)) as pool:
-        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
+    previous = _on_sigterm()
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                                   initializer=_init_worker, initargs=(checker.fresh(),))
         try:
+            futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
             for future in as_completed(futures):
                 for index, kind, payload in future.result():
                     if kind == "ok":
@@ -208,10 +285,12 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
                     else:
                         outcomes[index] = Outcome(names[index], problems=payload)
                     advance(1)
-        except BaseException:
-            for future in futures:
-                future.cancel()
+            pool.shutdown(wait=True)
+        except BaseException:  # Ctrl-C, SIGTERM, a failed chunk: every worker ends now
+            stop_workers(pool)
             raise
+    finally:
+        _restore_sigterm(previous)
     return [o for o in outcomes if o is not None]
 
 

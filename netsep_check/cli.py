@@ -54,9 +54,9 @@ def guarded(func: Callable[..., int]) -> Callable[..., None]:
             code = EXIT_INPUT
         except click.exceptions.ClickException:
             raise
-        except KeyboardInterrupt:
-            _err("interrupted")
-            code = 130
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM in a batch (exit_code 143)
+            code = getattr(exc, "exit_code", 130)
+            _err("terminated" if code == 143 else "interrupted")
         except Exception as exc:  # a defect of ours: say so, exit 3
             import os
             import traceback
@@ -80,16 +80,26 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError.one(str(output), f"cannot write report: {exc.strerror or exc}") from None
-    _err(f"report written to {output}")
+def _write(text: str | list[tuple[Path | None, str]], output: Path | None = None) -> None:
+    """Write one text, or every ``(output, text)`` of a run, through
+    :func:`netsep_check.output.write_all`: atomically, all or nothing."""
+    from netsep_check.output import write_all
+
+    made = [(output, text)] if isinstance(text, str) else text
+    write_all(made)
+    for path, _ in made:
+        if path is not None:
+            _err(f"report written to {path}")
+
+
+def _refuse_inputs(outputs: list[Path | None], inputs: list[Any]) -> None:
+    """``--output`` naming an input of the run (however spelt) is a usage error."""
+    from netsep_check.output import output_clash
+
+    clash = output_clash(outputs, inputs)
+    if clash is not None:
+        raise click.UsageError(f"--output {clash[0]} is {clash[1]}, an input of this run; "
+                               "refusing to overwrite it")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -169,6 +179,9 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
                       not no_evidence_check, waivers_file, baseline_file, fail_on,
                       max_size or DEFAULT_MAX_BYTES, jobs, progress=True,
                       tenant_facts=tuple(tenant_facts), egress_logs=tuple(egress_logs))
+    _refuse_inputs([output for _, output in targets],
+                   [*profiles, waivers_file, baseline_file, *policy_dirs, *tenant_facts,
+                    *egress_logs])
     with _bundles(profiles, evidence_root) as (paths, shown):
         result = _shown_as(run(paths, options), shown)
     for item in result.invalid:  # one bad profile must not hide the others' verdicts
@@ -177,11 +190,12 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
         _err(f"note: {file} skipped: it is {kind}, not a profile")
     for waiver in result.unmatched_waivers:
         _err(f"note: {waiver.describe()} matched no failing finding")
-    texts = [(_render(fmt, result, lang, color=output is None and sys.stdout.isatty(),
-                      sarif_root=sarif_root), output)
-             for fmt, output in targets]
-    for text, output in texts:  # written only once every format could be made
-        _write(text, output)
+    _refuse_inputs([output for _, output in targets],  # and the files the run read
+                   [*(r.profile_file for r in result.reports), *(i.file for i in result.invalid),
+                    *(p for r in result.reports for p in (*r.pack.meta_paths, *r.pack.rule_paths))])
+    _write([(output, _render(fmt, result, lang, color=output is None and sys.stdout.isatty(),
+                             sarif_root=sarif_root))
+            for fmt, output in targets])  # written only once every format could be made
     gate = result.gate
     quiet = gate.below + gate.known
     if quiet:
@@ -538,15 +552,21 @@ def due(profiles: tuple[Path, ...], within_days: int | None, fmt: str, as_of: dt
 # --- bundle: sealed submissions (issue 11 §4) -----------------------------------------------
 
 def _has_bundle(profiles: tuple[Path, ...]) -> bool:
-    """Whether any argument is a zip (by name or by its first bytes): a bundle."""
+    """Whether any argument is a zip (by name or by its first bytes): a bundle. Only a
+    regular file is opened (a named pipe would block the read)."""
+    import os
+    import stat
+
     for path in profiles:
         if path.suffix.lower() == ".zip":
             return True
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                continue
             with open(path, "rb") as handle:
                 if handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06"):
                     return True
-        except OSError:
+        except (OSError, ValueError):
             continue
     return False
 

@@ -59,3 +59,8 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+class RunInputError(InputError):
+    """Input that makes the whole run meaningless (a pack or rule that cannot be used), not
+    one profile: it ends the run with exit 2 instead of listing the profile as invalid."""

@@ -111,8 +111,10 @@ def test_common_folder_with_its_parameter_file(run, monkeypatch):
 
 
 def test_folder_of_packs_reports_each_broken_pack_and_loose_files(run, tmp_path):
+    # a firm's own tree (a copy of the built-in packs would reuse their ids and read files
+    # through '..': both refused since issue 12, so the firm's pack stands beside its rules)
     tree = tmp_path / "policies"
-    shutil.copytree(ROOT / "policies", tree)
+    tree.mkdir()
     shutil.copytree(ROOT / "examples" / "custom-pack", tree / "firm")
     (tree / "extra").mkdir()
     (tree / "extra" / "tls.yaml").write_text(RULES.replace("YB-TLS-13", "YB-TLS-14"),
@@ -126,8 +128,6 @@ def test_folder_of_packs_reports_each_broken_pack_and_loose_files(run, tmp_path)
         encoding="utf-8")
     linted = run("policy", "lint", tree)
     assert linted.exit_code == EXIT_INPUT
-    assert re.search(r"policies/sandbox-2024: pack sandbox-2024: \d+ rules linted, clean\n",
-                     linted.stderr)
     assert re.search(r"firm: pack yesibank-sandbox: \d+ rules linted, 1 problem\n", linted.stderr)
     assert "did you mean 'min_tls_version'" in linted.stderr
     assert "(files no pack uses): 1 rules on pack sandbox-2024: 1 rules linted, 1 problem" \

@@ -11,6 +11,7 @@ the ``evidence_files`` operator: evidence findings come from the same engine as 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -58,15 +59,58 @@ def _escapes(text: str) -> str | None:
     return None
 
 
-def _digest(path: Path, size: int) -> str:
+MAX_EVIDENCE_BYTES = 512 * 1024 * 1024  # a scanned document is MBs; hashing this takes ~1 s
+
+
+class _Refused(Exception):
+    """An evidence file that is not followed: (status, reason)."""
+
+    def __init__(self, status: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def _open_once(resolved: Path) -> tuple[int, os.stat_result]:
+    """Open the resolved path once, without blocking and without following a link put in
+    its place since it was resolved, and examine the *open* file: what is hashed is what was
+    examined (no window between a check and the open)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) \
+        | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(resolved, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # a folder, a pipe or a device is no document
+            raise _Refused(NOT_A_FILE, "not a regular file")
+        if info.st_nlink > 1:  # its other names may be anywhere, outside the root too
+            raise _Refused(OUTSIDE, f"a hard link ({info.st_nlink} names): the file may "
+                           "live outside the evidence root; copy it in instead")
+        if info.st_size > MAX_EVIDENCE_BYTES:
+            raise _Refused(NOT_A_FILE, f"larger than the evidence size limit of "
+                           f"{MAX_EVIDENCE_BYTES} bytes")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return fd, info
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _digest(fd: int, size: int) -> str:
+    """SHA-256 of an open file, streamed in 1 MiB blocks, at most the size limit."""
     if size > 1 << 20:  # OpenSSL's, six times faster on a large scan or PDF
         from hashlib import sha256 as large
 
         digest = large()
     else:
         digest = sha256()
-    with open(path, "rb") as handle:
+    read = 0
+    with os.fdopen(fd, "rb", closefd=False) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
+            read += len(block)
+            if read > MAX_EVIDENCE_BYTES:  # it grew while being read
+                raise _Refused(NOT_A_FILE, f"larger than the evidence size limit of "
+                               f"{MAX_EVIDENCE_BYTES} bytes")
             digest.update(block)
     return digest.hexdigest()
 
@@ -86,17 +130,23 @@ def _verify(index: int, entry: dict[str, Any], root: Path, digests: dict[Path, s
             checked.reason = "a symbolic link leads outside the evidence root"
             return checked
         checked.resolved = resolved
-        info = os.stat(resolved)
-        if not stat.S_ISREG(info.st_mode):  # a folder, a pipe or a device is no document
-            checked.status, checked.reason = NOT_A_FILE, "not a regular file"
-            return checked
         if resolved not in digests:
-            digests[resolved] = _digest(resolved, info.st_size)
+            fd, info = _open_once(resolved)
+            try:
+                digests[resolved] = _digest(fd, info.st_size)
+            finally:
+                os.close(fd)
+    except _Refused as refused:
+        checked.status, checked.reason = refused.status, refused.reason
+        return checked
     except FileNotFoundError:
         checked.reason = "no such file"
         return checked
     except (OSError, ValueError, RuntimeError) as exc:  # unreadable, name too long, a NUL
-        # in the path, a symbolic-link loop (RuntimeError from Path.resolve)
+        # in the path, a symbolic-link loop (RuntimeError from Path.resolve), a link swapped
+        # in after resolving (ELOOP from O_NOFOLLOW), a socket (ENXIO)
+        checked.status = NOT_A_FILE if isinstance(exc, OSError) and exc.errno in (
+            errno.ENXIO, errno.ELOOP) else MISSING
         checked.reason = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
         return checked
     checked.sha256 = digests[resolved]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -267,8 +268,51 @@ def _load_json(source: Source, limits: Limits) -> Document:
     except RecursionError:
         raise InputError.one(source.file, "nesting too deep to read") from None
     _check_shape(data, source.file, limits)
-    return Document(source.file, data, source.sha256, source.text, is_json=True,
-                    _json_top=index)
+    document = Document(source.file, data, source.sha256, source.text, is_json=True,
+                        _json_top=index)
+    if _SURROGATE_ESCAPE.search(source.text):  # paired escapes are one character; lone ones
+        _no_lone_surrogates(document)  # cannot be written as UTF-8 by any report
+    return document
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def _lone(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _no_lone_surrogates(document: Document) -> None:
+    """A lone surrogate (``"\\ud800"`` in JSON) is not text: no report could be written with
+    it. An input error naming the first field that holds one (a key or a value)."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(document.data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            bad = _lone(value)
+        elif isinstance(value, dict):
+            bad = False
+            for key, child in value.items():
+                if _lone(key):
+                    path, bad = (*path, key.encode("utf-8", "backslashreplace").decode()), True
+                    break
+                stack.append((child, (*path, key)))
+        elif isinstance(value, list):
+            bad = False
+            stack.extend((child, (*path, i)) for i, child in enumerate(value))
+        else:
+            bad = False
+        if bad:
+            line, column = document.position(path[:-1] if isinstance(value, dict) else path) \
+                or (None, None)
+            where = format_path(path) or "(top level)"
+            raise InputError.one(document.file, "holds a lone surrogate escape "
+                                 "(\\ud800-\\udfff without its pair), which is not text; "
+                                 "write the character itself", line, column, where)
 
 
 def parse_source(source: Source, limits: Limits = _LIMITS) -> Document:

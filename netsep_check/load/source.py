@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from netsep_check.errors import InputError
 
@@ -72,24 +74,85 @@ def decode(data: bytes, file: str) -> str:
             line, column, code="file.bad_utf8", byte=f"0x{data[exc.start]:02x}") from None
 
 
-def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
-                display: str | None = None) -> Source:
-    """Read ``path`` (``-`` is standard input) within the size limit and decode it."""
-    import sys
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
 
-    file = display or str(path)
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a named pipe (FIFO)", ...), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((word for test, word in _KINDS if test(mode)), "not a regular file")
+
+
+def open_regular(path: Path | str, file: str | None = None) -> tuple[BinaryIO, os.stat_result]:
+    """Open ``path`` for reading only if it is a regular file; the open file and its status.
+
+    Every reader of an input goes through here (profiles, waivers, baselines, policy and pack
+    files, evidence files). The file is opened without blocking (``O_NONBLOCK``: a named pipe
+    with no writer would otherwise wait forever, a terminal device too), then the *open*
+    descriptor is examined (``fstat``), so what is read is what was examined — no window
+    between a check and the open. A named pipe, device, socket or directory is an
+    :class:`InputError` at once."""
+    file = shown_name(file or path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_BINARY", 0)
     try:
-        if str(path) == "-":
-            data = sys.stdin.buffer.read(max_bytes + 1)
-            file = display or "<stdin>"
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise InputError.one(file, "no such file", code="file.not_found") from None
     except IsADirectoryError:
         raise InputError.one(file, "is a directory, not a profile file",
                              code="file.is_directory") from None
+    except (OSError, ValueError) as exc:  # a socket (ENXIO), a symbolic-link loop, a NUL
+        try:
+            kind = special_kind(os.stat(path).st_mode)
+        except (OSError, ValueError):
+            kind = None
+        if kind is not None:
+            raise InputError.one(file, f"is {kind}, not a regular file; refusing to read it"
+                                 ) from None
+        raise InputError.one(file, f"cannot read file: {getattr(exc, 'strerror', None) or exc}"
+                             ) from None
+    try:
+        info = os.fstat(fd)
+        kind = special_kind(info.st_mode)
+        if kind is not None:
+            raise InputError.one(file, f"is {kind}, not a regular file; refusing to read it")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), info
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def shown_name(path: Path | str) -> str:
+    """A file name as reports show it: always encodable text. A name with bytes that are not
+    UTF-8 (kept by Python as lone surrogates) shows them as ``\\xff`` escapes."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
+def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
+                display: str | None = None) -> Source:
+    """Read ``path`` (``-`` is standard input) within the size limit and decode it."""
+    import sys
+
+    file = shown_name(display or path)
+    try:
+        if str(path) == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+            file = display or "<stdin>"
+        else:
+            handle, _ = open_regular(path, file)
+            with handle:
+                data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise InputError.one(file, f"cannot read file: {exc.strerror or exc}",
                              code="file.unreadable", reason=str(exc.strerror or exc)) from None

@@ -44,6 +44,11 @@ class Limits:
 
     max_depth: int = DEFAULT_MAX_DEPTH
     max_nodes: int = DEFAULT_MAX_NODES
+    # Characters of text (scalars and keys) that aliases may add, over all aliases: None is
+    # the length of the file itself plus 1 MiB. Counting values alone is not enough: one
+    # alias of a 1 MB string is one value, and 10,000 of them are 10 GB in any report that
+    # prints them. With this bound a document never holds more than about twice its own text.
+    max_alias_text: int | None = None
 
 
 class Marks:
@@ -137,7 +142,7 @@ def _tagged(tag: str, value: str, fail: Any, resolve: Any = _plain) -> Any:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_mark", "marks", "size", "start")
+    __slots__ = ("anchor", "container", "key", "key_mark", "marks", "size", "start", "text")
 
     def __init__(self, container: Any, anchor: str | None, start: tuple[int, int]) -> None:
         self.container = container
@@ -147,6 +152,7 @@ class _Frame:
         self.key: Any = _NO_KEY
         self.key_mark: tuple[int, int] | None = None
         self.size = 1
+        self.text = 0  # characters of text in the container's scalars and keys
 
 
 _NO_KEY = object()
@@ -154,7 +160,10 @@ _NO_KEY = object()
 
 def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Marks]:
     """Parse one YAML (or JSON) document into plain data and the marks of its values."""
-    anchors: dict[str, tuple[Any, int]] = {}
+    anchors: dict[str, tuple[Any, int, int]] = {}  # name → (value, values, characters)
+    alias_budget = (limits.max_alias_text if limits.max_alias_text is not None
+                    else len(text) + (1 << 20))
+    alias_text = 0
     stack: list[_Frame] = []
     root: Any = _NO_KEY
     root_marks: Any = None
@@ -168,9 +177,11 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
         column = mark.column + 1 if mark is not None else None
         raise InputError.one(file, message, line, column, code=code, **params)
 
-    def place(value: Any, size: int, at: tuple[int, int], children: Any = None) -> None:
+    def place(value: Any, size: int, at: tuple[int, int], children: Any = None,
+              chars: int = 0) -> None:
         """Attach a finished value, which begins at ``at``, to the open container (or make it
-        the root); ``children`` are the entries of a finished container's own values."""
+        the root); ``children`` are the entries of a finished container's own values;
+        ``chars`` the characters of text it holds."""
         nonlocal root, root_marks, total
         total += size
         if total > limits.max_nodes:
@@ -183,6 +194,7 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
             return
         frame = stack[-1]
         frame.size += size
+        frame.text += chars
         container = frame.container
         entry = at if children is None else (*at, children)
         if isinstance(container, list):
@@ -227,10 +239,11 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
                     value = event.value
                 else:
                     value = _tagged(event.tag, event.value, fail, scalar)
+                chars = len(event.value)
                 if event.anchor is not None:
-                    anchors[event.anchor] = (value, 1)
+                    anchors[event.anchor] = (value, 1, chars)
                 mark = event.start_mark
-                place(value, 1, (mark.line + 1, mark.column + 1))
+                place(value, 1, (mark.line + 1, mark.column + 1), None, chars)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.tag is not None and not event.implicit and event.tag not in (
                         _CORE + "map", _CORE + "seq", "!"):
@@ -248,16 +261,21 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
                 if frame.anchor is not None:
-                    anchors[frame.anchor] = (frame.container, frame.size)
+                    anchors[frame.anchor] = (frame.container, frame.size, frame.text)
                 total -= frame.size - 1  # children were counted as they were placed
-                place(frame.container, frame.size, frame.start, frame.marks)
+                place(frame.container, frame.size, frame.start, frame.marks, frame.text)
             elif kind is yaml.AliasEvent:
                 if event.anchor not in anchors:
                     fail(f"alias *{event.anchor} refers to no finished anchor", None,
                          "yaml.alias", anchor=event.anchor)
-                value, size = anchors[event.anchor]
+                value, size, chars = anchors[event.anchor]
+                alias_text += chars
+                if alias_text > alias_budget:
+                    fail(f"aliases repeat more than {alias_budget} characters of text (an "
+                         "alias bomb: each alias of a long text copies it into every report "
+                         "that shows it)")
                 mark = event.start_mark
-                place(value, size, (mark.line + 1, mark.column + 1))  # no marks inside it
+                place(value, size, (mark.line + 1, mark.column + 1), None, chars)  # no marks
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:

@@ -94,7 +94,7 @@ def render_text(result: RunResult, lang: str, color: bool = False, width: int = 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color,
                       width=shutil.get_terminal_size((width, 24)).columns if color else width,
-                      highlight=False, emoji=False)
+                      highlight=False, emoji=False, markup=False)
     for index, report in enumerate(result.reports):
         if index:
             console.print()

@@ -14,7 +14,8 @@ from typing import Any
 import netsep_check
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, load_document, require_mapping
-from netsep_check.load.source import sha256
+from netsep_check.load.source import open_regular, sha256
+from netsep_check.rules import guard
 from netsep_check.rules.compiler import compile_condition
 from netsep_check.rules.model import CompiledRule, Disabled, Pack, Rule
 from netsep_check.rules.operators.base import Env, RuleSyntaxError
@@ -128,12 +129,21 @@ def is_parameter_file(path: Path) -> bool:
 
 def rule_files_in(directory: Path) -> list[Path]:
     """The rule files of a ``--policy`` folder (a single file is accepted too)."""
-    if directory.is_file():
-        return [directory]
+    if directory.exists() and not directory.is_dir():  # a file (the reader refuses a
+        return [directory]  # named pipe, a device or a socket at once)
     if not directory.is_dir():
         raise InputError.one(str(directory), "no such policy folder or file")
-    files = sorted(p for p in directory.rglob("*.y*ml") if p.name != "pack.yaml"
-                   and "tests" not in p.relative_to(directory).parts)
+    try:
+        files = sorted(p for p in directory.rglob("*.y*ml") if p.name != "pack.yaml"
+                       and "tests" not in p.relative_to(directory).parts)
+    except (OSError, RuntimeError) as exc:  # a folder that cannot be listed, a link loop
+        raise InputError.one(str(directory), f"cannot list the folder: {exc}") from None
+    for path in files:  # a link loop is an input error here, not a crash when resolved
+        try:
+            path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            why = getattr(exc, "strerror", None) or str(exc)
+            raise InputError.one(str(path), f"cannot read file: {why}") from None
     if not files:
         raise InputError.one(str(directory), "holds no rule files (*.yaml)")
     return files
@@ -157,7 +167,9 @@ def _digest(files: list[Path]) -> str:
     outer = sha256()
     for path in files:
         outer.update(display_name(path).encode())
-        outer.update(sha256(path.read_bytes()).digest())
+        handle, _ = open_regular(path, display_name(path))
+        with handle:  # read and parsed moments ago; a regular file, bounded by that read
+            outer.update(sha256(handle.read()).digest())
     return outer.hexdigest()
 
 
@@ -175,13 +187,13 @@ def _check_ids(rules: list[Rule]) -> None:
         raise InputError(problems)
 
 
-def _test_base(folder: Path, name: str, ref: str, document: Document) -> str:
-    """Where a test base stands: a path relative to the pack folder, or
-    ``builtin:PACK/NAME`` — test base NAME of built-in pack PACK, wherever it is installed."""
+def _test_base(root: Path, base: Path | None, name: str, ref: str, document: Document) -> str:
+    """Where a test base stands: a path inside the pack's folder, or ``builtin:PACK/NAME`` —
+    test base NAME of built-in pack PACK, wherever it is installed."""
     if not ref.startswith(BUILTIN_BASE):
-        return str((folder / ref).resolve())
+        return str(guard.inside(root, ref, document, ("pack", "test_bases", name), base).resolve())
     line = document.line(("pack", "test_bases", name))
-    pack_id, _, base = ref[len(BUILTIN_BASE):].partition("/")
+    pack_id, _, wanted = ref[len(BUILTIN_BASE):].partition("/")
     if pack_id not in builtin_pack_ids():
         raise InputError.one(document.file, f"test base {name!r}: {pack_id!r} is not a built-in "
                              f"pack (built-in packs: {', '.join(builtin_pack_ids())}); write "
@@ -189,11 +201,28 @@ def _test_base(folder: Path, name: str, ref: str, document: Document) -> str:
     builtin_folder = policies_root() / pack_id
     meta = _schema_checked(builtin_folder / "pack.yaml", pack_schema(), "pack file").data["pack"]
     known: dict[str, str] = meta.get("test_bases", {})
-    if base not in known or known[base].startswith(BUILTIN_BASE):
+    if wanted not in known or known[wanted].startswith(BUILTIN_BASE):
         raise InputError.one(document.file, f"test base {name!r}: built-in pack {pack_id} has no "
-                             f"test base {base!r} (it has: {', '.join(sorted(known)) or 'none'})",
+                             f"test base {wanted!r} (it has: {', '.join(sorted(known)) or 'none'})",
                              line, None, f"pack.test_bases.{name}")
-    return str((builtin_folder / known[base]).resolve())
+    return str((builtin_folder / known[wanted]).resolve())
+
+
+def is_builtin(path: Path) -> bool:
+    """A file of the built-in packs (inside the policies folder, links resolved)."""
+    try:
+        return path.resolve().is_relative_to(policies_root().resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def _extends(meta: dict[str, Any], folder: Path, document: Document) -> str | Path:
+    """``extends``: a built-in pack id, or a pack folder (or its pack.yaml) inside this
+    pack's folder — resolved against that folder, never against the working directory."""
+    ref = str(meta["extends"])
+    if ref in builtin_pack_ids():
+        return ref
+    return guard.inside(folder, ref, document, ("pack", "extends"))
 
 
 def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
@@ -204,39 +233,55 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
 
     ``extra_rule_files`` are added like the files of ``extra_rule_dirs``;
     ``extra_parameter_files`` (shared parameter files beside them) set parameters on top of
-    the pack's own, as the pack's ``parameter_files`` would.
+    the pack's own, as the pack's ``parameter_files`` would. A pack that is not built in may
+    not weaken a designation condition, and reads its files only from inside its own folder
+    (see :mod:`netsep_check.rules.guard`).
     """
     pack_path = _pack_file(ref)
     document = _schema_checked(pack_path, pack_schema(), "pack file")
     meta = document.data["pack"]
     folder = pack_path.parent
+    builtin = is_builtin(pack_path)
+    root = policies_root() if builtin else folder  # where its files may be
+    base = folder if builtin else None  # built-in packs share files through ../common
     parent: Pack | None = None
     if "extends" in meta:
         if _depth > 5:
             raise InputError.one(document.file, "packs extend each other too deeply (a cycle?)")
-        parent = load_pack(meta["extends"], _depth=_depth + 1)
+        parent = load_pack(_extends(meta, folder, document), _depth=_depth + 1)
     params = dict(parent.parameters) if parent else {}
     docs = dict(parent.parameter_docs) if parent else {}
-    param_paths = [(folder / name) for name in meta.get("parameter_files", [])]
+    set_params: dict[str, tuple[Any, str, int | None]] = {}  # what this pack itself sets
+    param_paths = [guard.inside(root, name, document, ("pack", "parameter_files", i), base)
+                   for i, name in enumerate(meta.get("parameter_files", []))]
     for path in param_paths:
-        for name, entry in load_parameter_file(path).items():
+        shared = _schema_checked(path, parameters_schema(), "parameter file")
+        for name, entry in shared.data["parameters"].items():
             params[name] = entry["value"]
             docs[name] = entry.get("description", docs.get(name, {}))
+            set_params[name] = (entry["value"], shared.file, shared.line(("parameters", name)))
     for name, entry in meta.get("parameters", {}).items():
         if parent and name not in params and "description" not in entry:
             raise InputError.one(document.file, f"parameter {name!r} is not a parameter of "
                                  f"{parent.id}; a new parameter needs a description",
                                  document.line(("pack", "parameters", name)))
         params[name] = entry["value"]
+        set_params[name] = (entry["value"], document.file,
+                            document.line(("pack", "parameters", name)))
         if "description" in entry:
             docs[name] = entry["description"]
     for path in extra_parameter_files:
-        for name, entry in load_parameter_file(path).items():
+        extra = _schema_checked(path, parameters_schema(), "parameter file")
+        for name, entry in extra.data["parameters"].items():
             params[name] = entry["value"]
             docs[name] = entry.get("description", docs.get(name, {}))
+            set_params[name] = (entry["value"], extra.file, extra.line(("parameters", name)))
     params.update(_overrides or {})
+    if not builtin:
+        guard.check_parameters(set_params)
 
-    files = [(folder / name) for name in meta.get("rule_files", [])]
+    files = [guard.inside(root, name, document, ("pack", "rule_files", i), base)
+             for i, name in enumerate(meta.get("rule_files", []))]
     missing = [f for f in files if not f.is_file()]
     if missing:
         raise InputError.one(document.file, f"rule file {missing[0]} does not exist",
@@ -248,10 +293,18 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     rule_paths = list(dict.fromkeys(rule_paths))
     regime = meta.get("regime", parent.regime if parent else None)
     compiled: list[CompiledRule] = []
+    custom: list[Rule] = []  # rules from files outside the built-in packs
     for path in rule_paths:  # a base pack's rules are recompiled: parameters may differ
-        compiled.extend(load_rule_file(path, params, regime))
+        loaded = load_rule_file(path, params, regime)
+        compiled.extend(loaded)
+        if not is_builtin(path):
+            custom.extend(c.rule for c in loaded)
     rules = [c.rule for c in compiled]
     _check_ids(rules)
+    if custom:
+        guard.check_rules(custom, params)
+    if not builtin:
+        guard.check_custom_pack(document, meta, rules, regime, builtin_pack_ids())
 
     disabled = list(parent.disabled) if parent else []
     for entry in meta.get("disable", []):
@@ -263,7 +316,7 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     meta_paths = [*(parent.meta_paths if parent else ()), pack_path.resolve(),
                   *(p.resolve() for p in (*param_paths, *extra_parameter_files))]
     test_bases = dict(parent.test_bases) if parent else {}
-    test_bases.update({name: _test_base(folder, name, rel, document)
+    test_bases.update({name: _test_base(root, base, name, rel, document)
                        for name, rel in meta.get("test_bases", {}).items()})
     return Pack(
         id=meta["id"], version=meta["version"], regime=regime,

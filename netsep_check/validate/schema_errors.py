@@ -295,17 +295,39 @@ def describe(error: Any, root: dict[str, Any] | None = None) -> list[Said]:
     return [Said(path, error.message)]
 
 
+MAX_REPORTED = 100  # problems listed one by one; the rest are counted
+MAX_COUNTED = 10_000  # errors counted past those; beyond, "more than"
+
+
 def schema_problems(document: Document, schema: dict[str, Any],
-                    root_path: FieldPath = ()) -> list[Problem]:
-    """Every schema error of ``document`` as a located :class:`Problem`, sorted by line."""
+                    root_path: FieldPath = (), max_reported: int = MAX_REPORTED,
+                    max_counted: int = MAX_COUNTED) -> list[Problem]:
+    """The schema errors of ``document`` as located :class:`Problem` records, sorted by line:
+    the first ``max_reported`` one by one, then one problem counting the rest.
+
+    A file of a million invalid items has a million errors; listing them (or even letting
+    jsonschema build them: some 60 µs each) would take minutes and a report nobody reads.
+    Past the listed ones, errors are counted up to ``max_counted``; beyond that the count
+    says "more than"."""
     data = document.data
     for key in root_path:
         data = data[key]
     if is_valid_fast(schema, data):  # the common case, without importing jsonschema
         return []
-    problems = []
+    problems: list[Problem] = []
     seen: set[tuple[FieldPath, str]] = set()
-    for error in validator(schema).iter_errors(data):
+    errors = validator(schema).iter_errors(data)
+    for error in errors:
+        if len(problems) >= max_reported:
+            rest = 1 + sum(1 for _ in zip(range(max_counted), errors, strict=False))
+            more = (f"{rest} more" if rest <= max_counted
+                    else f"more than {max_counted} more")
+            problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path or ""))
+            problems.append(Problem(document.file, f"... and {more} schema error(s) not "
+                                    f"listed (only the first {max_reported} are shown)",
+                                    code="schema.more", params={"more": more,
+                                                                "shown": max_reported}))
+            return problems
         for said in describe(error, schema):
             full = (*root_path, *said.path)
             if (full, said.message) in seen:  # e.g. the same missing key from if/then and required

@@ -62,12 +62,24 @@ Test = Callable[[Ctx], "list[Failure] | None"]
 
 
 @dataclass(frozen=True)
+class Probe:
+    """What an ``eq`` of a bound variable's field with a value not bound to that variable is:
+    a lookup. ``some`` uses it to find a match through an index of its list instead of
+    testing every element (a join of n ids against n providers costs n, not n²)."""
+
+    var: str
+    keys: Path  # the field under the variable
+    value: Callable[[Ctx], Any]  # the other side
+
+
+@dataclass(frozen=True)
 class Compiled:
     """A compiled condition."""
 
     test: Test
     reads: tuple[str, ...]  # schema-style paths read, ``[]`` for every element of a list
     text: dict[str, str] = field(default_factory=dict)  # plain words, by language
+    probe: Probe | None = None  # set by ``eq`` when it is a lookup (see :class:`Probe`)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from netsep_check.rules.operators.base import (
     Env,
     EvalError,
     Failure,
+    Probe,
     RuleSyntaxError,
     compile_operand,
     compile_path,
@@ -20,7 +21,7 @@ from netsep_check.rules.operators.base import (
     show,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
-from netsep_check.values import same
+from netsep_check.values import canonical, same
 
 _NO_PROFILE = Ctx({}, dt.date.min)  # what a constant operand is read in at compile time
 
@@ -41,6 +42,43 @@ _WORDS = {
 _NUMERIC = {"gt": py.gt, "ge": py.ge, "lt": py.lt, "le": py.le}
 
 
+class _Members:
+    """``x in list`` in constant time: the list's items as a set of canonical keys, built once
+    per list (the profile's lists do not change while it is judged). A rule testing each of
+    n providers against a list of n ids costs n, not n²."""
+
+    __slots__ = ("keys", "source")
+
+    def __init__(self) -> None:
+        self.source: list[Any] | None = None
+        self.keys: set[Any] | None = None
+
+    def has(self, items: list[Any], value: Any) -> bool:
+        if items is not self.source:
+            self.source = items
+            try:
+                self.keys = {canonical(item) for item in items}
+            except TypeError:  # not plain data: compare one by one
+                self.keys = None
+        if self.keys is None:
+            return any(same(value, item) for item in items)
+        try:
+            return canonical(value) in self.keys
+        except TypeError:
+            return any(same(value, item) for item in items)
+
+
+def _vars_of(operand: Any, env: Env) -> set[str]:
+    """The bound variables an operand reads (a ``{path: ...}`` rooted at a variable)."""
+    if isinstance(operand, dict) and len(operand) == 1 and "path" in operand:
+        try:
+            ref = compile_path(operand["path"], env)
+        except RuleSyntaxError:
+            return set()
+        return {ref.var} if ref.var else set()
+    return set()
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -54,6 +92,7 @@ def _comparison(name: str) -> Any:
         rhs = compile_operand(spec["value"], env)
         if name in ("in", "not_in") and rhs.constant and not isinstance(rhs.get(_NO_PROFILE), list):
             raise RuleSyntaxError(f"{name} needs a list as its value", env.where)
+        members = _Members()
 
         def test(ctx: Ctx) -> list[Failure] | None:
             actual = ref.get(ctx)
@@ -70,14 +109,18 @@ def _comparison(name: str) -> Any:
             else:
                 if not isinstance(expected, list):
                     raise EvalError(f"{rhs.label} is not a list", ref.concrete(ctx))
-                ok = any(same(actual, item) for item in expected) == (name == "in")
+                ok = members.has(expected, actual) == (name == "in")
             if ok:
                 return None
             return [Failure(ref.concrete(ctx), name, actual, expected, rhs.label)]
 
         en, ko = _WORDS[name]
+        probe = None
+        if name == "eq" and ref.var is not None and ref.var not in _vars_of(spec["value"], env):
+            probe = Probe(ref.var, ref.keys, rhs.get)
         return Compiled(test, (ref.schema_path, *rhs.reads),
-                        {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text} {ko} {rhs.label}"})
+                        {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text} {ko} {rhs.label}"},
+                        probe)
 
     return compile_
 

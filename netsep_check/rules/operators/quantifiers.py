@@ -21,6 +21,7 @@ from netsep_check.rules.operators.base import (
     require_keys,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
+from netsep_check.values import canonical
 
 _NAME = r"^[a-z][a-z0-9_]*$"
 RESERVED = frozenset({"profile_version", "firm", "assessment", "regime", "designation", "usage",
@@ -60,6 +61,95 @@ def _for_element(found: list[Failure], item: Any, path: Path,
             for f in found]
 
 
+class _Index:
+    """``some x in L: x.field == v`` as a lookup: the canonical values of ``field`` over ``L``,
+    built once per list. ``lookup`` answers True or False, or None (judge element by element,
+    as without the index) when ``L`` is not a list, an element lacks the field or holds null,
+    or a value is not plain data: the index never changes a result, only its cost."""
+
+    __slots__ = ("keys", "probe", "source")
+
+    def __init__(self, probe: Any) -> None:
+        self.probe = probe
+        self.source: Any = None
+        self.keys: set[Any] | None = None
+
+    def _build(self, container: list[Any]) -> set[Any] | None:
+        keys = set()
+        for item in container:
+            value = item
+            for key in self.probe.keys:
+                try:
+                    value = value[key]
+                except (KeyError, IndexError, TypeError):
+                    return None
+            if value is None:
+                return None
+            keys.add(canonical(value))
+        return keys
+
+    def lookup(self, container: Any, ctx: Ctx) -> bool | None:
+        if not isinstance(container, list):
+            return None
+        if container is not self.source:
+            self.source = container
+            try:
+                self.keys = self._build(container)
+            except TypeError:
+                self.keys = None
+        if self.keys is None:
+            return None
+        try:
+            return canonical(self.probe.value(ctx)) in self.keys
+        except (EvalError, TypeError):
+            return None
+
+
+class _Buckets:
+    """``where: x.field == v`` as a lookup: the positions of each value of ``field`` over
+    the list, built once per list, so a join of n ids against n records costs n, not n².
+    ``pick`` gives the positions where the ``where`` holds, in list order, or None (filter
+    element by element, as without it) when any element lacks the field, holds null there or
+    holds a value that is not plain data: never a different result, only a cheaper one."""
+
+    __slots__ = ("buckets", "probe", "source")
+
+    def __init__(self, probe: Any) -> None:
+        self.probe = probe
+        self.source: Any = None
+        self.buckets: dict[Any, list[int]] | None = None
+
+    def _build(self, container: list[Any]) -> dict[Any, list[int]] | None:
+        buckets: dict[Any, list[int]] = {}
+        for index, item in enumerate(container):
+            value = item
+            for key in self.probe.keys:
+                try:
+                    value = value[key]
+                except (KeyError, IndexError, TypeError):
+                    return None
+            if value is None:
+                return None
+            buckets.setdefault(canonical(value), []).append(index)
+        return buckets
+
+    def pick(self, container: Any, ctx: Ctx) -> list[int] | None:
+        if not isinstance(container, list):
+            return None
+        if container is not self.source:
+            self.source = container
+            try:
+                self.buckets = self._build(container)
+            except TypeError:
+                self.buckets = None
+        if self.buckets is None:
+            return None
+        try:
+            return self.buckets.get(canonical(self.probe.value(ctx)), [])
+        except (EvalError, TypeError):
+            return None
+
+
 def _quantifier(name: str) -> Any:
     def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         require_keys(spec, env, {"in", "check"}, {"as", "key_as", "where", "if_empty"})
@@ -80,21 +170,38 @@ def _quantifier(name: str) -> Any:
         check = sub(spec["check"], inner_env.at("check"))
         check_test = check.test
         where_test = where.test if where else None
+        probe = check.probe if (name == "some" and where is None and check.probe is not None
+                                and check.probe.var == var) else None
+        index = _Index(probe) if probe is not None else None
+        buckets = _Buckets(where.probe) if (where is not None and where.probe is not None
+                                            and where.probe.var == var and not key_var) else None
 
         def test(ctx: Ctx) -> list[Failure] | None:
             container = source.get(ctx)
+            if index is not None and container:  # an empty list: its if_empty decides, below
+                hit = index.lookup(container, ctx)
+                if hit is True:
+                    return None
+                if hit is False:
+                    return [Failure(source.concrete(ctx), "some", None, dict(text), None)]
             base = source.concrete(ctx)
             saved = ctx.vars.copy()
             failures: list[Failure] = []
             matched = False
             seen = 0
             last: list[Failure] = []
+            elements = _elements(container, base, source.text)
+            filtered = where_test
+            picked = buckets.pick(container, ctx) if buckets is not None else None
+            if picked is not None:  # only the elements the where holds for, in order
+                elements = ((container[i], (*base, i), i) for i in picked)
+                filtered = None
             try:
-                for item, path, key in _elements(container, base, source.text):
+                for item, path, key in elements:
                     ctx.vars[var] = (item, path)
                     if key_var:
                         ctx.vars[key_var] = (key, path)
-                    if where_test is not None and where_test(ctx):
+                    if filtered is not None and filtered(ctx):
                         continue
                     seen += 1
                     found = check_test(ctx)

@@ -128,11 +128,21 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     require_keys(spec, env, {"path", "value"})
     ref = compile_path(spec["path"], env)
     rhs = compile_operand(spec["value"], env)
+    cache: list[Any] = [None, None]  # the list last seen and its members: a list tested for
+    # each of n values (a join) costs n, not n²; the profile's lists do not change while judged
 
     def test(ctx: Ctx) -> list[Failure] | None:
         left = _list(ref.get(ctx), ref.text, ref.concrete(ctx))
         wanted = rhs.get(ctx)
-        if any(same(wanted, item) for item in left):
+        if cache[0] is not left:
+            try:
+                cache[:] = [left, _Members(left)]
+            except TypeError:  # not plain data: compare one by one
+                cache[:] = [left, None]
+        members = cache[1]
+        found = (canonical(wanted) in members.keys) if members is not None else any(
+            same(wanted, item) for item in left)
+        if found:
             return None
         return [Failure(ref.concrete(ctx), "contains", left, wanted, rhs.label)]
 

@@ -1,0 +1,122 @@
+"""Write a run's reports so that none is ever lost or left half-written.
+
+:func:`write_all` takes every report text of a run, already made, and writes each file
+atomically: into a temporary file in the same folder, flushed to disk (``fsync``), then put in
+place with ``os.replace`` (one rename: a reader sees the old file or the new one, never part of
+one). Every temporary file is written before any is put in place, so a full disk or any other
+error leaves every previous report intact and no temporary file behind, and writes nothing.
+Standard output (a ``None`` path) is written last, once every file is in place.
+
+:func:`output_clash` refuses an output path that names an input of the run (a profile, the
+waivers, the baseline, a policy or pack file), however it is spelt: ``./p.yaml``,
+``dir/../p.yaml``, a symbolic link or a hard link to it.
+
+Imports nothing of the package but its errors, so any layer may use it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from netsep_check.errors import InputError
+
+
+def _temporary(path: Path, text: str) -> Path:
+    """``text`` in a new temporary file beside ``path``, on disk; removed again on error."""
+    data = text.encode("utf-8")
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    temporary = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            view = memoryview(data)
+            while view:
+                written = handle.write(view)
+                view = view[written:]
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):  # keep the mode a report had before
+            os.chmod(temporary, os.stat(path).st_mode & 0o7777 if path.exists() else 0o644)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+    return temporary
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX); harmless where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_all(targets: list[tuple[Path | None, str]]) -> None:
+    """Write every ``(path, text)``; ``None`` is standard output. All or nothing for the
+    files: an :class:`InputError` naming the file that could not be written (exit 2) leaves
+    every previous file as it was and no temporary file behind."""
+    pending: list[tuple[Path, Path]] = []  # (temporary, final)
+    try:
+        for path, text in targets:
+            if path is None:
+                continue
+            try:
+                pending.append((_temporary(path, text), path))
+            except OSError as exc:
+                raise InputError.one(str(path), "cannot write report: "
+                                     f"{exc.strerror or exc}; no report was written") from None
+        for index, (temporary, path) in enumerate(pending):
+            try:
+                os.replace(temporary, path)
+            except OSError as exc:
+                done = ", ".join(str(p) for _, p in pending[:index]) or "none"
+                raise InputError.one(str(path), "cannot write report: "
+                                     f"{exc.strerror or exc} (already written: {done})"
+                                     ) from None
+    finally:
+        for temporary, _ in pending:
+            with contextlib.suppress(OSError):
+                temporary.unlink()  # gone already once replaced
+    for folder in {path.parent for _, path in pending}:
+        _fsync_folder(folder if str(folder) else Path("."))
+    for path, text in targets:
+        if path is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        if os.path.samefile(a, b):  # symbolic and hard links, bind mounts, case folding
+            return True
+    except (OSError, ValueError):
+        pass
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def output_clash(outputs: Iterable[Path | None],
+                 inputs: Iterable[Path | str | None]) -> tuple[Path, Path] | None:
+    """The first ``(output, input)`` pair that names one file, or None."""
+    files = [Path(i) for i in inputs if i is not None and str(i) != "-"]
+    for output in outputs:
+        if output is None:
+            continue
+        for source in files:
+            if _same(output, source):
+                return output, source
+    return None
