@@ -33,6 +33,8 @@ from netsep_check.rules.packs import REGIME_PACKS
 from netsep_check.validate import validate_profile
 from netsep_check.vocabulary import DEFAULT_FAIL_ON
 
+__all__ = ["Checker", "Invalid", "Options", "RunResult", "diff_sides", "result_of", "run"]
+
 if TYPE_CHECKING:
     from netsep_check.evaluate.diff import Diff
     from netsep_check.evaluate.waivers import Waiver

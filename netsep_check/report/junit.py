@@ -87,7 +87,8 @@ def _suite(report: Report, lang: str) -> ET.Element:
                         ("regime", report.regime), ("service", report.service or ""),
                         ("pack", f"{report.pack.id} {report.pack.version}"),
                         ("pack_digest", report.pack.digest),
-                        ("as_of", report.as_of.isoformat()), ("lang", lang)):
+                        ("as_of", report.as_of.isoformat()), ("lang", lang),
+                        ("verdict", report.verdict)):
         ET.SubElement(properties, "property", {"name": name, "value": str(value)})
     for finding in report.findings:
         attrs = {"name": _case_name(finding), "classname": f"netsep.{finding.rule.area}",

@@ -291,5 +291,9 @@ def render_sarif(result: RunResult, lang: str, root: str | Path | None = None) -
         runs.append(_run(pack, group, lang, f"netsep-check/{name}/", root))
     if result.invalid:
         runs.append(_invalid_run(result, lang, root))
+    verdict = {"verdict": result.verdict, "given": result.given, "judged": len(result.reports),
+               "invalid": len(result.invalid), "exitCode": result.exit_code}
+    for run in runs:  # the run's one verdict, on every run of the log
+        run["properties"] = {**run.get("properties", {}), "netsepCheck": verdict}
     log = {"version": SARIF_VERSION, "runs": runs}
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
