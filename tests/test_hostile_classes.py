@@ -394,6 +394,12 @@ SPECIAL_ROLES = {
     "batch-pattern": lambda special: ("check", str(special.parent / "*.yaml"), PROFILE),
     "diff": lambda special: ("diff", special, PROFILE),
     "validate": lambda special: ("validate", special),
+    "tenant-facts": lambda special: ("check", "--tenant-facts", special, PROFILE),
+    "egress-log": lambda special: ("check", "--egress-log", special, PROFILE),
+    "import": lambda special: ("import", "scubagear", special),
+    "due": lambda special: ("due", special),
+    "committee": lambda special: ("report", "committee", special),
+    "bundle": lambda special: ("bundle", "verify", special),
 }
 
 
@@ -414,7 +420,7 @@ def test_special_files_are_refused_at_once(tmp_path, role, kind):
         special = Path("/dev/zero")
     try:
         outcome = run_process(*SPECIAL_ROLES[role](special), "--evidence-root", EXAMPLES
-                              ) if role not in ("diff", "validate") else \
+                              ) if role not in ("diff", "validate", "import", "due", "bundle") else \
             run_process(*SPECIAL_ROLES[role](special))
     finally:
         if server is not None:

@@ -211,7 +211,10 @@ def extract(path: Path | str, folder: Path, limits: ZipLimits = DEFAULT_LIMITS,
     except OSError as exc:
         raise InputError.one(file, f"cannot read bundle: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError.one(file, "a bundle must be a regular file (a .zip)")
+        from netsep_check.load.source import special_kind
+
+        raise InputError.one(file, f"is {special_kind(info.st_mode)}; a bundle must be a "
+                             "regular file (a .zip)")
     members: dict[str, Member] = {}
     try:
         _precheck(path, file, limits)

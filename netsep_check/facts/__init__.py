@@ -29,13 +29,12 @@ def importer(name: str) -> Any:
 
 def _read(path: Path | str, max_bytes: int) -> bytes:
     file = str(path)
-    try:
-        with open(path, "rb") as handle:
+    from netsep_check.load.source import open_regular
+
+    try:  # a named pipe, device or socket is refused at once, never waited on
+        handle, _ = open_regular(path, file)
+        with handle:
             data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError.one(file, "no such file") from None
-    except IsADirectoryError:
-        raise InputError.one(file, "is a directory, not a results file") from None
     except OSError as exc:
         raise InputError.one(file, f"cannot read file: {exc.strerror or exc}") from None
     if len(data) > max_bytes:

@@ -100,12 +100,10 @@ def read_egress(path: Path | str, accept: Callable[[str], bool],
     lines = requests = unparsed = extra_hosts = extra_requests = 0
     parse: Callable[[str, dict[str, str | None]], tuple[str | None, int]] | None = None
     fmt = ""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        raise InputError.one(file, "no such file") from None
-    except IsADirectoryError:
-        raise InputError.one(file, "is a directory, not an egress log") from None
+    from netsep_check.load.source import open_regular
+
+    try:  # a named pipe, device or socket is refused at once, never waited on
+        handle, _ = open_regular(path, file)
     except OSError as exc:
         raise InputError.one(file, f"cannot read file: {exc.strerror or exc}") from None
     hosts: dict[str, str | None] = {}  # destination field → host, while small
