@@ -111,6 +111,7 @@ NOTES: dict[str, T] = {
                           "matched to it",
                           "프로파일에 테넌트(tenant.id)가 없어 테넌트 측정 결과를 프로파일과 "
                           "대조해 확인하지 못했습니다"),
+    "rule_note": T("{rule}: {en}", "{rule}: {ko}"),
     "waiver_unmatched": T("{waiver} matched no failing finding",
                           "{waiver}에 해당하는 위반 사항이 없습니다"),
     "baseline_none": T("baseline {file} holds no report for this profile; every failing "

@@ -199,3 +199,19 @@ def test_a_disabled_rule_shows_in_every_format(run, tmp_path):
     cases = [c for c in junit.iter("testcase") if c.get("name", "").startswith(
         "SAAS-UPLOAD-SCAN-CURRENT")]
     assert cases and cases[0].find("skipped") is not None
+
+
+def test_an_assumption_a_pass_rests_on_is_said_in_a_note(run, tmp_path):
+    """PROV-COVERS-PRODUCTS takes an evaluation that names no products to cover them all:
+    the report says so rather than pass silently (issue 9)."""
+    silent = "names no products"
+    bare = run("check", EXAMPLES / "m365-compliant.yaml", "--format", "json", "--lang", "en")
+    assert any(silent in note for note in json.loads(bare.stdout)["notes"])
+    listed = variant(tmp_path, "m365-compliant.yaml", "m.yaml",
+                     ("result: suitable", "result: suitable\n      products: "
+                      "[exchange_online, sharepoint_online, onedrive, teams]"))
+    named = run("check", listed, "--format", "json", "--lang", "en")
+    document = json.loads(named.stdout)
+    assert not any(silent in note for note in document["notes"])
+    assert {f["rule_id"]: f["status"] for f in document["findings"]}[
+        "PROV-COVERS-PRODUCTS"] == "pass"

@@ -56,6 +56,22 @@ def judge(compiled: CompiledRule, ctx: Ctx, document: Document) -> Finding:
     return _finding(rule, document, "pass")
 
 
+def rule_notes(compiled: CompiledRule, finding: Finding, ctx: Ctx) -> list[Note]:
+    """The notes a judged rule states about this profile (its ``notes`` whose condition holds):
+    an assumption its verdict rests on is said, not left silent."""
+    if not compiled.notes or finding.status in ("not_applicable", "error"):
+        return []
+    said = []
+    for condition, text in compiled.notes:
+        try:
+            holds = not condition.test(ctx)
+        except EvalError:
+            continue
+        if holds:
+            said.append(Note("rule_note", {"rule": compiled.rule.id, **text}))
+    return said
+
+
 def evaluate(document: Document, profile: dict[str, Any], pack: Pack,
              as_of: dt.date | None = None,
              evidence: tuple[EvidenceRecord, ...] | None = None,
@@ -68,6 +84,8 @@ def evaluate(document: Document, profile: dict[str, Any], pack: Pack,
         profile = {**profile, "assessment": {**profile["assessment"], "as_of": as_of.isoformat()}}
     ctx = Ctx(profile, as_of or profile_as_of, evidence)
     findings = tuple(judge(compiled, ctx, document) for compiled in pack.compiled)
+    notes = (*notes, *(note for compiled, finding in zip(pack.compiled, findings, strict=True)
+                       for note in rule_notes(compiled, finding, ctx)))
     tenant_evidence: tuple[dict[str, Any], ...] = ()
     if tenant is not None:
         from netsep_check.evaluate.tenant import evidence_records, tenant_findings

@@ -50,6 +50,7 @@ class CompiledRule:
     rule: Rule
     check: Compiled
     when: Compiled | None = None
+    notes: tuple[tuple[Compiled, dict[str, str]], ...] = ()  # (condition, text by language)
 
 
 @dataclass(frozen=True)

@@ -89,12 +89,15 @@ def _compile_rule(spec: dict[str, Any], index: int, document: Document,
     try:
         when = compile_condition(spec["when"], Env(params, where="when")) if "when" in spec else None
         check = compile_condition(spec["check"], Env(params, where="check"))
+        notes = tuple((compile_condition(note["when"], Env(params, where=f"notes[{i}].when")),
+                       dict(note["text"])) for i, note in enumerate(spec.get("notes", ())))
     except RuleSyntaxError as exc:
         section = exc.where.split(".")[0]
         raise InputError.one(document.file, f"rule {spec['id']}: {exc.where}: {exc.message}",
                              document.line((*base, section)), None,
                              f"rules[{index}].{exc.where}") from None
-    reads = tuple(dict.fromkeys((*(when.reads if when else ()), *check.reads)))
+    reads = tuple(dict.fromkeys((*(when.reads if when else ()), *check.reads,
+                                 *(path for cond, _ in notes for path in cond.reads))))
     rule = Rule(
         id=spec["id"], area=spec["area"], severity=spec["severity"], title=spec["title"],
         rationale=spec["rationale"], remediation=spec["remediation"],
@@ -104,7 +107,7 @@ def _compile_rule(spec: dict[str, Any], index: int, document: Document,
         check_reads=check.reads,
         meaning={"when": dict(when.text) if when else None, "check": dict(check.text)},
         spec=spec)
-    return CompiledRule(rule, check, when)
+    return CompiledRule(rule, check, when, notes)
 
 
 def load_rule_file(path: Path, params: dict[str, Any], regime: str | None) -> list[CompiledRule]:

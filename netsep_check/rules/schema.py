@@ -58,6 +58,15 @@ _RULE = {
                             "standing_exception": {"$ref": "#/$defs/basis"}}},
         ]},
         "waivable": {"type": "boolean", "default": True},
+        "notes": {
+            "type": "array", "minItems": 1,
+            "description": "what the report must say besides the verdict: each note is shown "
+                           "(in every format's notes) when its condition holds on the profile "
+                           "and the rule was judged (an assumption a pass rests on, say)",
+            "items": {"type": "object", "required": ["when", "text"],
+                      "additionalProperties": False,
+                      "properties": {"when": {"$ref": "#/$defs/condition"},
+                                     "text": _BILINGUAL}}},
         "audit": {
             "type": "object", "minProperties": 1, "additionalProperties": False,
             "description": "what an auditor looks for (shown by explain); every part optional",
