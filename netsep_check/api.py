@@ -157,6 +157,7 @@ class Checker:
         if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0:
             raise InputError.one(pack.id, "parameter tenant_facts_max_age_days must be a "
                                  f"whole number of days, not {max_age!r}")
+        facts = _facts_for(profile, facts, document.file)
         as_of = self.as_of or dt.date.fromisoformat(str(profile["assessment"]["as_of"]))
         results: tuple[Any, ...] = ()
         mappings = []
@@ -174,6 +175,27 @@ class Checker:
     def check(self, path: Path | str) -> Report:
         document, profile = self.load(path)
         return self.judge(document, profile, path)
+
+
+def _facts_for(profile: dict[str, Any], facts: list[Any], file: str) -> list[Any]:
+    """The tenant facts of this profile's tenant, so one run can judge several firms, each
+    against its own tenant's facts. A profile that names its tenant gets the facts of that
+    tenant (none of them: the facts are another tenant's, an input error); one that names none
+    gets the facts when they are all of one tenant (and a note says the tenant was not
+    matched), and is an input error when they are of several."""
+    from netsep_check.facts.model import tenant_hash
+
+    tenants = {f.tenant_id_sha256 for f in facts}
+    tenant = profile.get("tenant") or {}
+    wanted = tenant.get("id_sha256") or (tenant_hash(tenant["id"]) if "id" in tenant else None)
+    if wanted is None:
+        if len(tenants) > 1:
+            raise InputError.one(file, "tenant facts of several tenants were given, and the "
+                                 "profile names none (tenant.id): name its tenant",
+                                 path="tenant")
+        return facts
+    mine = [f for f in facts if f.tenant_id_sha256 == wanted]
+    return mine or facts  # none of its tenant: the cross-check says whose they are (exit 2)
 
 
 def run(inputs: Sequence[str | Path], options: Options = Options()) -> RunResult:

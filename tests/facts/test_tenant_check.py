@@ -161,3 +161,35 @@ def test_a_firms_pack_sets_the_facts_age(run, tmp_path):
                        "--pack", pack)
     assert not _findings(lenient, "TENANT-FACTS-AGE")
     assert _findings(lenient, "TENANT-SHARING-CONTROLS")[0]["status"] == "pass"
+
+
+def test_a_batch_judges_each_firm_against_its_own_tenant(run, tmp_path):
+    """Several facts files in one run: each profile is checked against the facts of the
+    tenant it names (issue 10: per firm in a batch)."""
+    from netsep_check.facts.model import tenant_hash
+
+    ours = ROOT / "examples" / "m365-tenant-measured.yaml"
+    other_facts = json.loads(FACTS.read_text(encoding="utf-8"))
+    other_facts["tenant"]["id_sha256"] = tenant_hash("11111111-2222-3333-4444-555555555555")
+    for fact in other_facts["facts"]:  # the other tenant lets no user consent to apps
+        if fact.get("id") in ("MS.AAD.5.1v1", "MS.AAD.5.2v1"):
+            fact["value"] = "pass"
+    other = tmp_path / "other-facts.json"
+    other.write_text(json.dumps(other_facts), encoding="utf-8")
+    theirs = tmp_path / "theirs.yaml"
+    theirs.write_text(ours.read_text(encoding="utf-8").replace(
+        "id: ca08493a-c9c8-4db0-a9e8-d3b4bafac269", "id: 11111111-2222-3333-4444-555555555555").replace(
+        "name: 예시은행", "name: 다른은행"), encoding="utf-8")
+    result = run("check", ours, theirs, "--tenant-facts", FACTS, "--tenant-facts", other,
+                 "--format", "json", "--no-evidence-check", "--jobs", "1")
+    assert result.exit_code in (0, 1), result.stderr
+    reports = {r["profile"]["firm"]: r for r in json.loads(result.stdout)["reports"]}
+    shas = {firm: {e["sha256"] for e in r.get("tenant_evidence", [])}
+            for firm, r in reports.items()}
+    assert len(shas["예시은행"]) == 1 and shas["예시은행"] != shas["다른은행"]
+    unnamed = tmp_path / "unnamed.yaml"
+    unnamed.write_text(ours.read_text(encoding="utf-8").replace(
+        "tenant:\n  id: ca08493a-c9c8-4db0-a9e8-d3b4bafac269\n", ""), encoding="utf-8")
+    ambiguous = run("check", unnamed, "--tenant-facts", FACTS, "--tenant-facts", other,
+                    "--no-evidence-check", "--lang", "en")
+    assert ambiguous.exit_code == 2 and "name its tenant" in ambiguous.stderr
