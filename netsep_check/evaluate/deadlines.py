@@ -48,7 +48,7 @@ UNDETERMINED = "undetermined"
 
 KINDS = ("designation_end", "extension_request", "improvement_request", "provider_periodic",
          "provider_comprehensive", "self_assessment", "training", "upload_scan",
-         "waiver_expiry")
+         "waiver_expiry", "tenant_facts_stale")
 
 # (pack parameter, default days) of the recurring duties judged by a within_days rule
 _INTERVALS = {
@@ -268,6 +268,24 @@ def waiver_deadlines(file: str, waivers: Iterable[Any], as_of: dt.date) -> FirmD
                    rule=waiver.rule)
              for waiver in waivers]
     return FirmDeadlines(file, file, None, None, as_of, tuple(sorted(items, key=sort_key)))
+
+
+def facts_deadlines(facts: Iterable[Any], max_age_days: int, as_of: dt.date) -> FirmDeadlines:
+    """The last day each tenant-facts file (``facts.model.TenantFacts``) can back a check:
+    ``tenant_facts_max_age_days`` after it was collected (``TENANT-FACTS-AGE`` fails after)."""
+    from netsep_check.evaluate.crosscheck import _collected
+
+    items = []
+    for item in facts:
+        collected = _collected(item)
+        items.append(_make("tenant_facts_stale",
+                           f"{item.source.tool} {item.source.report_id}".strip(),
+                           collected + dt.timedelta(days=max_age_days), as_of,
+                           counted_from=collected, interval=f"P{max_age_days}D",
+                           strength="derived", source="netsep-derived",
+                           path="source.collected_at", rule="TENANT-FACTS-AGE"))
+    files = ", ".join(dict.fromkeys(item.file for item in facts)) or "tenant facts"
+    return FirmDeadlines(files, files, None, None, as_of, tuple(sorted(items, key=sort_key)))
 
 
 def within(group: FirmDeadlines, days: int | None) -> FirmDeadlines:

@@ -33,6 +33,8 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
                     "비가명 개인신용정보 업로드 점검"),
     "waiver_expiry": ("waiver expires; the failure counts again",
                       "예외 승인 만료 (이후 다시 위반으로 집계)"),
+    "tenant_facts_stale": ("tenant facts go stale; measure the tenant again",
+                           "테넌트 측정 결과 유효기간 경과 (다시 측정 필요)"),
 }
 STATE_LABELS = {"overdue": ("OVERDUE", "기한 경과"), "upcoming": ("due", "예정"),
                 "undetermined": ("undated", "날짜 불명")}
@@ -160,6 +162,6 @@ def render_json(groups: Sequence[FirmDeadlines], lang: str, within: int | None) 
                     "service": g.service, "overdue": len(g.overdue),
                     "deadlines": [deadline_dict(item, lang) for item in g.items]}
                    for g in groups],
-        "not_covered": ["tenant_facts"],
+        "not_covered": [],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
