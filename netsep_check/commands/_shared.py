@@ -8,13 +8,17 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from netsep_check.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
 
 LANG = click.Choice(["ko", "en"])
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_PACK_HELP = "Built-in pack id or pack folder. Default: the pack of the profile's regime."
+_AS_OF_HELP = "Judge on DATE instead of the profile's assessment.as_of."
 
 
 def _err(message: str) -> None:
@@ -93,3 +97,20 @@ def _refuse_inputs(outputs: list[Path | None], inputs: list[Any]) -> None:
     if clash is not None:
         raise click.UsageError(f"--output {clash[0]} is {clash[1]}, an input of this run; "
                                "refusing to overwrite it")
+
+
+def pack_option(help: str = _PACK_HELP) -> Callable[[_F], _F]:
+    """``--pack PACK`` (into ``pack_ref``), no default."""
+    return click.option("--pack", "pack_ref", metavar="PACK", help=help)
+
+
+def as_of_option(help: str = _AS_OF_HELP) -> Callable[[_F], _F]:
+    """``--as-of DATE`` (into ``as_of``), a :class:`datetime.date` or None."""
+    return click.option("--as-of", "as_of", callback=_date, metavar="DATE", help=help)
+
+
+def policy_option(help: str | None = "Extra rule files (a folder or a file); repeatable."
+                  ) -> Callable[[_F], _F]:
+    """``--policy DIR`` (into ``policy_dirs``), repeatable."""
+    return click.option("--policy", "policy_dirs", multiple=True,
+                        type=click.Path(path_type=Path), metavar="DIR", help=help)

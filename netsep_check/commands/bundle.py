@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from netsep_check.commands._shared import LANG, _date, _err, _write, guarded
+from netsep_check.commands._shared import LANG, _err, _write, as_of_option, guarded, pack_option
 from netsep_check.errors import EXIT_FAIL, EXIT_OK
 
 
@@ -78,10 +78,8 @@ def bundle() -> None:
 @click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, metavar="DIR",
               help="Folder that evidence[].path is relative to (default: the profile's).")
-@click.option("--pack", "pack_ref", metavar="PACK",
-              help="Built-in pack id or pack folder. Default: the pack of the profile's regime.")
-@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
-              help="Judge on DATE instead of the profile's assessment.as_of.")
+@pack_option()
+@as_of_option()
 @guarded
 def bundle_create(profile: Path, output: Path, evidence_root: Path | None,
                   pack_ref: str | None, as_of: dt.date | None) -> int:
@@ -105,8 +103,7 @@ def bundle_create(profile: Path, output: Path, evidence_root: Path | None,
 
 @bundle.command("verify")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--pack", "pack_ref", metavar="PACK",
-              help="Pack to re-check with (default: the built-in pack the bundle names).")
+@pack_option("Pack to re-check with (default: the built-in pack the bundle names).")
 @click.option("--expect", metavar="SHA256",
               help="The manifest digest recorded when the bundle was made.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",

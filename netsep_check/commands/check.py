@@ -11,12 +11,14 @@ import click
 
 from netsep_check.commands._shared import (
     LANG,
-    _date,
     _err,
     _refuse_inputs,
     _report_problems,
     _write,
+    as_of_option,
     guarded,
+    pack_option,
+    policy_option,
 )
 from netsep_check.commands.bundle import bundle_inputs, shown_as
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK, InputError
@@ -26,10 +28,8 @@ from netsep_check.rules.vocabulary import SEVERITIES
 
 @click.command()
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--pack", "pack_ref", metavar="PACK",
-              help="Built-in pack id or pack folder. Default: the pack of the profile's regime.")
-@click.option("--policy", "policy_dirs", multiple=True, type=click.Path(path_type=Path),
-              metavar="DIR", help="Extra rule files (a folder or a file); repeatable.")
+@pack_option()
+@policy_option()
 @click.option("--format", "fmts", type=click.Choice(FORMATS), multiple=True,
               help="Report format (default text); repeatable, paired by position with "
                    "--output: --format json -o r.json --format sarif -o r.sarif.")
@@ -38,8 +38,7 @@ from netsep_check.rules.vocabulary import SEVERITIES
               help="Write the report of the --format in the same position to FILE; a format "
                    "without one goes to standard output (at most one may).")
 @click.option("--lang", type=LANG, default="ko", show_default=True, help="Report language.")
-@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
-              help="Judge on DATE instead of the profile's assessment.as_of.")
+@as_of_option()
 @click.option("--max-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
               help="Largest profile file accepted (default 16 MiB).")
 @click.option("--fail-on", "fail_on", type=click.Choice(SEVERITIES), default="low",
@@ -151,15 +150,12 @@ def _render(fmt: str, result: Any, lang: str, color: bool,
 @click.command()
 @click.argument("base", type=click.Path(path_type=Path))
 @click.argument("head", type=click.Path(path_type=Path))
-@click.option("--pack", "pack_ref", metavar="PACK",
-              help="Pack for sides that are profiles. Default: the pack of each one's regime.")
-@click.option("--policy", "policy_dirs", multiple=True, type=click.Path(path_type=Path),
-              metavar="DIR", help="Extra rule files (a folder or a file); repeatable.")
+@pack_option("Pack for sides that are profiles. Default: the pack of each one's regime.")
+@policy_option()
 @click.option("--lang", type=LANG, default="ko", show_default=True, help="Report language.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
-              help="Judge profile sides on DATE instead of their assessment.as_of.")
+@as_of_option("Judge profile sides on DATE instead of their assessment.as_of.")
 @click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, metavar="DIR",
               help="Folder both sides' evidence[].path are relative to (default: each "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from netsep_check.commands._shared import LANG, _date, _err, _write, guarded
+from netsep_check.commands._shared import LANG, _err, _write, as_of_option, guarded, pack_option
 from netsep_check.errors import InputError
 
 
@@ -47,10 +47,8 @@ def report_group() -> None:
 @click.option("--waivers", "waivers_file", type=click.Path(path_type=Path, dir_okay=False),
               metavar="FILE", help="Waivers file: active waivers are listed with approver "
                                    "and expiry.")
-@click.option("--pack", "pack_ref", metavar="PACK",
-              help="Built-in pack id or pack folder. Default: the pack of the profile's regime.")
-@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
-              help="Judge on DATE instead of the profile's assessment.as_of.")
+@pack_option()
+@as_of_option()
 @click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, metavar="DIR",
               help="Folder that evidence[].path is relative to (default: the profile's folder).")

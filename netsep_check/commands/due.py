@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from netsep_check.commands._shared import LANG, _date, _report_problems, _write, guarded
+from netsep_check.commands._shared import (
+    LANG,
+    _report_problems,
+    _write,
+    as_of_option,
+    guarded,
+    pack_option,
+)
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK, InputError
 
 
@@ -18,13 +25,11 @@ from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK, InputError
                                    "items are always shown).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "ics"]), default="text",
               show_default=True, help="ics: an iCalendar file to import into a calendar.")
-@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
-              help="Judge on DATE (default: today).")
+@as_of_option("Judge on DATE (default: today).")
 @click.option("--lang", type=LANG, default="ko", show_default=True)
 @click.option("--waivers", "waivers_file", type=click.Path(path_type=Path, dir_okay=False),
               metavar="FILE", help="Waivers file: list each waiver's expiry too.")
-@click.option("--pack", "pack_ref", metavar="PACK",
-              help="Pack whose intervals apply (default: the pack of each profile's regime).")
+@pack_option("Pack whose intervals apply (default: the pack of each profile's regime).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to FILE instead of standard output.")
 @guarded

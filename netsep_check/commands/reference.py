@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from netsep_check.commands._shared import LANG, _write, guarded
+from netsep_check.commands._shared import LANG, _write, guarded, policy_option
 from netsep_check.errors import EXIT_OK, InputError
 from netsep_check.rules.vocabulary import AREAS
 
@@ -67,8 +67,7 @@ def init(service: str | None, regime: str, output: Path | None) -> int:
 
 @click.command("rules")
 @click.option("--pack", "pack_ref", default="sandbox-2024", show_default=True, metavar="PACK")
-@click.option("--policy", "policy_dirs", multiple=True, type=click.Path(path_type=Path),
-              metavar="DIR", help="Extra rule files; repeatable.")
+@policy_option("Extra rule files; repeatable.")
 @click.option("--area", type=click.Choice(AREAS))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
@@ -107,8 +106,7 @@ def rules_command(pack_ref: str, policy_dirs: tuple[Path, ...], area: str | None
 @click.argument("rule_id")
 @click.option("--pack", "pack_ref", default=None, metavar="PACK",
               help="Pack to look in. Default: every built-in pack, first match.")
-@click.option("--policy", "policy_dirs", multiple=True, type=click.Path(path_type=Path),
-              metavar="DIR")
+@policy_option(None)
 @click.option("--lang", type=LANG, default="ko", show_default=True)
 @guarded
 def explain(rule_id: str, pack_ref: str | None, policy_dirs: tuple[Path, ...], lang: str) -> int:
