@@ -124,6 +124,17 @@ def load_parameter_file(path: Path) -> dict[str, Any]:
     return entries
 
 
+def _set_from_file(path: Path, params: dict[str, Any], docs: dict[str, Any],
+                   set_params: dict[str, tuple[Any, str, int | None]]) -> None:
+    """Set every parameter of a shared parameter file: its value, its description (kept
+    from before when it has none) and where it was set."""
+    shared = _schema_checked(path, parameters_schema(), "parameter file")
+    for name, entry in shared.data["parameters"].items():
+        params[name] = entry["value"]
+        docs[name] = entry.get("description", docs.get(name, {}))
+        set_params[name] = (entry["value"], shared.file, shared.line(("parameters", name)))
+
+
 def is_parameter_file(path: Path) -> bool:
     """A YAML file whose top level holds ``parameters:`` and no ``rules:``."""
     data = load_document(path, display=display_name(path)).data
@@ -258,11 +269,7 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     param_paths = [guard.inside(root, name, document, ("pack", "parameter_files", i), base)
                    for i, name in enumerate(meta.get("parameter_files", []))]
     for path in param_paths:
-        shared = _schema_checked(path, parameters_schema(), "parameter file")
-        for name, entry in shared.data["parameters"].items():
-            params[name] = entry["value"]
-            docs[name] = entry.get("description", docs.get(name, {}))
-            set_params[name] = (entry["value"], shared.file, shared.line(("parameters", name)))
+        _set_from_file(path, params, docs, set_params)
     for name, entry in meta.get("parameters", {}).items():
         if parent and name not in params and "description" not in entry:
             raise InputError.one(document.file, f"parameter {name!r} is not a parameter of "
@@ -274,11 +281,7 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
         if "description" in entry:
             docs[name] = entry["description"]
     for path in extra_parameter_files:
-        extra = _schema_checked(path, parameters_schema(), "parameter file")
-        for name, entry in extra.data["parameters"].items():
-            params[name] = entry["value"]
-            docs[name] = entry.get("description", docs.get(name, {}))
-            set_params[name] = (entry["value"], extra.file, extra.line(("parameters", name)))
+        _set_from_file(path, params, docs, set_params)
     params.update(_overrides or {})
     if not builtin:
         guard.check_parameters(set_params)

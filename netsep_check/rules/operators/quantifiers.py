@@ -62,55 +62,13 @@ def _for_element(found: list[Failure], item: Any, path: Path,
 
 
 class _Index:
-    """``some x in L: x.field == v`` as a lookup: the canonical values of ``field`` over ``L``,
-    built once per list. ``lookup`` answers True or False, or None (judge element by element,
-    as without the index) when ``L`` is not a list, an element lacks the field or holds null,
-    or a value is not plain data: the index never changes a result, only its cost."""
-
-    __slots__ = ("keys", "probe", "source")
-
-    def __init__(self, probe: Any) -> None:
-        self.probe = probe
-        self.source: Any = None
-        self.keys: set[Any] | None = None
-
-    def _build(self, container: list[Any]) -> set[Any] | None:
-        keys = set()
-        for item in container:
-            value = item
-            for key in self.probe.keys:
-                try:
-                    value = value[key]
-                except (KeyError, IndexError, TypeError):
-                    return None
-            if value is None:
-                return None
-            keys.add(canonical(value))
-        return keys
-
-    def lookup(self, container: Any, ctx: Ctx) -> bool | None:
-        if not isinstance(container, list):
-            return None
-        if container is not self.source:
-            self.source = container
-            try:
-                self.keys = self._build(container)
-            except TypeError:
-                self.keys = None
-        if self.keys is None:
-            return None
-        try:
-            return canonical(self.probe.value(ctx)) in self.keys
-        except (EvalError, TypeError):
-            return None
-
-
-class _Buckets:
-    """``where: x.field == v`` as a lookup: the positions of each value of ``field`` over
-    the list, built once per list, so a join of n ids against n records costs n, not n².
-    ``pick`` gives the positions where the ``where`` holds, in list order, or None (filter
-    element by element, as without it) when any element lacks the field, holds null there or
-    holds a value that is not plain data: never a different result, only a cheaper one."""
+    """A field of a list's elements as a lookup, built once per list: for each canonical value of
+    ``field``, the positions holding it. ``lookup`` answers ``some x in L: x.field == v`` (True
+    or False); ``pick`` gives the positions where ``where: x.field == v`` holds, in list order,
+    so a join of n ids against n records costs n, not n². Either answers None (judge element
+    by element, as without the index) when ``L`` is not a list, an element lacks the field or
+    holds null there, or a value is not plain data: the index never changes a result, only
+    its cost."""
 
     __slots__ = ("buckets", "probe", "source")
 
@@ -133,7 +91,8 @@ class _Buckets:
             buckets.setdefault(canonical(value), []).append(index)
         return buckets
 
-    def pick(self, container: Any, ctx: Ctx) -> list[int] | None:
+    def _of(self, container: Any) -> dict[Any, list[int]] | None:
+        """The buckets of ``container`` (rebuilt when the list is another one), or None."""
         if not isinstance(container, list):
             return None
         if container is not self.source:
@@ -142,10 +101,23 @@ class _Buckets:
                 self.buckets = self._build(container)
             except TypeError:
                 self.buckets = None
-        if self.buckets is None:
+        return self.buckets
+
+    def lookup(self, container: Any, ctx: Ctx) -> bool | None:
+        buckets = self._of(container)
+        if buckets is None:
             return None
         try:
-            return self.buckets.get(canonical(self.probe.value(ctx)), [])
+            return canonical(self.probe.value(ctx)) in buckets
+        except (EvalError, TypeError):
+            return None
+
+    def pick(self, container: Any, ctx: Ctx) -> list[int] | None:
+        buckets = self._of(container)
+        if buckets is None:
+            return None
+        try:
+            return buckets.get(canonical(self.probe.value(ctx)), [])
         except (EvalError, TypeError):
             return None
 
@@ -173,7 +145,7 @@ def _quantifier(name: str) -> Any:
         probe = check.probe if (name == "some" and where is None and check.probe is not None
                                 and check.probe.var == var) else None
         index = _Index(probe) if probe is not None else None
-        buckets = _Buckets(where.probe) if (where is not None and where.probe is not None
+        buckets = _Index(where.probe) if (where is not None and where.probe is not None
                                             and where.probe.var == var and not key_var) else None
 
         def test(ctx: Ctx) -> list[Failure] | None:

@@ -1,0 +1,116 @@
+"""Helpers every command shares: exit codes from results and errors (:func:`guarded`),
+writing reports, messages on standard error, option types and callbacks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from netsep_check.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
+
+LANG = click.Choice(["ko", "en"])
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_PACK_HELP = "Built-in pack id or pack folder. Default: the pack of the profile's regime."
+_AS_OF_HELP = "Judge on DATE instead of the profile's assessment.as_of."
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _lang() -> str:
+    """The running command's --lang (Korean when it has none, or outside a command)."""
+    context = click.get_current_context(silent=True)
+    lang = context.params.get("lang") if context is not None else None
+    return lang if lang in ("ko", "en") else "ko"
+
+
+def _report_problems(error: InputError, lang: str | None = None) -> None:
+    """Every problem on standard error, in the command's --lang, profile text made inert."""
+    from netsep_check.report.problems import problems_text
+
+    for line in problems_text(error.problems, lang or _lang()):
+        _err(line)
+
+
+def guarded(func: Callable[..., int]) -> Callable[..., None]:
+    """Turn results and errors into exit codes; no traceback for bad input."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = func(*args, **kwargs)
+        except InputError as exc:
+            _report_problems(exc)
+            code = EXIT_INPUT
+        except click.exceptions.ClickException:
+            raise
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM in a batch (exit_code 143)
+            code = getattr(exc, "exit_code", 130)
+            _err("terminated" if code == 143 else "interrupted")
+        except Exception as exc:  # a defect of ours: say so, exit 3
+            import os
+            import traceback
+
+            if os.environ.get("NETSEP_DEBUG"):
+                traceback.print_exc()
+            _err(f"internal error: {type(exc).__name__}: {exc}\n"
+                 "This is a bug in netsep-check, not in your input. Run again with "
+                 "NETSEP_DEBUG=1 for details and report it.")
+            code = EXIT_INTERNAL
+        sys.exit(code)
+    return wrapper
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _write(text: str | list[tuple[Path | None, str]], output: Path | None = None) -> None:
+    """Write one text, or every ``(output, text)`` of a run, through
+    :func:`netsep_check.output.write_all`: atomically, all or nothing."""
+    from netsep_check.output import write_all
+
+    made = [(output, text)] if isinstance(text, str) else text
+    write_all(made)
+    for path, _ in made:
+        if path is not None:
+            _err(f"report written to {path}")
+
+
+def _refuse_inputs(outputs: list[Path | None], inputs: list[Any]) -> None:
+    """``--output`` naming an input of the run (however spelt) is a usage error."""
+    from netsep_check.output import output_clash
+
+    clash = output_clash(outputs, inputs)
+    if clash is not None:
+        raise click.UsageError(f"--output {clash[0]} is {clash[1]}, an input of this run; "
+                               "refusing to overwrite it")
+
+
+def pack_option(help: str = _PACK_HELP) -> Callable[[_F], _F]:
+    """``--pack PACK`` (into ``pack_ref``), no default."""
+    return click.option("--pack", "pack_ref", metavar="PACK", help=help)
+
+
+def as_of_option(help: str = _AS_OF_HELP) -> Callable[[_F], _F]:
+    """``--as-of DATE`` (into ``as_of``), a :class:`datetime.date` or None."""
+    return click.option("--as-of", "as_of", callback=_date, metavar="DATE", help=help)
+
+
+def policy_option(help: str | None = "Extra rule files (a folder or a file); repeatable."
+                  ) -> Callable[[_F], _F]:
+    """``--policy DIR`` (into ``policy_dirs``), repeatable."""
+    return click.option("--policy", "policy_dirs", multiple=True,
+                        type=click.Path(path_type=Path), metavar="DIR", help=help)

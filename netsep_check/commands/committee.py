@@ -1,0 +1,80 @@
+"""``report committee``: the committee report, a document for people (issue 11 §1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from netsep_check.commands._shared import LANG, _err, _write, as_of_option, guarded, pack_option
+from netsep_check.errors import InputError
+
+
+def _period(ctx: click.Context, param: click.Parameter,
+            value: str | None) -> tuple[dt.date, dt.date] | None:
+    if value is None:
+        return None
+    start, sep, end = value.partition("..")
+    try:
+        if not sep:
+            raise ValueError
+        period = dt.date.fromisoformat(start.strip()), dt.date.fromisoformat(end.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a period FROM..TO "
+                                 "(e.g. 2025-01-01..2025-06-30)") from None
+    if period[0] > period[1]:
+        raise click.BadParameter(f"{value!r}: the period ends before it starts")
+    return period
+
+
+@click.group("report")
+def report_group() -> None:
+    """Documents for people, built from a check: the committee report."""
+
+
+@report_group.command("committee")
+@click.argument("profile", type=click.Path(path_type=Path))
+@click.option("--period", callback=_period, metavar="FROM..TO",
+              help="Evaluation period, e.g. 2025-01-01..2025-06-30. Default: the six months "
+                   "ending on the evaluation date.")
+@click.option("--previous", "previous_file", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="REPORT.json",
+              help="JSON report of the previous evaluation (check --format json): the report "
+                   "lists the rules that changed since.")
+@click.option("--prepared-by", "prepared_by", metavar="TEXT",
+              help="Department and name of the author, printed in the sign-off block.")
+@click.option("--waivers", "waivers_file", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FILE", help="Waivers file: active waivers are listed with approver "
+                                   "and expiry.")
+@pack_option()
+@as_of_option()
+@click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, metavar="DIR",
+              help="Folder that evidence[].path is relative to (default: the profile's folder).")
+@click.option("--lang", type=LANG, default="ko", show_default=True, help="Report language.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the HTML to FILE (default: standard output).")
+@guarded
+def report_committee(profile: Path, period: tuple[dt.date, dt.date] | None,
+                     previous_file: Path | None, prepared_by: str | None,
+                     waivers_file: Path | None, pack_ref: str | None, as_of: dt.date | None,
+                     evidence_root: Path | None, lang: str, output: Path | None) -> int:
+    """Write the semiannual report to the information-protection committee (정보보호위원회)
+    for PROFILE: one printable, self-contained HTML file (A4). Exit 1 when a rule fails."""
+    from netsep_check.api import Options, run
+    from netsep_check.report.committee import render_committee
+
+    previous = None
+    if previous_file is not None:
+        from netsep_check.evaluate.diff import load_report_sides
+        previous = load_report_sides(previous_file)
+    result = run([profile], Options(pack_ref, (), as_of, evidence_root, waivers=waivers_file))
+    if result.invalid:  # no report for the committee on a profile that cannot be read
+        raise InputError([p for item in result.invalid for p in item.problems])
+    for waiver in result.unmatched_waivers:
+        _err(f"note: {waiver.describe()} matched no failing finding")
+    _write(render_committee(result, lang, period=period, previous=previous,
+                            previous_source=previous_file.name if previous_file else "",
+                            prepared_by=prepared_by), output)
+    return result.exit_code

@@ -1,0 +1,47 @@
+"""``import``: tenant facts from a measurement tool (issue 10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from netsep_check.commands._shared import _err, _write, guarded
+from netsep_check.errors import EXIT_OK, InputError
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import a tool's measurement of the tenant as tenant facts (netsep-check schema
+    tenant-facts), for check --tenant-facts."""
+
+
+@import_group.command("scubagear")
+@click.argument("results", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the facts to FILE (default: standard output).")
+@click.option("--max-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
+              help="Largest results file accepted (default 64 MiB).")
+@guarded
+def import_scubagear(results: Path, output: Path | None, max_size: int | None) -> int:
+    """Read a ScubaGear results file (ScubaResults_*.json) and write tenant facts: policy
+    results and the few settings the mapping uses; the tenant id hashed, no names, no Raw."""
+    from netsep_check.facts import dumps, import_file
+
+    facts = import_file("scubagear", results, max_size)
+    for policy in facts.unknown_policies:
+        _err(f"note: {results}: unknown policy id {policy} (kept, mapped to nothing)")
+    text = dumps(facts)
+    if output is None:
+        _write(text, None)
+        return EXIT_OK
+    tmp = output.with_name(output.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError.one(str(output), f"cannot write facts: {exc.strerror or exc}") from None
+    _err(f"{len(facts.facts)} facts from {facts.source.tool} {facts.source.tool_version} "
+         f"report {facts.source.report_id} written to {output}")
+    return EXIT_OK
