@@ -253,3 +253,17 @@ def test_ics_is_deterministic_and_uids_survive_a_moved_date(run, tmp_path):
     assert str(training(first)["UID"]) == str(training(later)["UID"])
     assert training(first).decoded("DTSTART") == D(2026, 2, 10)
     assert training(later).decoded("DTSTART") == D(2026, 12, 10)
+
+
+def test_tenant_facts_going_stale(run):
+    """issue 11 §3: tenant facts are dated too — tenant_facts_max_age_days after collection."""
+    facts = ROOT / "examples" / "tenant" / "scubagear-facts.json"
+    result = run("due", M365, "--tenant-facts", facts, "--format", "json", "--as-of",
+                 "2026-05-08")
+    document = json.loads(result.stdout)
+    stale = [d for g in document["groups"] for d in g["deadlines"]
+             if d["kind"] == "tenant_facts_stale"]
+    assert len(stale) == 1 and stale[0]["rule"] == "TENANT-FACTS-AGE"
+    collected = dt.date.fromisoformat(stale[0]["counted_from"])
+    assert dt.date.fromisoformat(stale[0]["due"]) == collected + dt.timedelta(days=90)
+    assert document["not_covered"] == []

@@ -29,16 +29,20 @@ from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK, InputError
 @click.option("--lang", type=LANG, default="ko", show_default=True)
 @click.option("--waivers", "waivers_file", type=click.Path(path_type=Path, dir_okay=False),
               metavar="FILE", help="Waivers file: list each waiver's expiry too.")
+@click.option("--tenant-facts", "tenant_facts", multiple=True,
+              type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Tenant facts (or a ScubaGear results file): when each goes stale "
+                   "(tenant_facts_max_age_days after it was collected); repeatable.")
 @pack_option("Pack whose intervals apply (default: the pack of each profile's regime).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to FILE instead of standard output.")
 @guarded
 def due(profiles: tuple[Path, ...], within_days: int | None, fmt: str, as_of: dt.date | None,
-        lang: str, waivers_file: Path | None, pack_ref: str | None,
-        output: Path | None) -> int:
+        lang: str, waivers_file: Path | None, tenant_facts: tuple[Path, ...],
+        pack_ref: str | None, output: Path | None) -> int:
     """List every date that will lapse for PROFILE files (designation end, provider
-    evaluations, self-assessment, training, upload scans, waiver expiries), per firm,
-    overdue first. Exit 1 when something is already overdue."""
+    evaluations, self-assessment, training, upload scans, waiver expiries, tenant facts going
+    stale), per firm, overdue first. Exit 1 when something is already overdue."""
     from netsep_check.api import Checker
     from netsep_check.batch import expand_inputs
     from netsep_check.evaluate.deadlines import firm_deadlines, waiver_deadlines, within
@@ -62,6 +66,13 @@ def due(profiles: tuple[Path, ...], within_days: int | None, fmt: str, as_of: dt
 
         waivers = load_waivers(waivers_file)
         groups.append(waiver_deadlines(waivers.file, waivers, day))
+    if tenant_facts:
+        from netsep_check.evaluate.deadlines import facts_deadlines
+        from netsep_check.facts import load_facts
+
+        max_age = checker.pack(pack_ref or "sandbox-2024").parameters.get(
+            "tenant_facts_max_age_days", 90)
+        groups.append(facts_deadlines([load_facts(path) for path in tenant_facts], max_age, day))
     if problems:
         _report_problems(InputError(problems))
     groups = [within(group, within_days) for group in groups]
