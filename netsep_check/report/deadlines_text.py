@@ -17,20 +17,20 @@ FORMAT_VERSION = 1
 
 # kind → (en, ko)
 KIND_LABELS: dict[str, tuple[str, str]] = {
-    "designation_end": ("designation ends (last day in force)", "지정기간 만료 (마지막 유효일)"),
+    "designation_end": ("designation ends (last day in force)", "지정기간 종료일 (효력이 있는 마지막 날)"),
     "extension_request": ("ask for the one extension (planning date, not a statutory deadline)",
                           "지정기간 연장 신청 (계획 기준일, 법정 기한 아님)"),
     "improvement_request": ("last day to request a rule amendment (규제개선 요청, 3 months "
-                            "before the end)", "규제개선 요청 기한 (만료 3개월 전)"),
+                            "before the end)", "규제개선 요청 기한 (지정기간 종료 3개월 전)"),
     "provider_periodic": ("provider's periodic (yearly) security evaluation",
                           "제공자 정기 보안성 평가 (연 1회)"),
     "provider_comprehensive": ("provider's new comprehensive evaluation (3-yearly)",
                                "제공자 종합평가 재실시 (3년)"),
     "self_assessment": ("semiannual self-assessment reported to the committee",
-                        "반기 자체 점검 및 정보보호위원회 보고"),
+                        "보안통제 이행 여부 반기 평가 및 정보보호위원회 보고"),
     "training": ("yearly user and administrator training", "이용자·관리자 정기 교육 (연 1회)"),
     "upload_scan": ("scan for non-pseudonymised personal credit information",
-                    "비가명 개인신용정보 업로드 점검"),
+                    "가명처리되지 않은 개인신용정보 업로드 점검"),
     "waiver_expiry": ("waiver expires; the failure counts again",
                       "예외 승인 만료 (이후 다시 위반으로 집계)"),
 }
