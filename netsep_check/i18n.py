@@ -58,7 +58,7 @@ _FAILURES: dict[str, T] = {
                 "{path} 날짜가 {actual}입니다 (요구: {expected}({against}) 후, 당일 제외)"),
     "within_days": T("{path} is {actual}, more than {against} days before as_of "
                     "(expected {expected})",
-                    "{path} 날짜 {actual}은(는) 기준일보다 {against}일 넘게 앞섭니다 "
+                    "{path} 날짜 {actual}은(는) 허용 기간(기준일 전 {against}일)을 벗어납니다 "
                     "(요구: {expected})"),
     "within_days_future": T("{path} is {actual}, after as_of (expected {expected})",
                            "{path} 날짜 {actual}이(가) 기준일 이후입니다 (요구: {expected})"),

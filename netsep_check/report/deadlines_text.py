@@ -25,7 +25,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "provider_periodic": ("provider's periodic (yearly) security evaluation",
                           "제공자 정기 보안성 평가 (연 1회)"),
     "provider_comprehensive": ("provider's new comprehensive evaluation (3-yearly)",
-                               "제공자 종합평가 재실시 (3년)"),
+                               "제공자 종합평가 재실시 (3년마다)"),
     "self_assessment": ("semiannual self-assessment reported to the committee",
                         "보안통제 이행 여부 반기 평가 및 정보보호위원회 보고"),
     "training": ("yearly user and administrator training", "이용자·관리자 정기 교육 (연 1회)"),
@@ -37,7 +37,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
 STATE_LABELS = {"overdue": ("OVERDUE", "기한 경과"), "upcoming": ("due", "예정"),
                 "undetermined": ("undated", "날짜 불명")}
 STRENGTH_LABELS = {"official": ("official", "공식"), "secondary": ("secondary", "2차 출처"),
-                   "derived": ("derived: our reading, not law", "자체 해석 (법령 아님)"),
+                   "derived": ("derived: our reading, not law", "자체 해석(법령 아님)"),
                    "record": ("the firm's own record", "회사 기록")}
 REASON_LABELS = {
     "no_date": ("no date recorded; the rule fails until one is", "기록된 날짜 없음 (기록 전까지 "
@@ -62,7 +62,7 @@ _WORDS = {
     "summary": ("{overdue} overdue, {upcoming} upcoming, {undated} undated",
                 "기한 경과 {overdue}건, 예정 {upcoming}건, 날짜 불명 {undated}건"),
     "facts": ("tenant facts are not dated by this version (no facts input yet)",
-              "테넌트 실측 자료의 기한은 이 버전에서 계산하지 않음 (입력 기능 없음)"),
+              "테넌트 측정 결과의 기한은 이 버전에서 계산하지 않음 (입력 기능 없음)"),
 }
 
 
