@@ -25,7 +25,7 @@ __all__ = ["LANGS", "UI", "T", "failure_message", "ui"]
 # Failure code → (en, ko). Fields: path, actual, expected, against.
 _FAILURES: dict[str, T] = {
     "eq": T("{path} is {actual}; expected {expected}", "{path} 값이 {actual}입니다 (요구: {expected})"),
-    "ne": T("{path} must not be {actual}", "{path} 값이 {actual}이면 안 됩니다"),
+    "ne": T("{path} must not be {actual}", "{path} 값은 {actual}이(가) 아니어야 합니다"),
     "gt": T("{path} is {actual}; expected more than {against}",
            "{path} 값이 {actual}입니다 (요구: {against} 초과)"),
     "ge": T("{path} is {actual}; expected at least {against}",
@@ -53,17 +53,17 @@ _FAILURES: dict[str, T] = {
     "date_ge": T("{path} is {actual}; expected on or after {expected} ({against})",
                 "{path} 날짜가 {actual}입니다 (요구: {expected}({against}) 이후)"),
     "date_lt": T("{path} is {actual}; expected before {expected} ({against})",
-                "{path} 날짜가 {actual}입니다 (요구: {expected}({against}) 전)"),
+                "{path} 날짜가 {actual}입니다 (요구: {expected}({against}) 전, 당일 제외)"),
     "date_gt": T("{path} is {actual}; expected after {expected} ({against})",
-                "{path} 날짜가 {actual}입니다 (요구: {expected}({against}) 후)"),
+                "{path} 날짜가 {actual}입니다 (요구: {expected}({against}) 후, 당일 제외)"),
     "within_days": T("{path} is {actual}, more than {against} days before as_of "
                     "(expected {expected})",
-                    "{path} 날짜 {actual}은(는) 기준일로부터 {against}일을 초과했습니다 "
+                    "{path} 날짜 {actual}은(는) 허용 기간(기준일 전 {against}일)을 벗어납니다 "
                     "(요구: {expected})"),
     "within_days_future": T("{path} is {actual}, after as_of (expected {expected})",
                            "{path} 날짜 {actual}이(가) 기준일 이후입니다 (요구: {expected})"),
     "span_at_most_days": T("{path} lies {actual} days after the start; at most {against} allowed",
-                          "{path}은(는) 시작일로부터 {actual}일 뒤입니다 (최대 {against}일)"),
+                          "{path}은(는) 시작일부터 {actual}일 후입니다 (허용: 최대 {against}일)"),
     "not": T("this must not hold: {expected}", "다음 조건에 해당하면 안 됩니다: {expected}"),
     "some": T("no item of {path} satisfies: {expected}",
              "{path}에 다음 조건을 충족하는 항목이 없습니다: {expected}"),
@@ -87,26 +87,26 @@ _FAILURES: dict[str, T] = {
     "evidence_not_a_file": T("{path}: {actual} is not a regular file",
                              "{path}: {actual}은(는) 일반 파일이 아닙니다"),
     "evidence_outside_root": T("{path}: {actual} lies outside the evidence root (not followed)",
-                               "{path}: {actual}은(는) 증빙 루트 밖에 있어 따르지 않았습니다"),
+                               "{path}: {actual}은(는) 증빙 기준 폴더 밖에 있어 확인하지 않았습니다"),
     "evidence_sha256_mismatch": T("{path}: the file's SHA-256 {actual} is not the stated {expected}",
                                   "{path}: 파일의 SHA-256 {actual}이(가) 기재 값 {expected}과(와) 다릅니다"),
     "evidence_unbacked": T("{path}: claimed implemented, but every evidence item it cites failed "
                            "verification ({actual})",
-                           "{path}: 이행으로 기재했으나 인용한 증빙이 모두 검증에 실패했습니다 ({actual})"),
+                           "{path}: 이행으로 기재했으나 제시한 증빙이 모두 검증에 실패했습니다 ({actual})"),
 }
 
 # Notes a report carries (evaluate.findings.Note codes); fields are the note's parameters.
 NOTES: dict[str, T] = {
     "regime_mismatch": T("the profile's regime is {regime}; judged against pack {pack} "
                          "({pack_regime}) as asked",
-                         "프로파일의 제도는 {regime}이지만 요청에 따라 정책 팩 {pack}({pack_regime})로 "
-                         "점검했습니다"),
+                         "프로파일의 적용 제도는 {regime}이지만 요청에 따라 정책 팩 "
+                         "{pack}({pack_regime})을(를) 기준으로 점검했습니다"),
     "evidence_summary": T("evidence: {n} file(s) cited with a path, verified under {root}: {counts}",
-                          "증빙: 경로로 인용한 파일 {n}건을 {root} 아래에서 검증했습니다: {counts}"),
+                          "증빙: 경로를 기재한 증빙 파일 {n}건을 {root} 아래에서 검증했습니다: {counts}"),
     "evidence_not_verified": T("evidence files were not verified (--no-evidence-check); the "
                                "evidence-file rules are not applicable",
                                "증빙 파일을 검증하지 않았습니다(--no-evidence-check). 증빙 파일 "
-                               "규칙은 해당 없음으로 처리했습니다"),
+                               "관련 규칙은 해당 없음으로 처리했습니다"),
     "tenant_not_named": T("the profile names no tenant (tenant.id): the tenant facts were not "
                           "matched to it",
                           "프로파일에 테넌트(tenant.id)가 없어 테넌트 측정 결과를 프로파일과 "
@@ -125,7 +125,8 @@ NOTES: dict[str, T] = {
                         "위반이었습니다({rules}). 나머지만 종료 코드에 반영합니다"),
     "baseline_pack_differs": T("the baseline was judged under pack {baseline}, this report "
                                "under {report}",
-                               "기준 보고서는 정책 팩 {baseline}, 이 보고서는 {report}로 점검했습니다"),
+                               "기준 보고서는 정책 팩 {baseline}, 이 보고서는 정책 팩 {report}을(를) "
+                               "기준으로 점검했습니다"),
     "diff_packs_differ": T("base and head were judged under different packs ({base} vs {head}); "
                            "some differences may come from the pack, not the profile",
                            "기준과 비교 대상을 서로 다른 정책 팩으로 점검했습니다({base} / {head}). "
@@ -142,12 +143,12 @@ UI: dict[str, T] = {
     "official": T("official", "공식"), "secondary": T("secondary", "2차 출처"),
     "derived": T("derived (our reading, not law)", "netsep-check 자체 해석(법령 아님)"),
     "designation": T("Designation", "지정"), "scope": T("Scope", "이용 범위"),
-    "data": T("Excluded data", "제외 데이터"), "provider": T("Providers", "클라우드 서비스 제공자"),
+    "data": T("Excluded data", "제외 대상 데이터"), "provider": T("Providers", "클라우드 서비스 제공자"),
     "endpoint": T("Internal terminals", "내부 단말기"),
     "network_link": T("Internal network ↔ SaaS", "내부망↔SaaS 연계"),
     "saas_management": T("SaaS management", "SaaS 관리"),
     "operating_policy": T("SaaS operating policy", "SaaS 운영정책"),
-    "governance": T("Governance", "거버넌스"), "evidence": T("Evidence", "증빙"),
+    "governance": T("Governance", "관리체계"), "evidence": T("Evidence", "증빙"),
     "rule": T("Rule", "규칙"), "status": T("Status", "결과"), "severity": T("Severity", "심각도"),
     "finding": T("Finding", "판정 내용"), "line": T("Line", "행"), "area": T("Area", "영역"),
     "profile": T("Profile", "프로파일"), "pack": T("Pack", "정책 팩"), "as_of": T("As of", "기준일"),
@@ -182,8 +183,8 @@ UI: dict[str, T] = {
     "fmt_report_title": T("Network-separation exception compliance report",
                          "망분리 예외 준수 점검 보고서"),
     "fmt_batch": T("Batch review of {n} profiles", "프로파일 {n}건 일괄 점검"),
-    "fmt_matrix": T("Firms × areas (worst status per cell)", "기업 × 영역 (칸마다 가장 나쁜 결과)"),
-    "fmt_firm": T("Firm", "기업"), "fmt_verdict": T("Verdict", "판정"),
+    "fmt_matrix": T("Firms × areas (worst status per cell)", "회사 × 영역 (칸별로 가장 심각한 결과)"),
+    "fmt_firm": T("Firm", "회사"), "fmt_verdict": T("Verdict", "판정"),
     "fmt_title": T("Title", "제목"), "fmt_message": T("Message", "내용"),
     "fmt_location": T("Location", "위치"), "fmt_source": T("Source", "출처"),
     "fmt_clause": T("Clause", "조항"), "fmt_strength": T("Strength", "근거 수준"),
@@ -197,13 +198,13 @@ UI: dict[str, T] = {
     "fmt_by_area": T("Findings by area", "영역별 판정 결과"),
     "fmt_counts": T("Counts by area", "영역별 건수"),
     "fmt_rules_checked": T("{n} rules checked", "규칙 {n}건 점검"),
-    "fmt_generated_by": T("Generated by netsep-check {version}", "netsep-check {version} 생성"),
+    "fmt_generated_by": T("Generated by netsep-check {version}", "생성 도구: netsep-check {version}"),
     "fmt_as_of_overridden": T("set with --as-of", "--as-of로 지정"),
     "fmt_disabled": T("Disabled rules", "비활성화된 규칙"),
-    "fmt_back": T("Back to the matrix", "표로 돌아가기"),
+    "fmt_back": T("Back to the matrix", "종합표로 돌아가기"),
     "fmt_waiver": T("Waiver", "예외 승인"), "fmt_justification": T("Justification", "사유"),
     "fmt_approved_by": T("Approved by", "승인자"), "fmt_approved_on": T("Approved on", "승인일"),
-    "fmt_expires_on": T("Expires on", "만료일"), "fmt_ticket": T("Ticket", "티켓"),
+    "fmt_expires_on": T("Expires on", "만료일"), "fmt_ticket": T("Ticket", "관리번호"),
     "fmt_skip_not_applicable": T("not applicable to this profile", "이 프로파일에는 해당 없음"),
     "fmt_skip_waived": T("waived: {justification}", "예외 승인: {justification}"),
     "fmt_derived_mark": T("our reading, not law", "netsep-check 자체 해석(법령 아님)"),

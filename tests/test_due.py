@@ -218,7 +218,7 @@ def _events(text: str):
     return [c for c in calendar.walk("VEVENT")]
 
 
-@pytest.mark.parametrize(("lang", "words"), [("ko", "지정기간 만료"), ("en", "designation ends")])
+@pytest.mark.parametrize(("lang", "words"), [("ko", "지정기간 종료일"), ("en", "designation ends")])
 def test_ics_parses_back_with_the_expected_events(run, tmp_path, lang, words):
     out = tmp_path / "due.ics"
     result = run("due", M365, STANDING, "--as-of", "2026-03-01", "--format", "ics",

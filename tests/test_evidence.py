@@ -72,6 +72,8 @@ def test_examples_verify_and_the_report_lists_what_was_verified():
     assert all(r.sha256 == r.expected_sha256 for r in report.evidence_checked)
     assert any(note.startswith("evidence: 3 file(s)") and "ok 3" in note
                for note in report_notes(report, "en"))
+    assert any("프로파일 폴더 아래에서" in note and "파일 존재, SHA-256 일치 3건" in note
+               and "profile folder" not in note for note in report_notes(report, "ko"))
 
 
 def test_json_report_carries_evidence_checked_and_fits_its_schema():

@@ -23,8 +23,8 @@ _HEAD = {
     "waivable": ("Waivable", "예외 승인 가능"), "yes": ("yes", "예"),
     "no": ("no — a designation condition", "아니요 — 지정 조건"),
     "audit": ("What an auditor looks for", "감사 시 확인 사항"),
-    "expects": ("Evidence expected", "기대 증빙"), "typical_gaps": ("Typical gaps", "흔한 미흡 사례"),
-    "where": ("Where to get the proof", "증빙 확보 위치"),
+    "expects": ("Evidence expected", "필요한 증빙"), "typical_gaps": ("Typical gaps", "흔한 미흡 사례"),
+    "where": ("Where to get the proof", "증빙 확보처"),
     "derived_note": ("This rule is netsep-check's own reading of what a careful auditor checks; "
                      "it is not a statement of law.",
                      "이 규칙은 신중한 감사인이 확인할 사항에 대한 netsep-check의 해석이며, 법령의 "

@@ -9,11 +9,11 @@ from netsep_check.facts.mapping import TenantMapping, load_mapping
 from netsep_check.rules.model import Rule
 
 _CONFIDENCE = {"high": ("high — a Fail contradicts an implemented claim, a Pass confirms it",
-                        "높음 — 실패는 '이행' 주장을 반박하고 통과는 확인한다"),
+                        "높음 — 실패하면 '이행' 기재와 어긋나고, 통과하면 이행이 확인됩니다"),
                "medium": ("medium — a Fail is weak evidence (lower severity), a Pass confirms "
-                          "nothing", "중간 — 실패는 약한 근거(낮은 심각도)이며 통과만으로는 "
-                          "확인되지 않는다"),
-               "low": ("low — context only, never evidence", "낮음 — 참고 정보일 뿐 근거가 아니다")}
+                          "nothing", "중간 — 실패는 약한 근거(낮은 심각도)이며, 통과만으로는 "
+                          "이행이 확인되지 않습니다"),
+               "low": ("low — context only, never evidence", "낮음 — 참고 정보일 뿐 근거가 되지 않습니다")}
 
 
 def controls_of(rule: Rule, mapping: TenantMapping) -> list[str]:

@@ -74,18 +74,18 @@ def rule_id(result: TenantResult) -> str:
 _REMEDY = {
     "contradiction": ("Correct the tenant setting, or correct the profile to what is measured; "
                       "then measure again.",
-                      "테넌트 설정을 고치거나 프로파일을 측정 결과대로 고친 뒤 다시 측정하라."),
+                      "테넌트 설정을 바로잡거나 프로파일을 측정 결과에 맞게 고친 뒤 다시 측정하십시오."),
     "weak": ("Review the measured setting: it does not support the claim.",
-             "측정된 설정을 검토하라: 신고 내용을 뒷받침하지 않는다."),
+             "측정된 설정을 검토하십시오. 측정 결과가 신고 내용을 뒷받침하지 않습니다."),
     "stale": ("Run the measurement again close to assessment.as_of.",
-              "기준일에 가까운 시점에 다시 측정하라."),
+              "기준일에 가까운 시점에 다시 측정하십시오."),
     "confirmed": ("", ""),
 }
 
 
 def _rule(result: TenantResult, rationale: dict[str, str] | None) -> Rule:
     en, ko = _title(result.control)
-    what = {"policies": ("policies", "정책"), "egress": ("egress log", "이그레스 로그"),
+    what = {"policies": ("policies", "정책"), "egress": ("egress log", "외부 통신(egress) 로그"),
             "facts_age": ("age", "측정 시점"), "sharing_level": ("sharing level", "외부 공유 수준"),
             "retention_days": ("audit retention", "감사 로그 보관 기간"),
             "must_be_true": ("setting", "설정"), "must_be_zero": ("risky apps", "위험 앱"),
@@ -99,7 +99,7 @@ def _rule(result: TenantResult, rationale: dict[str, str] | None) -> Rule:
                "ko": f"테넌트 측정 — {ko} ({what[1]})"},
         rationale=rationale or {
             "en": "What the profile declares, checked against what was measured.",
-            "ko": "프로파일의 신고 내용을 실제 측정 결과와 대조한다."},
+            "ko": "프로파일의 신고 내용을 실제 측정 결과와 대조합니다."},
         remediation={"en": fix_en, "ko": fix_ko},
         basis={"source": "netsep-derived", "strength": "derived",
                "clause": "보안대책 수립·이행 — a declared measure is checked against the tenant "

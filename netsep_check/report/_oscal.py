@@ -42,12 +42,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "result_desc": ("Every rule of pack {pack} {version} (digest {digest}) judged on the profile "
                     "{profile} (SHA-256 {sha}) by netsep-check {tool}.",
                     "netsep-check {tool}이(가) 프로파일 {profile}(SHA-256 {sha})을(를) 정책 팩 "
-                    "{pack} {version}(digest {digest})의 모든 규칙으로 판정한 결과입니다."),
+                    "{pack} {version}(해시값 {digest})의 모든 규칙으로 판정한 결과입니다."),
     "tool": ("netsep-check {version}", "netsep-check {version}"),
     "profile_res": ("SaaS usage profile {file}", "SaaS 이용 프로파일 {file}"),
     "pack_res": ("Policy pack {pack} {version}: {title}", "정책 팩 {pack} {version}: {title}"),
     "pack_desc": ("The assessment plan: the rules of this pack, digest {digest}.",
-                  "평가 계획: 이 정책 팩의 규칙 (digest {digest})."),
+                  "평가 계획: 이 정책 팩의 규칙 (해시값 {digest})."),
     "evidence_res": ("Evidence {id}: {title}", "증빙 {id}: {title}"),
     "evidence_unverified": ("cited without a file path; not verified by netsep-check",
                             "파일 경로 없이 기재됨; netsep-check가 검증하지 않음"),
@@ -64,7 +64,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "waiver_remark": ("Waived by {approved_by} on {approved_on} until {expires_on} "
                       "(ticket {ticket}): {justification}",
                       "{approved_by}이(가) {approved_on}에 {expires_on}까지 예외 승인 "
-                      "(티켓 {ticket}): {justification}"),
+                      "(관리번호 {ticket}): {justification}"),
     "remediation": ("Remediation", "조치 방안"),
     "waiver_expiry": ("Waiver expires: the finding counts again after this date",
                       "예외 승인 만료: 이 날짜 이후 다시 위반으로 집계"),

@@ -17,7 +17,7 @@ _W: dict[str, tuple[str, str]] = {
     "broken": ("NOT INTACT", "무결성 훼손"),
     "bundle": ("bundle", "제출 묶음"), "manifest": ("manifest sha256", "매니페스트 SHA-256"),
     "sealed": ("sealed by netsep-check {version} on {created}; firm {firm}; as of {as_of}",
-               "netsep-check {version}로 {created}에 봉인; 회사 {firm}; 기준일 {as_of}"),
+               "netsep-check {version}(으)로 {created}에 봉인; 회사 {firm}; 기준일 {as_of}"),
     "added": ("member added (not in the manifest)", "추가된 파일 (매니페스트에 없음)"),
     "missing": ("member missing", "누락된 파일"),
     "altered": ("member altered (sha256 differs)", "변경된 파일 (SHA-256 불일치)"),
@@ -26,7 +26,7 @@ _W: dict[str, tuple[str, str]] = {
                 "종합 판정: 봉인 {sealed}, 재점검 {now}"),
     "recheck": ("re-check failed", "재점검 불가"),
     "expect": ("manifest digest is not the expected {expected}",
-               "매니페스트 다이제스트가 기대값 {expected}과 다름"),
+               "매니페스트 해시값이 기대값 {expected}과(와) 다름"),
     "sealed_as": ("sealed", "봉인"), "now_as": ("re-checked", "재점검"),
     "absent": ("(absent)", "(없음)"), "note": ("note", "참고"),
 }

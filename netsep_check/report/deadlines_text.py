@@ -17,20 +17,20 @@ FORMAT_VERSION = 1
 
 # kind → (en, ko)
 KIND_LABELS: dict[str, tuple[str, str]] = {
-    "designation_end": ("designation ends (last day in force)", "지정기간 만료 (마지막 유효일)"),
+    "designation_end": ("designation ends (last day in force)", "지정기간 종료일 (효력이 있는 마지막 날)"),
     "extension_request": ("ask for the one extension (planning date, not a statutory deadline)",
                           "지정기간 연장 신청 (계획 기준일, 법정 기한 아님)"),
     "improvement_request": ("last day to request a rule amendment (규제개선 요청, 3 months "
-                            "before the end)", "규제개선 요청 기한 (만료 3개월 전)"),
+                            "before the end)", "규제개선 요청 기한 (지정기간 종료 3개월 전)"),
     "provider_periodic": ("provider's periodic (yearly) security evaluation",
                           "제공자 정기 보안성 평가 (연 1회)"),
     "provider_comprehensive": ("provider's new comprehensive evaluation (3-yearly)",
-                               "제공자 종합평가 재실시 (3년)"),
+                               "제공자 종합평가 재실시 (3년마다)"),
     "self_assessment": ("semiannual self-assessment reported to the committee",
-                        "반기 자체 점검 및 정보보호위원회 보고"),
+                        "보안통제 이행 여부 반기 평가 및 정보보호위원회 보고"),
     "training": ("yearly user and administrator training", "이용자·관리자 정기 교육 (연 1회)"),
     "upload_scan": ("scan for non-pseudonymised personal credit information",
-                    "비가명 개인신용정보 업로드 점검"),
+                    "가명처리되지 않은 개인신용정보 업로드 점검"),
     "waiver_expiry": ("waiver expires; the failure counts again",
                       "예외 승인 만료 (이후 다시 위반으로 집계)"),
     "tenant_facts_stale": ("tenant facts go stale; measure the tenant again",
@@ -39,7 +39,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
 STATE_LABELS = {"overdue": ("OVERDUE", "기한 경과"), "upcoming": ("due", "예정"),
                 "undetermined": ("undated", "날짜 불명")}
 STRENGTH_LABELS = {"official": ("official", "공식"), "secondary": ("secondary", "2차 출처"),
-                   "derived": ("derived: our reading, not law", "자체 해석 (법령 아님)"),
+                   "derived": ("derived: our reading, not law", "자체 해석(법령 아님)"),
                    "record": ("the firm's own record", "회사 기록")}
 REASON_LABELS = {
     "no_date": ("no date recorded; the rule fails until one is", "기록된 날짜 없음 (기록 전까지 "
@@ -64,7 +64,7 @@ _WORDS = {
     "summary": ("{overdue} overdue, {upcoming} upcoming, {undated} undated",
                 "기한 경과 {overdue}건, 예정 {upcoming}건, 날짜 불명 {undated}건"),
     "facts": ("tenant facts are not dated by this version (no facts input yet)",
-              "테넌트 실측 자료의 기한은 이 버전에서 계산하지 않음 (입력 기능 없음)"),
+              "테넌트 측정 결과의 기한은 이 버전에서 계산하지 않음 (입력 기능 없음)"),
 }
 
 

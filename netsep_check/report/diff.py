@@ -21,7 +21,7 @@ _TEXT: dict[str, T] = {
     "newly_failing": T("Newly failing", "새로 위반"),
     "newly_passing": T("Newly passing", "새로 통과"),
     "still_failing": T("Still failing", "계속 위반"),
-    "dropped": T("Failing in base, no longer evaluated", "기준에서 위반, 더 이상 평가되지 않음"),
+    "dropped": T("Failing in base, no longer evaluated", "기준에서는 위반이었으나 더 이상 점검되지 않음"),
     "absent": T("(absent)", "(없음)"),
     "none": T("none", "없음"),
     "new_elements": T("new", "신규"),

@@ -36,7 +36,16 @@ def note_text(note: Note, lang: str) -> str:
         return f"{note.code}: {note.params}"
     params = dict(note.params)
     if note.code == "evidence_summary":
-        params["counts"] = ", ".join(f"{status} {n}" for status, n in params["counts"].items())
+        if lang == "ko":  # the folder and the statuses in words, not identifiers
+            from netsep_check.report._committee_text import WORDS
+
+            if params["root"] == "(profile folder)":
+                params["root"] = "프로파일 폴더"
+            params["counts"] = "; ".join(
+                f"{WORDS['ev_' + status][1] if 'ev_' + status in WORDS else status} {n}건"
+                for status, n in params["counts"].items())
+        else:
+            params["counts"] = ", ".join(f"{status} {n}" for status, n in params["counts"].items())
     return template(lang).format(**params)
 
 

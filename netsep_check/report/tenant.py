@@ -33,7 +33,7 @@ def _where(result: TenantResult) -> tuple[str, str]:
     s = result.source
     if result.check == "egress":
         return f"egress log {s.file} (sha256 {s.sha256[:12]}…)", \
-            f"이그레스 로그 {s.file} (sha256 {s.sha256[:12]}…)"
+            f"외부 통신(egress) 로그 {s.file} (SHA-256 {s.sha256[:12]}…)"
     return (f"{s.tool} {s.tool_version}, report {s.report_id}, {s.collected_at}",
             f"{s.tool} {s.tool_version}, 보고서 {s.report_id}, {s.collected_at}")
 
@@ -49,9 +49,9 @@ def messages(result: TenantResult) -> dict[str, str]:
         return {"en": f"tenant facts collected on {detail['collected_on']} ({en_at}) are "
                       f"{detail['age_days']} days from assessment.as_of {declared} (at most "
                       f"{detail['max_age_days']}): they confirm nothing",
-                "ko": f"테넌트 측정일 {detail['collected_on']}({ko_at})이 기준일 {declared}과 "
+                "ko": f"테넌트 측정일 {detail['collected_on']}({ko_at})이(가) 기준일 {declared}과(와) "
                       f"{detail['age_days']}일 차이 납니다(허용 {detail['max_age_days']}일). "
-                      "이 측정으로는 아무것도 확인되지 않습니다"}
+                      "이 측정 결과로는 어떤 항목도 확인할 수 없습니다"}
     if check == "egress":
         if kind == "contradiction":
             hosts = ", ".join(f"{m.fact} ({m.value})" for m in result.measured)
@@ -60,21 +60,21 @@ def messages(result: TenantResult) -> dict[str, str]:
                           f"in allowed_destinations nor an approved product's "
                           f"({detail['unaccepted_requests']} of {detail['requests']} requests, "
                           f"{en_at}): {hosts}{more}",
-                    "ko": f"허용 목적지에도 승인된 제품에도 속하지 않는 목적지 "
+                    "ko": f"허용 목적지에도 허용된 제품에도 속하지 않는 목적지 "
                           f"{detail['unaccepted_hosts']}곳에 접속했습니다(요청 "
                           f"{detail['requests']}건 중 {detail['unaccepted_requests']}건, "
                           f"{ko_at}): {hosts}{' (일부만 표시)' if detail['truncated'] else ''}"}
         return {"en": f"all {detail['requests']} requests went to allowed destinations or "
                       f"approved products ({en_at})",
-                "ko": f"요청 {detail['requests']}건 모두 허용 목적지 또는 승인된 제품으로 "
+                "ko": f"요청 {detail['requests']}건 모두 허용 목적지 또는 허용된 제품으로 "
                       f"향했습니다({ko_at})"}
     if check == "licensed_products":
         missing = _show(detail.get("undeclared", ()))
         if kind == "weak":
             return {"en": f"licensed and provisioned but neither in usage.saas_products nor in "
                           f"the approved scope: {missing} — a scope question ({en_at})",
-                    "ko": f"라이선스가 부여·프로비저닝되었으나 신고한 이용 범위와 승인 범위에 "
-                          f"없는 제품: {missing} — 이용 범위 확인 필요({ko_at})"}
+                    "ko": f"라이선스가 부여·프로비저닝되었으나 신고한 이용 범위와 허용된 업무 범위에 "
+                          f"없는 제품: {missing} — 이용 범위를 확인하십시오({ko_at})"}
         return {"en": f"licensed products {_show(detail.get('licensed', ()))} all declared "
                       f"({en_at})",
                 "ko": f"라이선스 제품 {_show(detail.get('licensed', ()))} 모두 신고됨({ko_at})"}
@@ -103,9 +103,9 @@ def evidence_lines(report: Report, lang: str) -> list[str]:
         label = "테넌트 측정 근거" if lang == "ko" else "tenant evidence"
         lines.append(f"{label}: {head}  sha256 {record['sha256']}"
                      + (" (stale)" if record["stale"] and lang != "ko" else
-                        " (측정 시점 초과)" if record["stale"] else ""))
-        names = {"contradicted": ("contradicted", "반박됨"), "weak": ("weak", "근거 약함"),
-                 "confirmed": ("confirmed", "확인됨"), "unmeasured": ("unmeasured", "측정 안 됨")}
+                        " (측정 후 허용 기간 경과)" if record["stale"] else ""))
+        names = {"contradicted": ("contradicted", "신고와 불일치"), "weak": ("weak", "근거 약함"),
+                 "confirmed": ("confirmed", "확인됨"), "unmeasured": ("unmeasured", "측정되지 않음")}
         for key, (en, ko) in names.items():
             if record.get(key):
                 lines.append(f"  {ko if lang == 'ko' else en}: {', '.join(record[key])}")

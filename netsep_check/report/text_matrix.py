@@ -18,7 +18,7 @@ _STYLE = {"fail": "bold red", "error": "bold magenta", "waived": "yellow", "pass
           "not_applicable": "dim"}
 _VERDICT_STYLE = {"fail": "bold red", "undetermined": "bold magenta", "pass": "bold green"}
 _TITLE = T("Batch matrix: worst status per firm and area",
-           "일괄 점검 매트릭스: 회사·영역별 가장 나쁜 결과")
+           "일괄 점검 매트릭스: 회사·영역별로 가장 심각한 결과")
 _PROFILES = T("Profiles", "프로파일")
 _OVERALL = T("Overall", "종합")
 MAX_FIRM_CELLS = 40  # a longer firm name is cut in the matrix (output stays proportional)

@@ -98,7 +98,7 @@ def test_text_report_shows_tenant_evidence(run):
     result = run("check", PROFILE, "--tenant-facts", FACTS, "--lang", "ko")
     assert result.exit_code == 1
     assert "테넌트 측정 근거" in result.stdout and "fa5589b7" in result.stdout
-    assert "반박됨" in result.stdout and "확인됨" in result.stdout
+    assert "신고와 불일치" in result.stdout and "확인됨" in result.stdout
     english = run("check", PROFILE, "--tenant-facts", FACTS, "--lang", "en")
     assert "tenant evidence" in english.stdout and "contradicted" in english.stdout
 

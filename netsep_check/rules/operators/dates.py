@@ -22,10 +22,10 @@ from netsep_check.rules.operators.base import (
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
 
-_CMP = {"date_le": (py.le, "is on or before", "이 다음 날짜 이전(당일 포함):"),
-        "date_ge": (py.ge, "is on or after", "이 다음 날짜 이후(당일 포함):"),
-        "date_lt": (py.lt, "is before", "이 다음 날짜 이전:"),
-        "date_gt": (py.gt, "is after", "이 다음 날짜 이후:")}
+_CMP = {"date_le": (py.le, "is on or before", "이(가) 다음 날짜 이전(당일 포함):"),
+        "date_ge": (py.ge, "is on or after", "이(가) 다음 날짜 이후(당일 포함):"),
+        "date_lt": (py.lt, "is before", "이(가) 다음 날짜 전(당일 제외):"),
+        "date_gt": (py.gt, "is after", "이(가) 다음 날짜 후(당일 제외):")}
 _DAYS = {"description": "a whole number of days, or {param: N}"}
 
 
@@ -73,7 +73,7 @@ def _within_days(spec: Any, env: Env, sub: SubCompile) -> Compiled:
 
     return Compiled(test, (ref.schema_path,),
                     {"en": f"{ref.text} lies within {label} days before as_of (and not after it)",
-                     "ko": f"{ref.text}이 기준일(as_of) 이전 {label}일 이내(기준일 이후 아님)"})
+                     "ko": f"{ref.text}이(가) 기준일(as_of) 이전 {label}일 이내(기준일 이후 아님)"})
 
 
 def _span(spec: Any, env: Env, sub: SubCompile) -> Compiled:
@@ -92,7 +92,7 @@ def _span(spec: Any, env: Env, sub: SubCompile) -> Compiled:
 
     return Compiled(test, (start.schema_path, end.schema_path),
                     {"en": f"{end.text} is on or after {start.text} and at most {label} days later",
-                     "ko": f"{end.text}이 {start.text} 이후이며 그 차이가 {label}일 이내"})
+                     "ko": f"{end.text}이(가) {start.text} 이후이며 그 차이가 {label}일 이내"})
 
 
 def add_years(start: dt.date, years: int) -> dt.date:
@@ -123,7 +123,7 @@ def _span_years(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     return Compiled(test, (start.schema_path, end.schema_path),
                     {"en": f"{end.text} is on or after {start.text} and no later than the last "
                            f"day of a period of {label} calendar year(s) starting on it",
-                     "ko": f"{end.text}이 {start.text} 이후이며, 그날부터 {label}년인 기간의 "
+                     "ko": f"{end.text}이(가) {start.text} 이후이며, 그날부터 {label}년인 기간의 "
                            "마지막 날 이전(당일 포함)"})
 
 

@@ -16,16 +16,16 @@ from netsep_check.vocabulary import EVIDENCE_FAILED, EVIDENCE_UNREADABLE
 
 _ASPECTS = {
     "present": ("every evidence file cited with a path lies inside the evidence root",
-                "경로로 인용한 증빙 파일이 모두 증빙 루트 안에 존재함"),
+                "경로를 기재한 증빙 파일이 모두 증빙 기준 폴더 안에 있음"),
     "sha256": ("every evidence file with a stated sha256 matches it",
                "sha256을 기재한 증빙 파일이 모두 그 값과 일치함"),
     "backed": ("every control claimed implemented cites at least one evidence item that did "
                "not fail verification",
-               "이행으로 기재한 통제마다 검증에 실패하지 않은 증빙을 하나 이상 인용함"),
+               "이행으로 기재한 통제마다 검증에 실패하지 않은 증빙을 하나 이상 제시함"),
 }
 _VERIFIED = {
     "paths": ("evidence files were verified and at least one is cited with a path",
-              "증빙 파일을 검증했으며 경로로 인용한 증빙이 하나 이상 있음"),
+              "증빙 파일을 검증했으며 경로를 기재한 증빙이 하나 이상 있음"),
     "hashes": ("evidence files were verified and at least one states a sha256",
                "증빙 파일을 검증했으며 sha256을 기재한 증빙이 하나 이상 있음"),
 }

@@ -200,7 +200,7 @@ def _quantifier(name: str) -> Any:
 
         filt = {"en": f" where {where.text['en']}" if where else "",
                 "ko": f" 중 {where.text['ko']}인 것" if where else ""}
-        words = {"every": ("every item", "모든 항목이"), "some": ("at least one item", "하나 이상이"),
+        words = {"every": ("every item", "모두가"), "some": ("at least one item", "하나 이상이"),
                  "none": ("no item", "어느 항목도")}[name]
         text = {"en": f"for {words[0]} {var} of {source.text}{filt['en']}: {check.text['en']}",
                 "ko": f"{source.text}의 항목({var}){filt['ko']} {words[1]}: {check.text['ko']}"
