@@ -257,7 +257,7 @@ def test_ics_is_deterministic_and_uids_survive_a_moved_date(run, tmp_path):
 
 def test_tenant_facts_going_stale(run):
     """issue 11 §3: tenant facts are dated too — tenant_facts_max_age_days after collection."""
-    facts = ROOT / "examples" / "tenant" / "scubagear-facts.json"
+    facts = EXAMPLES / "tenant" / "scubagear-facts.json"
     result = run("due", M365, "--tenant-facts", facts, "--format", "json", "--as-of",
                  "2026-05-08")
     document = json.loads(result.stdout)
