@@ -1,0 +1,70 @@
+"""The batch JSON report line is spliced from cached pieces (report/json_report.py); it must be
+byte for byte what ``json.dumps`` makes of the report dictionary, for every kind of finding."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from netsep_check.api import Options, run
+from netsep_check.report.json_report import (
+    batch_document,
+    dumps,
+    render_json,
+    report_dict,
+    report_line,
+)
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _slow(report, lang):
+    return json.dumps(report_dict(report, lang), ensure_ascii=False, separators=(", ", ": "))
+
+
+@pytest.fixture(scope="module")
+def results():
+    profiles = sorted(str(p) for p in EXAMPLES.glob("*.yaml") if p.name != "waivers.yaml")
+    plain = run(profiles, Options(jobs=1))
+    waived = run(profiles, Options(jobs=1, waivers=EXAMPLES / "waivers.yaml",
+                                   today=dt.date(2025, 1, 1)))
+    facts = run([str(EXAMPLES / "m365-tenant-measured.yaml")],
+                Options(jobs=1, tenant_facts=(EXAMPLES / "tenant" / "scubagear-facts.json",),
+                        egress_logs=(EXAMPLES / "tenant" / "proxy-access.log",)))
+    unverified = run(profiles, Options(jobs=1, verify_evidence=False,
+                                       as_of=dt.date(2026, 3, 1)))
+    return [plain, waived, facts, unverified]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_line_is_json_dumps_of_the_dictionary(results, lang):
+    kinds = set()
+    for result in results:
+        for report in result.reports:
+            assert report_line(report, lang) == _slow(report, lang)
+            kinds |= {(f.status, bool(f.failures), f.waiver is not None, f.known)
+                      for f in report.findings}
+    assert ("pass", False, False, False) in kinds and ("fail", True, False, False) in kinds
+    assert any(waived for _, _, waived, _ in kinds)
+
+
+def test_known_and_odd_values(results):
+    report = results[0].reports[0]
+    odd = [dataclasses.replace(f, known=True) for f in report.findings[:3]]
+    odd += [dataclasses.replace(f, line=None, column=None, paths=('a "quoted" \\ path',))
+            for f in report.findings[3:6]]
+    changed = dataclasses.replace(report, findings=(*odd, *report.findings[6:]),
+                                  firm='"pack": null \u2028 회사')
+    for lang in ("ko", "en"):
+        assert report_line(changed, lang) == _slow(changed, lang)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_batch_document_text_unchanged(results, lang):
+    for result in results:
+        if result.batch:
+            assert render_json(result, lang) == dumps(batch_document(result, lang))
