@@ -68,3 +68,20 @@ def test_batch_document_text_unchanged(results, lang):
     for result in results:
         if result.batch:
             assert render_json(result, lang) == dumps(batch_document(result, lang))
+
+
+def test_output_to_dev_null_leaves_the_device(tmp_path):
+    """``-o /dev/null`` writes to the device: an atomic rename would replace /dev/null itself
+    with a regular file (the benchmark's batch run did, on 1.0 of the atomic writer)."""
+    import os
+    import stat
+
+    from netsep_check.output import write_all
+
+    if not os.path.exists(os.devnull) or not stat.S_ISCHR(os.stat(os.devnull).st_mode):
+        pytest.skip("no character device at os.devnull")
+    regular = tmp_path / "report.json"
+    write_all([(Path(os.devnull), "x" * 1000), (regular, "{}\n")])
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert regular.read_text() == "{}\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
