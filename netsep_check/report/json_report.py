@@ -176,18 +176,22 @@ def dumps(document: dict[str, Any]) -> str:
     (which ``indent`` would disable) writes them, and diffs stay one line per profile."""
     if "reports" not in document:
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    members = []
-    for key, value in document.items():
-        if key == "reports":
-            lines = ",\n".join("    " + (report if isinstance(report, _Line) else
-                                          json.dumps(report, ensure_ascii=False,
-                                                     separators=(", ", ": ")))
-                               for report in value)
-            text = f"[\n{lines}\n  ]" if value else "[]"
+    parts = ["{\n"]  # one join at the end: a batch's text is copied once, not per step
+    for index, (key, value) in enumerate(document.items()):
+        parts.append((",\n  " if index else "  ") + json.dumps(key) + ": ")
+        if key == "reports" and value:
+            parts.append("[\n")
+            for number, report in enumerate(value):
+                parts.append(",\n    " if number else "    ")
+                parts.append(report if isinstance(report, _Line) else
+                             json.dumps(report, ensure_ascii=False, separators=(", ", ": ")))
+            parts.append("\n  ]")
+        elif key == "reports":
+            parts.append("[]")
         else:
-            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        members.append(f"  {json.dumps(key)}: {text}")
-    return "{\n" + ",\n".join(members) + "\n}\n"
+            parts.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    parts.append("\n}\n")
+    return "".join(parts)
 
 
 def batch_header() -> dict[str, Any]:
