@@ -1,5 +1,6 @@
-"""The batch JSON report line is spliced from cached pieces (report/json_report.py); it must be
-byte for byte what ``json.dumps`` makes of the report dictionary, for every kind of finding."""
+"""Fast paths (bench/run.py) that must change no byte. The batch JSON report line is spliced
+from cached pieces (report/json_report.py); it must be byte for byte what ``json.dumps`` makes
+of the report dictionary, for every kind of finding."""
 
 from __future__ import annotations
 
@@ -85,3 +86,23 @@ def test_output_to_dev_null_leaves_the_device(tmp_path):
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
     assert regular.read_text() == "{}\n"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_fast_finding_is_the_dataclass(results):
+    """evaluate/engine.py builds findings without the frozen dataclass's __init__: it must set
+    every field (a field added to Finding must be added there too)."""
+    import pickle
+
+    from netsep_check.evaluate.engine import _new_finding
+    from netsep_check.evaluate.findings import Finding
+
+    made = results[0].reports[0].findings[0]
+    assert set(made.__dict__) == {f.name for f in dataclasses.fields(Finding)}
+    slow = Finding(made.rule, made.status, made.paths, made.line, made.column, made.failures)
+    fast = _new_finding(made.rule, made.status, made.paths, made.line, made.column,
+                        made.failures)
+    assert fast == slow and repr(fast) == repr(slow)
+    assert pickle.loads(pickle.dumps(fast)) == slow
+    assert dataclasses.replace(fast, known=True).known
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.status = "fail"
