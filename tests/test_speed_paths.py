@@ -106,3 +106,33 @@ def test_fast_finding_is_the_dataclass(results):
     assert dataclasses.replace(fast, known=True).known
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.status = "fail"
+
+
+def test_placeholder_scan_finds_what_the_full_walk_finds():
+    """validate/placeholders.py skips texts that cannot be placeholders; the same (path,
+    text) pairs, in the same order, as walking every text."""
+    import random
+
+    from netsep_check.validate.placeholders import _is_placeholder, _strings, _suspects
+
+    rng = random.Random(1)
+    words = ["TODO x", "  TBD", "FIXME: a", "TODOS", "회사명 / Firm name", " 회사명 / Firm name ",
+             "2024-FSC-0000-00", "ok", "T", "\tFIXME", "xTODO", 1, None, True]
+    keys = ["firm", "name", "designation", "number", "assessment", "prepared_by", "x_note", "a"]
+
+    def gen(depth):
+        if depth > 3 or rng.random() < 0.3:
+            return rng.choice(words)
+        if rng.random() < 0.5:
+            return {rng.choice(keys): gen(depth + 1) for _ in range(rng.randrange(4))}
+        return [gen(depth + 1) for _ in range(rng.randrange(4))]
+
+    found = 0
+    for _ in range(3000):
+        data = {key: gen(1) for key in rng.sample(keys, 4)}
+        expected = [(p, t) for p, t in _strings(data, ()) if _is_placeholder(p, t)]
+        got: list = []
+        _suspects(data, [], got)
+        assert got == expected
+        found += len(got)
+    assert found > 1000
