@@ -1,4 +1,5 @@
-# The sandbox-2024 scope, data, provider and control rules of netsep-check, written once in Rego
+# 42 of the 70 sandbox-2024 rules of netsep-check (scope, data, provider, area and the one-control
+# rules: the same as bench/run.py's hand-written peer), written once in Rego
 # for the peer benchmark (bench/run.py --with-rego). Same verdicts as the YAML rules on valid
 # profiles: pass, fail or not_applicable per rule id. __PARAMS__ is replaced by the pack's
 # parameters (accepted_results, recognised_evaluators, evaluation_cycle_days) at run time.
@@ -152,6 +153,11 @@ failing contains rule if {
 	control.status != "implemented"
 }
 
+# One rule per control (policies/common/controls.yaml): its status is "implemented".
+ctrl(area, name) := "pass" if input.security_measures[area][name].status == "implemented"
+
+ctrl(area, name) := "fail" if not input.security_measures[area][name].status == "implemented"
+
 result := {
 	"SCOPE-TASKS": scope("tasks"),
 	"SCOPE-DATA": scope("data_categories"),
@@ -168,4 +174,31 @@ result := {
 	"MEAS-NETWORK-LINK": status("MEAS-NETWORK-LINK"),
 	"MEAS-SAAS-MANAGEMENT": status("MEAS-SAAS-MANAGEMENT"),
 	"MEAS-OPERATING-POLICY": status("MEAS-OPERATING-POLICY"),
+	"CTRL-SAAS-INPUT-RESTRICTION": ctrl("saas_management", "input_restriction"),
+	"CTRL-EP-APPROVED-DEVICES": ctrl("endpoint", "approved_devices_only"),
+	"CTRL-EP-DEVICE-REGISTRATION": ctrl("endpoint", "device_registration"),
+	"CTRL-EP-COMPENSATING": ctrl("endpoint", "compensating_controls"),
+	"CTRL-EP-LEAK-PREVENTION": ctrl("endpoint", "leak_prevention"),
+	"CTRL-EP-ANTI-MALWARE": ctrl("endpoint", "anti_malware"),
+	"CTRL-NET-AUTHORISED-TERMINALS": ctrl("network_link", "authorised_terminal_restriction"),
+	"CTRL-NET-MFA": ctrl("network_link", "strong_authentication"),
+	"CTRL-NET-RELAY-GATEWAY": ctrl("network_link", "relay_gateway"),
+	"CTRL-NET-TRAFFIC-SEPARATION": ctrl("network_link", "traffic_separation"),
+	"CTRL-NET-ENCRYPTION": ctrl("network_link", "encryption_in_transit"),
+	"CTRL-NET-INTERNET-ACCESS": ctrl("network_link", "internet_access_control"),
+	"CTRL-SAAS-LEAST-PRIVILEGE": ctrl("saas_management", "least_privilege"),
+	"CTRL-SAAS-SHARING": ctrl("saas_management", "sharing_controls"),
+	"CTRL-SAAS-AUDIT-LOG": ctrl("saas_management", "audit_logging"),
+	"CTRL-SAAS-LOG-MONITORING": ctrl("saas_management", "log_monitoring"),
+	"CTRL-SAAS-DATA-MONITORING": ctrl("saas_management", "sensitive_data_monitoring"),
+	"CTRL-SAAS-UPLOAD-SCAN": ctrl("saas_management", "sensitive_upload_scan"),
+	"CTRL-SAAS-FILE-MALWARE": ctrl("saas_management", "file_malware_protection"),
+	"CTRL-SAAS-EXFILTRATION": ctrl("saas_management", "exfiltration_prevention"),
+	"CTRL-SAAS-THIRD-PARTY-APPS": ctrl("saas_management", "third_party_apps"),
+	"CTRL-OPS-ASSET-INVENTORY": ctrl("operating_policy", "asset_inventory"),
+	"CTRL-OPS-USAGE-GUIDE": ctrl("operating_policy", "usage_guide"),
+	"CTRL-OPS-TRAINING": ctrl("operating_policy", "training"),
+	"CTRL-OPS-CHANGE-REVIEW": ctrl("operating_policy", "change_review"),
+	"CTRL-OPS-VULNERABILITY": ctrl("operating_policy", "vulnerability_management"),
+	"CTRL-OPS-INCIDENT-RESPONSE": ctrl("operating_policy", "incident_response"),
 }

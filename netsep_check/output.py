@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -30,6 +30,8 @@ def _temporary(path: Path, text: str) -> Path:
     """``text`` in a new temporary file beside ``path``, on disk; removed again on error."""
     data = text.encode("utf-8")
     folder = path.parent if str(path.parent) else Path(".")
+    import tempfile  # only when a file is written (not for standard output)
+
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     temporary = Path(name)
     try:
@@ -68,9 +70,12 @@ def write_all(targets: list[tuple[Path | None, str]]) -> None:
     files: an :class:`InputError` naming the file that could not be written (exit 2) leaves
     every previous file as it was and no temporary file behind."""
     pending: list[tuple[Path, Path]] = []  # (temporary, final)
+    targets = list(targets)
+    device = [path is not None and _device(path) for path, _ in targets]
+    devices = [target for target, is_device in zip(targets, device, strict=True) if is_device]
     try:
-        for path, text in targets:
-            if path is None:
+        for (path, text), is_device in zip(targets, device, strict=True):
+            if path is None or is_device:
                 continue
             try:
                 pending.append((_temporary(path, text), path))
@@ -91,10 +96,26 @@ def write_all(targets: list[tuple[Path | None, str]]) -> None:
                 temporary.unlink()  # gone already once replaced
     for folder in {path.parent for _, path in pending}:
         _fsync_folder(folder if str(folder) else Path("."))
+    for path, text in devices:  # /dev/null, a terminal: written to, never replaced
+        try:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise InputError.one(str(path), f"cannot write report: {exc.strerror or exc}"
+                                 ) from None
     for path, text in targets:
         if path is None:
             sys.stdout.write(text)
             sys.stdout.flush()
+
+
+def _device(path: Path) -> bool:
+    """A character device (``/dev/null``, ``/dev/stdout`` on a terminal): renaming a file
+    over it would replace the device itself, so it is written to directly."""
+    try:
+        return stat.S_ISCHR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -8,6 +8,8 @@ from typing import Any
 def canonical(value: Any) -> Any:
     """Hashable, and equal exactly where JSON Schema calls values equal (``1 == 1.0``,
     ``true != 1``, key order ignored)."""
+    if type(value) is str:  # the common case first (a subclass takes the general path)
+        return ("s", value)
     if isinstance(value, bool):
         return ("b", value)
     if isinstance(value, int | float):
@@ -23,4 +25,6 @@ def canonical(value: Any) -> Any:
 
 def same(a: Any, b: Any) -> bool:
     """``true`` is not ``1``; ``1`` is ``1.0``; mappings compare without key order."""
+    if type(a) is str and type(b) is str:  # the common case: plain text on both sides
+        return a == b
     return bool(canonical(a) == canonical(b))

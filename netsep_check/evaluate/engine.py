@@ -29,14 +29,25 @@ def _position(document: Document, schema_path: str) -> tuple[int, int] | None:
     return document.position(keys)
 
 
+def _new_finding(rule: Rule, status: str, paths: tuple[str, ...], line: int | None,
+                 column: int | None, failures: tuple[Failure, ...]) -> Finding:
+    """``Finding(rule, status, paths, line, column, failures)`` without the frozen
+    dataclass's per-field ``object.__setattr__`` calls (a third of the cost of a passing
+    rule); the same object: equality, hash, repr, pickling and ``replace`` read the fields."""
+    finding: Finding = object.__new__(Finding)
+    finding.__dict__.update(rule=rule, status=status, paths=paths, line=line, column=column,
+                            failures=failures, waiver=None, known=False)
+    return finding
+
+
 def _finding(rule: Rule, document: Document, status: str,
              failures: tuple[Failure, ...] = ()) -> Finding:
     concrete = [f.path for f in failures if f.path is not None]
     paths = tuple(dict.fromkeys(format_path(p) for p in concrete)) or rule.reads
     position = document.position(concrete[0]) if concrete else (
         _position(document, paths[0]) if paths else None)
-    return Finding(rule, status, paths, position[0] if position else None,
-                   position[1] if position else None, failures)
+    return _new_finding(rule, status, paths, position[0] if position else None,
+                        position[1] if position else None, failures)
 
 
 def judge(compiled: CompiledRule, ctx: Ctx, document: Document) -> Finding:

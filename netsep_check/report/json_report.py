@@ -63,9 +63,21 @@ def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
     }
 
 
-def report_dict(report: Report, lang: str) -> dict[str, Any]:
+def report_dict_pack(report: Report) -> dict[str, Any]:
     pack = report.pack
-    return {
+    return {"id": pack.id, "version": pack.version, "regime": pack.regime,
+            "digest": pack.digest, "extends": pack.extends,
+            "files": [display_name(p) for p in (*pack.meta_paths, *pack.rule_paths)],
+            "parameters": _jsonable(pack.parameters),
+            "disabled": [{"rule": d.rule, "reason": d.reason, "by_pack": d.by_pack}
+                         for d in pack.disabled]}
+
+
+def report_dict(report: Report, lang: str, findings: bool = True,
+                pack: bool = True) -> dict[str, Any]:
+    """The report as a dictionary; ``findings=False`` leaves the findings out and
+    ``pack=False`` puts ``None`` for the pack (what :func:`report_line` splices in)."""
+    data = {
         "format": FORMAT_ID,
         "format_version": FORMAT_VERSION,
         "tool": {"name": "netsep-check", "version": __version__},
@@ -74,12 +86,7 @@ def report_dict(report: Report, lang: str) -> dict[str, Any]:
                     "firm": report.firm, "regime": report.regime, "service": report.service},
         "as_of": report.as_of.isoformat(),
         "as_of_overridden": report.as_of_overridden,
-        "pack": {"id": pack.id, "version": pack.version, "regime": pack.regime,
-                 "digest": pack.digest, "extends": pack.extends,
-                 "files": [display_name(p) for p in (*pack.meta_paths, *pack.rule_paths)],
-                 "parameters": _jsonable(pack.parameters),
-                 "disabled": [{"rule": d.rule, "reason": d.reason, "by_pack": d.by_pack}
-                              for d in pack.disabled]},
+        "pack": report_dict_pack(report) if pack else None,
         "summary": {
             "verdict": report.verdict,
             "rules": len(report.findings),
@@ -89,10 +96,79 @@ def report_dict(report: Report, lang: str) -> dict[str, Any]:
         "notes": notes(report, lang),
         "evidence_verified": report.evidence_verified,
         "evidence_checked": [record.as_dict() for record in report.evidence_checked],
-        "findings": [finding_dict(f, lang) for f in report.findings],
-        **({"tenant_evidence": _jsonable(report.tenant_evidence)}
-           if report.tenant_evidence else {}),
     }
+    if findings:
+        data["findings"] = [finding_dict(f, lang) for f in report.findings]
+    if report.tenant_evidence:
+        data["tenant_evidence"] = _jsonable(report.tenant_evidence)
+    return data
+
+
+# --- a batch report line, spliced from cached pieces -----------------------------------------
+# ``report_line(r, lang)`` is exactly ``json.dumps(report_dict(r, lang), ensure_ascii=False,
+# separators=(", ", ": "))`` (tests/test_json_line.py holds it to that), without building the
+# dictionaries: what a rule says of itself (severity, area, title, basis, waivable,
+# remediation) and what a pack says (id, version, files, parameters, ...) are encoded once per
+# process, and a finding without failures, waiver or baseline mark is a few string joins.
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+_STR = json.encoder.encode_basestring  # what the encoder writes for a str (the C function)
+_RULE_PIECES: dict[tuple[int, str], tuple[Any, str, str]] = {}
+_PACK_PIECES: dict[int, tuple[Any, str]] = {}
+
+
+def _rule_pieces(rule: Any, lang: str) -> tuple[str, str]:
+    """(severity, area, title) and (basis, waivable, remediation) of a rule, encoded."""
+    key = (id(rule), lang)
+    cached = _RULE_PIECES.get(key)
+    if cached is None or cached[0] is not rule:
+        head = _ENCODE({"severity": rule.severity, "area": rule.area,
+                        "title": dict(rule.title)})[1:-1]
+        tail = _ENCODE({"basis": dict(rule.basis), "waivable": rule.waivable,
+                        "remediation": rule.remediation.get(lang, "")})[1:-1]
+        if len(_RULE_PIECES) > 4096:
+            _RULE_PIECES.clear()
+        cached = _RULE_PIECES[key] = (rule, head, tail)
+    return cached[1], cached[2]
+
+
+def _pack_piece(report: Report) -> str:
+    pack = report.pack
+    cached = _PACK_PIECES.get(id(pack))
+    if cached is None or cached[0] is not pack:
+        text = _ENCODE(report_dict_pack(report))
+        if len(_PACK_PIECES) > 256:
+            _PACK_PIECES.clear()
+        cached = _PACK_PIECES[id(pack)] = (pack, text)
+    return cached[1]
+
+
+def _finding_line(finding: Finding, lang: str) -> str:
+    if finding.failures or finding.waiver is not None or finding.known:
+        return _ENCODE(finding_dict(finding, lang))
+    rule = finding.rule  # no failure leaves: no message, value or expectation to word
+    head, tail = _rule_pieces(rule, lang)
+    line, column = finding.line, finding.column
+    if type(line) is not int or type(column) is not int:
+        return _ENCODE(finding_dict(finding, lang))
+    paths = ", ".join([_STR(p) for p in finding.paths])
+    return (f'{{"rule_id": {_STR(rule.id)}, "status": {_STR(finding.status)}, {head}, '
+            f'"message": "", "paths": [{paths}], "line": {line}, "column": {column}, '
+            f'"actual": null, "expected": null, {tail}, '
+            '"waiver": null, "known": false, "failures": []}')
+
+
+def report_line(report: Report, lang: str) -> str:
+    """One report as one line of JSON: see the note above."""
+    items = list(report_dict(report, lang, findings=False, pack=False).items())
+    at = next(i for i, (key, _) in enumerate(items) if key == "pack")
+    tenant = items.pop()[1] if items[-1][0] == "tenant_evidence" else None
+    before, after = _ENCODE(dict(items[:at]))[1:-1], _ENCODE(dict(items[at + 1:]))[1:-1]
+    findings = ", ".join([_finding_line(f, lang) for f in report.findings])
+    text = f'{{{before}, "pack": {_pack_piece(report)}, {after}, "findings": [{findings}]'
+    if tenant is not None:
+        text += f', "tenant_evidence": {_ENCODE(tenant)}'
+    return text + "}"
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -100,17 +176,22 @@ def dumps(document: dict[str, Any]) -> str:
     (which ``indent`` would disable) writes them, and diffs stay one line per profile."""
     if "reports" not in document:
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    members = []
-    for key, value in document.items():
-        if key == "reports":
-            lines = ",\n".join("    " + json.dumps(report, ensure_ascii=False,
-                                                    separators=(", ", ": "))
-                               for report in value)
-            text = f"[\n{lines}\n  ]" if value else "[]"
+    parts = ["{\n"]  # one join at the end: a batch's text is copied once, not per step
+    for index, (key, value) in enumerate(document.items()):
+        parts.append((",\n  " if index else "  ") + json.dumps(key) + ": ")
+        if key == "reports" and value:
+            parts.append("[\n")
+            for number, report in enumerate(value):
+                parts.append(",\n    " if number else "    ")
+                parts.append(report if isinstance(report, _Line) else
+                             json.dumps(report, ensure_ascii=False, separators=(", ", ": ")))
+            parts.append("\n  ]")
+        elif key == "reports":
+            parts.append("[]")
         else:
-            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        members.append(f"  {json.dumps(key)}: {text}")
-    return "{\n" + ",\n".join(members) + "\n}\n"
+            parts.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    parts.append("\n}\n")
+    return "".join(parts)
 
 
 def batch_header() -> dict[str, Any]:
@@ -118,8 +199,13 @@ def batch_header() -> dict[str, Any]:
             "tool": {"name": "netsep-check", "version": __version__}}
 
 
-def batch_document(result: RunResult, lang: str) -> dict[str, Any]:
-    """Every report, the run's verdict and counts, the matrix, and the inputs not judged."""
+class _Line(str):
+    """A report already encoded as one line (:func:`report_line`), for :func:`dumps`."""
+
+
+def batch_document(result: RunResult, lang: str, encoded: bool = False) -> dict[str, Any]:
+    """Every report, the run's verdict and counts, the matrix, and the inputs not judged;
+    ``encoded``: each report as its line of JSON text, for :func:`dumps` (same output)."""
     gate = result.gate
     return {**batch_header(), "lang": lang,
             "summary": {"verdict": result.verdict, "given": result.given,
@@ -127,7 +213,8 @@ def batch_document(result: RunResult, lang: str) -> dict[str, Any]:
                         "counts": result.counts(), "exit_code": result.exit_code,
                         "gate": {"fail_on": gate.fail_on, "tripped": gate.tripped,
                                  "below": gate.below, "known": gate.known}},
-            "reports": [report_dict(r, lang) for r in result.reports],
+            "reports": [_Line(report_line(r, lang)) if encoded else report_dict(r, lang)
+                        for r in result.reports],
             "matrix": result.matrix.as_dict(),
             "invalid": [{"file": item.file,
                          "problems": [{**p.as_dict(), "text": problem_text(p, lang)}
@@ -142,4 +229,4 @@ def render_json(result: RunResult, lang: str) -> str:
     judged → a batch document (``{"format": ...-batch, "reports": [...], "invalid": ...}``)."""
     if not result.batch and not result.invalid and len(result.reports) == 1:
         return dumps(report_dict(result.reports[0], lang))
-    return dumps(batch_document(result, lang))
+    return dumps(batch_document(result, lang, encoded=True))

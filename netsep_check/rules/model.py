@@ -91,6 +91,11 @@ class Pack(PackInfo):
     compiled: tuple[CompiledRule, ...] = ()
 
     def info(self) -> PackInfo:
-        """The pack without its closures: what a report holds."""
-        names = [f.name for f in dataclasses.fields(PackInfo)]
-        return PackInfo(**{name: getattr(self, name) for name in names})
+        """The pack without its closures: what a report holds (made once per pack, so every
+        report of a run shares it)."""
+        info = self.__dict__.get("_info")
+        if info is None:
+            names = [f.name for f in dataclasses.fields(PackInfo)]
+            info = PackInfo(**{name: getattr(self, name) for name in names})
+            object.__setattr__(self, "_info", info)  # a cache, not a field: frozen as before
+        return info

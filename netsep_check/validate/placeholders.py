@@ -31,16 +31,45 @@ def _strings(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
             yield from _strings(item, (*path, index))
 
 
+def _is_placeholder(path: FieldPath, text: str) -> bool:
+    return TEMPLATE_VALUES.get(path) == text.strip() or _TODO.match(text) is not None
+
+
+def _suspects(value: Any, path: list[Any], out: list[tuple[FieldPath, str]]) -> None:
+    """The (path, text) that :func:`_strings` yields and that are placeholders, in the same
+    order, without a path tuple per text: a text can only be a TODO if it holds a T or an F,
+    and a template value only where :data:`TEMPLATE_VALUES` says (two keys deep)."""
+    if isinstance(value, dict):
+        pairs: Any = ((key, item) for key, item in value.items()
+                      if not str(key).startswith("x_"))
+    elif isinstance(value, list):
+        pairs = enumerate(value)
+    else:
+        return
+    shallow = len(path) == 1
+    for key, item in pairs:
+        if isinstance(item, str):
+            if (shallow or "T" in item or "F" in item) and _is_placeholder((*path, key), item):
+                out.append(((*path, key), item))
+        elif isinstance(item, dict | list):
+            path.append(key)
+            _suspects(item, path, out)
+            path.pop()
+
+
 def placeholder_problems(document: Document) -> list[Problem]:
     """Every template stand-in and every text that starts with TODO, with its line."""
     data = document.data
     problems: list[Problem] = []
-    for path, text in _strings(data, ()):
+    found: list[tuple[FieldPath, str]] = []
+    if isinstance(data, str):
+        found = [((), data)] if _is_placeholder((), data) else []
+    else:
+        _suspects(data, [], found)
+    for path, text in found:
         if TEMPLATE_VALUES.get(path) == text.strip():
             why = f"still holds the template placeholder {text!r}; write the real value"
-        elif _TODO.match(text):
-            why = f"still holds a template placeholder ({text.strip()[:60]!r}); write the real text"
         else:
-            continue
+            why = f"still holds a template placeholder ({text.strip()[:60]!r}); write the real text"
         problems.append(Problem(document.file, why, document.line(path), None, format_path(path)))
     return problems
