@@ -72,7 +72,8 @@ def write_all(targets: list[tuple[Path | None, str]]) -> None:
     pending: list[tuple[Path, Path]] = []  # (temporary, final)
     targets = list(targets)
     device = [path is not None and _device(path) for path, _ in targets]
-    devices = [target for target, is_device in zip(targets, device, strict=True) if is_device]
+    devices = [(path, text) for (path, text), is_device in zip(targets, device, strict=True)
+               if is_device and path is not None]
     try:
         for (path, text), is_device in zip(targets, device, strict=True):
             if path is None or is_device:
