@@ -50,8 +50,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "schema.unknown_operator": ("unknown operator {key} (known: {expected})",
                                 "알 수 없는 연산자 {key}입니다 (쓸 수 있는 연산자: {expected})"),
     "schema.missing_key": ("missing required key {key}", "필수 키 {key}이(가) 없습니다"),
-    "schema.more": ("... and {more} schema error(s) not listed (only the first {shown} are shown)",
-                    "... 외 스키마 오류 {more}건은 표시하지 않았습니다 (처음 {shown}건만 표시)"),
+    "schema.more": ("... and {count} more schema error(s) not listed (only the first {shown} are "
+                    "shown)",
+                    "... 외 스키마 오류 {count}건은 표시하지 않았습니다 (처음 {shown}건만 표시)"),
+    "schema.more_capped": ("... and more than {count} more schema error(s) not listed (only the "
+                           "first {shown} are shown)",
+                           "... 외 스키마 오류 {count}건 이상은 표시하지 않았습니다 (처음 {shown}건만 "
+                           "표시)"),
     "schema.wrong_type": ("expected {expected}, got {got} {value}{hint}",
                           "{expected}이어야 하는데 {got} {value}입니다{hint}"),
     "schema.not_in_enum": ("{value} is not allowed; expected one of: {options}",

@@ -325,8 +325,10 @@ def schema_problems(document: Document, schema: dict[str, Any],
             problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path or ""))
             problems.append(Problem(document.file, f"... and {more} schema error(s) not "
                                     f"listed (only the first {max_reported} are shown)",
-                                    code="schema.more", params={"more": more,
-                                                                "shown": max_reported}))
+                                    code="schema.more" if rest <= max_counted
+                                    else "schema.more_capped",
+                                    params={"count": min(rest, max_counted),
+                                            "shown": max_reported}))
             return problems
         for said in describe(error, schema):
             full = (*root_path, *said.path)
