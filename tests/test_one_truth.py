@@ -215,3 +215,40 @@ def test_an_assumption_a_pass_rests_on_is_said_in_a_note(run, tmp_path):
     assert not any(silent in note for note in document["notes"])
     assert {f["rule_id"]: f["status"] for f in document["findings"]}[
         "PROV-COVERS-PRODUCTS"] == "pass"
+
+
+def test_a_rule_that_cannot_be_judged_fails_the_run_whatever_fail_on(run, tmp_path, error_only):
+    profile = variant(tmp_path, "m365-compliant.yaml", "m.yaml")
+    result = run("check", profile, "--policy", error_only, "--fail-on", "critical",
+                 "--format", "json")
+    assert result.exit_code == EXIT_FAIL  # undetermined is never read as compliant
+    assert json.loads(result.stdout)["summary"]["verdict"] == "undetermined"
+
+
+@pytest.mark.parametrize("fmt", ["oscal-ar", "oscal-poam", "committee"])
+def test_the_other_formats_never_crash_on_invalid_or_undetermined(run, tmp_path, fmt,
+                                                                  error_only):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BROKEN, encoding="utf-8")
+    out = tmp_path / "out"
+    alone = run("check", bad, "--format", fmt, "-o", out, "--lang", "en")
+    assert alone.exit_code == EXIT_INPUT and "bad.yaml" in alone.stderr
+    profile = variant(tmp_path, "m365-compliant.yaml", "m.yaml")
+    undetermined = run("check", profile, "--policy", error_only, "--format", fmt, "-o", out)
+    assert undetermined.exit_code == EXIT_FAIL and out.read_text(encoding="utf-8").strip()
+    if fmt != "committee":
+        mixed = run("check", bad, profile, "--format", fmt, "-o", out, "--lang", "en",
+                    "--jobs", "1")
+        assert mixed.exit_code == EXIT_INPUT and "bad.yaml" in out.read_text(encoding="utf-8")
+
+
+def test_a_provider_recorded_twice_is_an_input_error(run, tmp_path):
+    """A second record of the same provider (one suitable, one not) must not let a rule pick
+    the good one: found by a cold review as a false green."""
+    profile = variant(tmp_path, "m365-compliant.yaml", "dup.yaml", (
+        "security_measures:",
+        "  - id: microsoft\n    name: Microsoft Corporation\n    security_evaluation:\n"
+        "      evaluator: fsi\n      result: unsuitable\n      kind: periodic\n"
+        "      evaluated_on: 2025-01-10\nsecurity_measures:"))
+    result = run("check", profile, "--lang", "en")
+    assert result.exit_code == EXIT_INPUT and "recorded twice" in result.stderr

@@ -2,7 +2,9 @@
 
 A finding trips the gate when it is failing (``fail`` or ``error``; ``waived`` is not), its
 rule's severity is at or above the ``--fail-on`` threshold, and it is not ``known`` (already
-failing, element for element, in the baseline: ``check --baseline``).
+failing, element for element, in the baseline: ``check --baseline``). A rule that could not be
+judged (``error``) trips it whatever its severity: ``--fail-on`` accepts known, minor
+failures, never an unknown state.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from netsep_check.vocabulary import DEFAULT_FAIL_ON, at_or_above
 
 
 def trips(finding: Finding, fail_on: str = DEFAULT_FAIL_ON) -> bool:
-    return finding.failing and not finding.known and at_or_above(finding.rule.severity, fail_on)
+    return finding.failing and not finding.known and (
+        finding.status == "error" or at_or_above(finding.rule.severity, fail_on))
 
 
 def gating_findings(report: Report, fail_on: str = DEFAULT_FAIL_ON) -> list[Finding]:
@@ -43,7 +46,7 @@ def gate(reports: Iterable[Report], fail_on: str = DEFAULT_FAIL_ON,
                 continue
             if finding.known:
                 known += 1
-            elif at_or_above(finding.rule.severity, fail_on):
+            elif finding.status == "error" or at_or_above(finding.rule.severity, fail_on):
                 tripped += 1
             else:
                 below += 1

@@ -131,10 +131,18 @@ def firm_uuid(firm: str) -> str:
     return ident("party", firm)
 
 
-def metadata(reports: Sequence[Report], lang: str, title_key: str) -> dict[str, Any]:
+def metadata(reports: Sequence[Report], lang: str, title_key: str,
+             invalid: Sequence[Any] = ()) -> dict[str, Any]:
     firms = list(dict.fromkeys(r.firm for r in reports))
     latest = max(r.as_of for r in reports)
-    return {
+    extra: dict[str, Any] = {}
+    if invalid:  # inputs not judged: the document says so (every format does)
+        from netsep_check.report._common import problem_text
+
+        extra["remarks"] = "\n".join(
+            f"- {item.file}: " + "; ".join(problem_text(p, lang) for p in item.problems[:3])
+            for item in invalid)
+    return {**extra,
         "title": line(say(title_key, lang, firms=", ".join(firms))),
         "published": stamp(latest),
         "last-modified": stamp(latest),

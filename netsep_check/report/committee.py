@@ -119,7 +119,7 @@ def _summary(report: Report, lang: str) -> str:
     counts = _counts(report.findings)
     status = verdict(report)
     label = {"fail": ui("verdict_fail", lang, n=counts["fail"] + counts["error"]),
-             "error": ui("verdict_error", lang, n=counts["error"]),
+             "undetermined": ui("verdict_error", lang, n=counts["error"]),
              "pass": ui("verdict_pass", lang)}[status]
     points = [say("summary_fail", lang, fail=counts["fail"], error=counts["error"],
                   waived=counts["waived"], passed=counts["pass"], na=counts["not_applicable"],
@@ -352,6 +352,11 @@ def render_committee(result: RunResult, lang: str, **options: Any) -> str:
     JSON report, :func:`netsep_check.evaluate.diff.load_report_sides`), ``previous_source``
     (its file name), ``prepared_by``."""
     reports = result.reports
+    if not reports:  # nothing was judged: no paper for the committee, and say why
+        from netsep_check.errors import InputError
+
+        raise InputError([p for item in result.invalid for p in item.problems] or [
+            InputError.one("(input)", "no profile was judged").problems[0]])
     period = options.get("period")
     previous = options.get("previous")
     articles = [_one(r, lang, period, previous, options.get("previous_source") or "",

@@ -192,10 +192,15 @@ def result(report: Report, lang: str, res: o.Resources) -> dict[str, Any]:
 def render_oscal_ar(run: RunResult, lang: str, **options: Any) -> str:
     """One assessment-results document; one result per report."""
     reports = run.reports
+    if not reports:  # nothing was judged: OSCAL has no result to give; say why (exit 2)
+        from netsep_check.errors import InputError
+
+        raise InputError([p for item in run.invalid for p in item.problems] or [
+            InputError.one("(input)", "no profile was judged").problems[0]])
     res = o.Resources(lang)
     pack_resources = [res.pack(r) for r in reports]
     results = [result(r, lang, res) for r in reports]
-    body = {"metadata": o.metadata(reports, lang, "ar_title"),
+    body = {"metadata": o.metadata(reports, lang, "ar_title", run.invalid),
             "import-ap": {"href": f"#{pack_resources[0]}"},
             "results": results,
             "back-matter": res.back_matter()}

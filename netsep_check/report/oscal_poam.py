@@ -87,6 +87,11 @@ def _item(report: Report, finding: Finding, lang: str, res: o.Resources) -> dict
 def render_oscal_poam(result: RunResult, lang: str, **options: Any) -> str:
     """One POA&M for the failing, waived and unjudgeable findings of every report."""
     reports = result.reports
+    if not reports:  # nothing was judged: OSCAL has no result to give; say why (exit 2)
+        from netsep_check.errors import InputError
+
+        raise InputError([p for item in result.invalid for p in item.problems] or [
+            InputError.one("(input)", "no profile was judged").problems[0]])
     res = o.Resources(lang)
     observations, findings, risks, items = [], [], [], []
     for report in reports:
@@ -111,7 +116,7 @@ def render_oscal_poam(result: RunResult, lang: str, **options: Any) -> str:
                       "title": _say("none_title", lang),
                       "description": _say("none_desc", lang, firms=firms),
                       "props": [o.prop("kind", "no-open-items")]})
-    body: dict[str, Any] = {"metadata": o.metadata(reports, lang, "poam_title"),
+    body: dict[str, Any] = {"metadata": o.metadata(reports, lang, "poam_title", result.invalid),
                             "local-definitions": {"components": [o.tool_component(lang)]}}
     if observations:
         body |= {"observations": observations, "risks": risks, "findings": findings}

@@ -50,9 +50,27 @@ def _cited(data: dict[str, Any]) -> list[tuple[FieldPath, str]]:
 
 
 def integrity_problems(document: Document) -> list[Problem]:
-    """Evidence ids: each defined once, each cited id defined."""
+    """Evidence ids: each defined once, each cited id defined; each provider recorded once (a
+    second record of the same provider — one suitable, one not — must not let a rule pick the
+    good one)."""
     data = document.data
     problems: list[Problem] = []
+    providers: dict[str, int] = {}
+    for index, entry in enumerate(_list(data.get("providers"))):
+        provider_id = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(provider_id, str):
+            continue
+        if provider_id in providers:
+            at: FieldPath = ("providers", index, "id")
+            first = document.line(("providers", providers[provider_id], "id"))
+            line, column = document.position(at) or (None, None)
+            problems.append(Problem(document.file, f"provider {provider_id!r} is recorded twice "
+                                    f"(first on line {first}); give one record per provider, "
+                                    "its latest evaluation", line, column, format_path(at),
+                                    "provider.duplicate_id",
+                                    {"id": provider_id, "first_line": first}))
+        else:
+            providers[provider_id] = index
     defined: dict[str, int] = {}
     for index, entry in enumerate(_list(data.get("evidence"))):
         ev_id = entry.get("id") if isinstance(entry, dict) else None
