@@ -252,3 +252,16 @@ def test_a_provider_recorded_twice_is_an_input_error(run, tmp_path):
         "      evaluated_on: 2025-01-10\nsecurity_measures:"))
     result = run("check", profile, "--lang", "en")
     assert result.exit_code == EXIT_INPUT and "recorded twice" in result.stderr
+
+
+def test_notes_are_in_sarif_and_junit_too(run, tmp_path):
+    """Every report's notes (here: evidence not verified) are in SARIF (tool notifications)
+    and JUnit (system-out), as in the other formats."""
+    profile = variant(tmp_path, "m365-compliant.yaml", "m.yaml")
+    _, out = _outputs(run, tmp_path, profile, "--no-evidence-check")
+    for fmt in ("text", "json", "sarif", "junit", "markdown", "html"):
+        assert "not verified" in out[fmt], fmt
+    sarif = json.loads(out["sarif"])
+    said = [n["message"]["text"] for r in sarif["runs"] for i in r.get("invocations", [])
+            for n in i.get("toolExecutionNotifications", [])]
+    assert any("not verified" in text for text in said)

@@ -28,7 +28,7 @@ from netsep_check.i18n import ui
 
 if TYPE_CHECKING:
     from netsep_check.evaluate.result import RunResult
-from netsep_check.report._common import location, message, source, text, title
+from netsep_check.report._common import location, message, notes, source, text, title
 from netsep_check.report._safe import visible
 from netsep_check.report.problems import problem_line
 
@@ -109,6 +109,9 @@ def _suite(report: Report, lang: str) -> ET.Element:
                                                  "classname": "netsep.disabled", "time": "0"})
         ET.SubElement(case, "skipped", {"message": f"{ui('fmt_disabled', lang)} "
                                                    f"({disabled.by_pack}): {disabled.reason}"})
+    said = notes(report, lang)
+    if said:  # what the report says besides its findings (every format says it)
+        ET.SubElement(suite, "system-out").text = "\n".join(said)
     return suite
 
 
@@ -123,6 +126,11 @@ def _invalid_suite(result: RunResult, lang: str) -> ET.Element:
                                      "tests": str(len(result.invalid)), "failures": "0",
                                      "errors": str(len(result.invalid)), "skipped": "0",
                                      "time": "0"})
+    properties = ET.SubElement(suite, "properties")  # the run's verdict: never green
+    for name, value in (("verdict", result.verdict), ("given", str(result.given)),
+                        ("judged", str(len(result.reports))),
+                        ("invalid", str(len(result.invalid)))):
+        ET.SubElement(properties, "property", {"name": name, "value": value})
     for item in result.invalid:
         case = ET.SubElement(suite, "testcase", {"name": "INPUT-INVALID", "classname": item.file,
                                                  "time": "0"})

@@ -46,7 +46,7 @@ from urllib.parse import quote
 from netsep_check import __version__
 from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.i18n import ui
-from netsep_check.report._common import md_escape, message, source, text, title
+from netsep_check.report._common import md_escape, message, notes, source, text, title
 from netsep_check.report.json_report import _jsonable
 from netsep_check.report.problems import problem_line
 from netsep_check.rules.model import PackInfo, Rule
@@ -200,8 +200,12 @@ def _run(pack: PackInfo, reports: list[Report], lang: str, category: str,
     artifacts: list[dict[str, Any]] = []
     artifact_index: dict[str, int] = {}
     results: list[dict[str, Any]] = []
+    said: list[dict[str, Any]] = []  # each report's notes, as tool notifications
     for report in reports:
         uri = artifact_uri(report.profile_file, root)
+        said += [{"level": "note", "message": {"text": note},
+                  "locations": [{"physicalLocation": {"artifactLocation": _location(uri)}}]}
+                 for note in notes(report, lang)]
         if uri not in artifact_index:
             artifact_index[uri] = len(artifacts)
             artifacts.append({"location": _location(uri),
@@ -234,6 +238,7 @@ def _run(pack: PackInfo, reports: list[Report], lang: str, category: str,
         "automationDetails": {"id": category},
         "language": _LANGUAGE.get(lang, lang),
         "columnKind": "unicodeCodePoints",
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": said}],
         "artifacts": artifacts,
         "results": results,
     }
