@@ -110,6 +110,9 @@ class Checker:
         """Verify evidence files, then evaluate every rule (the evidence rules included)."""
         pack = self.pack(self.pack_ref or pack_for_regime(profile["regime"]))
         notes: list[Note] = []
+        notes += [Note("parameter_override", {"name": o["name"], "from": o["from"],
+                                              "to": o["to"], "pack": o["pack"]})
+                  for o in pack.overrides]
         if pack.regime and pack.regime != profile["regime"]:
             notes.append(Note("regime_mismatch", {"regime": profile["regime"],
                                                   "pack": pack.id, "pack_regime": pack.regime}))

@@ -111,6 +111,10 @@ NOTES: dict[str, T] = {
                           "matched to it",
                           "프로파일에 테넌트(tenant.id)가 없어 테넌트 측정 결과를 프로파일과 "
                           "대조해 확인하지 못했습니다"),
+    "parameter_override": T("pack {pack} sets parameter {name} to {to} (the base pack's value: "
+                            "{from})",
+                            "정책 팩 {pack}이(가) 매개변수 {name}을(를) {to}(으)로 바꾸었습니다 "
+                            "(기본 정책 팩의 값: {from})"),
     "rule_note": T("{rule}: {en}", "{rule}: {ko}"),
     "waiver_unmatched": T("{waiver} matched no failing finding",
                           "{waiver}에 해당하는 위반 사항이 없습니다"),

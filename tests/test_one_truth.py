@@ -265,3 +265,13 @@ def test_notes_are_in_sarif_and_junit_too(run, tmp_path):
     said = [n["message"]["text"] for r in sarif["runs"] for i in r.get("invocations", [])
             for n in i.get("toolExecutionNotifications", [])]
     assert any("not verified" in text for text in said)
+
+
+def test_a_parameter_a_firm_pack_changed_is_said_in_every_report(run, tmp_path):
+    """A firm's pack that changes a waivable parameter (here log retention, 365 → 1095 days;
+    1 day would loosen it) is not silent: every report names the change (cold review F1)."""
+    profile = variant(tmp_path, "m365-compliant.yaml", "m.yaml")
+    _, out = _outputs(run, tmp_path, profile, "--pack", EXAMPLES / "custom-pack")
+    for fmt in SIX:
+        text = out[fmt].replace("\\_", "_")  # Markdown escapes underscores
+        assert "log_retention_days" in text and "1095" in text, fmt

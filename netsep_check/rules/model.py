@@ -79,6 +79,8 @@ class PackInfo:
     rule_paths: tuple[Path, ...]  # rule files in evaluation order
     test_bases: dict[str, str]
     extends: str | None = None
+    # parameters a pack set over its base pack's values: name, from, to, the pack that set it
+    overrides: tuple[dict[str, Any], ...] = ()
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)

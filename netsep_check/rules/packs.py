@@ -324,6 +324,12 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     test_bases = dict(parent.test_bases) if parent else {}
     test_bases.update({name: _test_base(root, base, name, rel, document)
                        for name, rel in meta.get("test_bases", {}).items()})
+    overrides = [*(parent.overrides if parent else ())]
+    for name in set_params:  # what this pack changed of its base: every report says so
+        if parent is not None and name in parent.parameters \
+                and parent.parameters[name] != params[name]:
+            overrides.append({"name": name, "from": parent.parameters[name],
+                              "to": params[name], "pack": meta["id"]})
     return Pack(
         id=meta["id"], version=meta["version"], regime=regime,
         effective_on=meta.get("effective_on", parent.effective_on if parent else ""),
@@ -334,7 +340,7 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
         compiled=tuple(c for c in compiled if c.rule.id not in off),
         disabled=tuple(disabled), digest=_digest([*meta_paths, *rule_paths]),
         meta_paths=tuple(meta_paths), rule_paths=tuple(rule_paths), test_bases=test_bases,
-        extends=parent.id if parent else None)
+        extends=parent.id if parent else None, overrides=tuple(overrides))
 
 
 def pack_for_regime(regime: str) -> str:
