@@ -171,6 +171,9 @@ def read_egress(path: Path | str, accept: Callable[[str], bool],
     if lines and requests == 0 and unparsed == lines:
         raise InputError.one(file, "no destination found in any line: expected Squid's native "
                              "access.log or a CSV of host[,count]", 1)
+    if requests == 0:  # an empty log shows nothing reached, and must not read as "clean"
+        raise InputError.one(file, "the egress log holds no request: give the proxy or "
+                             "firewall log of the SaaS terminals for the period assessed", 1)
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
     return EgressSummary(
         file=file, sha256=digest.hexdigest(), format=fmt or "csv", lines=lines,

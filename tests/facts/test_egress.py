@@ -130,3 +130,12 @@ def test_the_example_log(run):
     (finding,) = [f for f in json.loads(result.stdout)["findings"]
                   if f["rule_id"] == "EGRESS-DESTINATIONS"]
     assert [m["fact"] for m in finding["actual"]] == ["copilot.microsoft.com", "www.dropbox.com"]
+
+
+def test_an_empty_log_is_an_input_error_not_a_clean_bill(run, tmp_path):
+    """A zero-byte log shows nothing reached: it must not read as "all destinations allowed"
+    (cold review F5)."""
+    empty = tmp_path / "empty.log"
+    empty.write_bytes(b"")
+    result = run("check", PROFILE, "--egress-log", empty, "--lang", "en")
+    assert result.exit_code == 2 and "holds no request" in result.stderr
