@@ -71,6 +71,17 @@ def run_counts_text(result: RunResult, lang: str) -> str:
               invalid=len(result.invalid))
 
 
+def judged_reports(result: RunResult) -> tuple[Report, ...]:
+    """The reports of a run, for a format that has nothing to say without one (OSCAL, the
+    committee report): when no profile was judged, an input error naming why (exit 2)."""
+    if result.reports:
+        return result.reports
+    from netsep_check.errors import InputError
+
+    problems = [p for item in result.invalid for p in item.problems]
+    raise InputError(problems) if problems else InputError.one("(input)", "no profile was judged")
+
+
 def problem_lines(result: RunResult, lang: str) -> list[tuple[str, list[str]]]:
     """Each invalid input and its problems, worded (file, [problem, ...])."""
     return [(item.file, [problem_text(p, lang) for p in item.problems])

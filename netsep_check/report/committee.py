@@ -26,7 +26,7 @@ from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.evaluate.result import RunResult
 from netsep_check.i18n import ui
 from netsep_check.report._committee_text import CSS, prose_date, say
-from netsep_check.report._common import message, ordered, source, text, title, verdict
+from netsep_check.report._common import judged_reports, message, ordered, source, text, title, verdict
 from netsep_check.report._profile import ProfileNotes, profile_notes
 from netsep_check.report.html import esc
 from netsep_check.report.messages import note_text
@@ -351,12 +351,7 @@ def render_committee(result: RunResult, lang: str, **options: Any) -> str:
     """The committee report; options: ``period`` (from, to), ``previous`` (sides of a previous
     JSON report, :func:`netsep_check.evaluate.diff.load_report_sides`), ``previous_source``
     (its file name), ``prepared_by``."""
-    reports = result.reports
-    if not reports:  # nothing was judged: no paper for the committee, and say why
-        from netsep_check.errors import InputError
-
-        raise InputError([p for item in result.invalid for p in item.problems] or [
-            InputError.one("(input)", "no profile was judged").problems[0]])
+    reports = judged_reports(result)  # none judged: exit 2 saying why
     period = options.get("period")
     previous = options.get("previous")
     articles = [_one(r, lang, period, previous, options.get("previous_source") or "",

@@ -28,7 +28,7 @@ from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.evaluate.result import RunResult
 from netsep_check.i18n import ui
 from netsep_check.report import _oscal as o
-from netsep_check.report._common import message, text, title, verdict
+from netsep_check.report._common import judged_reports, message, text, title, verdict
 
 RISKY = ("fail", "error", "waived")
 STATE = {"pass": ("satisfied", "pass"), "fail": ("not-satisfied", "fail"),
@@ -191,12 +191,7 @@ def result(report: Report, lang: str, res: o.Resources) -> dict[str, Any]:
 
 def render_oscal_ar(run: RunResult, lang: str, **options: Any) -> str:
     """One assessment-results document; one result per report."""
-    reports = run.reports
-    if not reports:  # nothing was judged: OSCAL has no result to give; say why (exit 2)
-        from netsep_check.errors import InputError
-
-        raise InputError([p for item in run.invalid for p in item.problems] or [
-            InputError.one("(input)", "no profile was judged").problems[0]])
+    reports = judged_reports(run)  # none judged: exit 2 saying why
     res = o.Resources(lang)
     pack_resources = [res.pack(r) for r in reports]
     results = [result(r, lang, res) for r in reports]

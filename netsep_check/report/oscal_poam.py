@@ -20,7 +20,7 @@ from typing import Any
 from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.evaluate.result import RunResult
 from netsep_check.report import _oscal as o
-from netsep_check.report._common import ordered, text, title
+from netsep_check.report._common import judged_reports, ordered, text, title
 from netsep_check.report.oscal_ar import RISKY, observation, oscal_finding, risk
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -86,12 +86,7 @@ def _item(report: Report, finding: Finding, lang: str, res: o.Resources) -> dict
 
 def render_oscal_poam(result: RunResult, lang: str, **options: Any) -> str:
     """One POA&M for the failing, waived and unjudgeable findings of every report."""
-    reports = result.reports
-    if not reports:  # nothing was judged: OSCAL has no result to give; say why (exit 2)
-        from netsep_check.errors import InputError
-
-        raise InputError([p for item in result.invalid for p in item.problems] or [
-            InputError.one("(input)", "no profile was judged").problems[0]])
+    reports = judged_reports(result)  # none judged: exit 2 saying why
     res = o.Resources(lang)
     observations, findings, risks, items = [], [], [], []
     for report in reports:
