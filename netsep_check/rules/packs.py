@@ -15,7 +15,7 @@ import netsep_check
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, load_document, require_mapping
 from netsep_check.load.source import open_regular, sha256
-from netsep_check.rules import guard
+from netsep_check.rules import guard, parsed
 from netsep_check.rules.compiler import compile_condition
 from netsep_check.rules.model import CompiledRule, Disabled, Pack, Rule
 from netsep_check.rules.operators.base import Env, RuleSyntaxError
@@ -47,7 +47,7 @@ def display_name(path: Path) -> str:
 
 def _display(path: Path) -> str:
     try:
-        return "policies/" + path.resolve().relative_to(policies_root().resolve()).as_posix()
+        return "policies/" + path.resolve().relative_to(_policies_resolved()).as_posix()
     except ValueError:
         return str(path)
 
@@ -58,14 +58,25 @@ def _display_absolute(path: Path) -> str:
 
 
 def _schema_checked(path: Path, schema: dict[str, Any], what: str) -> Document:
-    from netsep_check.validate.schema_errors import schema_problems
+    from netsep_check.validate.schema_errors import schema_key, schema_problems
 
-    document = load_document(path, display=display_name(path))
-    require_mapping(document, what)
-    problems = schema_problems(document, schema)
-    if problems:
-        raise InputError(problems)
+    def check(document: Document) -> None:
+        require_mapping(document, what)
+        problems = schema_problems(document, schema)
+        if problems:
+            raise InputError(problems)
+
+    if is_builtin(path):  # parsed and checked once, then read from the cache beside them
+        document = parsed.load_builtin(path, display_name(path), policies_root(),
+                                       schema_key(schema), check)
+    else:
+        document = load_document(path, display=display_name(path))
+        check(document)
+    _READ[document.file] = document.sha256
     return document
+
+
+_READ: dict[str, str] = {}  # a pack file's shown name → SHA-256 of the bytes last parsed
 
 
 def _basis(spec: dict[str, Any], regime: str | None, document: Document,
@@ -180,8 +191,13 @@ def _pack_file(ref: str | Path) -> Path:
 def _digest(files: list[Path]) -> str:
     outer = sha256()
     for path in files:
-        outer.update(display_name(path).encode())
-        handle, _ = open_regular(path, display_name(path))
+        shown = display_name(path)
+        outer.update(shown.encode())
+        known = _READ.get(shown)  # the bytes this pack was just made of
+        if known is not None:
+            outer.update(bytes.fromhex(known))
+            continue
+        handle, _ = open_regular(path, shown)
         with handle:  # read and parsed moments ago; a regular file, bounded by that read
             outer.update(sha256(handle.read()).digest())
     return outer.hexdigest()
@@ -222,10 +238,15 @@ def _test_base(root: Path, base: Path | None, name: str, ref: str, document: Doc
     return str((builtin_folder / known[wanted]).resolve())
 
 
+@lru_cache(maxsize=1)
+def _policies_resolved() -> Path:
+    return policies_root().resolve()
+
+
 def is_builtin(path: Path) -> bool:
     """A file of the built-in packs (inside the policies folder, links resolved)."""
     try:
-        return path.resolve().is_relative_to(policies_root().resolve())
+        return path.resolve().is_relative_to(_policies_resolved())
     except (OSError, RuntimeError, ValueError):
         return False
 

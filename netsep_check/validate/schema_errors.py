@@ -74,13 +74,14 @@ def _validator_for(schema_json: str) -> Any:
 
 def validator(schema: dict[str, Any]) -> Any:
     """A compiled validator, built once per schema per process."""
-    return _validator_for(_key(schema))
+    return _validator_for(schema_key(schema))
 
 
 _KEYS: dict[int, tuple[dict[str, Any], str]] = {}  # id(schema) → (schema kept alive, its key)
 
 
-def _key(schema: dict[str, Any]) -> str:
+def schema_key(schema: dict[str, Any]) -> str:
+    """The schema as canonical JSON text: a key for what was checked against it."""
     known = _KEYS.get(id(schema))
     if known is not None and known[0] is schema:
         return known[1]
@@ -100,7 +101,7 @@ def _fast_for(key: str) -> Any:
 def is_valid_fast(schema: dict[str, Any], data: Any) -> bool:
     """True only when jsonschema would find no error (see validate/fast.py); False means
     "ask jsonschema", which then lists every error."""
-    check = _fast_for(_key(schema))
+    check = _fast_for(schema_key(schema))
     if check is None:
         return False
     try:

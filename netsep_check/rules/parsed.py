@@ -1,0 +1,94 @@
+"""The built-in packs' files, parsed once: a cache beside them, like Python's ``__pycache__``.
+
+Reading a built-in rule file means parsing its YAML with the line of every value and checking it
+against its schema: about 40 ms for the two packs, most of a single check's own time. The result
+of both is plain data (the values, and a tree of line marks), so it is kept as JSON in
+``__parsed__/`` inside the built-in policies folder, named by the SHA-256 of the file's bytes,
+the schema, the tool's version and this format. A file whose bytes changed simply has no entry
+yet. Only the built-in packs' own folder is used — never a firm's pack, never a user folder: the
+cache has the same trust as the code beside it (whoever can write there can edit the code), and
+it holds data only (``json``, never ``pickle`` or ``marshal``), so it cannot carry code either.
+
+A folder that cannot be written (a system-wide install) just means no cache: every file is
+parsed, as without one. ``NETSEP_CHECK_NO_PARSED_CACHE=1`` turns it off (for measurement).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import netsep_check
+from netsep_check.load import Document
+from netsep_check.load.document import parse_source
+from netsep_check.load.source import read_source, sha256
+from netsep_check.load.tree import Marks
+
+FORMAT = 1
+FOLDER = "__parsed__"
+
+
+def _enabled() -> bool:
+    return os.environ.get("NETSEP_CHECK_NO_PARSED_CACHE", "") in ("", "0")
+
+
+def entry_name(source_sha256: str, schema_key: str) -> str:
+    """The cache entry's file name: everything its content depends on, hashed."""
+    key = f"{FORMAT}\n{netsep_check.__version__}\n{schema_key}\n{source_sha256}"
+    return sha256(key.encode()).hexdigest()[:40] + ".json"
+
+
+def _read(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):  # missing, half-written by an older crash, not ours
+        return None
+
+
+def _write(path: Path, content: dict[str, Any]) -> None:
+    """Write atomically (temporary file, then rename); any failure only means no cache."""
+    import tempfile  # only when writing: rarely
+
+    try:
+        path.parent.mkdir(exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(content, out, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        pass
+
+
+def _marks_root(marks: Any) -> Any:
+    root = getattr(marks, "_root", None)
+    return root[2] if isinstance(root, tuple) and len(root) > 2 else None
+
+
+def load_builtin(path: Path, display: str, root: Path, schema_key: str,
+                 check: Any) -> Document:
+    """Load one built-in file through the cache.
+
+    ``check(document)`` raises on a document that is not acceptable (the schema check); a
+    document is cached only once it has passed, so a cached entry is one that passed.
+    """
+    source = read_source(path, display=display)
+    cache = root / FOLDER / entry_name(source.sha256, schema_key)
+    if _enabled():
+        cached = _read(cache)
+        if isinstance(cached, dict) and cached.get("sha256") == source.sha256 \
+                and "data" in cached:
+            return Document(source.file, cached["data"], source.sha256, source.text,
+                            Marks(cached.get("marks")))
+    document = parse_source(source)
+    check(document)
+    if _enabled():
+        _write(cache, {"sha256": source.sha256, "data": document.data,
+                       "marks": _marks_root(document.marks)})
+    return document
