@@ -6,7 +6,7 @@ Exit codes: 0 no failing finding, 1 at least one failing finding, 2 invalid inpu
 This module is the click group. The commands live in :mod:`netsep_check.commands`, by family,
 each imported only when it runs (or when ``--help`` lists them), so ``--version`` and one
 command cost no more than they need; the helpers they share are in
-:mod:`netsep_check.commands._shared` and re-exported here.
+:mod:`netsep_check.commands._shared`.
 """
 
 from __future__ import annotations
@@ -17,19 +17,8 @@ from typing import Any
 import click
 
 from netsep_check import __version__
-from netsep_check.commands._shared import (
-    LANG,
-    _date,
-    _err,
-    _lang,
-    _refuse_inputs,
-    _report_problems,
-    _write,
-    guarded,
-)
 
-__all__ = ["COMMANDS", "LANG", "_date", "_err", "_lang", "_refuse_inputs", "_report_problems",
-           "_write", "guarded", "main"]
+__all__ = ["COMMANDS", "main"]
 
 #: Every command of the group: its name → (module under netsep_check.commands, attribute).
 COMMANDS: dict[str, tuple[str, str]] = {
