@@ -18,11 +18,12 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netsep_check import clock
+from netsep_check._record import record
 from netsep_check.errors import InputError, RunInputError
 from netsep_check.evaluate import Report, evaluate
 from netsep_check.evaluate.findings import Note
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from netsep_check.evaluate.waivers import Waiver
 
 
-@dataclass(frozen=True)
+@record
 class Options:
     """How to judge: every option of ``check`` that changes the result."""
 
@@ -60,7 +61,7 @@ class Options:
     egress_logs: tuple[Path, ...] = ()  # Squid access.log or CSV host[,count]
 
 
-@dataclass
+@record(frozen=False)
 class Checker:
     """Judges one profile at a time; compiles each pack once and reuses it. Picklable as
     configuration (its pack cache is emptied for worker processes)."""

@@ -20,10 +20,11 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.errors import InputError, Problem, RunInputError
 from netsep_check.evaluate.findings import Report
 
@@ -33,7 +34,7 @@ _GLOB_CHARS = set("*?[")
 
 # --- inputs ---------------------------------------------------------------------------------
 
-@dataclass
+@record(frozen=False)
 class Inputs:
     """The profile files to check, in order, and the arguments that named none."""
 
@@ -143,7 +144,7 @@ def _sift(found: list[Path], skipped: list[tuple[str, str]]) -> list[Path]:
 
 # --- evaluation -----------------------------------------------------------------------------
 
-@dataclass
+@record(frozen=False)
 class Outcome:
     """One input: its report, or the problems that kept it from being evaluated."""
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from netsep_check._record import record
 
 EXIT_OK = 0  # no failing finding at or above the gate
 EXIT_FAIL = 1  # at least one failing finding
@@ -11,7 +13,7 @@ EXIT_INPUT = 2  # invalid input or usage: profile, rules, waivers, options
 EXIT_INTERNAL = 3  # a defect in netsep-check itself
 
 
-@dataclass
+@record(frozen=False)
 class Problem:
     """One thing wrong with an input file, located as precisely as we can."""
 
@@ -45,7 +47,7 @@ class Problem:
         }
 
 
-@dataclass
+@record(frozen=False)
 class InputError(Exception):
     """Input that cannot be used: exit code 2. Carries every problem found, not just the first."""
 

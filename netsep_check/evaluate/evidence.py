@@ -14,10 +14,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.evaluate.findings import EvidenceRecord
 from netsep_check.load.source import sha256
 
@@ -29,7 +29,7 @@ NOT_A_FILE = "not_a_file"
 OUTSIDE = "outside_root"
 FAILED = (MISMATCH, MISSING, NOT_A_FILE, OUTSIDE)
 
-@dataclass
+@record(frozen=False)
 class _Checked:
     index: int
     id: str

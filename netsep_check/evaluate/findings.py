@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.rules.model import PackInfo, Rule
 from netsep_check.rules.operators.base import Failure
 from netsep_check.values import canonical
 from netsep_check.vocabulary import AREAS, FAILING, STATUSES, verdict, worst
 
 
-@dataclass(frozen=True)
+@record
 class AppliedWaiver:
     """The waiver that covers a failing finding, as it stood on the judging date."""
 
@@ -43,7 +44,7 @@ class AppliedWaiver:
                 "state": self.state}
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """Something a report must say besides its findings: a code the report layer words, and
     its parameters (plain values)."""
@@ -74,7 +75,7 @@ def leaf_identity(rule_id: str, firm: str, path: str | None, actual: Any) -> tup
     return (rule_id, firm, strip_indexes(path), canonical(actual))
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """The verdict of one rule on one profile."""
 
@@ -118,7 +119,7 @@ def _summary(failures: tuple[Failure, ...], attribute: str) -> Any:
     return out
 
 
-@dataclass(frozen=True)
+@record
 class EvidenceRecord:
     """One evidence file cited with a path, and how its verification came out."""
 
@@ -137,7 +138,7 @@ class EvidenceRecord:
                 "expected_sha256": self.expected_sha256}
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     """All findings for one profile under one pack."""
 

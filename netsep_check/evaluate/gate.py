@@ -10,8 +10,8 @@ failures, never an unknown state.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from netsep_check._record import record
 from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.vocabulary import DEFAULT_FAIL_ON, at_or_above
 
@@ -26,7 +26,7 @@ def gating_findings(report: Report, fail_on: str = DEFAULT_FAIL_ON) -> list[Find
     return [f for f in report.findings if trips(f, fail_on)]
 
 
-@dataclass(frozen=True)
+@record
 class Gate:
     """How the failing findings of a run stand against the gate."""
 

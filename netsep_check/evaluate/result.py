@@ -4,9 +4,9 @@ exit code. Frozen; every format renders it and decides nothing of its own."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from netsep_check._record import record
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK, Problem
 from netsep_check.evaluate.findings import Report
 from netsep_check.evaluate.gate import Gate
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from netsep_check.evaluate.waivers import Waiver
 
 
-@dataclass(frozen=True)
+@record
 class Invalid:
     """An input that could not be judged, and every problem found in it."""
 
@@ -25,7 +25,7 @@ class Invalid:
     problems: tuple[Problem, ...]
 
 
-@dataclass(frozen=True)
+@record
 class RunResult:
     """Everything one run decided; every format renders it and decides nothing."""
 

@@ -6,10 +6,11 @@ import gc
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path as FsPath
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.errors import InputError
 from netsep_check.load.source import DEFAULT_MAX_BYTES, Source, read_source
 from netsep_check.load.tree import Limits, Marks, Path, build_tree
@@ -129,7 +130,7 @@ class JsonMarks:
         return self.get(path) is not None
 
 
-@dataclass
+@record(frozen=False)
 class Document:
     """One parsed file. Line marks are found on first use for JSON (fast path)."""
 

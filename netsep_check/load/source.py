@@ -5,10 +5,10 @@ from __future__ import annotations
 import codecs
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from netsep_check._record import record
 from netsep_check.errors import InputError
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def sha256(data: bytes = b"") -> Hash:
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # a real profile is a few KB; see README "Limits"
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """A file's decoded text with the digest of its exact bytes."""
 

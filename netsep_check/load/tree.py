@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from netsep_check._record import record
 from netsep_check.errors import InputError
 
 try:  # libyaml's parser when present; the pure-Python one otherwise
@@ -38,7 +38,7 @@ _SPECIAL_FLOATS = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".na
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass(frozen=True)
+@record
 class Limits:
     """Bounds on what one input file may cost to load."""
 

@@ -30,11 +30,11 @@ no symbolic link leading out (the built-in packs' folder is ``policies/`` as a w
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document
 from netsep_check.rules.model import Rule
@@ -72,7 +72,7 @@ def fingerprint(spec: dict[str, Any], params: dict[str, Any]) -> str:
                       default=str)
 
 
-@dataclass(frozen=True)
+@record
 class Protected:
     """The non-waivable rules of the built-in packs, and the parameter values they read."""
 

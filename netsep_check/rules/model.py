@@ -9,10 +9,11 @@ pairs it with its compiled conditions (closures), which only the engine needs. L
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from netsep_check._record import record
 from netsep_check.vocabulary import AREAS, SEVERITIES, STRENGTHS
 
 if TYPE_CHECKING:  # annotations only
@@ -22,7 +23,7 @@ __all__ = ["AREAS", "SEVERITIES", "STRENGTHS", "CompiledRule", "Disabled", "Pack
            "Rule"]
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One rule's metadata: what a report, ``explain`` and a waiver need; no closures."""
 
@@ -43,7 +44,7 @@ class Rule:
     spec: dict[str, Any] = field(default_factory=dict, repr=False)  # the rule as written
 
 
-@dataclass(frozen=True)
+@record
 class CompiledRule:
     """A rule with its compiled conditions: ``when`` (applicability) and ``check``."""
 
@@ -53,14 +54,14 @@ class CompiledRule:
     notes: tuple[tuple[Compiled, dict[str, str]], ...] = ()  # (condition, text by language)
 
 
-@dataclass(frozen=True)
+@record
 class Disabled:
     rule: str
     reason: str
     by_pack: str
 
 
-@dataclass(frozen=True)
+@record
 class PackInfo:
     """A policy pack's metadata, resolved parameters and rules (plain data, picklable)."""
 
@@ -86,7 +87,7 @@ class PackInfo:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
 
 
-@dataclass(frozen=True)
+@record
 class Pack(PackInfo):
     """A pack ready to evaluate: its metadata and its compiled rules, in evaluation order."""
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from netsep_check._record import record
 
 Path = tuple[str | int, ...]
 MAX_DAYS = 36_525  # a century: the longest span a date rule may name
@@ -47,7 +49,7 @@ class RuleSyntaxError(Exception):
         self.where = where  # e.g. ``check.all[1].subset``
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Failure:
     """One leaf of a failed condition: what was found where, and what was expected."""
 
@@ -61,7 +63,7 @@ class Failure:
 Test = Callable[[Ctx], "list[Failure] | None"]
 
 
-@dataclass(frozen=True)
+@record
 class Probe:
     """What an ``eq`` of a bound variable's field with a value not bound to that variable is:
     a lookup. ``some`` uses it to find a match through an index of its list instead of
@@ -72,7 +74,7 @@ class Probe:
     value: Callable[[Ctx], Any]  # the other side
 
 
-@dataclass(frozen=True)
+@record
 class Compiled:
     """A compiled condition."""
 
@@ -82,7 +84,7 @@ class Compiled:
     probe: Probe | None = None  # set by ``eq`` when it is a lookup (see :class:`Probe`)
 
 
-@dataclass
+@record(frozen=False)
 class Env:
     """Compile-time environment: pack parameters and the variable names in scope."""
 
@@ -100,7 +102,7 @@ class Env:
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[-?[0-9]+\])*)")
 
 
-@dataclass(frozen=True)
+@record
 class PathRef:
     """A compiled field path, rooted at the profile or at a bound variable."""
 
@@ -158,7 +160,7 @@ def compile_path(text: Any, env: Env) -> PathRef:
     return PathRef(text, var, tuple(keys), schema_path)
 
 
-@dataclass(frozen=True)
+@record
 class Operand:
     """The right-hand side of a comparison: a literal, a field path, a parameter or as_of."""
 

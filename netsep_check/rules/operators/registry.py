@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.rules.operators.base import Compiled, Env
 
 SubCompile = Callable[[Any, Env], Compiled]
 
 
-@dataclass(frozen=True)
+@record
 class Operator:
     """One word of the rule language."""
 
