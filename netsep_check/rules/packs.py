@@ -245,6 +245,17 @@ def _policies_resolved() -> Path:
 
 def is_builtin(path: Path) -> bool:
     """A file of the built-in packs (inside the policies folder, links resolved)."""
+    if path.is_absolute():  # asked again and again while a pack loads
+        return _is_builtin_absolute(path)
+    return _is_builtin(path)
+
+
+@lru_cache(maxsize=1024)
+def _is_builtin_absolute(path: Path) -> bool:
+    return _is_builtin(path)
+
+
+def _is_builtin(path: Path) -> bool:
     try:
         return path.resolve().is_relative_to(_policies_resolved())
     except (OSError, RuntimeError, ValueError):

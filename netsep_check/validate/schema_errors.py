@@ -91,17 +91,22 @@ def schema_key(schema: dict[str, Any]) -> str:
     return key
 
 
-@cache
-def _fast_for(key: str) -> Any:
-    from netsep_check.validate.fast import compile_schema
+_FAST: dict[str, Any] = {}  # schema key → its compiled yes/no check
 
-    return compile_schema(json.loads(key))
+
+def _fast_for(schema: dict[str, Any]) -> Any:
+    key = schema_key(schema)
+    if key not in _FAST:
+        from netsep_check.validate.fast import compile_schema
+
+        _FAST[key] = compile_schema(schema)
+    return _FAST[key]
 
 
 def is_valid_fast(schema: dict[str, Any], data: Any) -> bool:
     """True only when jsonschema would find no error (see validate/fast.py); False means
     "ask jsonschema", which then lists every error."""
-    check = _fast_for(schema_key(schema))
+    check = _fast_for(schema)
     if check is None:
         return False
     try:
