@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.errors import InputError, Problem
 from netsep_check.evaluate import judge
 from netsep_check.evaluate.findings import EvidenceRecord
@@ -22,7 +22,7 @@ from netsep_check.rules.operators.base import Ctx, Env, RuleSyntaxError, compile
 from netsep_check.validate import validate_profile
 
 
-@dataclass(frozen=True)
+@record
 class CaseResult:
     rule: Rule
     name: str
@@ -35,7 +35,7 @@ class CaseResult:
         return self.expected == self.actual
 
 
-@dataclass(frozen=True)
+@record
 class Coverage:
     rule: Rule
     has_pass: bool

@@ -3,16 +3,16 @@ each pack in turn, one line per pack saying what was done, and never a pass on n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from netsep_check._record import record
 from netsep_check.authoring.cases import run_cases
 from netsep_check.authoring.lint import lint_pack
 from netsep_check.authoring.targets import Plan, Target, plan
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK, Problem
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """What a policy command prints (``lines``), the problems it found, and its exit code."""
 

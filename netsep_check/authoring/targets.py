@@ -13,9 +13,9 @@ a folder that holds several packs (like ``policies/``) and the files they share.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from netsep_check._record import record
 from netsep_check.errors import InputError, Problem
 from netsep_check.rules import Pack, load_pack
 from netsep_check.rules.packs import display_name, is_parameter_file, rule_files_in
@@ -23,7 +23,7 @@ from netsep_check.rules.packs import display_name, is_parameter_file, rule_files
 DEFAULT_BASE = "sandbox-2024"
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     """One pack to lint or test, and which of its rules are the target's own."""
 
@@ -34,7 +34,7 @@ class Target:
     parameter_files: tuple[str, ...] = ()  # shared parameter files checked with it
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     targets: tuple[Target, ...]
     shared: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (file, ids of the packs using it)

@@ -32,16 +32,16 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from netsep_check._record import record
 from netsep_check.errors import InputError
 from netsep_check.load.source import sha256
 
 CHUNK = 1 << 16
 
 
-@dataclass(frozen=True)
+@record
 class ZipLimits:
     max_members: int = 2000
     max_member_bytes: int = 64 * 1024 * 1024
@@ -53,7 +53,7 @@ class ZipLimits:
 DEFAULT_LIMITS = ZipLimits()
 
 
-@dataclass(frozen=True)
+@record
 class Member:
     name: str  # as stored (POSIX, relative)
     size: int  # bytes actually extracted

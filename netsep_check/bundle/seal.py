@@ -29,11 +29,12 @@ import shutil
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from netsep_check import __version__
+from netsep_check._record import record
 from netsep_check.api import Checker
 from netsep_check.bundle.archive import (
     DEFAULT_LIMITS,
@@ -116,19 +117,19 @@ def _stage(profile: Path, checker: Checker, stage: Path) -> tuple[str, list[dict
     placed = {name}
     evidence = []
     root = root.resolve()
-    for record in records:
-        member = _member_path(record["path"])
-        entry = {"id": record["id"], "path": record["path"], "member": None,
-                 "status": record["status"]}
-        if member is not None and record["file"] is not None and record["status"] in (
+    for item in records:
+        member = _member_path(item["path"])
+        entry = {"id": item["id"], "path": item["path"], "member": None,
+                 "status": item["status"]}
+        if member is not None and item["file"] is not None and item["status"] in (
                 "ok", "present", "sha256_mismatch"):
             if member == name:
-                raise InputError.one(str(profile), f"evidence {record['id']} has the profile's "
+                raise InputError.one(str(profile), f"evidence {item['id']} has the profile's "
                                      "own path; it cannot be bundled")
             if member not in placed:
                 target = stage.joinpath(*PurePosixPath(member).parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(root / record["file"], target)
+                shutil.copyfile(root / item["file"], target)
                 placed.add(member)
             entry["member"] = member
         evidence.append(entry)
@@ -158,7 +159,7 @@ def _zip_info(name: str, moment: dt.datetime, data: bytes = b"") -> zipfile.ZipI
     return info
 
 
-@dataclass(frozen=True)
+@record
 class Created:
     output: Path
     manifest_sha256: str
@@ -261,7 +262,7 @@ def _manifest(folder: Path, members: dict[str, Member], file: str) -> dict[str, 
     return manifest
 
 
-@dataclass
+@record(frozen=False)
 class Verified:
     """What ``bundle verify`` found. Any added, missing or altered member, or any verdict
     that differs, makes the bundle not intact (exit 1)."""

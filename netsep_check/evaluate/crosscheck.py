@@ -20,9 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.errors import InputError
 from netsep_check.facts.egress import EgressSummary
 from netsep_check.facts.mapping import HostTable, PolicyRow, SettingRow, TenantMapping
@@ -35,7 +35,7 @@ _KOREAN = re.compile(r"korea|주민|외국인등록|여권|운전면허|resident
 _DEFAULT_RETENTION_DAYS = 180  # Microsoft's audit retention without the advanced plan
 
 
-@dataclass(frozen=True)
+@record
 class FactsRef:
     """Which facts a result came from."""
 
@@ -48,7 +48,7 @@ class FactsRef:
     file: str
 
 
-@dataclass(frozen=True)
+@record
 class Measurement:
     fact: str  # policy or setting id
     value: Any  # the measured value (a tuple for lists)
@@ -56,7 +56,7 @@ class Measurement:
     confidence: str  # of the mapping row that made it bear on the control
 
 
-@dataclass(frozen=True)
+@record
 class TenantResult:
     control: str  # area.control, usage.saas_products, or tenant_facts (the facts' age)
     area: str  # a report area: the control's, scope for usage, evidence for the facts

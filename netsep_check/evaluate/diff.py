@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.errors import InputError, Problem
 from netsep_check.evaluate.findings import Note, Report, finding_identities, strip_indexes
 from netsep_check.load import DEFAULT_MAX_BYTES, Document, format_path, load_document
@@ -44,7 +44,7 @@ def _element(status: str, path: str | None, actual: Any) -> Element:
     return (strip_indexes(path), canonical(actual))
 
 
-@dataclass(frozen=True)
+@record
 class RuleState:
     """One rule's verdict on one side, with its failing elements."""
 
@@ -60,7 +60,7 @@ class RuleState:
         return self.status in FAILING
 
 
-@dataclass(frozen=True)
+@record
 class Side:
     """One side of a comparison: the verdict of every rule on one profile."""
 
@@ -222,7 +222,7 @@ def report_side(document: Document) -> Side | None:
 
 # --- the comparison -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class Change:
     """One rule across the two sides; ``None`` where a side does not evaluate it.
     ``new``: failing elements of HEAD that BASE did not have (path, value)."""
@@ -236,7 +236,7 @@ class Change:
     new: tuple[tuple[str, Any], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Diff:
     base: Side
     head: Side
@@ -306,7 +306,7 @@ def compare(base: Side, head: Side) -> Diff:
 
 # --- baselines ------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class Baseline:
     """The failing findings of each profile in a baseline JSON report."""
 

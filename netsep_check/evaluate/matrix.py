@@ -6,13 +6,13 @@ One definition, used by every format (text, JSON, HTML, Markdown).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from netsep_check._record import record
 from netsep_check.evaluate.findings import Report
 from netsep_check.vocabulary import AREAS, worst
 
 
-@dataclass(frozen=True)
+@record
 class MatrixRow:
     firm: str
     profiles: tuple[str, ...]  # the profile files of this firm, in input order
@@ -20,7 +20,7 @@ class MatrixRow:
     worst: str | None
 
 
-@dataclass(frozen=True)
+@record
 class Matrix:
     areas: tuple[str, ...]
     rows: tuple[MatrixRow, ...]

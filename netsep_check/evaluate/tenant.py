@@ -11,10 +11,10 @@ like any other.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.evaluate.crosscheck import FactsRef, TenantResult, summary
 from netsep_check.evaluate.findings import Finding
 from netsep_check.facts.mapping import TenantMapping
@@ -23,7 +23,7 @@ from netsep_check.rules.model import Rule
 from netsep_check.rules.operators.base import Failure
 
 
-@dataclass(frozen=True)
+@record
 class TenantInput:
     """What the cross-check found, for ``evaluate()``: results, the mappings that made them
     and every fact source given."""
@@ -40,7 +40,7 @@ _SUFFIX = {"policies": "", "sharing_level": "-LEVEL", "retention_days": "-RETENT
            "licensed_products": "-LICENSED", "facts_age": "", "egress": ""}
 
 
-@dataclass(frozen=True)
+@record
 class _Measured:
     """A synthetic rule's check: nothing to evaluate (the cross-check did the work)."""
 

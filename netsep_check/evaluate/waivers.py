@@ -34,11 +34,11 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from netsep_check import clock
+from netsep_check._record import record
 from netsep_check.errors import InputError, Problem
 from netsep_check.evaluate.findings import AppliedWaiver, Finding, Note, Report
 from netsep_check.load import (
@@ -87,7 +87,7 @@ def one_year_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-@dataclass(frozen=True)
+@record
 class Waiver:
     """One waiver as written, with where it stands in its file."""
 
@@ -141,7 +141,7 @@ class Waiver:
         return f"{self.where}: waiver {self.ticket} for {target}{firm}"
 
 
-@dataclass(frozen=True)
+@record
 class WaiverSet:
     """The waivers of one file."""
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from netsep_check._record import record
 from netsep_check.errors import InputError
 
 MAX_LINE = 64 * 1024
@@ -23,7 +23,7 @@ _HOST = re.compile(r"^([a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9_-
 _SQUID_TIME = re.compile(rb"^\d{9,11}(\.\d+)?$")
 
 
-@dataclass(frozen=True)
+@record
 class EgressSummary:
     file: str
     sha256: str

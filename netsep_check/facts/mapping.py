@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, load_document, require_mapping
 
 CONFIDENCES = ("high", "medium", "low")
 
 
-@dataclass(frozen=True)
+@record
 class PolicyRow:
     policy: str  # normalised id
     control: str  # area.control (or usage.saas_products)
@@ -34,7 +34,7 @@ class PolicyRow:
         return all(control.get(field) in values for field, values in self.when)
 
 
-@dataclass(frozen=True)
+@record
 class SettingRow:
     facts: tuple[str, ...]
     control: str
@@ -45,7 +45,7 @@ class SettingRow:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class ProductRow:
     plans: tuple[str, ...]  # service-plan name patterns; * matches any run of characters
     product: str
@@ -60,7 +60,7 @@ def _plan_pattern(plans: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(fnmatch.translate(p.upper()) for p in plans))
 
 
-@dataclass(frozen=True)
+@record
 class TenantMapping:
     id: str
     importer: str
@@ -224,7 +224,7 @@ def _load_mapping_cached(path: Path, lint: bool) -> TenantMapping:
     return _build(document)
 
 
-@dataclass(frozen=True)
+@record
 class HostTable:
     exact: dict[str, tuple[str, ...]]
     suffixes: dict[str, tuple[str, ...]]  # ".sharepoint.com" → products

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.load.source import sha256
 
 FORMAT_ID = "netsep-check-tenant-facts"
@@ -49,7 +49,7 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@record
 class Fact:
     """One measurement: a policy's result or a setting's value."""
 
@@ -77,7 +77,7 @@ class Fact:
         return out
 
 
-@dataclass(frozen=True)
+@record
 class FactsSource:
     importer: str  # the importer that made the facts, e.g. scubagear
     tool: str  # the measuring tool as it names itself, e.g. ScubaGear
@@ -87,7 +87,7 @@ class FactsSource:
     input_sha256: str  # of the tool's file
 
 
-@dataclass(frozen=True)
+@record
 class TenantFacts:
     """One facts document, ready for the cross-check."""
 
