@@ -22,3 +22,14 @@ def test_the_readme_names_exactly_the_non_waivable_rules():
         waivable_named = {r.id for r in pack.rules if r.waivable} & named
         said_waivable = {"PROV-EVAL-CURRENT", "PROV-COVERS-PRODUCTS"}
         assert waivable_named <= said_waivable, (ref, waivable_named)
+
+
+def test_no_official_condition_can_be_waived():
+    """A rule whose basis is official in any built-in pack states a condition of the
+    designation or the exception itself: a firm's waiver must never excuse it."""
+    official = set()
+    for ref in builtin_pack_ids():
+        official |= {r.id for r in load_pack(ref).rules if r.basis.get("strength") == "official"}
+    for ref in builtin_pack_ids():
+        waivable = {r.id for r in load_pack(ref).rules if r.waivable}
+        assert not official & waivable, (ref, sorted(official & waivable))
