@@ -46,6 +46,10 @@ REASON_LABELS = {
                 "규칙 위반)"),
     "not_implemented": ("control not implemented; nothing to count from",
                         "통제 미이행 — 기산할 날짜 없음"),
+    "first_evaluation": ("first evaluation: due six months after the duty began (2026-04-20) "
+                         "or after use started (usage.started_on), whichever is later",
+                         "첫 평가 기한: 의무 시행일(2026. 4. 20.) 또는 이용 개시일(usage.started_on) "
+                         "중 늦은 날부터 6개월"),
     "last_comprehensive_unknown": ("the profile records only the latest evaluation, which is "
                                    "not the comprehensive one: its date is unknown",
                                    "최근 평가가 종합평가가 아니어서 마지막 종합평가일을 알 수 없음"),
