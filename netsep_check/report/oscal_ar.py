@@ -29,6 +29,7 @@ from netsep_check.evaluate.result import RunResult
 from netsep_check.i18n import ui
 from netsep_check.report import _oscal as o
 from netsep_check.report._common import judged_reports, message, text, title, verdict
+from netsep_check.report._oscal_inputs import inputs_result, report_observations
 
 RISKY = ("fail", "error", "waived")
 STATE = {"pass": ("satisfied", "pass"), "fail": ("not-satisfied", "fail"),
@@ -179,7 +180,8 @@ def result(report: Report, lang: str, res: o.Resources) -> dict[str, Any]:
         "props": result_props(report),
         "local-definitions": {"components": [o.tool_component(lang)]},
         "reviewed-controls": {"control-selections": [selection]},
-        "observations": [observation(report, f, lang, res, evidence) for f in report.findings],
+        "observations": [observation(report, f, lang, res, evidence) for f in report.findings]
+        + report_observations(report, lang, res),  # its notes and disabled rules too
     }
     if applicable:
         out["findings"] = [oscal_finding(report, f, lang, res) for f in applicable]
@@ -195,7 +197,10 @@ def render_oscal_ar(run: RunResult, lang: str, **options: Any) -> str:
     res = o.Resources(lang)
     pack_resources = [res.pack(r) for r in reports]
     results = [result(r, lang, res) for r in reports]
-    body = {"metadata": o.metadata(reports, lang, "ar_title", run.invalid),
+    inputs = inputs_result(run, lang, res, max(r.as_of for r in reports))
+    if inputs:  # every input not judged, with its problems, and every file skipped
+        results.append(inputs)
+    body = {"metadata": o.metadata(reports, lang, "ar_title", run),
             "import-ap": {"href": f"#{pack_resources[0]}"},
             "results": results,
             "back-matter": res.back_matter()}
