@@ -25,6 +25,8 @@ from netsep_check import __version__
 from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.evaluate.result import RunResult
 from netsep_check.i18n import ui
+from netsep_check.report._committee_parts import inputs_section, remarks
+from netsep_check.report._committee_parts import table as _table
 from netsep_check.report._committee_text import CSS, prose_date, say
 from netsep_check.report._common import judged_reports, message, ordered, source, text, title, verdict
 from netsep_check.report._profile import ProfileNotes, profile_notes
@@ -59,17 +61,6 @@ def _severity(severity: str, lang: str) -> str:
 def _strength(strength: str, lang: str) -> str:
     return (f'<span class="strength str-{esc(strength)}">{esc(ui(strength, lang))}</span>'
             if strength else "")
-
-
-def _table(head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[str],
-           cls: str = "", centred: Sequence[int] = ()) -> str:
-    cols = "".join(f'<col style="width:{w}">' for w in widths)
-    th = "".join(f"<th>{esc(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(
-        f'<td{" class=c" if i in centred else ""}>{cell}</td>' for i, cell in enumerate(row))
-        + "</tr>" for row in rows)
-    return (f'<table class="{cls}"><colgroup>{cols}</colgroup><thead><tr>{th}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
 
 
 def _kv(rows: Sequence[tuple[str, str]]) -> str:
@@ -140,7 +131,7 @@ def _summary(report: Report, lang: str) -> str:
             f'<span class="verdict st-{status}">{esc(label)}</span></p><ul class="points">'
             + "".join(f"<li>{esc(p)}</li>" for p in points) + "</ul>"
             + _table(head, rows, ["25%"] + ["11%"] * 5 + ["20%"], centred=range(1, 7))
-            + "</div>")
+            + remarks(report, lang) + "</div>")
 
 
 def _basis(report: Report, finding: Finding, lang: str) -> str:
@@ -367,6 +358,6 @@ def render_committee(result: RunResult, lang: str, **options: Any) -> str:
         f"<title>{esc(say('doc_title', lang))} — {esc(firms)}</title>",
         f"<style>{CSS}\narticle.committee-report + article.committee-report "
         "{ break-before: page; }</style>",
-        "</head>", "<body>", *articles,
+        "</head>", "<body>", inputs_section(result, lang), *articles,
         f'<footer class="doc"><p>{esc(ui("fmt_derived_note", lang))}</p>'
         f"<p>{esc(generated)}</p></footer>", "</body>", "</html>", ""])
