@@ -28,7 +28,15 @@ from netsep_check.i18n import ui
 
 if TYPE_CHECKING:
     from netsep_check.evaluate.result import RunResult
-from netsep_check.report._common import location, message, notes, source, text, title
+from netsep_check.report._common import (
+    location,
+    message,
+    notes,
+    source,
+    text,
+    title,
+    waiver_terms,
+)
 from netsep_check.report._safe import visible
 from netsep_check.report.problems import problem_line
 
@@ -63,9 +71,8 @@ def _skip_message(finding: Finding, lang: str) -> str:
         waiver = finding.waiver.as_dict() if finding.waiver else {}
         justification = str(waiver.get("justification") or "")
         msg = ui("fmt_skip_waived", lang, justification=justification).rstrip(": ")
-        if waiver.get("expires_on"):
-            msg += f" ({ui('fmt_expires_on', lang)} {waiver['expires_on']})"
-        return msg
+        terms = waiver_terms(finding, lang)  # who approved it, when, ticket, until when
+        return f"{msg} ({terms})" if terms else msg
     return ui("fmt_skip_not_applicable", lang)
 
 
