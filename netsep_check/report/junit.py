@@ -14,6 +14,9 @@ The output validates against the schema Jenkins' xUnit plugin enforces (``junit-
 in ``tests/data/junit``): a ``<testcase>`` takes only ``name``, ``classname``, ``time`` and
 ``group`` (its file and line are in the failure body), and ``<testsuites>`` has no ``skipped``
 count (each suite has one).
+
+Inputs not judged form a suite of their own (an ``<error>`` each, with every problem), and files
+a folder or a pattern brought in that are not profiles another (a ``<skipped>`` each).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from netsep_check.report._common import (
     location,
     message,
     notes,
+    skipped_lines,
     source,
     text,
     title,
@@ -150,11 +154,27 @@ def _invalid_suite(result: RunResult, lang: str) -> ET.Element:
     return suite
 
 
+def _skipped_suite(result: RunResult, lang: str) -> ET.Element:
+    """A ``<skipped>`` test case per file a folder or a pattern brought in that is not a
+    profile (a waivers file, a pack, a JSON report), saying what it is."""
+    suite = ET.Element("testsuite", {"name": "netsep-check files skipped (not profiles)",
+                                     "tests": str(len(result.skipped)), "failures": "0",
+                                     "errors": "0", "skipped": str(len(result.skipped)),
+                                     "time": "0"})
+    for (file, _), said in zip(result.skipped, skipped_lines(result, lang), strict=True):
+        case = ET.SubElement(suite, "testcase", {"name": "INPUT-SKIPPED", "classname": file,
+                                                 "time": "0"})
+        ET.SubElement(case, "skipped", {"message": said})
+    return suite
+
+
 def render_junit(result: RunResult, lang: str) -> str:
     """``<testsuites>`` with one ``<testsuite>`` per report, and one for invalid inputs."""
     suites = [_suite(report, lang) for report in result.reports]
     if result.invalid:
         suites.append(_invalid_suite(result, lang))
+    if result.skipped:
+        suites.append(_skipped_suite(result, lang))
     totals = {key: sum(int(s.get(key, "0")) for s in suites)
               for key in ("tests", "failures", "errors")}  # junit-10.xsd: no root "skipped"
     root = ET.Element("testsuites", {"name": f"netsep-check {__version__}",

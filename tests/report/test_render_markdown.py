@@ -152,7 +152,7 @@ def _waived_batch(tmp_path, examples, n: int, why: str = WHY):
     folder = _copies(tmp_path, examples, n)
     waivers = ["waivers:"]
     for i in range(n):
-        waivers += [f"  - rule: SAAS-LOG-RETENTION", f"    firm: 회사{i:03}",
+        waivers += ["  - rule: SAAS-LOG-RETENTION", f"    firm: 회사{i:03}",
                     f"    justification: \"{why.strip()} ({i:03})\"",
                     f"    approved_by: CISO 김정호 {i:03}", "    approved_on: 2025-01-10",
                     f"    ticket: RISK-2025-{i:04}", "    expires_on: 2025-12-31"]
