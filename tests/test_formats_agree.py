@@ -221,3 +221,20 @@ def test_every_format_is_made_from_the_cli_too(run, mixed, tmp_path) -> None:
         for words in items(result, "en").values():  # one-word items: the text format wraps
             for word in (w for w in words if len(w.split()) == 1):  # its cells at 120 columns
                 assert word in seen, (fmt, word)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_format_names_the_tenant_evidence(tmp_path, lang) -> None:
+    """Tenant facts a profile was cross-checked against: which file (its SHA-256) and the
+    controls it contradicted or could not measure, in every format."""
+    result = run([EXAMPLES / "m365-tenant-measured.yaml"],
+                 Options(tenant_facts=(EXAMPLES / "tenant" / "scubagear-facts.json",), jobs=1))
+    [report] = result.reports
+    assert report.tenant_evidence
+    record = report.tenant_evidence[0]
+    words = [record["sha256"], record["report_id"]]
+    words += [control for key in ("contradicted", "unmeasured") for control in record.get(key) or []]
+    assert len(words) > 2
+    for fmt in FORMATS:
+        seen = readable(fmt, render(result, fmt, lang, tmp_path))
+        assert [w for w in words if w not in seen] == [], fmt

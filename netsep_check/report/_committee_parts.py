@@ -14,6 +14,7 @@ from netsep_check.report._common import (
     run_counts_text,
     run_verdict_text,
     skipped_lines,
+    tenant_lines,
 )
 from netsep_check.report.html import esc
 
@@ -37,6 +38,7 @@ def remarks(report: Report, lang: str) -> str:
     """What the report says besides its findings (notes, unmatched waivers among them) and the
     rules its pack disabled, each with the pack's reason: said in every format."""
     said = [esc(n) for n in notes(report, lang)]
+    said += [esc(line) for line in tenant_lines(report, lang)]
     said += [esc(disabled_text(d, lang)) for d in report.pack.disabled]
     if not said:
         return ""

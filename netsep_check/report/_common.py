@@ -83,8 +83,11 @@ def judged_reports(result: RunResult) -> tuple[Report, ...]:
 
 
 def problem_lines(result: RunResult, lang: str) -> list[tuple[str, list[str]]]:
-    """Each invalid input and its problems, worded (file, [problem, ...])."""
-    return [(item.file, [problem_text(p, lang) for p in item.problems])
+    """Each invalid input and its problems, worded with where each is (file, [``file:line:
+    column: field: problem``, ...])."""
+    from netsep_check.report.problems import problem_line
+
+    return [(item.file, [problem_line(p, lang) for p in item.problems])
             for item in result.invalid]
 
 
@@ -134,6 +137,16 @@ def waiver_terms(finding: Finding, lang: str) -> str:
     return visible(" · ".join(f"{ui(key, lang)}: {waiver[field]}" for key, field in (
         ("fmt_approved_by", "approved_by"), ("fmt_approved_on", "approved_on"),
         ("fmt_ticket", "ticket"), ("fmt_expires_on", "expires_on")) if waiver.get(field)))
+
+
+def tenant_lines(report: Report, lang: str) -> list[str]:
+    """The tenant facts and egress logs a report was cross-checked against (source, report id,
+    SHA-256; controls contradicted, weak, confirmed, unmeasured), one line each."""
+    if not report.tenant_evidence:
+        return []
+    from netsep_check.report.tenant import evidence_lines
+
+    return [visible(line.strip()) for line in evidence_lines(report, lang)]
 
 
 def notes(report: Report, lang: str) -> list[str]:

@@ -6,8 +6,9 @@ and the rules a pack disabled.
 * An input not judged is an *observation* (its problems, one per line), a *finding* whose
   target ``INPUT-INVALID`` is ``not-satisfied`` (nothing may read as compliant), and an open
   *risk* with its remediation; the POA&M also gives it a POA&M item.
-* A skipped file, a note and a disabled rule are observations (``netsep-check:kind``
-  ``skipped-input``, ``note``, ``disabled-rule``): they are said, not judged.
+* A skipped file, a note, the tenant evidence a report was cross-checked against and a
+  disabled rule are observations (``netsep-check:kind`` ``skipped-input``, ``note``,
+  ``tenant-evidence``, ``disabled-rule``): they are said, not judged.
 
 In the assessment-results document the inputs form a result of their own ("Inputs not
 judged"); notes and disabled rules are observations of the result of their report.
@@ -25,6 +26,7 @@ from netsep_check.report._common import (
     run_counts_text,
     run_verdict_text,
     skipped_lines,
+    tenant_lines,
 )
 
 if TYPE_CHECKING:
@@ -50,6 +52,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "skipped_title": ("Skipped, not a profile: {file}", "프로파일이 아니어서 건너뜀: {file}"),
     "input_res": ("Input file {file}", "입력 파일 {file}"),
     "note_title": ("Note on {file}", "참고 사항: {file}"),
+    "tenant_title": ("Tenant evidence for {file}", "테넌트 측정 근거: {file}"),
     "disabled_title": ("Disabled rule {rule} ({pack})", "비활성화된 규칙 {rule} ({pack})"),
 }
 
@@ -197,6 +200,12 @@ def report_observations(report: Report, lang: str, res: o.Resources) -> list[dic
         out.append(_observation(o.uid(report, "note", index, note),
                                 say("note_title", lang, file=report.profile_file), note,
                                 "note", profile, report.as_of))
+    tenant = tenant_lines(report, lang)
+    if tenant:  # the tenant facts and egress logs it was cross-checked against
+        out.append(_observation(o.uid(report, "tenant-evidence"),
+                                say("tenant_title", lang, file=report.profile_file),
+                                "\n".join(f"- {line}" for line in tenant), "tenant-evidence",
+                                profile, report.as_of))
     for disabled in report.pack.disabled:
         out.append(_observation(o.uid(report, "disabled", disabled.rule),
                                 say("disabled_title", lang, rule=disabled.rule,

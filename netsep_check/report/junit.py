@@ -37,6 +37,7 @@ from netsep_check.report._common import (
     notes,
     skipped_lines,
     source,
+    tenant_lines,
     text,
     title,
     waiver_terms,
@@ -120,7 +121,7 @@ def _suite(report: Report, lang: str) -> ET.Element:
                                                  "classname": "netsep.disabled", "time": "0"})
         ET.SubElement(case, "skipped", {"message": f"{ui('fmt_disabled', lang)} "
                                                    f"({disabled.by_pack}): {disabled.reason}"})
-    said = notes(report, lang)
+    said = notes(report, lang) + tenant_lines(report, lang)
     if said:  # what the report says besides its findings (every format says it)
         ET.SubElement(suite, "system-out").text = "\n".join(said)
     return suite

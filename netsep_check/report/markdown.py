@@ -35,6 +35,7 @@ from netsep_check.report._common import (
     problem_lines,
     run_counts_text,
     run_verdict_text,
+    skipped_lines,
     title,
     verdict,
     verdict_text,
@@ -171,8 +172,9 @@ def _invalid(result: RunResult, lang: str) -> list[str]:
     for file, problems in problem_lines(result, lang):
         lines.append(f"- {md_code(file)} — {md_escape(ui('problems_n', lang, n=len(problems)))}")
         lines += [f"  - {md_escape(p)}" for p in problems]
-    for file, kind in result.skipped:
-        lines.append(f"- {md_code(file)}: {md_escape(kind)}")
+    if result.skipped:
+        lines += ["", f"**{md_escape(ui('skipped_inputs', lang))}**", ""]
+        lines += [f"- {md_escape(line)}" for line in skipped_lines(result, lang)]
     return [*lines, ""]
 
 
