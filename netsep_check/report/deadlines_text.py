@@ -67,8 +67,6 @@ _WORDS = {
     "from": ("from", "근거 필드"), "rule": ("rule", "규칙"),
     "summary": ("{overdue} overdue, {upcoming} upcoming, {undated} undated",
                 "기한 경과 {overdue}건, 예정 {upcoming}건, 날짜 불명 {undated}건"),
-    "facts": ("tenant facts are not dated by this version (no facts input yet)",
-              "테넌트 측정 결과의 기한은 이 버전에서 계산하지 않음 (입력 기능 없음)"),
 }
 
 
@@ -143,7 +141,7 @@ def render_text(groups: Sequence[FirmDeadlines], lang: str, within: int | None) 
         for item in group.items:
             key = "undated" if item.state == UNDETERMINED else item.state
             counts[key] += 1
-    lines += ["", word("summary", lang, **counts), word("facts", lang)]
+    lines += ["", word("summary", lang, **counts)]
     return "\n".join(lines) + "\n"
 
 

@@ -82,3 +82,30 @@ def test_the_korean_label_of_the_first_evaluation():
 
     _, [item] = _due(EXAMPLES / "m365-compliant.yaml", D(2026, 7, 1))
     assert "첫 평가 기한" in detail(item, "ko") and "first evaluation" in detail(item, "en")
+
+
+# --- the three formats of `due` list the same deadlines ------------------------------------
+
+def test_text_json_and_calendar_list_the_same_deadlines(run, tmp_path):
+    from icalendar import Calendar
+
+    untrained = variant(tmp_path, "m365-compliant.yaml", "untrained.yaml",
+                        ("training: {status: implemented", "training: {status: planned"))
+    facts = EXAMPLES / "tenant" / "scubagear-facts.json"
+    args = ("due", untrained, EXAMPLES / "standing-compliant.yaml", "--tenant-facts", facts,
+            "--as-of", "2026-07-01", "--lang", "en")
+    document = __import__("json").loads(run(*args, "--format", "json").stdout)
+    listed = [(g["file"], d) for g in document["groups"] for d in g["deadlines"]]
+    assert any(d["due"] is None for _, d in listed)  # an undated one among them
+    text = run(*args, "--format", "text").stdout
+    assert "not dated by this version" not in text  # tenant facts are dated (JSON agrees)
+    assert document["not_covered"] == []
+    assert text.count("\n!! ") + text.count("\n?? ") + text.count("\n   20") == len(listed)
+    events = Calendar.from_ical(run(*args, "--format", "ics").stdout).walk("VEVENT")
+    assert len(events) == len(listed)
+    undated = [e for e in events if str(e["SUMMARY"]).startswith("[UNDATED]")]
+    assert len(undated) == sum(1 for _, d in listed if d["due"] is None)
+    assert all(e.decoded("DTSTART") == D(2026, 7, 1) for e in undated)  # the judging date
+    assert all("no date recorded" in str(e["DESCRIPTION"]) or "not implemented"
+               in str(e["DESCRIPTION"]) or "comprehensive" in str(e["DESCRIPTION"])
+               for e in undated)
