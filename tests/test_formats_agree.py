@@ -238,3 +238,24 @@ def test_every_format_names_the_tenant_evidence(tmp_path, lang) -> None:
     for fmt in FORMATS:
         seen = readable(fmt, render(result, fmt, lang, tmp_path))
         assert [w for w in words if w not in seen] == [], fmt
+
+
+def test_every_format_says_the_judging_date_was_set_by_hand(tmp_path) -> None:
+    """``--as-of`` changes what every date rule sees: each format says the date was set."""
+    import datetime as dt
+
+    result = run([EXAMPLES / "m365-compliant.yaml"], Options(as_of=dt.date(2025, 4, 1), jobs=1))
+    assert result.reports[0].as_of_overridden
+    said = {fmt: render(result, fmt, "en", tmp_path) for fmt in FORMATS}
+    assert "(--as-of)" in said["text"]
+    for fmt in ("markdown", "html", "committee"):
+        assert "set with --as-of" in said[fmt], fmt
+    assert json.loads(said["json"])["as_of_overridden"] is True
+    sarif = json.loads(said["sarif"])
+    assert [a["properties"]["as_of_overridden"] for a in sarif["runs"][0]["artifacts"]] == [True]
+    junit = ET.fromstring(said["junit"])
+    assert [p.get("value") for p in junit.iter("property")
+            if p.get("name") == "as_of_overridden"] == ["true"]
+    ar = json.loads(said["oscal-ar"])["assessment-results"]
+    assert {p["name"]: p["value"] for p in ar["results"][0]["props"]}[
+        "as-of-overridden"] == "true"

@@ -96,6 +96,8 @@ def _overview(report: Report, lang: str, period: tuple[dt.date, dt.date]) -> str
                                    f"SHA-256 <code>{esc(report.profile_sha256)}</code></span>"),
             (say("period", lang), esc(_period_text(period, lang))),
             (say("as_of", lang), esc(prose_date(report.as_of, lang))
+             + (f' ({esc(ui("fmt_as_of_overridden", lang))})' if report.as_of_overridden
+                else "")
              + ("" if period[0] <= report.as_of <= period[1]
                 else f'<span class="src">{esc(say("as_of_outside", lang))}</span>')),
             (say("tool", lang), esc(f"netsep-check {__version__}"))]

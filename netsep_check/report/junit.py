@@ -99,7 +99,8 @@ def _suite(report: Report, lang: str) -> ET.Element:
                         ("regime", report.regime), ("service", report.service or ""),
                         ("pack", f"{report.pack.id} {report.pack.version}"),
                         ("pack_digest", report.pack.digest),
-                        ("as_of", report.as_of.isoformat()), ("lang", lang),
+                        ("as_of", report.as_of.isoformat()),
+                        ("as_of_overridden", str(report.as_of_overridden).lower()), ("lang", lang),
                         ("verdict", report.verdict)):
         ET.SubElement(properties, "property", {"name": name, "value": str(value)})
     for finding in report.findings:

@@ -51,7 +51,9 @@ def result_props(report: Report) -> list[dict[str, str]]:
     props += [o.prop("pack-id", pack.id), o.prop("pack-version", pack.version),
               o.prop("pack-digest", pack.digest), o.prop("profile-file", report.profile_file),
               o.prop("profile-sha256", report.profile_sha256),
-              o.prop("as-of", report.as_of.isoformat()), o.prop("verdict", verdict(report))]
+              o.prop("as-of", report.as_of.isoformat()),
+              o.prop("as-of-overridden", str(report.as_of_overridden).lower()),
+              o.prop("verdict", verdict(report))]
     return props
 
 

@@ -221,6 +221,7 @@ def _run(pack: PackInfo, reports: list[Report], lang: str, category: str,
                               "properties": {"firm": report.firm, "regime": report.regime,
                                              "service": report.service,
                                              "as_of": report.as_of.isoformat(),
+                                             "as_of_overridden": report.as_of_overridden,
                                              "counts": report.counts(),
                                              **({"tenantEvidence": report.tenant_evidence}
                                                 if report.tenant_evidence else {})}})
