@@ -15,6 +15,11 @@ resource, which carries the pack's id, version and digest). One *result* per pro
   for a waiver, ``investigating`` for a rule that could not be judged) with the remediation,
   and the waiver's expiry or the control's ``x_due`` as its deadline.
 
+Each result also holds an observation per note of its report (unmatched waivers among them), for
+its tenant evidence and per rule its pack disabled; a batch with inputs that could not be judged
+or files skipped ends with a result "Inputs not judged" (see :mod:`._oscal_inputs`), and the
+metadata carries the run's verdict and counts. Nothing another format shows is left out.
+
 Deterministic: UUIDs and times derive from the inputs (see :mod:`._oscal`).
 """
 

@@ -6,7 +6,9 @@ UUIDs, so a GRC tool can link the two). Deadlines: a waived finding's risk is du
 waiver expires (the finding counts again after that day); a failing one is due on the ``x_due``
 date noted on its control in the profile, else it has no deadline and the item says so. Each
 risk carries its remediation with milestones (``on-date`` tasks) for those dates, and the
-item the owner (``x_owner``) where the profile names one.
+item the owner (``x_owner``) where the profile names one. An input that could not be judged is
+an item too (its observation lists every problem; its risk is open), after the findings; files
+skipped, notes and disabled rules are observations (see :mod:`._oscal_inputs`).
 
 OSCAL requires at least one POA&M item: a report with nothing to plan gives one item that says
 so (property ``netsep-check:kind`` ``no-open-items``), rather than an invalid document.
