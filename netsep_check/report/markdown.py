@@ -257,7 +257,16 @@ def _shorten(text: str, cut: int | None, lang: str) -> str:
         n=len(flat))
 
 
-def _waiver_table(rows: list[WaiverRow], lang: str, cut: int | None) -> list[str]:
+_WAIVERS_MORE = {"en": "_… and {n} more waiver(s) that do not fit in a comment even shortened: "
+                       "see `--format html` or `--format json`._",
+                 "ko": "_… 외 예외 승인 {n}건은 줄여도 댓글에 들어가지 않습니다. "
+                       "`--format html` 또는 `--format json`으로 확인하십시오._"}
+
+
+def _waiver_table(rows: list[WaiverRow], lang: str, cut: int | None,
+                  room: int | None = None) -> list[str]:
+    """The table of waivers; with ``room``, as many rows as fit in it and a line saying how
+    many more there are (only when even the shortest justifications do not fit)."""
     if not rows:
         return []
     words = _WAIVERS_LEFT.get(lang, _WAIVERS_LEFT["en"])
@@ -267,9 +276,16 @@ def _waiver_table(rows: list[WaiverRow], lang: str, cut: int | None) -> list[str
                    md_escape(ui("fmt_ticket", lang)), md_escape(ui("fmt_expires_on", lang)),
                    md_escape(ui("fmt_justification", lang))]),
              _row(["---"] * 7)]
-    for profile, rule, by, on, ticket, expires, why in rows:
-        lines.append(_row([md_escape(profile), md_code(rule), md_escape(by), md_escape(on),
-                           md_escape(ticket), md_escape(expires), _shorten(why, cut, lang)]))
+    body = [_row([md_escape(profile), md_code(rule), md_escape(by), md_escape(on),
+                  md_escape(ticket), md_escape(expires), _shorten(why, cut, lang)])
+            for profile, rule, by, on, ticket, expires, why in rows]
+    if room is None or _size([*lines, *body, ""]) <= room:
+        return [*lines, *body, ""]
+    more = _WAIVERS_MORE.get(lang, _WAIVERS_MORE["en"])
+    for index, line in enumerate(body):
+        if _size([*lines, line, "", more, ""]) + 8 > room:
+            return [*lines, "", more.format(n=len(rows) - index), ""]
+        lines.append(line)
     return [*lines, ""]
 
 
@@ -280,7 +296,7 @@ def _waiver_cut(rows: list[WaiverRow], lang: str, room: int) -> tuple[int | None
         size = _size(_waiver_table(rows, lang, cut))
         if size <= room:
             return cut, size
-    return _CUTS[-1], _size(_waiver_table(rows, lang, _CUTS[-1]))
+    return _CUTS[-1], _size(_waiver_table(rows, lang, _CUTS[-1], room))
 
 
 def _fit(head: list[str], rows: list[str], sections: list[list[str]], names: list[str],
@@ -297,7 +313,10 @@ def _fit(head: list[str], rows: list[str], sections: list[list[str]], names: lis
     waivers = waivers or [[] for _ in sections]
     note_room = 600 + sum(len(n) + 2 for n in names[:21])  # the note, with up to 21 names
     budget = limit - _size(head) - _size(footer) - note_room
-    _, waiver_room = _waiver_cut([w for ws in waivers for w in ws], lang, budget // 2)
+    every = [w for ws in waivers for w in ws]
+    cut, waiver_room = _waiver_cut(every, lang, budget // 2)
+    if waiver_room > budget // 2:  # even shortened they need more: the rows and details yield
+        cut, waiver_room = _waiver_cut(every, lang, max(budget, 0))
     budget -= waiver_room
     kept_rows: list[str] = []
     for row in rows:
@@ -334,7 +353,7 @@ def _fit(head: list[str], rows: list[str], sections: list[list[str]], names: lis
     lines += [_LEFT_OUT.get(lang, _LEFT_OUT["en"]).format(limit=limit, n=len(left_out),
                                                          names=names_part), ""]
     cut, _ = _waiver_cut(not_whole, lang, waiver_room)
-    return lines + _waiver_table(not_whole, lang, cut) + footer
+    return lines + _waiver_table(not_whole, lang, cut, waiver_room) + footer
 
 
 def render_markdown(result: RunResult, lang: str, limit: int = COMMENT_LIMIT) -> str:

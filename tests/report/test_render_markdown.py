@@ -190,3 +190,35 @@ def test_a_justification_too_long_for_the_comment_is_cut_visibly(run, tmp_path, 
     row = next(line for line in out.splitlines() if "RISK-2025-0000" in line)
     assert "CISO 김정호 000" in row and "2025-12-31" in row and "2025-01-10" in row
     assert "Compensating control." in row and "characters in full" in row
+
+
+def test_waivers_take_room_before_the_summary_rows_and_the_details() -> None:
+    """Many waivers with long justifications: every one listed (approver, dates, ticket, the
+    justification's beginning with a marker), the rows and details yield, the limit holds."""
+    from netsep_check.report.markdown import _fit
+
+    n = 120
+    head = ["## batch", "", "| a | b |", "| --- | --- |"]
+    rows = [f"| firm {i} | {'x' * 80} |" for i in range(n)]
+    why = "because " * 400
+    sections = [["### firm", "", "details " * 100, "",  # its own waiver table, in full
+                 f"| `SAAS-LOG-RETENTION` | {why} | CISO {i} (2025-01-10) | RISK-{i:04} | "
+                 "2025-12-31 |", ""] for i in range(n)]
+    names = [f"firm {i}" for i in range(n)]
+    waivers = [[(f"firm {i} (p{i}.yaml)", "SAAS-LOG-RETENTION", f"CISO {i}", "2025-01-10",
+                 f"RISK-{i:04}", "2025-12-31", why)] for i in range(n)]
+    lines = _fit(head, rows, sections, names, ["<sub>end</sub>"], "en", 65_536, waivers)
+    text = "\n".join(lines) + "\n"
+    assert len(text) <= 65_536
+    for i in range(n):
+        row = next(line for line in lines if f"RISK-{i:04}" in line)
+        assert f"CISO {i}" in row and "2025-12-31" in row
+        assert "characters in full" in row or why.strip() in row
+    assert text.rstrip().endswith("<sub>end</sub>")
+    # beyond anything a comment can hold, the count of those not listed is said
+    many = [[(f"f{i}", "SAAS-LOG-RETENTION", "x" * 300, "2025-01-10", f"T-{i}", "2025-12-31",
+              "why")] for i in range(400)]
+    lines = _fit(head, rows[:1] * 400, sections[:1] * 400, names[:1] * 400, [], "en", 65_536,
+                 many)
+    text = "\n".join(lines)
+    assert len(text) <= 65_536 and "more waiver(s) that do not fit" in text
