@@ -26,6 +26,12 @@ How each date is computed, and how sure we are of it (``strength``):
 * ``self_assessment``, ``training``, ``upload_scan`` — last performed plus the pack's
   ``self_assessment_interval_days`` / ``training_interval_days`` /
   ``upload_scan_interval_days``: the last day the matching rule still passes.
+* ``self_assessment`` is the duty of the 2026 standing exception (domain.md §5 "Dates and
+  duties"): it is not listed on a date before the duty existed (2026-04-20, six months before
+  the pack's ``self_assessment_first_due``), and until the first evaluation falls due (that
+  parameter, or 183 days after ``usage.started_on`` when later) its date is the first
+  evaluation's (reason ``first_evaluation``): ``GOV-SELF-ASSESSMENT`` is not applicable
+  before it, so nothing is overdue.
 * ``waiver_expiry`` — a waiver's ``expires_on``; after it the failure counts again.
 
 Every recurring date is the *last day still in time*: ``overdue`` when the judging date is
@@ -75,7 +81,8 @@ class Deadline:
     path: str | None  # the field the date comes from
     rule: str | None = None  # the rule that fails once it lapses
     reason: str | None = None  # when due is None: no_date | not_implemented |
-    #                             last_comprehensive_unknown
+    #                             last_comprehensive_unknown; first_evaluation: the date is
+    #                             the first evaluation's (the duty is not due before it)
     capped: bool = False  # designation_end: the stated valid_until exceeds the legal maximum
     stated: dt.date | None = None  # designation_end: valid_until as stated
 
@@ -219,6 +226,23 @@ _RECURRING: tuple[tuple[str, tuple[str, ...], str, dict[str, tuple[str, str]]], 
 )
 
 
+def semiannual_start(profile: Mapping[str, Any], parameters: Mapping[str, Any]
+                     ) -> tuple[dt.date, dt.date] | None:
+    """When the semiannual evaluation duty began, and the first day ``GOV-SELF-ASSESSMENT``
+    applies (its ``when``): the duty came with the standing exception (in force 2026-04-20,
+    domain.md §5), six months before the pack's ``self_assessment_first_due``; the first
+    evaluation falls due six months after that or after use started (``usage.started_on``;
+    the rule applies from 183 days after it), whichever is later. None without the parameter."""
+    first_due = _date(parameters.get("self_assessment_first_due"))
+    if first_due is None:
+        return None
+    applies = first_due
+    started = _date((profile.get("usage") or {}).get("started_on"))
+    if started is not None:
+        applies = max(applies, started + dt.timedelta(days=183))
+    return months_before(first_due, 6), applies
+
+
 def _recurring(profile: Mapping[str, Any], parameters: Mapping[str, Any],
                as_of: dt.date) -> list[Deadline]:
     items = []
@@ -235,11 +259,25 @@ def _recurring(profile: Mapping[str, Any], parameters: Mapping[str, Any],
             reason, last = "not_implemented", None
         elif last is None:
             reason = "no_date"
+        due = last + dt.timedelta(days=days) if last else None
+        counted_from = last
+        interval = f"P{days}D"
+        if kind == "self_assessment":
+            start = semiannual_start(profile, parameters)
+            if start is not None:
+                began, applies = start
+                if as_of < began:  # the duty did not exist on the judging date
+                    continue
+                if as_of < applies and (due is None or due < applies - dt.timedelta(days=1)):
+                    # not due yet: the rule does not apply before ``applies``, so the first
+                    # evaluation is in time through the day before
+                    due, reason = applies - dt.timedelta(days=1), "first_evaluation"
+                    counted_from, interval = applies - dt.timedelta(days=183), "P183D"
         strength, source = strengths.get(str(profile.get("regime")), ("derived", "netsep-derived"))
-        items.append(_make(kind, "", last + dt.timedelta(days=days) if last else None,
-                           as_of, counted_from=last, interval=f"P{days}D", strength=strength,
-                           source=source, path=".".join((*path, "last_performed_on")),
-                           rule=rule, reason=reason))
+        items.append(_make(kind, "", due, as_of, counted_from=counted_from, interval=interval,
+                           strength=strength, source=source,
+                           path=".".join((*path, "last_performed_on")), rule=rule,
+                           reason=reason))
     return items
 
 

@@ -120,6 +120,16 @@ WORDS: dict[str, tuple[str, str]] = {
                    "profile; blanks are to be filled in.",
                    "조치 담당·기한은 프로파일의 해당 통제에 기재된 x_owner, x_due 값이며, "
                    "빈칸은 기재하여 주십시오."),
+    "s_remarks": ("Notes", "참고 사항"),
+    "s_inputs": ("Inputs not judged", "점검하지 못한 입력"),
+    "inputs_note": ("The inputs below could not be read or validated: no rule was judged on "
+                    "them and this report shows no result for them. Correct them and evaluate "
+                    "them again.",
+                    "아래 입력은 읽거나 검증할 수 없어 어떤 규칙도 판정하지 못했으며, 이 보고서에 "
+                    "평가 결과가 없음. 수정한 뒤 다시 평가하여야 함."),
+    "input_file": ("File", "파일"), "input_count": ("Problems", "문제 수"),
+    "input_problems": ("Problems found (file:line: field: problem)",
+                       "발견된 문제 (파일:행: 필드: 내용)"),
     "as_of_outside": ("The evaluation date lies outside the evaluation period.",
                       "평가 기준일이 평가 기간 밖에 있음."),
 }
@@ -191,6 +201,8 @@ code, .mono { font-family: var(--mono); font-size: 8.5pt; overflow-wrap: anywher
 table.sign { table-layout: fixed; margin-top: 8px; }
 table.sign td { height: 16mm; }
 table.sign th.row { width: 18%; background: var(--head); }
+section.inputs { border: 2px solid var(--error); padding: 6px 10px; margin-bottom: 14px; }
+section.inputs ul { margin: 0; padding-left: 1.1em; }
 footer.doc { margin-top: 14px; border-top: 1px solid var(--soft); padding-top: 6px;
   font-size: 8pt; color: var(--muted); }
 @page { size: A4; margin: 16mm 14mm 18mm;

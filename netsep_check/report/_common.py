@@ -83,8 +83,11 @@ def judged_reports(result: RunResult) -> tuple[Report, ...]:
 
 
 def problem_lines(result: RunResult, lang: str) -> list[tuple[str, list[str]]]:
-    """Each invalid input and its problems, worded (file, [problem, ...])."""
-    return [(item.file, [problem_text(p, lang) for p in item.problems])
+    """Each invalid input and its problems, worded with where each is (file, [``file:line:
+    column: field: problem``, ...])."""
+    from netsep_check.report.problems import problem_line
+
+    return [(item.file, [problem_line(p, lang) for p in item.problems])
             for item in result.invalid]
 
 
@@ -94,6 +97,56 @@ def problem_text(problem: Problem, lang: str) -> str:
     from netsep_check.report.problems import problem_text as worded
 
     return worded(problem, lang)
+
+
+# What batch.other_kind calls a file it skips (netsep_check/batch.py), in the two languages.
+_SKIPPED_KINDS = {"a waivers file": "예외 승인 파일", "a pack file": "정책 팩 파일",
+                  "a rule file": "규칙 파일", "a parameter file": "파라미터 파일",
+                  "a netsep-check JSON report": "netsep-check JSON 보고서"}
+_SKIPPED = {"en": "{file}: skipped: it is {kind}, not a profile",
+            "ko": "{file}: 건너뜀 — 프로파일이 아니라 {kind}입니다"}
+
+
+def skipped_kind(kind: str, lang: str) -> str:
+    """What a skipped file is, in ``lang`` (as given when the catalogue does not know it)."""
+    return _SKIPPED_KINDS.get(kind, kind) if lang == "ko" else kind
+
+
+def skipped_lines(result: RunResult, lang: str) -> list[str]:
+    """Each file a folder or a pattern brought in that is not a profile, and what it is."""
+    return [visible(_SKIPPED.get(lang, _SKIPPED["en"]).format(
+        file=file, kind=skipped_kind(kind, lang))) for file, kind in result.skipped]
+
+
+def disabled_text(disabled: Any, lang: str) -> str:
+    """"Disabled rules: RULE (by pack): reason" for one rule a pack disabled."""
+    from netsep_check.i18n import ui
+
+    return visible(f"{ui('fmt_disabled', lang)}: {disabled.rule} ({disabled.by_pack}): "
+                   f"{disabled.reason}")
+
+
+def waiver_terms(finding: Finding, lang: str) -> str:
+    """Who approved a finding's waiver, when, under which ticket and until when (without the
+    justification): "Approved by X · Approved on D · Ticket T · Expires on E"."""
+    from netsep_check.i18n import ui
+
+    if finding.waiver is None:
+        return ""
+    waiver = finding.waiver.as_dict()
+    return visible(" · ".join(f"{ui(key, lang)}: {waiver[field]}" for key, field in (
+        ("fmt_approved_by", "approved_by"), ("fmt_approved_on", "approved_on"),
+        ("fmt_ticket", "ticket"), ("fmt_expires_on", "expires_on")) if waiver.get(field)))
+
+
+def tenant_lines(report: Report, lang: str) -> list[str]:
+    """The tenant facts and egress logs a report was cross-checked against (source, report id,
+    SHA-256; controls contradicted, weak, confirmed, unmeasured), one line each."""
+    if not report.tenant_evidence:
+        return []
+    from netsep_check.report.tenant import evidence_lines
+
+    return [visible(line.strip()) for line in evidence_lines(report, lang)]
 
 
 def notes(report: Report, lang: str) -> list[str]:

@@ -132,23 +132,28 @@ def firm_uuid(firm: str) -> str:
 
 
 def metadata(reports: Sequence[Report], lang: str, title_key: str,
-             invalid: Sequence[Any] = ()) -> dict[str, Any]:
+             run: Any = None) -> dict[str, Any]:
+    """The document's metadata; with the run (a :class:`RunResult`), its verdict and counts
+    as properties and every input not judged (each problem) and file skipped as remarks."""
     firms = list(dict.fromkeys(r.firm for r in reports))
     latest = max(r.as_of for r in reports)
     extra: dict[str, Any] = {}
-    if invalid:  # inputs not judged: the document says so (every format does)
-        from netsep_check.report._common import problem_text
+    run_props: list[dict[str, str]] = []
+    if run is not None:  # inputs not judged: the document says so (every format does)
+        from netsep_check.report._oscal_inputs import run_props as props_of
+        from netsep_check.report._oscal_inputs import run_remarks
 
-        extra["remarks"] = "\n".join(
-            f"- {item.file}: " + "; ".join(problem_text(p, lang) for p in item.problems[:3])
-            for item in invalid)
+        run_props = props_of(run)
+        remarks = run_remarks(run, lang)
+        if remarks:
+            extra["remarks"] = remarks
     return {**extra,
         "title": line(say(title_key, lang, firms=", ".join(firms))),
         "published": stamp(latest),
         "last-modified": stamp(latest),
         "version": line(latest.isoformat()),
         "oscal-version": OSCAL_VERSION,
-        "props": [prop("tool-version", __version__), prop("language", lang)],
+        "props": [prop("tool-version", __version__), prop("language", lang), *run_props],
         "roles": [{"id": "assessor", "title": "Assessor"},
                   {"id": "assessed-organization", "title": "Assessed organization"}],
         "parties": [{"uuid": firm_uuid(f), "type": "organization", "name": line(f)}
@@ -188,9 +193,11 @@ class Resources:
         self.items: dict[str, dict[str, Any]] = {}
         self.notes: dict[str, ProfileNotes] = {}
 
-    def _add(self, resource: dict[str, Any]) -> str:
+    def add(self, resource: dict[str, Any]) -> str:
         self.items.setdefault(resource["uuid"], resource)
         return resource["uuid"]
+
+    _add = add
 
     def notes_of(self, report: Report) -> ProfileNotes:
         key = f"{report.profile_file}\x1f{report.profile_sha256}"
@@ -203,7 +210,7 @@ class Resources:
             "uuid": ident("profile", report.profile_sha256, report.profile_file),
             "title": line(say("profile_res", self.lang, file=report.profile_file)),
             "props": [prop("kind", "profile"), prop("firm", report.firm)],
-            "rlinks": [{"href": href(report.profile_file), "media-type": _media(
+            "rlinks": [{"href": href(report.profile_file), "media-type": media(
                 report.profile_file), "hashes": [{"algorithm": "SHA-256",
                                                    "value": report.profile_sha256}]}]})
 
@@ -241,7 +248,7 @@ class Resources:
             if record.get("id") in notes.evidence:
                 title = notes.evidence[record["id"]].title
             rlink: dict[str, Any] = {"href": href(record.get("file") or record.get("path") or ""),
-                                     "media-type": _media(record.get("path") or "")}
+                                     "media-type": media(record.get("path") or "")}
             digest = record.get("sha256") or record.get("expected_sha256")
             if digest:
                 rlink["hashes"] = [{"algorithm": "SHA-256", "value": digest}]
@@ -266,7 +273,7 @@ class Resources:
                           prop("verification", "not-verified")],
                 "remarks": say("evidence_unverified", self.lang)}
             if item.path:
-                resource["rlinks"] = [{"href": href(item.path), "media-type": _media(item.path)}]
+                resource["rlinks"] = [{"href": href(item.path), "media-type": media(item.path)}]
                 if item.sha256:
                     resource["rlinks"][0]["hashes"] = [{"algorithm": "SHA-256",
                                                         "value": item.sha256}]
@@ -284,15 +291,15 @@ def href(path: str) -> str:
     return artifact_uri(path) if path else "-"
 
 
-def _media(path: str) -> str:
+def media(path: str) -> str:
     lower = path.lower()
-    for suffix, media in ((".yaml", "application/yaml"), (".yml", "application/yaml"),
-                          (".json", "application/json"), (".pdf", "application/pdf"),
-                          (".txt", "text/plain"), (".png", "image/png"),
-                          (".jpg", "image/jpeg"), (".jpeg", "image/jpeg"),
-                          (".csv", "text/csv"), (".html", "text/html")):
+    for suffix, kind in ((".yaml", "application/yaml"), (".yml", "application/yaml"),
+                         (".json", "application/json"), (".pdf", "application/pdf"),
+                         (".txt", "text/plain"), (".png", "image/png"),
+                         (".jpg", "image/jpeg"), (".jpeg", "image/jpeg"),
+                         (".csv", "text/csv"), (".html", "text/html")):
         if lower.endswith(suffix):
-            return media
+            return kind
     return "application/octet-stream"
 
 

@@ -25,6 +25,8 @@ from netsep_check import __version__
 from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.evaluate.result import RunResult
 from netsep_check.i18n import ui
+from netsep_check.report._committee_parts import inputs_section, remarks
+from netsep_check.report._committee_parts import table as _table
 from netsep_check.report._committee_text import CSS, prose_date, say
 from netsep_check.report._common import judged_reports, message, ordered, source, text, title, verdict
 from netsep_check.report._profile import ProfileNotes, profile_notes
@@ -61,17 +63,6 @@ def _strength(strength: str, lang: str) -> str:
             if strength else "")
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[str],
-           cls: str = "", centred: Sequence[int] = ()) -> str:
-    cols = "".join(f'<col style="width:{w}">' for w in widths)
-    th = "".join(f"<th>{esc(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(
-        f'<td{" class=c" if i in centred else ""}>{cell}</td>' for i, cell in enumerate(row))
-        + "</tr>" for row in rows)
-    return (f'<table class="{cls}"><colgroup>{cols}</colgroup><thead><tr>{th}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
-
-
 def _kv(rows: Sequence[tuple[str, str]]) -> str:
     body = "".join(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in rows)
     return f'<table class="kv"><tbody>{body}</tbody></table>'
@@ -105,6 +96,8 @@ def _overview(report: Report, lang: str, period: tuple[dt.date, dt.date]) -> str
                                    f"SHA-256 <code>{esc(report.profile_sha256)}</code></span>"),
             (say("period", lang), esc(_period_text(period, lang))),
             (say("as_of", lang), esc(prose_date(report.as_of, lang))
+             + (f' ({esc(ui("fmt_as_of_overridden", lang))})' if report.as_of_overridden
+                else "")
              + ("" if period[0] <= report.as_of <= period[1]
                 else f'<span class="src">{esc(say("as_of_outside", lang))}</span>')),
             (say("tool", lang), esc(f"netsep-check {__version__}"))]
@@ -140,7 +133,7 @@ def _summary(report: Report, lang: str) -> str:
             f'<span class="verdict st-{status}">{esc(label)}</span></p><ul class="points">'
             + "".join(f"<li>{esc(p)}</li>" for p in points) + "</ul>"
             + _table(head, rows, ["25%"] + ["11%"] * 5 + ["20%"], centred=range(1, 7))
-            + "</div>")
+            + remarks(report, lang) + "</div>")
 
 
 def _basis(report: Report, finding: Finding, lang: str) -> str:
@@ -367,6 +360,6 @@ def render_committee(result: RunResult, lang: str, **options: Any) -> str:
         f"<title>{esc(say('doc_title', lang))} — {esc(firms)}</title>",
         f"<style>{CSS}\narticle.committee-report + article.committee-report "
         "{ break-before: page; }</style>",
-        "</head>", "<body>", *articles,
+        "</head>", "<body>", inputs_section(result, lang), *articles,
         f'<footer class="doc"><p>{esc(ui("fmt_derived_note", lang))}</p>'
         f"<p>{esc(generated)}</p></footer>", "</body>", "</html>", ""])

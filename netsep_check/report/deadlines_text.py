@@ -46,6 +46,10 @@ REASON_LABELS = {
                 "규칙 위반)"),
     "not_implemented": ("control not implemented; nothing to count from",
                         "통제 미이행 — 기산할 날짜 없음"),
+    "first_evaluation": ("first evaluation: due six months after the duty began (2026-04-20) "
+                         "or after use started (usage.started_on), whichever is later",
+                         "첫 평가 기한: 의무 시행일(2026. 4. 20.) 또는 이용 개시일(usage.started_on) "
+                         "중 늦은 날부터 6개월"),
     "last_comprehensive_unknown": ("the profile records only the latest evaluation, which is "
                                    "not the comprehensive one: its date is unknown",
                                    "최근 평가가 종합평가가 아니어서 마지막 종합평가일을 알 수 없음"),
@@ -63,8 +67,6 @@ _WORDS = {
     "from": ("from", "근거 필드"), "rule": ("rule", "규칙"),
     "summary": ("{overdue} overdue, {upcoming} upcoming, {undated} undated",
                 "기한 경과 {overdue}건, 예정 {upcoming}건, 날짜 불명 {undated}건"),
-    "facts": ("tenant facts are not dated by this version (no facts input yet)",
-              "테넌트 측정 결과의 기한은 이 버전에서 계산하지 않음 (입력 기능 없음)"),
 }
 
 
@@ -139,7 +141,7 @@ def render_text(groups: Sequence[FirmDeadlines], lang: str, within: int | None) 
         for item in group.items:
             key = "undated" if item.state == UNDETERMINED else item.state
             counts[key] += 1
-    lines += ["", word("summary", lang, **counts), word("facts", lang)]
+    lines += ["", word("summary", lang, **counts)]
     return "\n".join(lines) + "\n"
 
 

@@ -36,6 +36,7 @@ from netsep_check.report._common import (
     problem_lines,
     run_counts_text,
     run_verdict_text,
+    skipped_lines,
     source,
     text,
     title,
@@ -341,7 +342,7 @@ def _invalid(result: RunResult, lang: str) -> str:
         listed = "".join(f"<li>{esc(p)}</li>" for p in problems)
         items.append(f"<li><code>{esc(file)}</code> — {esc(ui('problems_n', lang, n=len(problems)))}"
                      f"<ul>{listed}</ul></li>")
-    skipped = "".join(f"<li><code>{esc(f)}</code>: {esc(k)}</li>" for f, k in result.skipped)
+    skipped = "".join(f"<li>{esc(line)}</li>" for line in skipped_lines(result, lang))
     return (f'<section class="panel invalid" id="invalid"><h2>{esc(ui("invalid_inputs", lang))}'
             f'</h2><p>{esc(run_counts_text(result, lang))} — '
             f'<strong>{esc(run_verdict_text(result, lang))}</strong></p><ul>{"".join(items)}</ul>'

@@ -14,6 +14,9 @@ The output validates against the schema Jenkins' xUnit plugin enforces (``junit-
 in ``tests/data/junit``): a ``<testcase>`` takes only ``name``, ``classname``, ``time`` and
 ``group`` (its file and line are in the failure body), and ``<testsuites>`` has no ``skipped``
 count (each suite has one).
+
+Inputs not judged form a suite of their own (an ``<error>`` each, with every problem), and files
+a folder or a pattern brought in that are not profiles another (a ``<skipped>`` each).
 """
 
 from __future__ import annotations
@@ -28,7 +31,17 @@ from netsep_check.i18n import ui
 
 if TYPE_CHECKING:
     from netsep_check.evaluate.result import RunResult
-from netsep_check.report._common import location, message, notes, source, text, title
+from netsep_check.report._common import (
+    location,
+    message,
+    notes,
+    skipped_lines,
+    source,
+    tenant_lines,
+    text,
+    title,
+    waiver_terms,
+)
 from netsep_check.report._safe import visible
 from netsep_check.report.problems import problem_line
 
@@ -63,9 +76,8 @@ def _skip_message(finding: Finding, lang: str) -> str:
         waiver = finding.waiver.as_dict() if finding.waiver else {}
         justification = str(waiver.get("justification") or "")
         msg = ui("fmt_skip_waived", lang, justification=justification).rstrip(": ")
-        if waiver.get("expires_on"):
-            msg += f" ({ui('fmt_expires_on', lang)} {waiver['expires_on']})"
-        return msg
+        terms = waiver_terms(finding, lang)  # who approved it, when, ticket, until when
+        return f"{msg} ({terms})" if terms else msg
     return ui("fmt_skip_not_applicable", lang)
 
 
@@ -87,7 +99,8 @@ def _suite(report: Report, lang: str) -> ET.Element:
                         ("regime", report.regime), ("service", report.service or ""),
                         ("pack", f"{report.pack.id} {report.pack.version}"),
                         ("pack_digest", report.pack.digest),
-                        ("as_of", report.as_of.isoformat()), ("lang", lang),
+                        ("as_of", report.as_of.isoformat()),
+                        ("as_of_overridden", str(report.as_of_overridden).lower()), ("lang", lang),
                         ("verdict", report.verdict)):
         ET.SubElement(properties, "property", {"name": name, "value": str(value)})
     for finding in report.findings:
@@ -109,7 +122,7 @@ def _suite(report: Report, lang: str) -> ET.Element:
                                                  "classname": "netsep.disabled", "time": "0"})
         ET.SubElement(case, "skipped", {"message": f"{ui('fmt_disabled', lang)} "
                                                    f"({disabled.by_pack}): {disabled.reason}"})
-    said = notes(report, lang)
+    said = notes(report, lang) + tenant_lines(report, lang)
     if said:  # what the report says besides its findings (every format says it)
         ET.SubElement(suite, "system-out").text = "\n".join(said)
     return suite
@@ -143,11 +156,27 @@ def _invalid_suite(result: RunResult, lang: str) -> ET.Element:
     return suite
 
 
+def _skipped_suite(result: RunResult, lang: str) -> ET.Element:
+    """A ``<skipped>`` test case per file a folder or a pattern brought in that is not a
+    profile (a waivers file, a pack, a JSON report), saying what it is."""
+    suite = ET.Element("testsuite", {"name": "netsep-check files skipped (not profiles)",
+                                     "tests": str(len(result.skipped)), "failures": "0",
+                                     "errors": "0", "skipped": str(len(result.skipped)),
+                                     "time": "0"})
+    for (file, _), said in zip(result.skipped, skipped_lines(result, lang), strict=True):
+        case = ET.SubElement(suite, "testcase", {"name": "INPUT-SKIPPED", "classname": file,
+                                                 "time": "0"})
+        ET.SubElement(case, "skipped", {"message": said})
+    return suite
+
+
 def render_junit(result: RunResult, lang: str) -> str:
     """``<testsuites>`` with one ``<testsuite>`` per report, and one for invalid inputs."""
     suites = [_suite(report, lang) for report in result.reports]
     if result.invalid:
         suites.append(_invalid_suite(result, lang))
+    if result.skipped:
+        suites.append(_skipped_suite(result, lang))
     totals = {key: sum(int(s.get(key, "0")) for s in suites)
               for key in ("tests", "failures", "errors")}  # junit-10.xsd: no root "skipped"
     root = ET.Element("testsuites", {"name": f"netsep-check {__version__}",

@@ -15,6 +15,11 @@ resource, which carries the pack's id, version and digest). One *result* per pro
   for a waiver, ``investigating`` for a rule that could not be judged) with the remediation,
   and the waiver's expiry or the control's ``x_due`` as its deadline.
 
+Each result also holds an observation per note of its report (unmatched waivers among them), for
+its tenant evidence and per rule its pack disabled; a batch with inputs that could not be judged
+or files skipped ends with a result "Inputs not judged" (see :mod:`._oscal_inputs`), and the
+metadata carries the run's verdict and counts. Nothing another format shows is left out.
+
 Deterministic: UUIDs and times derive from the inputs (see :mod:`._oscal`).
 """
 
@@ -29,6 +34,7 @@ from netsep_check.evaluate.result import RunResult
 from netsep_check.i18n import ui
 from netsep_check.report import _oscal as o
 from netsep_check.report._common import judged_reports, message, text, title, verdict
+from netsep_check.report._oscal_inputs import inputs_result, report_observations
 
 RISKY = ("fail", "error", "waived")
 STATE = {"pass": ("satisfied", "pass"), "fail": ("not-satisfied", "fail"),
@@ -50,7 +56,9 @@ def result_props(report: Report) -> list[dict[str, str]]:
     props += [o.prop("pack-id", pack.id), o.prop("pack-version", pack.version),
               o.prop("pack-digest", pack.digest), o.prop("profile-file", report.profile_file),
               o.prop("profile-sha256", report.profile_sha256),
-              o.prop("as-of", report.as_of.isoformat()), o.prop("verdict", verdict(report))]
+              o.prop("as-of", report.as_of.isoformat()),
+              o.prop("as-of-overridden", str(report.as_of_overridden).lower()),
+              o.prop("verdict", verdict(report))]
     return props
 
 
@@ -179,7 +187,8 @@ def result(report: Report, lang: str, res: o.Resources) -> dict[str, Any]:
         "props": result_props(report),
         "local-definitions": {"components": [o.tool_component(lang)]},
         "reviewed-controls": {"control-selections": [selection]},
-        "observations": [observation(report, f, lang, res, evidence) for f in report.findings],
+        "observations": [observation(report, f, lang, res, evidence) for f in report.findings]
+        + report_observations(report, lang, res),  # its notes and disabled rules too
     }
     if applicable:
         out["findings"] = [oscal_finding(report, f, lang, res) for f in applicable]
@@ -195,7 +204,10 @@ def render_oscal_ar(run: RunResult, lang: str, **options: Any) -> str:
     res = o.Resources(lang)
     pack_resources = [res.pack(r) for r in reports]
     results = [result(r, lang, res) for r in reports]
-    body = {"metadata": o.metadata(reports, lang, "ar_title", run.invalid),
+    inputs = inputs_result(run, lang, res, max(r.as_of for r in reports))
+    if inputs:  # every input not judged, with its problems, and every file skipped
+        results.append(inputs)
+    body = {"metadata": o.metadata(reports, lang, "ar_title", run),
             "import-ap": {"href": f"#{pack_resources[0]}"},
             "results": results,
             "back-matter": res.back_matter()}

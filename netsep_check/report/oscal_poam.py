@@ -6,7 +6,9 @@ UUIDs, so a GRC tool can link the two). Deadlines: a waived finding's risk is du
 waiver expires (the finding counts again after that day); a failing one is due on the ``x_due``
 date noted on its control in the profile, else it has no deadline and the item says so. Each
 risk carries its remediation with milestones (``on-date`` tasks) for those dates, and the
-item the owner (``x_owner``) where the profile names one.
+item the owner (``x_owner``) where the profile names one. An input that could not be judged is
+an item too (its observation lists every problem; its risk is open), after the findings; files
+skipped, notes and disabled rules are observations (see :mod:`._oscal_inputs`).
 
 OSCAL requires at least one POA&M item: a report with nothing to plan gives one item that says
 so (property ``netsep-check:kind`` ``no-open-items``), rather than an invalid document.
@@ -21,6 +23,11 @@ from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.evaluate.result import RunResult
 from netsep_check.report import _oscal as o
 from netsep_check.report._common import judged_reports, ordered, text, title
+from netsep_check.report._oscal_inputs import (
+    invalid_parts,
+    report_observations,
+    skipped_observations,
+)
 from netsep_check.report.oscal_ar import RISKY, observation, oscal_finding, risk
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -84,6 +91,18 @@ def _item(report: Report, finding: Finding, lang: str, res: o.Resources) -> dict
     }
 
 
+def _input_item(observation_: dict[str, Any], finding_: dict[str, Any],
+                risk_: dict[str, Any]) -> dict[str, Any]:
+    """The POA&M item of an input not judged: fix it and check it again."""
+    return {"uuid": o.ident("poam-item", finding_["uuid"]), "title": finding_["title"],
+            "description": finding_["description"], "props": finding_["props"],
+            "origins": o.tool_origin(),
+            "related-findings": [{"finding-uuid": finding_["uuid"]}],
+            "related-observations": [{"observation-uuid": observation_["uuid"]}],
+            "related-risks": [{"risk-uuid": risk_["uuid"]}],
+            "remarks": risk_["remediations"][0]["description"]}
+
+
 def render_oscal_poam(result: RunResult, lang: str, **options: Any) -> str:
     """One POA&M for the failing, waived and unjudgeable findings of every report."""
     reports = judged_reports(result)  # none judged: exit 2 saying why
@@ -105,15 +124,25 @@ def render_oscal_poam(result: RunResult, lang: str, **options: Any) -> str:
                 entry["remediations"][0]["tasks"] = tasks
             risks.append(entry)
             items.append(_item(report, finding, lang, res))
+        observations += report_observations(report, lang, res)  # notes, disabled rules
+    day = max(r.as_of for r in reports)
+    for observation_, finding_, risk_ in invalid_parts(result, lang, res, day):
+        observations.append(observation_)  # an input not judged: an item to fix
+        findings.append(finding_)
+        risks.append(risk_)
+        items.append(_input_item(observation_, finding_, risk_))
+    observations += skipped_observations(result, lang, res, day)
     firms = ", ".join(dict.fromkeys(r.firm for r in reports))
     if not items:
         items.append({"uuid": o.ident("no-open-items", *(k for r in reports for k in o.key_of(r))),
                       "title": _say("none_title", lang),
                       "description": _say("none_desc", lang, firms=firms),
                       "props": [o.prop("kind", "no-open-items")]})
-    body: dict[str, Any] = {"metadata": o.metadata(reports, lang, "poam_title", result.invalid),
+    body: dict[str, Any] = {"metadata": o.metadata(reports, lang, "poam_title", result),
                             "local-definitions": {"components": [o.tool_component(lang)]}}
     if observations:
-        body |= {"observations": observations, "risks": risks, "findings": findings}
+        body["observations"] = observations
+    if risks:
+        body |= {"risks": risks, "findings": findings}
     body |= {"poam-items": items, "back-matter": res.back_matter()}
     return o.dumps(o.with_document_uuid("plan-of-action-and-milestones", body, lang))

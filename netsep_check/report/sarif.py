@@ -46,7 +46,15 @@ from urllib.parse import quote
 from netsep_check import __version__
 from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.i18n import ui
-from netsep_check.report._common import md_escape, message, notes, source, text, title
+from netsep_check.report._common import (
+    md_escape,
+    message,
+    notes,
+    skipped_lines,
+    source,
+    text,
+    title,
+)
 from netsep_check.report.json_report import _jsonable
 from netsep_check.report.problems import problem_line
 from netsep_check.rules.model import PackInfo, Rule
@@ -213,6 +221,7 @@ def _run(pack: PackInfo, reports: list[Report], lang: str, category: str,
                               "properties": {"firm": report.firm, "regime": report.regime,
                                              "service": report.service,
                                              "as_of": report.as_of.isoformat(),
+                                             "as_of_overridden": report.as_of_overridden,
                                              "counts": report.counts(),
                                              **({"tenantEvidence": report.tenant_evidence}
                                                 if report.tenant_evidence else {})}})
@@ -247,7 +256,8 @@ def _run(pack: PackInfo, reports: list[Report], lang: str, category: str,
 def _invalid_run(result: RunResult, lang: str, root: str | Path | None = None
                  ) -> dict[str, Any]:
     """Inputs that could not be judged: an error-level result each, at the file and line of
-    the first problem, and a tool execution notification per problem."""
+    the first problem, and a tool execution notification per problem; files skipped as not
+    profiles: a note-level notification each."""
     results, notifications = [], []
     for item in result.invalid:
         uri = artifact_uri(item.file, root)
@@ -264,6 +274,9 @@ def _invalid_run(result: RunResult, lang: str, root: str | Path | None = None
                         "properties": {"problems": len(item.problems)}})
         notifications += [{"level": "error", "message": {"text": text},
                            "locations": [{"physicalLocation": physical}]} for text in worded]
+    for (file, _), said in zip(result.skipped, skipped_lines(result, lang), strict=True):
+        notifications.append({"level": "note", "message": {"text": said}, "locations": [
+            {"physicalLocation": {"artifactLocation": _location(artifact_uri(file, root))}}]})
     return {
         "tool": {"driver": {"name": "netsep-check", "version": __version__,
                             "semanticVersion": __version__,
@@ -272,7 +285,7 @@ def _invalid_run(result: RunResult, lang: str, root: str | Path | None = None
                                        "defaultConfiguration": {"level": "error"}}]}},
         "automationDetails": {"id": "netsep-check/input/"},
         "language": _LANGUAGE.get(lang, lang),
-        "invocations": [{"executionSuccessful": False,
+        "invocations": [{"executionSuccessful": not result.invalid,
                          "toolExecutionNotifications": notifications}],
         "results": results,
     }
@@ -294,7 +307,7 @@ def render_sarif(result: RunResult, lang: str, root: str | Path | None = None) -
         # two variants of one pack (say, with --policy rules) must stay distinct categories
         name = pack.id if ids.count(pack.id) == 1 else f"{pack.id}-{pack.digest[:12]}"
         runs.append(_run(pack, group, lang, f"netsep-check/{name}/", root))
-    if result.invalid:
+    if result.invalid or result.skipped:  # inputs not judged, and files skipped (notes)
         runs.append(_invalid_run(result, lang, root))
     verdict = {"verdict": result.verdict, "given": result.given, "judged": len(result.reports),
                "invalid": len(result.invalid), "exitCode": result.exit_code}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from netsep_check.evaluate.findings import Report
 from netsep_check.i18n import ui
-from netsep_check.report._common import message, notes, ordered
+from netsep_check.report._common import message, notes, ordered, waiver_terms
 from netsep_check.report._safe import visible
 from netsep_check.vocabulary import STATUSES
 
@@ -60,10 +60,10 @@ def _one(report: Report, lang: str, console: Console) -> None:
             said = message(finding, lang)
             if said:
                 text.append("\n" + visible(said), style=_STYLE[finding.status])
-            if finding.waiver:
+            if finding.waiver:  # why, who approved it, when, under which ticket, until when
                 text.append(f"\n{ui('fmt_waiver', lang)}: "
-                            f"{visible(finding.waiver.justification)}",
-                            style="yellow")
+                            f"{visible(finding.waiver.justification)}\n"
+                            f"{waiver_terms(finding, lang)}", style="yellow")
             if finding.rule.basis["strength"] == "derived":
                 text.append(f"\n[{ui('derived', lang)}]", style="dim")
             table.add_row(Text(ui(finding.status, lang), style=_STYLE[finding.status]),

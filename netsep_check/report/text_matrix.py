@@ -7,8 +7,9 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from netsep_check.i18n import T, ui
-from netsep_check.report._common import problem_lines, run_counts_text, run_verdict_text
+from netsep_check.report._common import run_counts_text, run_verdict_text, skipped_lines
 from netsep_check.report._safe import visible
+from netsep_check.report.problems import problem_line
 from netsep_check.vocabulary import STATUSES
 
 if TYPE_CHECKING:
@@ -53,14 +54,15 @@ def render_invalid_text(result: RunResult, lang: str, color: bool = False,
     console, buffer = _console(color, width)
     if result.invalid:
         console.print(Text(ui("invalid_inputs", lang), style="bold magenta"))
-        for file, problems in problem_lines(result, lang):
-            count = ui("problems_n", lang, n=len(problems))
-            first = f" — {problems[0]}" if problems else ""
-            console.print(Text(f"  {visible(file)}: {count}{first}"))
+        for item in result.invalid:  # every problem, with its line and field
+            count = ui("problems_n", lang, n=len(item.problems))
+            console.print(Text(f"  {visible(item.file)}: {count}"))
+            for problem in item.problems:
+                console.print(Text(f"    - {problem_line(problem, lang)}"))
     if result.skipped:
         console.print(Text(ui("skipped_inputs", lang), style="dim"))
-        for file, kind in result.skipped:
-            console.print(Text(f"  {visible(file)}: {kind}", style="dim"))
+        for line in skipped_lines(result, lang):
+            console.print(Text(f"  {line}", style="dim"))
     console.print(Text(run_counts_text(result, lang)))
     console.print(Text(run_verdict_text(result, lang), style=_VERDICT_STYLE[result.verdict]))
     return buffer.getvalue()

@@ -141,3 +141,84 @@ def test_even_the_summary_is_cut_to_fit() -> None:
     assert len(text) <= 65_536
     assert "more profile(s), not listed" in text and "details of 2000 profile(s)" in text
     assert text.rstrip().endswith("<sub>end</sub>")
+
+
+# --- a shortened comment never drops a waiver (who approved it, until when and why) ---------
+
+WHY = "Logs are exported daily to the on-premises log server for five years. " * 3
+
+
+def _waived_batch(tmp_path, examples, n: int, why: str = WHY):
+    folder = _copies(tmp_path, examples, n)
+    waivers = ["waivers:"]
+    for i in range(n):
+        waivers += ["  - rule: SAAS-LOG-RETENTION", f"    firm: 회사{i:03}",
+                    f"    justification: \"{why.strip()} ({i:03})\"",
+                    f"    approved_by: CISO 김정호 {i:03}", "    approved_on: 2025-01-10",
+                    f"    ticket: RISK-2025-{i:04}", "    expires_on: 2025-12-31"]
+    path = tmp_path / "waivers.yml.txt"
+    path.write_text("\n".join(waivers) + "\n", encoding="utf-8")
+    return folder, path
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_shortened_batch_keeps_every_waiver(run, tmp_path, examples, lang) -> None:
+    from netsep_check.report.markdown import COMMENT_LIMIT
+
+    folder, waivers = _waived_batch(tmp_path, examples, 30)
+    result = run("check", folder, "--waivers", waivers, "--format", "markdown", "--lang", lang)
+    assert result.exit_code == 1, result.stderr
+    out = result.stdout
+    assert len(out) <= COMMENT_LIMIT
+    assert ("GitHub 댓글 길이 제한" if lang == "ko" else "Shortened to fit") in out
+    for i in range(30):  # each waiver, shown in full details or in the table of those left out
+        row = next(line for line in out.splitlines()
+                   if f"RISK-2025-{i:04}" in line and "SAAS-LOG-RETENTION" in line)
+        assert f"CISO 김정호 {i:03}" in row and "2025-12-31" in row, row
+        assert "Logs are exported daily" in row and (f"({i:03})" in row or "…" in row), row
+    assert out.rstrip().endswith("</sub>")
+
+
+def test_a_justification_too_long_for_the_comment_is_cut_visibly(run, tmp_path, examples):
+    from netsep_check.report.markdown import COMMENT_LIMIT
+
+    folder, waivers = _waived_batch(tmp_path, examples, 1, why="Compensating control. " * 4000)
+    profile = next(folder.glob("p*.yaml"))
+    result = run("check", profile, "--waivers", waivers, "--format", "markdown", "--lang", "en")
+    out = result.stdout
+    assert len(out) <= COMMENT_LIMIT
+    row = next(line for line in out.splitlines() if "RISK-2025-0000" in line)
+    assert "CISO 김정호 000" in row and "2025-12-31" in row and "2025-01-10" in row
+    assert "Compensating control." in row and "characters in full" in row
+
+
+def test_waivers_take_room_before_the_summary_rows_and_the_details() -> None:
+    """Many waivers with long justifications: every one listed (approver, dates, ticket, the
+    justification's beginning with a marker), the rows and details yield, the limit holds."""
+    from netsep_check.report.markdown import _fit
+
+    n = 120
+    head = ["## batch", "", "| a | b |", "| --- | --- |"]
+    rows = [f"| firm {i} | {'x' * 80} |" for i in range(n)]
+    why = "because " * 400
+    sections = [["### firm", "", "details " * 100, "",  # its own waiver table, in full
+                 f"| `SAAS-LOG-RETENTION` | {why} | CISO {i} (2025-01-10) | RISK-{i:04} | "
+                 "2025-12-31 |", ""] for i in range(n)]
+    names = [f"firm {i}" for i in range(n)]
+    waivers = [[(f"firm {i} (p{i}.yaml)", "SAAS-LOG-RETENTION", f"CISO {i}", "2025-01-10",
+                 f"RISK-{i:04}", "2025-12-31", why)] for i in range(n)]
+    lines = _fit(head, rows, sections, names, ["<sub>end</sub>"], "en", 65_536, waivers)
+    text = "\n".join(lines) + "\n"
+    assert len(text) <= 65_536
+    for i in range(n):
+        row = next(line for line in lines if f"RISK-{i:04}" in line)
+        assert f"CISO {i}" in row and "2025-12-31" in row
+        assert "characters in full" in row or why.strip() in row
+    assert text.rstrip().endswith("<sub>end</sub>")
+    # beyond anything a comment can hold, the count of those not listed is said
+    many = [[(f"f{i}", "SAAS-LOG-RETENTION", "x" * 300, "2025-01-10", f"T-{i}", "2025-12-31",
+              "why")] for i in range(400)]
+    lines = _fit(head, rows[:1] * 400, sections[:1] * 400, names[:1] * 400, [], "en", 65_536,
+                 many)
+    text = "\n".join(lines)
+    assert len(text) <= 65_536 and "more waiver(s) that do not fit" in text
