@@ -45,8 +45,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from netsep_check._record import record
 
 OVERDUE = "overdue"
 UPCOMING = "upcoming"
@@ -65,7 +66,7 @@ _INTERVALS = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Deadline:
     """One date that lapses. ``due`` is the last day still in time (None: cannot be dated)."""
 
@@ -87,7 +88,7 @@ class Deadline:
     stated: dt.date | None = None  # designation_end: valid_until as stated
 
 
-@dataclass(frozen=True)
+@record
 class FirmDeadlines:
     """The deadlines of one profile (or of a waivers file: ``regime`` None), sorted."""
 

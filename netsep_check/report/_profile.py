@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from netsep_check._record import record
 from netsep_check.errors import InputError
 from netsep_check.evaluate.findings import Finding, Report
 
@@ -40,7 +41,7 @@ def tokens(path: str) -> list[str | int]:
     return out
 
 
-@dataclass(frozen=True)
+@record
 class Evidence:
     id: str
     title: str = ""
@@ -48,7 +49,7 @@ class Evidence:
     sha256: str | None = None  # as the profile states it
 
 
-@dataclass(frozen=True)
+@record
 class Control:
     path: tuple[str | int, ...]
     status: str | None
@@ -64,7 +65,7 @@ class Control:
         return out
 
 
-@dataclass
+@record(frozen=False)
 class ProfileNotes:
     """The annotations of one profile; empty when the file could not be read as checked."""
 
