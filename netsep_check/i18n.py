@@ -116,8 +116,8 @@ NOTES: dict[str, T] = {
                             "정책 팩 {pack}이(가) 매개변수 {name}을(를) {to}(으)로 바꾸었습니다 "
                             "(기본 정책 팩의 값: {from})"),
     "rule_note": T("{rule}: {en}", "{rule}: {ko}"),
-    "waiver_unmatched": T("{waiver} matched no failing finding",
-                          "{waiver}에 해당하는 위반 사항이 없습니다"),
+    "waiver_unmatched": T("{where}: waiver {ticket} for {target} matched no failing finding",
+                          "{where}: 예외 승인 {ticket}({target})에 해당하는 위반 사항이 없습니다"),
     "baseline_none": T("baseline {file} holds no report for this profile; every failing "
                        "finding counts as new",
                        "기준 보고서 {file}에 이 프로파일의 보고서가 없어 모든 위반을 신규로 "
@@ -140,6 +140,8 @@ NOTES: dict[str, T] = {
 }
 
 UI: dict[str, T] = {
+    "waiver_target_path": T("{rule} at {path}", "{rule}, 경로 {path}"),
+    "waiver_target_firm": T("{target} ({firm})", "{target}, 회사 {firm}"),
     "pass": T("pass", "통과"), "fail": T("fail", "위반"), "not_applicable": T("n/a", "해당 없음"),
     "error": T("error", "판정 불가"), "waived": T("waived", "예외 승인"),
     "critical": T("critical", "심각"), "high": T("high", "높음"), "medium": T("medium", "중간"),

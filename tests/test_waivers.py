@@ -215,8 +215,15 @@ def test_path_decides_what_a_waiver_covers(run, tmp_path, examples):
     elsewhere = waivers_file(tmp_path, {"rule": "SAAS-SHARING-NOT-OPEN",
                                         "path": "security_measures.saas_management.audit_logging"},
                              name="elsewhere.yaml")
-    result = run("check", sharing, "--waivers", elsewhere)
-    assert result.exit_code == EXIT_FAIL and "matched no failing finding" in result.stderr
+    result = run("check", sharing, "--waivers", elsewhere)  # Korean, the default language
+    assert result.exit_code == EXIT_FAIL
+    assert ("예외 승인 RISK-1(SAAS-SHARING-NOT-OPEN, 경로 security_measures.saas_management."
+            "audit_logging)에 해당하는 위반 사항이 없습니다") in result.stderr
+    english = run("check", sharing, "--waivers", elsewhere, "--lang", "en", "--format", "json")
+    assert ("waiver RISK-1 for SAAS-SHARING-NOT-OPEN at security_measures.saas_management."
+            "audit_logging matched no failing finding") in english.stderr
+    assert any("matched no failing finding" in text
+               for text in json.loads(english.stdout)["notes"])
 
 
 def test_schema_command_prints_the_waivers_schema(run, examples):

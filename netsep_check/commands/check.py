@@ -97,8 +97,10 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
         _report_problems(InputError(list(item.problems)), lang)
     for file, kind in result.skipped:
         _err(f"note: {file} skipped: it is {kind}, not a profile")
+    from netsep_check.report.messages import unmatched_waiver_text
+
     for waiver in result.unmatched_waivers:
-        _err(f"note: {waiver.describe()} matched no failing finding")
+        _err(f"note: {unmatched_waiver_text(waiver.describe(), lang)}")
     _refuse_inputs([output for _, output in targets],  # and the files the run read
                    [*(r.profile_file for r in result.reports), *(i.file for i in result.invalid),
                     *(p for r in result.reports for p in (*r.pack.meta_paths, *r.pack.rule_paths))])

@@ -72,8 +72,10 @@ def report_committee(profile: Path, period: tuple[dt.date, dt.date] | None,
     result = run([profile], Options(pack_ref, (), as_of, evidence_root, waivers=waivers_file))
     if result.invalid:  # no report for the committee on a profile that cannot be read
         raise InputError([p for item in result.invalid for p in item.problems])
+    from netsep_check.report.messages import unmatched_waiver_text
+
     for waiver in result.unmatched_waivers:
-        _err(f"note: {waiver.describe()} matched no failing finding")
+        _err(f"note: {unmatched_waiver_text(waiver.describe(), lang)}")
     _write(render_committee(result, lang, period=period, previous=previous,
                             previous_source=previous_file.name if previous_file else "",
                             prepared_by=prepared_by), output)

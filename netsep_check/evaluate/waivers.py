@@ -135,10 +135,10 @@ class Waiver:
                              self.expires_on.isoformat(), self.file, self.line,
                              self.state(as_of, today))
 
-    def describe(self) -> str:
-        target = f"{self.rule} at {self.path}" if self.path else self.rule
-        firm = f" ({self.firm})" if self.firm else ""
-        return f"{self.where}: waiver {self.ticket} for {target}{firm}"
+    def describe(self) -> dict[str, str]:
+        """What a note about this waiver names (words are made in ``report/``)."""
+        return {"where": self.where, "ticket": self.ticket, "rule": self.rule,
+                "path": self.path or "", "firm": self.firm or ""}
 
 
 @record
@@ -307,7 +307,7 @@ def apply_waivers(reports: Iterable[Report], waivers: WaiverSet,
     matched: set[int] = set()
     applied = [_apply_one(report, waivers.waivers, today, matched) for report in reports]
     unmatched = tuple(w for w in waivers if w.index not in matched)
-    notes = tuple(Note("waiver_unmatched", {"waiver": w.describe()}) for w in unmatched)
+    notes = tuple(Note("waiver_unmatched", w.describe()) for w in unmatched)
     if notes:
         applied = [dataclasses.replace(r, notes=(*r.notes, *notes)) for r in applied]
     return tuple(applied), unmatched

@@ -9,7 +9,7 @@ from netsep_check import __version__
 from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.load import format_path
 from netsep_check.report._common import notes, problem_text
-from netsep_check.report.messages import finding_message
+from netsep_check.report.messages import finding_message, unmatched_waiver_text
 from netsep_check.rules.packs import display_name
 from netsep_check.vocabulary import BATCH_FORMAT_ID, REPORT_FORMAT_ID, REPORT_FORMAT_VERSION
 
@@ -221,7 +221,8 @@ def batch_document(result: RunResult, lang: str, encoded: bool = False) -> dict[
                                       for p in item.problems]}
                         for item in result.invalid],
             "skipped": [{"file": file, "kind": kind} for file, kind in result.skipped],
-            "unmatched_waivers": [w.describe() for w in result.unmatched_waivers]}
+            "unmatched_waivers": [unmatched_waiver_text(w.describe(), lang)
+                                  for w in result.unmatched_waivers]}
 
 
 def render_json(result: RunResult, lang: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from netsep_check.evaluate.findings import Finding, Note, Report
 from netsep_check.i18n import NOTES, failure_message, ui
 from netsep_check.rules.operators.base import Failure
@@ -30,10 +32,28 @@ def _leaf(failure: Failure, lang: str) -> str:
     return failure_message(failure, lang)
 
 
+def waiver_target(params: dict[str, Any], lang: str) -> str:
+    """What a waiver covers, in words: its rule, and the field and firm it names."""
+    target = str(params["rule"])
+    if params.get("path"):
+        target = ui("waiver_target_path", lang, rule=target, path=params["path"])
+    if params.get("firm"):
+        target = ui("waiver_target_firm", lang, target=target, firm=params["firm"])
+    return target
+
+
+def unmatched_waiver_text(params: dict[str, Any], lang: str) -> str:
+    """A waiver that matched no failing finding, in the report's language."""
+    return NOTES["waiver_unmatched"](lang).format(
+        where=params["where"], ticket=params["ticket"], target=waiver_target(params, lang))
+
+
 def note_text(note: Note, lang: str) -> str:
     template = NOTES.get(note.code)
     if template is None:
         return f"{note.code}: {note.params}"
+    if note.code == "waiver_unmatched":
+        return unmatched_waiver_text(note.params, lang)
     params = dict(note.params)
     if note.code == "evidence_summary":
         if lang == "ko":  # the folder and the statuses in words, not identifiers
