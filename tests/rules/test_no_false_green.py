@@ -348,3 +348,22 @@ def test_every_builtin_rule_says_what_an_auditor_looks_for(pack_id):
             assert head in text and audit["where"][lang] in text, rule.id
     mfa = pack.rule("CTRL-NET-MFA").spec["audit"]["where"]["en"]
     assert "MS.AAD.3.6v1" in mfa  # a ScubaGear policy id an auditor can look up
+
+
+# --- the cold review of main (2026-11): false greens closed in the rule data -----------------------
+
+
+@pytest.mark.parametrize(("source", "sets"), [
+    ("standing-compliant.yaml", {"usage.saas_products": ["exchange_online", "teams", "slack"]}),
+    ("m365-compliant.yaml", {"usage.saas_products": ["exchange_online", "teams", "slack"],
+                             "designation.approved_scope.saas_products":
+                                 ["exchange_online", "teams", "slack"]}),
+])
+def test_a_product_of_an_undeclared_provider_does_not_ride_on_another_evaluation(
+        tmp_path, source, sets):
+    path = profile(tmp_path, source, sets)
+    assert failing(path) == {"PROV-COVERS-PRODUCTS"}
+    named = profile(tmp_path, source, {
+        **sets, "providers[0].security_evaluation.products": ["exchange_online", "teams", "slack"]},
+        name="n.yaml")
+    assert failing(named) == set()  # the evaluation names it: the link is stated, and owned
