@@ -367,3 +367,29 @@ def test_a_product_of_an_undeclared_provider_does_not_ride_on_another_evaluation
         **sets, "providers[0].security_evaluation.products": ["exchange_online", "teams", "slack"]},
         name="n.yaml")
     assert failing(named) == set()  # the evaluation names it: the link is stated, and owned
+
+
+@pytest.mark.parametrize("product", ["chat_gpt_enterprise", "google_gemini", "claude_team",
+                                     "openai_api", "github_copilot_business"])
+def test_generative_ai_under_another_product_id_fails_both_regimes(tmp_path, product):
+    sets = {"usage.generative_ai": False, "usage.saas_products": ["exchange_online", product]}
+    standing = profile(tmp_path, "standing-compliant.yaml", sets)
+    assert failing(standing) >= {"SE-NO-GENERATIVE-AI"}
+    sandbox = profile(tmp_path, "m365-compliant.yaml", {
+        **sets, "designation.approved_scope.saas_products": ["exchange_online", product]},
+        name="s.yaml")
+    assert "SCOPE-GENERATIVE-AI" in failing(sandbox)
+
+
+def test_generative_ai_patterns_are_pack_data_a_firm_can_override(tmp_path):
+    from netsep_check.rules.operators.text import fold_text
+
+    params = PACKS["standing-exception-2026"].parameters
+    assert {"gpt", "gemini", "claude", "openai", "copilot"} <= set(params[
+        "generative_ai_product_patterns"])
+    assert fold_text("Chat-GPT") == fold_text("chat_gpt") == "chatgpt"
+    plain = profile(tmp_path, "standing-compliant.yaml",
+                    {"usage.saas_products": ["exchange_online", "teams", "salesforce_crm"],
+                     "providers[0].security_evaluation.products":
+                         ["exchange_online", "teams", "salesforce_crm"]})
+    assert "SE-NO-GENERATIVE-AI" not in failing(plain)  # no fragment: no false alarm
