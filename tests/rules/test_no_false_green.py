@@ -65,14 +65,15 @@ STRENGTHS = {  # domain.md §5
     "sandbox-2024": {"CTRL-EP-ANTI-MALWARE": "secondary", "CTRL-OPS-INCIDENT-RESPONSE": "derived",
                      "CTRL-SAAS-INPUT-RESTRICTION": "derived", "GOV-MEASURES-CONFIRMED": "official",
                      "NET-MFA-ALL-USERS": "derived", "NET-ALLOWED-DESTINATIONS": "derived",
-                     "SCOPE-MOBILE": "official", "DESIG-DESIGNEE": "official"},
+                     "SCOPE-MOBILE": "official", "DESIG-DESIGNEE": "official",
+                     "DATA-OWN-CATEGORY": "derived"},
     "standing-exception-2026": {
         "CTRL-OPS-INCIDENT-RESPONSE": "derived", "CTRL-SAAS-INPUT-RESTRICTION": "secondary",
         "CTRL-NET-MFA": "secondary", "SE-NO-GENERATIVE-AI": "derived",
         "SE-DATA-TRANSACTION": "derived", "SE-DATA-CREDIT": "official",
         "SE-DATA-UNIQUE-ID": "official", "SE-DATA-PSEUDONYMISED": "official",
         "SE-IN-FORCE": "official", "GOV-RISK-ASSESSMENT": "secondary",
-        "GOV-SELF-ASSESSMENT": "secondary"},
+        "GOV-SELF-ASSESSMENT": "secondary", "SE-DATA-OWN-CATEGORY": "derived"},
 }
 
 
@@ -393,3 +394,42 @@ def test_generative_ai_patterns_are_pack_data_a_firm_can_override(tmp_path):
                      "providers[0].security_evaluation.products":
                          ["exchange_online", "teams", "salesforce_crm"]})
     assert "SE-NO-GENERATIVE-AI" not in failing(plain)  # no fragment: no false alarm
+
+
+@pytest.mark.parametrize(("source", "sets", "rule"), [
+    ("pulse-compliant.yaml", {"usage.data_categories": ["internal_business", "other:employee_profiles"],
+                              "designation.approved_scope.data_categories":
+                                  ["internal_business", "other:employee_profiles"]},
+     "DATA-OWN-CATEGORY"),
+    ("m365-compliant.yaml", {"usage.data_categories": ["internal_business", "other:hr_records"],
+                             "designation.approved_scope.data_categories":
+                                 ["internal_business", "other:hr_records"]},
+     "DATA-OWN-CATEGORY"),
+    ("standing-compliant.yaml", {"usage.data_categories": ["internal_business", "other:employee_data"]},
+     "SE-DATA-OWN-CATEGORY"),
+])
+def test_a_category_the_rules_cannot_classify_does_not_pass_silently(tmp_path, source, sets, rule):
+    path = profile(tmp_path, source, sets)
+    assert failing(path) == {rule}
+    pack = PACKS["standing-exception-2026" if rule.startswith("SE-") else "sandbox-2024"]
+    assert not pack.rule(rule).waivable
+    assert all(not c.startswith("other:") for c in pack.parameters["classifiable_data_categories"])
+
+
+def test_a_firm_states_its_reading_of_its_own_category_and_every_report_says_so(tmp_path):
+    sets = {"usage.data_categories": ["internal_business", "other:employee_profiles"],
+            "designation.approved_scope.data_categories":
+                ["internal_business", "other:employee_profiles"],
+            "usage.own_data_categories": [{"category": "other:employee_profiles",
+                                           "reading": "임직원 성명·사진만, 고객 정보 없음",
+                                           "evidence": ["EV-01"]}]}
+    path = profile(tmp_path, "pulse-compliant.yaml", sets)
+    report = Checker().check(path)
+    assert {f.rule.id for f in report.findings if f.status in ("fail", "error")} == set()
+    said = [note for note in report.notes if "DATA-OWN-CATEGORY" in str(note.params)]
+    assert said, report.notes  # the pass rests on the firm's reading, and the report says so
+    dangling = profile(tmp_path, "pulse-compliant.yaml", {**sets, "usage.own_data_categories": [
+        {"category": "other:employee_profiles", "reading": "x", "evidence": ["EV-NOPE"]}]},
+        name="d.yaml")
+    with pytest.raises(Exception, match="EV-NOPE"):
+        Checker().check(dangling)
