@@ -433,3 +433,23 @@ def test_a_firm_states_its_reading_of_its_own_category_and_every_report_says_so(
         name="d.yaml")
     with pytest.raises(Exception, match="EV-NOPE"):
         Checker().check(dangling)
+
+
+_DESTINATIONS = "security_measures.network_link.internet_access_control.allowed_destinations"
+
+
+@pytest.mark.parametrize("source", ["m365-compliant.yaml", "standing-compliant.yaml"])
+@pytest.mark.parametrize("wildcard", ["*.com", "*.co.kr", "*.kr", "*.blob.core.windows.net"])
+def test_a_wildcard_over_a_public_suffix_fails_the_allow_list(tmp_path, source, wildcard):
+    path = profile(tmp_path, source, {_DESTINATIONS: ["login.microsoftonline.com", wildcard]})
+    assert failing(path) == {"NET-ALLOWED-DESTINATIONS"}
+    narrow = profile(tmp_path, source, {_DESTINATIONS: ["login.microsoftonline.com",
+                                                        "*.sharepoint.com"]}, name="n.yaml")
+    assert failing(narrow) == set()
+
+
+@pytest.mark.parametrize("wildcard", ["*", "*.*"])
+def test_a_bare_wildcard_is_not_a_host_name(tmp_path, run, wildcard):
+    path = profile(tmp_path, "m365-compliant.yaml", {_DESTINATIONS: [wildcard]})
+    result = run("check", path)
+    assert result.exit_code == EXIT_INPUT and "allowed_destinations" in result.stderr
