@@ -33,6 +33,8 @@ def _cited(data: dict[str, Any]) -> list[tuple[FieldPath, str]]:
     designation = _map(data.get("designation"))
     for i, ev in enumerate(_list(designation.get("evidence"))):
         cited.append((("designation", "evidence", i), ev))
+    for i, ev in enumerate(_list(_map(designation.get("extension")).get("evidence"))):
+        cited.append((("designation", "extension", "evidence", i), ev))
     for list_key in ("scope_changes", "conditions"):
         for index, entry in enumerate(_list(designation.get(list_key))):
             for i, ev in enumerate(_list(_map(entry).get("evidence"))):

@@ -453,3 +453,14 @@ def test_a_bare_wildcard_is_not_a_host_name(tmp_path, run, wildcard):
     path = profile(tmp_path, "m365-compliant.yaml", {_DESTINATIONS: [wildcard]})
     result = run("check", path)
     assert result.exit_code == EXIT_INPUT and "allowed_destinations" in result.stderr
+
+
+def test_an_extension_claimed_without_its_decision_fails(tmp_path):
+    four_years = {"designation.designated_on": "2024-09-27", "designation.valid_until": "2028-09-26",
+                  "designation.extended": True, "firm.name": "㈜경남은행"}
+    claimed = profile(tmp_path, "m365-compliant.yaml", four_years)
+    assert failing(claimed) == {"DESIG-LENGTH-EXTENDED"}
+    recorded = profile(tmp_path, "m365-compliant.yaml", {**four_years, "designation.extension": {
+        "decided_on": "2025-02-20", "reference": "2025-FSC-0220-01", "evidence": ["EV-52"]}},
+        name="r.yaml")
+    assert failing(recorded) == set()
