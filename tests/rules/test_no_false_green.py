@@ -464,3 +464,18 @@ def test_an_extension_claimed_without_its_decision_fails(tmp_path):
         "decided_on": "2025-02-20", "reference": "2025-FSC-0220-01", "evidence": ["EV-52"]}},
         name="r.yaml")
     assert failing(recorded) == set()
+
+
+def test_another_designation_date_does_not_escape_the_designee_check(tmp_path):
+    unrecorded = profile(tmp_path, "m365-compliant.yaml", {"firm.name": "신한카드㈜"},
+                         unsets=["designation.evidence"])
+    assert verdicts(unrecorded)["DESIG-DESIGNEE"] == "fail"  # was not_applicable on 2024-12-18
+    recorded = profile(tmp_path, "m365-compliant.yaml", {"firm.name": "신한카드㈜"},
+                       name="r.yaml")
+    report = Checker().check(recorded)
+    assert {f.rule.id: f.status for f in report.findings}["DESIG-DESIGNEE"] == "pass"
+    assert any("DESIG-DESIGNEE" in str(note.params) for note in report.notes)  # not verified
+    listed = profile(tmp_path, "m365-compliant.yaml", {
+        "firm.name": "신한카드㈜", "designation.designated_on": "2024-09-27",
+        "designation.valid_until": "2026-09-26"}, name="l.yaml")
+    assert failing(listed) == {"DESIG-DESIGNEE"}  # on the known date the list decides
