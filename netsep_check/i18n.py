@@ -75,6 +75,13 @@ _FAILURES: dict[str, T] = {
                     "{path} 값 {actual}은(는) 다음 어디에서도 허용되지 않습니다: {expected}"),
     "empty": T("{path} has no item, and the rule treats an empty {against} as failing",
                "{path}에 항목이 없습니다 (이 규칙은 {against}이(가) 비어 있으면 위반으로 봅니다)"),
+    "text_includes": T("{path} is {actual}, which includes none of {against}",
+                       "{path} 값 {actual}에 {against} 중 어느 것도 포함되어 있지 않습니다"),
+    "host_within_one_domain": T(
+        "{path} is {actual}, a wildcard that reaches more than one registrable domain "
+        "(allow one host, or '*.' under one domain such as *.example.com)",
+        "{path} 값 {actual}은(는) 등록 가능한 도메인 둘 이상에 닿는 와일드카드입니다 "
+        "(호스트 하나 또는 *.example.com처럼 도메인 하나 아래의 '*.'만 허용)"),
     "name_in": T("{path} is {actual}, which is none of {against} (compared without legal-form "
                  "marks and spaces)",
                  "{path} 값 {actual}은(는) {against}에 없습니다 (법인 형태 표시와 공백을 빼고 비교)"),

@@ -341,6 +341,8 @@ def _providers(count: int, bad: bool) -> dict:
     for index in range(count):
         entry = json.loads(json.dumps(base))
         entry["id"], entry["name"] = f"p{index}", f"Provider {index}"
+        # the link from product to provider (PROV-COVERS-PRODUCTS): p{index} is not microsoft
+        entry["security_evaluation"]["products"] = data["usage"]["saas_products"]
         if bad:
             entry["security_evaluation"].update(result="unsuitable", evaluator="x")
         providers.append(entry)

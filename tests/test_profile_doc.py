@@ -64,7 +64,7 @@ def test_profile_doc_explains_every_added_field_in_prose():
     prose = page.split("## Field reference", 1)[0]
     for name in ("scope_changes", "decided_on", "adds", "conditions", "started_on", "products",
                  "measures_plan", "approved_by", "generative_ai", "mobile_access",
-                 "pseudonymised_data"):
+                 "pseudonymised_data", "extension", "own_data_categories"):
         assert name in prose, name
 
 

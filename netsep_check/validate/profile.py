@@ -33,10 +33,15 @@ def _cited(data: dict[str, Any]) -> list[tuple[FieldPath, str]]:
     designation = _map(data.get("designation"))
     for i, ev in enumerate(_list(designation.get("evidence"))):
         cited.append((("designation", "evidence", i), ev))
+    for i, ev in enumerate(_list(_map(designation.get("extension")).get("evidence"))):
+        cited.append((("designation", "extension", "evidence", i), ev))
     for list_key in ("scope_changes", "conditions"):
         for index, entry in enumerate(_list(designation.get(list_key))):
             for i, ev in enumerate(_list(_map(entry).get("evidence"))):
                 cited.append((("designation", list_key, index, "evidence", i), ev))
+    for index, entry in enumerate(_list(_map(data.get("usage")).get("own_data_categories"))):
+        for i, ev in enumerate(_list(_map(entry).get("evidence"))):
+            cited.append((("usage", "own_data_categories", index, "evidence", i), ev))
     sections: list[tuple[str, str | None, dict[str, Any]]] = [
         ("security_measures", area, _map(controls))
                 for area, controls in _map(data.get("security_measures")).items()]

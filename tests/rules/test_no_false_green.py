@@ -65,14 +65,15 @@ STRENGTHS = {  # domain.md §5
     "sandbox-2024": {"CTRL-EP-ANTI-MALWARE": "secondary", "CTRL-OPS-INCIDENT-RESPONSE": "derived",
                      "CTRL-SAAS-INPUT-RESTRICTION": "derived", "GOV-MEASURES-CONFIRMED": "official",
                      "NET-MFA-ALL-USERS": "derived", "NET-ALLOWED-DESTINATIONS": "derived",
-                     "SCOPE-MOBILE": "official", "DESIG-DESIGNEE": "official"},
+                     "SCOPE-MOBILE": "official", "DESIG-DESIGNEE": "official",
+                     "DATA-OWN-CATEGORY": "derived"},
     "standing-exception-2026": {
         "CTRL-OPS-INCIDENT-RESPONSE": "derived", "CTRL-SAAS-INPUT-RESTRICTION": "secondary",
         "CTRL-NET-MFA": "secondary", "SE-NO-GENERATIVE-AI": "derived",
         "SE-DATA-TRANSACTION": "derived", "SE-DATA-CREDIT": "official",
         "SE-DATA-UNIQUE-ID": "official", "SE-DATA-PSEUDONYMISED": "official",
         "SE-IN-FORCE": "official", "GOV-RISK-ASSESSMENT": "secondary",
-        "GOV-SELF-ASSESSMENT": "secondary"},
+        "GOV-SELF-ASSESSMENT": "secondary", "SE-DATA-OWN-CATEGORY": "derived"},
 }
 
 
@@ -348,3 +349,133 @@ def test_every_builtin_rule_says_what_an_auditor_looks_for(pack_id):
             assert head in text and audit["where"][lang] in text, rule.id
     mfa = pack.rule("CTRL-NET-MFA").spec["audit"]["where"]["en"]
     assert "MS.AAD.3.6v1" in mfa  # a ScubaGear policy id an auditor can look up
+
+
+# --- the cold review of main (2026-11): false greens closed in the rule data -----------------------
+
+
+@pytest.mark.parametrize(("source", "sets"), [
+    ("standing-compliant.yaml", {"usage.saas_products": ["exchange_online", "teams", "slack"]}),
+    ("m365-compliant.yaml", {"usage.saas_products": ["exchange_online", "teams", "slack"],
+                             "designation.approved_scope.saas_products":
+                                 ["exchange_online", "teams", "slack"]}),
+])
+def test_a_product_of_an_undeclared_provider_does_not_ride_on_another_evaluation(
+        tmp_path, source, sets):
+    path = profile(tmp_path, source, sets)
+    assert failing(path) == {"PROV-COVERS-PRODUCTS"}
+    named = profile(tmp_path, source, {
+        **sets, "providers[0].security_evaluation.products": ["exchange_online", "teams", "slack"]},
+        name="n.yaml")
+    assert failing(named) == set()  # the evaluation names it: the link is stated, and owned
+
+
+@pytest.mark.parametrize("product", ["chat_gpt_enterprise", "google_gemini", "claude_team",
+                                     "openai_api", "github_copilot_business"])
+def test_generative_ai_under_another_product_id_fails_both_regimes(tmp_path, product):
+    sets = {"usage.generative_ai": False, "usage.saas_products": ["exchange_online", product]}
+    standing = profile(tmp_path, "standing-compliant.yaml", sets)
+    assert failing(standing) >= {"SE-NO-GENERATIVE-AI"}
+    sandbox = profile(tmp_path, "m365-compliant.yaml", {
+        **sets, "designation.approved_scope.saas_products": ["exchange_online", product]},
+        name="s.yaml")
+    assert "SCOPE-GENERATIVE-AI" in failing(sandbox)
+
+
+def test_generative_ai_patterns_are_pack_data_a_firm_can_override(tmp_path):
+    from netsep_check.rules.operators.text import fold_text
+
+    params = PACKS["standing-exception-2026"].parameters
+    assert {"gpt", "gemini", "claude", "openai", "copilot"} <= set(params[
+        "generative_ai_product_patterns"])
+    assert fold_text("Chat-GPT") == fold_text("chat_gpt") == "chatgpt"
+    plain = profile(tmp_path, "standing-compliant.yaml",
+                    {"usage.saas_products": ["exchange_online", "teams", "salesforce_crm"],
+                     "providers[0].security_evaluation.products":
+                         ["exchange_online", "teams", "salesforce_crm"]})
+    assert "SE-NO-GENERATIVE-AI" not in failing(plain)  # no fragment: no false alarm
+
+
+@pytest.mark.parametrize(("source", "sets", "rule"), [
+    ("pulse-compliant.yaml", {"usage.data_categories": ["internal_business", "other:employee_profiles"],
+                              "designation.approved_scope.data_categories":
+                                  ["internal_business", "other:employee_profiles"]},
+     "DATA-OWN-CATEGORY"),
+    ("m365-compliant.yaml", {"usage.data_categories": ["internal_business", "other:hr_records"],
+                             "designation.approved_scope.data_categories":
+                                 ["internal_business", "other:hr_records"]},
+     "DATA-OWN-CATEGORY"),
+    ("standing-compliant.yaml", {"usage.data_categories": ["internal_business", "other:employee_data"]},
+     "SE-DATA-OWN-CATEGORY"),
+])
+def test_a_category_the_rules_cannot_classify_does_not_pass_silently(tmp_path, source, sets, rule):
+    path = profile(tmp_path, source, sets)
+    assert failing(path) == {rule}
+    pack = PACKS["standing-exception-2026" if rule.startswith("SE-") else "sandbox-2024"]
+    assert not pack.rule(rule).waivable
+    assert all(not c.startswith("other:") for c in pack.parameters["classifiable_data_categories"])
+
+
+def test_a_firm_states_its_reading_of_its_own_category_and_every_report_says_so(tmp_path):
+    sets = {"usage.data_categories": ["internal_business", "other:employee_profiles"],
+            "designation.approved_scope.data_categories":
+                ["internal_business", "other:employee_profiles"],
+            "usage.own_data_categories": [{"category": "other:employee_profiles",
+                                           "reading": "임직원 성명·사진만, 고객 정보 없음",
+                                           "evidence": ["EV-01"]}]}
+    path = profile(tmp_path, "pulse-compliant.yaml", sets)
+    report = Checker().check(path)
+    assert {f.rule.id for f in report.findings if f.status in ("fail", "error")} == set()
+    said = [note for note in report.notes if "DATA-OWN-CATEGORY" in str(note.params)]
+    assert said, report.notes  # the pass rests on the firm's reading, and the report says so
+    dangling = profile(tmp_path, "pulse-compliant.yaml", {**sets, "usage.own_data_categories": [
+        {"category": "other:employee_profiles", "reading": "x", "evidence": ["EV-NOPE"]}]},
+        name="d.yaml")
+    with pytest.raises(Exception, match="EV-NOPE"):
+        Checker().check(dangling)
+
+
+_DESTINATIONS = "security_measures.network_link.internet_access_control.allowed_destinations"
+
+
+@pytest.mark.parametrize("source", ["m365-compliant.yaml", "standing-compliant.yaml"])
+@pytest.mark.parametrize("wildcard", ["*.com", "*.co.kr", "*.kr", "*.blob.core.windows.net"])
+def test_a_wildcard_over_a_public_suffix_fails_the_allow_list(tmp_path, source, wildcard):
+    path = profile(tmp_path, source, {_DESTINATIONS: ["login.microsoftonline.com", wildcard]})
+    assert failing(path) == {"NET-ALLOWED-DESTINATIONS"}
+    narrow = profile(tmp_path, source, {_DESTINATIONS: ["login.microsoftonline.com",
+                                                        "*.sharepoint.com"]}, name="n.yaml")
+    assert failing(narrow) == set()
+
+
+@pytest.mark.parametrize("wildcard", ["*", "*.*"])
+def test_a_bare_wildcard_is_not_a_host_name(tmp_path, run, wildcard):
+    path = profile(tmp_path, "m365-compliant.yaml", {_DESTINATIONS: [wildcard]})
+    result = run("check", path)
+    assert result.exit_code == EXIT_INPUT and "allowed_destinations" in result.stderr
+
+
+def test_an_extension_claimed_without_its_decision_fails(tmp_path):
+    four_years = {"designation.designated_on": "2024-09-27", "designation.valid_until": "2028-09-26",
+                  "designation.extended": True, "firm.name": "㈜경남은행"}
+    claimed = profile(tmp_path, "m365-compliant.yaml", four_years)
+    assert failing(claimed) == {"DESIG-LENGTH-EXTENDED"}
+    recorded = profile(tmp_path, "m365-compliant.yaml", {**four_years, "designation.extension": {
+        "decided_on": "2025-02-20", "reference": "2025-FSC-0220-01", "evidence": ["EV-52"]}},
+        name="r.yaml")
+    assert failing(recorded) == set()
+
+
+def test_another_designation_date_does_not_escape_the_designee_check(tmp_path):
+    unrecorded = profile(tmp_path, "m365-compliant.yaml", {"firm.name": "신한카드㈜"},
+                         unsets=["designation.evidence"])
+    assert verdicts(unrecorded)["DESIG-DESIGNEE"] == "fail"  # was not_applicable on 2024-12-18
+    recorded = profile(tmp_path, "m365-compliant.yaml", {"firm.name": "신한카드㈜"},
+                       name="r.yaml")
+    report = Checker().check(recorded)
+    assert {f.rule.id: f.status for f in report.findings}["DESIG-DESIGNEE"] == "pass"
+    assert any("DESIG-DESIGNEE" in str(note.params) for note in report.notes)  # not verified
+    listed = profile(tmp_path, "m365-compliant.yaml", {
+        "firm.name": "신한카드㈜", "designation.designated_on": "2024-09-27",
+        "designation.valid_until": "2026-09-26"}, name="l.yaml")
+    assert failing(listed) == {"DESIG-DESIGNEE"}  # on the known date the list decides

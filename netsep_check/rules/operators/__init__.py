@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
     REGISTRY: dict[str, Operator]
 
-_FAMILIES = ("logic", "compare", "sets", "dates", "quantifiers", "evidence")
+_FAMILIES = ("logic", "compare", "sets", "dates", "quantifiers", "evidence", "text")
 
 __all__ = ["REGISTRY", "Operator"]
 
