@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import netsep_check
-from netsep_check.load import Document
+from netsep_check.load import Document, FieldPath
 from netsep_check.load.document import parse_source
 from netsep_check.load.source import read_source, sha256
-from netsep_check.load.tree import Marks
+from netsep_check.load.tree import Marks, build_tree
 
-FORMAT = 1
+FORMAT = 2
 FOLDER = "__parsed__"
 
 
@@ -58,6 +58,7 @@ def _write(path: Path, content: dict[str, Any]) -> None:
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(content, out, ensure_ascii=False, separators=(",", ":"))
+            os.chmod(temporary, 0o644)  # readable by every user, as the files beside it
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
@@ -66,9 +67,48 @@ def _write(path: Path, content: dict[str, Any]) -> None:
         pass
 
 
+DEPTH = 3  # marks kept to ("rules", i, "check"), ("pack", "parameters", name): what loading asks
+
+
+def _pruned(children: Any, depth: int) -> Any:
+    """The marks tree down to ``depth`` levels: a value there keeps its line, not its own
+    children's."""
+    if depth == 0 or not isinstance(children, dict | list):
+        return None
+    entries = children.items() if isinstance(children, dict) else enumerate(children)
+    pruned = {key: [entry[0], entry[1], *([] if len(entry) < 3 or depth == 1
+                                          else [_pruned(entry[2], depth - 1)])]
+              for key, entry in entries}
+    return pruned if isinstance(children, dict) else list(pruned.values())
+
+
 def _marks_root(marks: Any) -> Any:
     root = getattr(marks, "_root", None)
-    return root[2] if isinstance(root, tuple) and len(root) > 2 else None
+    return _pruned(root[2], DEPTH) if isinstance(root, tuple) and len(root) > 2 else None
+
+
+class _ShallowMarks(Marks):
+    """Marks read from the cache, ``DEPTH`` levels deep; a deeper path (a test case's line for
+    ``policy test``) parses the file's text once for all of its marks."""
+
+    __slots__ = ("_file", "_full", "_text")
+
+    def __init__(self, children: Any, text: str, file: str) -> None:
+        super().__init__(children)
+        self._text, self._file = text, file
+        self._full: Marks | None = None
+
+    def _deep(self) -> Marks:
+        if self._full is None:
+            self._full = build_tree(self._text, self._file)[1]
+        return self._full
+
+    def nearest(self, path: FieldPath) -> tuple[int, int]:
+        return super().nearest(path) if len(path) <= DEPTH else self._deep().nearest(path)
+
+    def get(self, path: FieldPath, default: Any = None) -> tuple[int, int] | Any:
+        return super().get(path, default) if len(path) <= DEPTH \
+            else self._deep().get(path, default)
 
 
 def load_builtin(path: Path, display: str, root: Path, schema_key: str,
@@ -85,7 +125,7 @@ def load_builtin(path: Path, display: str, root: Path, schema_key: str,
         if isinstance(cached, dict) and cached.get("sha256") == source.sha256 \
                 and "data" in cached:
             return Document(source.file, cached["data"], source.sha256, source.text,
-                            Marks(cached.get("marks")))
+                            _ShallowMarks(cached.get("marks"), source.text, source.file))
     document = parse_source(source)
     check(document)
     if _enabled():

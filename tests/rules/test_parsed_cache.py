@@ -40,9 +40,12 @@ def test_a_cached_file_reads_back_as_parsed(tmp_path, path):
     cached = _load(path, tmp_path)
     assert cached.data == fresh.data == first.data
     assert cached.sha256 == fresh.sha256
-    for index, _ in enumerate(fresh.data["rules"]):
+    for index, rule in enumerate(fresh.data["rules"]):
         for part in ("id", "check", "title", "basis", "tests"):
             where = ("rules", index, part)
+            assert cached.position(where) == fresh.position(where), where
+        for case, _ in enumerate(rule.get("tests", ())):  # deeper than the cache keeps
+            where = ("rules", index, "tests", case, "expect")
             assert cached.position(where) == fresh.position(where), where
 
 
