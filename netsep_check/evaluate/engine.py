@@ -22,11 +22,7 @@ _HEADS: dict[str, tuple[str, ...]] = {}
 
 def _position(document: Document, schema_path: str) -> tuple[int, int] | None:
     """Line of a schema-style path such as ``providers[].id``: up to its first ``[]``."""
-    keys = _HEADS.get(schema_path)
-    if keys is None:
-        head = schema_path.split("[]")[0]
-        keys = _HEADS[schema_path] = tuple(part for part in head.split(".") if part)
-    return document.position(keys)
+    return document.position(_head(schema_path))
 
 
 def _new_finding(rule: Rule, status: str, paths: tuple[str, ...], line: int | None,
@@ -50,8 +46,84 @@ def _finding(rule: Rule, document: Document, status: str,
                         position[1] if position else None, failures)
 
 
+_SHARED_MAX = 512  # plain findings kept per rule (distinct status and position pairs)
+
+
+class _Step:
+    """One rule as the evaluation loop runs it: its fast checks, the head of its first path
+    (where a finding without leaves stands) and the plain findings made so far. A finding is
+    frozen, so two profiles on which a rule passes at the same line share one."""
+
+    __slots__ = ("check", "compiled", "head", "rule", "shared", "when")
+
+    def __init__(self, compiled: CompiledRule) -> None:
+        self.compiled = compiled
+        self.rule = compiled.rule
+        self.when = compiled.when.holds if compiled.when is not None else None
+        self.check = compiled.check.holds
+        reads = self.rule.reads
+        self.head = _head(reads[0]) if reads else None
+        self.shared: dict[tuple[str, tuple[int, int] | None], Finding] = {}
+
+
+def _head(schema_path: str) -> tuple[str, ...]:
+    keys = _HEADS.get(schema_path)
+    if keys is None:
+        head = schema_path.split("[]")[0]
+        keys = _HEADS[schema_path] = tuple(part for part in head.split(".") if part)
+    return keys
+
+
+def _plan(pack: Pack) -> tuple[_Step, ...]:
+    """The pack's steps, made once per pack (a cache beside its fields, as ``Pack.info``)."""
+    plan = pack.__dict__.get("_plan")
+    if plan is None:
+        plan = tuple(_Step(compiled) for compiled in pack.compiled)
+        object.__setattr__(pack, "_plan", plan)
+    return plan
+
+
+def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]:
+    """Every step's finding. The fast checks (``Compiled.holds``) answer first: a rule that
+    is not applicable or that passes needs no failure leaf. Anything else (a failure, an
+    error, a fast check that cannot say) is judged in detail by :func:`judge_detailed`, which
+    alone makes fails and errors."""
+    findings: list[Finding] = []
+    append = findings.append
+    position = document.position
+    for step in plan:
+        try:
+            when = step.when
+            if when is not None and not when(ctx):
+                status = "not_applicable"
+            elif step.check(ctx):
+                status = "pass"
+            else:
+                append(judge_detailed(step.compiled, ctx, document))
+                continue
+        except Exception:
+            append(judge_detailed(step.compiled, ctx, document))
+            continue
+        where = position(step.head) if step.head is not None else None
+        key = (status, where)
+        finding = step.shared.get(key)
+        if finding is None:
+            finding = _new_finding(step.rule, status, step.rule.reads,
+                                   where[0] if where else None, where[1] if where else None, ())
+            if len(step.shared) >= _SHARED_MAX:
+                step.shared.clear()
+            step.shared[key] = finding
+        append(finding)
+    return findings
+
+
 def judge(compiled: CompiledRule, ctx: Ctx, document: Document) -> Finding:
     """The verdict of one rule; a rule that cannot be judged is ``error``, never a pass."""
+    return _run((_Step(compiled),), ctx, document)[0]
+
+
+def judge_detailed(compiled: CompiledRule, ctx: Ctx, document: Document) -> Finding:
+    """The verdict of one rule from its detailed checks alone, with every failure leaf."""
     rule = compiled.rule
     try:
         if compiled.when is not None and compiled.when.test(ctx):
@@ -94,9 +166,11 @@ def evaluate(document: Document, profile: dict[str, Any], pack: Pack,
     if as_of is not None and as_of != profile_as_of:  # rules reading the date see --as-of too
         profile = {**profile, "assessment": {**profile["assessment"], "as_of": as_of.isoformat()}}
     ctx = Ctx(profile, as_of or profile_as_of, evidence)
-    findings = tuple(judge(compiled, ctx, document) for compiled in pack.compiled)
-    notes = (*notes, *(note for compiled, finding in zip(pack.compiled, findings, strict=True)
-                       for note in rule_notes(compiled, finding, ctx)))
+    plan = _plan(pack)
+    found = _run(plan, ctx, document)
+    notes = (*notes, *(note for step, finding in zip(plan, found, strict=True)
+                       if step.compiled.notes for note in rule_notes(step.compiled, finding, ctx)))
+    findings = tuple(found)
     tenant_evidence: tuple[dict[str, Any], ...] = ()
     if tenant is not None:
         from netsep_check.evaluate.tenant import evidence_records, tenant_findings

@@ -25,6 +25,14 @@ def _reads(parts: list[Compiled]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(path for part in parts for path in part.reads))
 
 
+def _unary(parts: list[Compiled]) -> tuple[str, list[Any]] | None:
+    """The variable every part reads alone, and their yes/no on its value (or None)."""
+    found = [part.unary for part in parts]
+    if not all(found) or len({var for var, _ in found}) != 1:  # type: ignore[misc]
+        return None
+    return found[0][0], [on_item for _, on_item in found]  # type: ignore[index,misc]
+
+
 def _all(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     parts = _parts(spec, env, "all", sub)
     tests = [part.test for part in parts]
@@ -42,7 +50,32 @@ def _all(spec: Any, env: Env, sub: SubCompile) -> Compiled:
                 failures.extend(found)
         return failures or None
 
-    return Compiled(test, _reads(parts), {
+    checks = tuple(part.holds for part in parts)
+
+    def holds(ctx: Ctx) -> bool:
+        for i, each in enumerate(checks):
+            if not each(ctx):
+                # the detailed check goes on after a failure (an error there ends it, any
+                # other exception is the rule's error): the rest must answer too, or raise
+                for rest in checks[i + 1:]:
+                    rest(ctx)
+                return False
+        return True
+
+    unary = None
+    if (common := _unary(parts)) is not None:
+        var, preds = common
+
+        def on_item(item: Any) -> bool:
+            for i, each in enumerate(preds):
+                if not each(item):
+                    for rest in preds[i + 1:]:
+                        rest(item)
+                    return False
+            return True
+        unary = (var, on_item)
+
+    return Compiled(test, _reads(parts), holds=holds, unary=unary, text={
         lang: " AND ".join(f"({p.text[lang]})" for p in parts) if lang == "en" else
         " 그리고 ".join(f"({p.text[lang]})" for p in parts) for lang in ("en", "ko")})
 
@@ -60,7 +93,26 @@ def _any(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             failures.extend(found)
         return failures
 
-    return Compiled(test, _reads(parts), {
+    checks = tuple(part.holds for part in parts)
+
+    def holds(ctx: Ctx) -> bool:
+        for each in checks:  # noqa: SIM110 - a loop costs less than any() over a generator
+            if each(ctx):
+                return True
+        return False
+
+    unary = None
+    if (common := _unary(parts)) is not None:
+        var, preds = common
+
+        def on_item(item: Any) -> bool:
+            for each in preds:  # noqa: SIM110 - as above
+                if each(item):
+                    return True
+            return False
+        unary = (var, on_item)
+
+    return Compiled(test, _reads(parts), holds=holds, unary=unary, text={
         lang: (" OR " if lang == "en" else " 또는 ").join(f"({p.text[lang]})" for p in parts)
         for lang in ("en", "ko")})
 
@@ -74,8 +126,22 @@ def _not(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return None
         return [Failure(None, "not", None, dict(inner.text), first_read)]
 
+    inner_holds = inner.holds
+
+    def holds(ctx: Ctx) -> bool:
+        return not inner_holds(ctx)
+
+    unary = None
+    if inner.unary is not None:
+        var, inner_on = inner.unary
+
+        def on_item(item: Any) -> bool:
+            return not inner_on(item)
+        unary = (var, on_item)
+
     return Compiled(test, inner.reads, {"en": f"NOT ({inner.text['en']})",
-                                        "ko": f"다음이 아님: ({inner.text['ko']})"})
+                                        "ko": f"다음이 아님: ({inner.text['ko']})"},
+                    holds=holds, unary=unary)
 
 
 _LIST = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}}

@@ -7,6 +7,7 @@ from typing import Any
 
 from netsep_check.load import format_path
 from netsep_check.rules.operators.base import (
+    FALLBACK,
     IF_EMPTY_SCHEMA,
     Compiled,
     Ctx,
@@ -122,6 +123,109 @@ class _Index:
             return None
 
 
+def _on_element(compiled: Any, var: str, key_var: str | None) -> tuple[Any, bool] | None:
+    """A condition's yes/no on an element itself (or on its key, the flag): when it reads
+    one bound variable alone and that is this quantifier's own."""
+    if compiled is None or compiled.unary is None:
+        return None
+    bound, on_item = compiled.unary
+    if bound == var:
+        return on_item, False
+    if key_var is not None and bound == key_var:
+        return on_item, True
+    return None
+
+
+class _Fast:
+    """The yes/no of a quantifier (see ``Compiled.holds``): the same elements in the same
+    order as the detailed check, and no failure leaf built. ``every`` and ``none`` visit every
+    element, as the detailed check does, so that an element the detailed check could not
+    judge makes this one raise too; ``some`` stops at a match. A ``check`` and ``where`` that
+    read only the element (see ``Compiled.unary``) are called on it directly; otherwise the
+    element is bound (without its path, which no yes/no needs)."""
+
+    __slots__ = ("buckets", "check", "check_on", "fetch", "if_empty", "index", "key_var",
+                 "name", "var", "where", "where_on")
+
+    def __init__(self, name: str, fetch: Any, var: str, key_var: str | None,
+                 if_empty: str | None, check: Any, where: Any, index: _Index | None,
+                 buckets: _Index | None) -> None:
+        self.name, self.fetch, self.var, self.key_var = name, fetch, var, key_var
+        self.if_empty, self.index, self.buckets = if_empty, index, buckets
+        self.check, self.where = check.holds, where.holds if where is not None else None
+        self.check_on = _on_element(check, var, key_var)
+        self.where_on = _on_element(where, var, key_var)
+
+    def holds(self, ctx: Ctx) -> bool:
+        container = self.fetch(ctx)
+        if self.index is not None and container:
+            hit = self.index.lookup(container, ctx)
+            if hit is not None:
+                return hit
+        filtered = self.where is not None
+        if type(container) is list:
+            picked = self.buckets.pick(container, ctx) if self.buckets is not None else None
+            if picked is not None:  # only the elements the where holds for, in order
+                items: Any = [(container[i], i) for i in picked]
+                filtered = False
+            else:
+                items = zip(container, range(len(container)), strict=True)
+        elif type(container) is dict:
+            items = [(item, key) for key, item in container.items() if not key.startswith("x_")]
+        else:
+            raise FALLBACK
+        if self.check_on is not None and (not filtered or self.where_on is not None):
+            ok, seen = self._unbound(items, filtered)
+        else:
+            ok, seen = self._bound(ctx, items, filtered)
+        if not seen and self.if_empty is not None:
+            return self.if_empty == "pass"
+        return ok
+
+    def _unbound(self, items: Any, filtered: bool) -> tuple[bool, int]:
+        check, on_key = self.check_on  # type: ignore[misc]
+        where, where_key = self.where_on if filtered else (None, False)  # type: ignore[misc]
+        name = self.name
+        ok, seen = name != "some", 0
+        for item, key in items:
+            if where is not None and not where(key if where_key else item):
+                continue
+            seen += 1
+            if check(key if on_key else item):
+                if name == "some":
+                    return True, seen
+                if name == "none":
+                    ok = False
+            elif name == "every":
+                ok = False
+        return ok, seen
+
+    def _bound(self, ctx: Ctx, items: Any, filtered: bool) -> tuple[bool, int]:
+        check, where = self.check, self.where if filtered else None
+        var, key_var, name = self.var, self.key_var, self.name
+        ok, seen = name != "some", 0
+        saved = ctx.vars
+        bound = ctx.vars = saved.copy()
+        try:
+            for item, key in items:
+                bound[var] = (item, ())
+                if key_var:
+                    bound[key_var] = (key, ())
+                if where is not None and not where(ctx):
+                    continue
+                seen += 1
+                if check(ctx):
+                    if name == "some":
+                        return True, seen
+                    if name == "none":
+                        ok = False
+                elif name == "every":
+                    ok = False
+        finally:
+            ctx.vars = saved
+        return ok, seen
+
+
 def _quantifier(name: str) -> Any:
     def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         require_keys(spec, env, {"in", "check"}, {"as", "key_as", "where", "if_empty"})
@@ -207,7 +311,8 @@ def _quantifier(name: str) -> Any:
                 + (" — 이 조건에 해당하지 않음" if name == "none" else "")}
         text = empty_text(text, if_empty, source.text)
         reads = (source.schema_path, *(where.reads if where else ()), *check.reads)
-        return Compiled(test, tuple(dict.fromkeys(reads)), text)
+        fast = _Fast(name, source.fetch, var, key_var, if_empty, check, where, index, buckets)
+        return Compiled(test, tuple(dict.fromkeys(reads)), text, holds=fast.holds)
 
     return compile_
 
