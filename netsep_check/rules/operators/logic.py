@@ -25,6 +25,14 @@ def _reads(parts: list[Compiled]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(path for part in parts for path in part.reads))
 
 
+def _quick(holds: Any, ctx: Ctx) -> bool:
+    """Whether a part's fast check says it holds (False also when it cannot say)."""
+    try:
+        return bool(holds(ctx))
+    except Exception:
+        return False
+
+
 def _unary(parts: list[Compiled]) -> tuple[str, list[Any]] | None:
     """The variable every part reads alone, and their yes/no on its value (or None)."""
     found = [part.unary for part in parts]
@@ -35,11 +43,14 @@ def _unary(parts: list[Compiled]) -> tuple[str, list[Any]] | None:
 
 def _all(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     parts = _parts(spec, env, "all", sub)
-    tests = [part.test for part in parts]
+
+    pairs = [(part.holds, part.test) for part in parts]
 
     def test(ctx: Ctx) -> list[Failure] | None:
         failures: list[Failure] = []
-        for each in tests:
+        for fast, each in pairs:
+            if _quick(fast, ctx):  # holds: the detailed check would find no leaf
+                continue
             try:
                 found = each(ctx)
             except EvalError:
@@ -82,11 +93,14 @@ def _all(spec: Any, env: Env, sub: SubCompile) -> Compiled:
 
 def _any(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     parts = _parts(spec, env, "any", sub)
-    tests = [part.test for part in parts]
+
+    pairs = [(part.holds, part.test) for part in parts]
 
     def test(ctx: Ctx) -> list[Failure] | None:
         failures: list[Failure] = []
-        for each in tests:
+        for fast, each in pairs:
+            if _quick(fast, ctx):
+                return None
             found = each(ctx)
             if not found:
                 return None

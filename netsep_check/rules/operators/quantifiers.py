@@ -136,6 +136,20 @@ def _on_element(compiled: Any, var: str, key_var: str | None) -> tuple[Any, bool
     return None
 
 
+_NOT_NONE: list[Failure] = [Failure(None, "none")]  # stands for "the check failed" in none
+
+
+def _quick(on_element: tuple[Any, bool] | None, holds: Any, ctx: Ctx, item: Any,
+           key: Any) -> bool | None:
+    """A fast check's answer for one element (True, False), or None when it cannot say."""
+    try:
+        if on_element is not None:
+            return bool(on_element[0](key if on_element[1] else item))
+        return bool(holds(ctx))
+    except Exception:
+        return None
+
+
 class _Fast:
     """The yes/no of a quantifier (see ``Compiled.holds``): the same elements in the same
     order as the detailed check, and no failure leaf built. ``every`` and ``none`` visit every
@@ -246,6 +260,8 @@ def _quantifier(name: str) -> Any:
         check = sub(spec["check"], inner_env.at("check"))
         check_test = check.test
         where_test = where.test if where else None
+        check_holds, where_holds = check.holds, where.holds if where else None
+        check_on, where_on = _on_element(check, var, key_var), _on_element(where, var, key_var)
         probe = check.probe if (name == "some" and where is None and check.probe is not None
                                 and check.probe.var == var) else None
         index = _Index(probe) if probe is not None else None
@@ -277,10 +293,18 @@ def _quantifier(name: str) -> Any:
                     ctx.vars[var] = (item, path)
                     if key_var:
                         ctx.vars[key_var] = (key, path)
-                    if filtered is not None and filtered(ctx):
-                        continue
+                    if filtered is not None:
+                        verdict = _quick(where_on, where_holds, ctx, item, key)
+                        if verdict is False or (verdict is None and filtered(ctx)):
+                            continue
                     seen += 1
-                    found = check_test(ctx)
+                    verdict = _quick(check_on, check_holds, ctx, item, key)
+                    if verdict is True or (verdict is False and name == "none"):
+                        # the fast check's yes is the detailed check's no-leaf; its no, for
+                        # none, is a leaf none reports nothing of: no detail to build
+                        found = None if verdict else _NOT_NONE
+                    else:
+                        found = check_test(ctx)
                     if name == "every":
                         if found:
                             failures.extend(_for_element(found, item, path, check.text))
