@@ -54,7 +54,7 @@ class _Step:
     (where a finding without leaves stands) and the plain findings made so far. A finding is
     frozen, so two profiles on which a rule passes at the same line share one."""
 
-    __slots__ = ("check", "compiled", "head", "rule", "shared", "when")
+    __slots__ = ("check", "compiled", "head", "not_applicable", "passed", "rule", "when")
 
     def __init__(self, compiled: CompiledRule) -> None:
         self.compiled = compiled
@@ -63,7 +63,9 @@ class _Step:
         self.check = compiled.check.holds
         reads = self.rule.reads
         self.head = _head(reads[0]) if reads else None
-        self.shared: dict[tuple[str, tuple[int, int] | None], Finding] = {}
+        # plain findings by position (line, column), one table per status
+        self.passed: dict[tuple[int, int] | None, Finding] = {}
+        self.not_applicable: dict[tuple[int, int] | None, Finding] = {}
 
 
 def _head(schema_path: str) -> tuple[str, ...]:
@@ -95,9 +97,9 @@ def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]
         try:
             when = step.when
             if when is not None and not when(ctx):
-                status = "not_applicable"
+                shared = step.not_applicable
             elif step.check(ctx):
-                status = "pass"
+                shared = step.passed
             else:
                 append(judge_detailed(step.compiled, ctx, document))
                 continue
@@ -105,14 +107,14 @@ def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]
             append(judge_detailed(step.compiled, ctx, document))
             continue
         where = position(step.head) if step.head is not None else None
-        key = (status, where)
-        finding = step.shared.get(key)
+        finding = shared.get(where)
         if finding is None:
-            finding = _new_finding(step.rule, status, step.rule.reads,
+            finding = _new_finding(step.rule, "pass" if shared is step.passed else
+                                   "not_applicable", step.rule.reads,
                                    where[0] if where else None, where[1] if where else None, ())
-            if len(step.shared) >= _SHARED_MAX:
-                step.shared.clear()
-            step.shared[key] = finding
+            if len(shared) >= _SHARED_MAX:
+                shared.clear()
+            shared[where] = finding
         append(finding)
     return findings
 

@@ -170,11 +170,57 @@ def _on_value(name: str, rhs: Any) -> Any:
     return on_member
 
 
+def _text_equals(ref: PathRef, text: str) -> tuple[Any, Any]:
+    """``eq`` of a field with a constant text, the commonest condition (a control's status):
+    the field read inline for the usual depths, no call but this one."""
+    fetch, keys = ref.fetch, ref.keys
+
+    def slow(value: Any) -> bool:  # not a plain text: JSON equality, a null raises
+        if value is None:
+            raise FALLBACK
+        return same(value, text)
+
+    if ref.var is None and len(keys) == 4:
+        a, b, c, d = keys
+
+        def holds(ctx: Ctx) -> bool:
+            value = ctx.root[a][b][c][d]
+            return value == text if type(value) is str else slow(value)
+    elif ref.var is None and len(keys) == 3:
+        a, b, c = keys
+
+        def holds(ctx: Ctx) -> bool:
+            value = ctx.root[a][b][c]
+            return value == text if type(value) is str else slow(value)
+    else:
+        def holds(ctx: Ctx) -> bool:
+            value = fetch(ctx)
+            return value == text if type(value) is str else slow(value)
+    unary = None
+    if ref.var is not None:
+        if len(keys) == 1:
+            (key,) = keys
+
+            def on_item(item: Any) -> bool:
+                value = item[key]
+                return value == text if type(value) is str else slow(value)
+        else:
+            walk = walker(keys)
+
+            def on_item(item: Any) -> bool:
+                value = walk(item)
+                return value == text if type(value) is str else slow(value)
+        unary = (ref.var, on_item)
+    return holds, unary
+
+
 def _fast_comparison(name: str, ref: PathRef, rhs: Any,
                      members: _Members) -> tuple[Any, Any]:
     """The yes/no of a comparison (see ``Compiled.holds``) and, for a field of a bound
     variable compared with a constant, the same as a function of the variable's value."""
     fetch = ref.fetch
+    if name == "eq" and rhs.constant and type(rhs.value) is str:
+        return _text_equals(ref, rhs.value)
     on_value = _on_value(name, rhs)
     if on_value is not None:
         def holds(ctx: Ctx) -> bool:

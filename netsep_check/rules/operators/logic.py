@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from netsep_check.rules.operators.base import (
+    FALLBACK,
     Compiled,
     Ctx,
     Env,
@@ -63,26 +64,31 @@ def _all(spec: Any, env: Env, sub: SubCompile) -> Compiled:
 
     checks = tuple(part.holds for part in parts)
 
+    last = checks[-1]
+
     def holds(ctx: Ctx) -> bool:
-        for i, each in enumerate(checks):
+        # the detailed check goes on after a failed part (an error there ends it, any other
+        # exception is the rule's error): a failed part that is not the last one is judged
+        # in detail rather than here
+        for each in checks:
             if not each(ctx):
-                # the detailed check goes on after a failure (an error there ends it, any
-                # other exception is the rule's error): the rest must answer too, or raise
-                for rest in checks[i + 1:]:
-                    rest(ctx)
-                return False
+                if each is last:
+                    return False
+                raise FALLBACK
         return True
 
     unary = None
     if (common := _unary(parts)) is not None:
         var, preds = common
 
+        final = preds[-1]
+
         def on_item(item: Any) -> bool:
-            for i, each in enumerate(preds):
+            for each in preds:
                 if not each(item):
-                    for rest in preds[i + 1:]:
-                        rest(item)
-                    return False
+                    if each is final:
+                        return False
+                    raise FALLBACK
             return True
         unary = (var, on_item)
 

@@ -150,11 +150,22 @@ def _quick(on_element: tuple[Any, bool] | None, holds: Any, ctx: Ctx, item: Any,
         return None
 
 
+def _on(on_element: tuple[Any, bool] | None, item: Any, key: Any) -> bool | None:
+    """A condition's answer on the element itself (see :func:`_on_element`), or None."""
+    if on_element is None:
+        return None
+    try:
+        return bool(on_element[0](key if on_element[1] else item))
+    except Exception:
+        return None
+
+
 class _Fast:
     """The yes/no of a quantifier (see ``Compiled.holds``): the same elements in the same
-    order as the detailed check, and no failure leaf built. ``every`` and ``none`` visit every
-    element, as the detailed check does, so that an element the detailed check could not
-    judge makes this one raise too; ``some`` stops at a match. A ``check`` and ``where`` that
+    order as the detailed check, and no failure leaf built. ``some`` stops at a match;
+    ``every`` and ``none`` hand a failing element to the detailed check (which goes on to
+    the next elements, where one it cannot judge makes the rule an error). A ``check`` and
+    ``where`` that
     read only the element (see ``Compiled.unary``) are called on it directly; otherwise the
     element is bound (without its path, which no yes/no needs)."""
 
@@ -199,25 +210,23 @@ class _Fast:
     def _unbound(self, items: Any, filtered: bool) -> tuple[bool, int]:
         check, on_key = self.check_on  # type: ignore[misc]
         where, where_key = self.where_on if filtered else (None, False)  # type: ignore[misc]
-        name = self.name
-        ok, seen = name != "some", 0
+        some, stop = self.name == "some", self.name != "every"
+        seen = 0
         for item, key in items:
             if where is not None and not where(key if where_key else item):
                 continue
             seen += 1
-            if check(key if on_key else item):
-                if name == "some":
+            if check(key if on_key else item) == stop:  # a match, or a failed element
+                if some:
                     return True, seen
-                if name == "none":
-                    ok = False
-            elif name == "every":
-                ok = False
-        return ok, seen
+                raise FALLBACK  # every, none: the detailed check says which and why
+        return not some, seen
 
     def _bound(self, ctx: Ctx, items: Any, filtered: bool) -> tuple[bool, int]:
         check, where = self.check, self.where if filtered else None
-        var, key_var, name = self.var, self.key_var, self.name
-        ok, seen = name != "some", 0
+        var, key_var = self.var, self.key_var
+        some, stop = self.name == "some", self.name != "every"
+        seen = 0
         saved = ctx.vars
         bound = ctx.vars = saved.copy()
         try:
@@ -228,16 +237,13 @@ class _Fast:
                 if where is not None and not where(ctx):
                     continue
                 seen += 1
-                if check(ctx):
-                    if name == "some":
+                if check(ctx) == stop:
+                    if some:
                         return True, seen
-                    if name == "none":
-                        ok = False
-                elif name == "every":
-                    ok = False
+                    raise FALLBACK
         finally:
             ctx.vars = saved
-        return ok, seen
+        return not some, seen
 
 
 def _quantifier(name: str) -> Any:
@@ -290,20 +296,39 @@ def _quantifier(name: str) -> Any:
                 filtered = None
             try:
                 for item, path, key in elements:
-                    ctx.vars[var] = (item, path)
-                    if key_var:
-                        ctx.vars[key_var] = (key, path)
+                    # a verdict on the element itself first (``unary``): most elements need
+                    # no binding and no detail
+                    bound = False
                     if filtered is not None:
-                        verdict = _quick(where_on, where_holds, ctx, item, key)
-                        if verdict is False or (verdict is None and filtered(ctx)):
+                        verdict = _on(where_on, item, key)
+                        if verdict is None:
+                            ctx.vars[var] = (item, path)
+                            if key_var:
+                                ctx.vars[key_var] = (key, path)
+                            bound = True
+                            verdict = _quick(None, where_holds, ctx, item, key)
+                            if verdict is None:
+                                verdict = not filtered(ctx)
+                        if not verdict:
                             continue
                     seen += 1
-                    verdict = _quick(check_on, check_holds, ctx, item, key)
+                    verdict = _on(check_on, item, key)
+                    if verdict is None:
+                        if not bound:
+                            ctx.vars[var] = (item, path)
+                            if key_var:
+                                ctx.vars[key_var] = (key, path)
+                            bound = True
+                        verdict = _quick(None, check_holds, ctx, item, key)
                     if verdict is True or (verdict is False and name == "none"):
                         # the fast check's yes is the detailed check's no-leaf; its no, for
                         # none, is a leaf none reports nothing of: no detail to build
                         found = None if verdict else _NOT_NONE
                     else:
+                        if not bound:
+                            ctx.vars[var] = (item, path)
+                            if key_var:
+                                ctx.vars[key_var] = (key, path)
                         found = check_test(ctx)
                     if name == "every":
                         if found:
