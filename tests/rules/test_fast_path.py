@@ -147,3 +147,21 @@ def test_fast_check_answers_only_what_the_detailed_check_says(which, a, b, drop)
     assert ctx.vars == {}
     failures = compiled.test(Ctx(data, dt.date(2025, 6, 30)))  # must not raise
     assert (not failures) == answer, (CONDITIONS[which], data, failures)
+
+
+def test_a_fast_check_that_cannot_say_raises_afresh():
+    """Each "cannot say" is a new exception: one instance raised again and again would keep
+    every traceback it went through (memory growing with every profile judged)."""
+    compiled = compile_condition({"every": {"in": "a", "as": "e", "check": {
+        "eq": {"path": "e.status", "value": "x"}}}}, Env({}))
+    ctx = Ctx({"a": [{"status": "y"}, {"status": "x"}]}, dt.date(2025, 6, 30))
+    depths = []
+    for _ in range(3):
+        try:
+            compiled.holds(ctx)
+        except Exception as exc:  # the failing element: the detailed check says which
+            depth, tb = 0, exc.__traceback__
+            while tb is not None:
+                depth, tb = depth + 1, tb.tb_next
+            depths.append(depth)
+    assert len(depths) == 3 and depths[0] == depths[1] == depths[2]

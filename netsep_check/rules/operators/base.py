@@ -66,7 +66,9 @@ class Fallback(Exception):
     """Raised by a fast check (:attr:`Compiled.holds`) that cannot say: judge in detail."""
 
 
-FALLBACK = Fallback()
+# what fast checks raise: the class, so that each raise makes a fresh exception (one instance
+# raised again and again would keep every traceback it went through)
+FALLBACK = Fallback
 
 
 @dataclass(frozen=True)
