@@ -39,7 +39,10 @@ def _new_finding(rule: Rule, status: str, paths: tuple[str, ...], line: int | No
 def _finding(rule: Rule, document: Document, status: str,
              failures: tuple[Failure, ...] = ()) -> Finding:
     concrete = [f.path for f in failures if f.path is not None]
-    paths = tuple(dict.fromkeys(format_path(p) for p in concrete)) or rule.reads
+    if len(concrete) == 1:
+        paths: tuple[str, ...] = (format_path(concrete[0]),)
+    else:
+        paths = tuple(dict.fromkeys(format_path(p) for p in concrete)) or rule.reads
     position = document.position(concrete[0]) if concrete else (
         _position(document, paths[0]) if paths else None)
     return _new_finding(rule, status, paths, position[0] if position else None,

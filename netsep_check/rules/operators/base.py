@@ -158,9 +158,12 @@ class PathRef:
         return cur
 
     def present(self, ctx: Ctx) -> bool:
+        """Whether :meth:`get` would find a value (without making its error)."""
+        if self.var is not None:
+            ctx.vars[self.var]  # an unbound variable raises, as in get
         try:
-            self.get(ctx)
-        except EvalError:
+            self.fetch(ctx)
+        except (KeyError, IndexError, TypeError, Fallback):
             return False
         return True
 
