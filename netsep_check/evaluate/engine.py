@@ -88,6 +88,15 @@ def _plan(pack: Pack) -> tuple[_Step, ...]:
     return plan
 
 
+def _noted(pack: Pack) -> tuple[int, ...]:
+    """The positions of the pack's rules that have notes (made once per pack)."""
+    noted = pack.__dict__.get("_noted")
+    if noted is None:
+        noted = tuple(i for i, compiled in enumerate(pack.compiled) if compiled.notes)
+        object.__setattr__(pack, "_noted", noted)
+    return noted
+
+
 def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]:
     """Every step's finding. The fast checks (``Compiled.holds``) answer first: a rule that
     is not applicable or that passes needs no failure leaf. Anything else (a failure, an
@@ -173,8 +182,12 @@ def evaluate(document: Document, profile: dict[str, Any], pack: Pack,
     ctx = Ctx(profile, as_of or profile_as_of, evidence)
     plan = _plan(pack)
     found = _run(plan, ctx, document)
-    notes = (*notes, *(note for step, finding in zip(plan, found, strict=True)
-                       if step.compiled.notes for note in rule_notes(step.compiled, finding, ctx)))
+    noted = _noted(pack)
+    if noted:
+        notes = (*notes, *(note for i in noted
+                           for note in rule_notes(plan[i].compiled, found[i], ctx)))
+    else:
+        notes = tuple(notes)
     findings = tuple(found)
     tenant_evidence: tuple[dict[str, Any], ...] = ()
     if tenant is not None:

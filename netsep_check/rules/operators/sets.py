@@ -45,10 +45,11 @@ class _Members:
     """Membership in constant time (``in`` on a list compares every item: a subset of two
     100,000-item lists would take 10^10 steps), with JSON equality: ``true`` is not ``1``."""
 
-    __slots__ = ("keys",)
+    __slots__ = ("keys", "texts")
 
     def __init__(self, items: list[Any]) -> None:
         self.keys = {canonical(item) for item in items}
+        self.texts = {item for item in items if isinstance(item, str)}  # the common case
 
     def __contains__(self, item: Any) -> bool:
         return canonical(item) in self.keys
@@ -212,6 +213,8 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         members = cache[1]
         if members is None:
             raise FALLBACK
+        if type(wanted) is str:
+            return wanted in members.texts
         return canonical(wanted) in members.keys
 
     return Compiled(test, (ref.schema_path, *rhs.reads),
