@@ -104,6 +104,7 @@ def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]
     alone makes fails and errors."""
     findings: list[Finding] = []
     append = findings.append
+    known = document._positions  # the positions found so far (Document.position's cache)
     position = document.position
     for step in plan:
         try:
@@ -118,7 +119,8 @@ def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]
         except Exception:
             append(judge_detailed(step.compiled, ctx, document))
             continue
-        where = position(step.head) if step.head is not None else None
+        head = step.head
+        where = None if head is None else (known.get(head) or position(head))
         finding = shared.get(where)
         if finding is None:
             finding = _new_finding(step.rule, "pass" if shared is step.passed else

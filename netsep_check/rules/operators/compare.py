@@ -226,7 +226,13 @@ def _fast_comparison(name: str, ref: PathRef, rhs: Any,
         def holds(ctx: Ctx) -> bool:
             return bool(on_value(fetch(ctx)))
         unary = None
-        if ref.var is not None:
+        if ref.var is not None and not ref.keys:  # the variable itself (a key, a list item)
+            def on_self(item: Any) -> bool:
+                if item is None:
+                    raise FALLBACK
+                return bool(on_value(item))
+            unary = (ref.var, on_self)
+        elif ref.var is not None:
             walk = walker(ref.keys)
 
             def on_item(item: Any) -> bool:

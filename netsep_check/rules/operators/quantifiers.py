@@ -29,17 +29,13 @@ RESERVED = frozenset({"profile_version", "firm", "assessment", "regime", "design
                       "providers", "security_measures", "governance", "evidence"})
 
 
-def _elements(value: Any, base: Path, label: str) -> Iterator[tuple[Any, Path, Any]]:
-    """(element, its path, its key or index); annotation keys ``x_*`` are not elements."""
+def _pairs(value: Any, base: Path, label: str) -> Iterator[tuple[Any, Any]]:
+    """(element, its key or index); annotation keys ``x_*`` are not elements."""
     if isinstance(value, list):
-        for index, item in enumerate(value):
-            yield item, (*base, index), index
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if not key.startswith("x_"):
-                yield item, (*base, key), key
-    else:
-        raise EvalError(f"{label} is neither a list nor a mapping", base)
+        return zip(value, range(len(value)), strict=True)
+    if isinstance(value, dict):
+        return ((item, key) for key, item in value.items() if not key.startswith("x_"))
+    raise EvalError(f"{label} is neither a list nor a mapping", base)
 
 
 _LIST_LEVEL = frozenset({"contains", "exists", "empty", "some"})
@@ -136,9 +132,6 @@ def _on_element(compiled: Any, var: str, key_var: str | None) -> tuple[Any, bool
     return None
 
 
-_NOT_NONE: list[Failure] = [Failure(None, "none")]  # stands for "the check failed" in none
-
-
 def _quick(on_element: tuple[Any, bool] | None, holds: Any, ctx: Ctx, item: Any,
            key: Any) -> bool | None:
     """A fast check's answer for one element (True, False), or None when it cannot say."""
@@ -196,6 +189,11 @@ class _Fast:
             else:
                 items = zip(container, range(len(container)), strict=True)
         elif type(container) is dict:
+            if self.check_on is not None and (not filtered or self.where_on is not None):
+                ok, seen = self._unbound_mapping(container, filtered)
+                if not seen and self.if_empty is not None:
+                    return self.if_empty == "pass"
+                return ok
             items = [(item, key) for key, item in container.items() if not key.startswith("x_")]
         else:
             raise FALLBACK
@@ -220,6 +218,24 @@ class _Fast:
                 if some:
                     return True, seen
                 raise FALLBACK  # every, none: the detailed check says which and why
+        return not some, seen
+
+    def _unbound_mapping(self, mapping: dict[Any, Any], filtered: bool) -> tuple[bool, int]:
+        """:meth:`_unbound` over a mapping's entries (annotation keys ``x_*`` left out)."""
+        check, on_key = self.check_on  # type: ignore[misc]
+        where, where_key = self.where_on if filtered else (None, False)  # type: ignore[misc]
+        some, stop = self.name == "some", self.name != "every"
+        seen = 0
+        for key, item in mapping.items():
+            if key.startswith("x_"):
+                continue
+            if where is not None and not where(key if where_key else item):
+                continue
+            seen += 1
+            if check(key if on_key else item) == stop:
+                if some:
+                    return True, seen
+                raise FALLBACK
         return not some, seen
 
     def _bound(self, ctx: Ctx, items: Any, filtered: bool) -> tuple[bool, int]:
@@ -288,24 +304,26 @@ def _quantifier(name: str) -> Any:
             matched = False
             seen = 0
             last: list[Failure] = []
-            elements = _elements(container, base, source.text)
             filtered = where_test
             picked = buckets.pick(container, ctx) if buckets is not None else None
+            pairs: Any
             if picked is not None:  # only the elements the where holds for, in order
-                elements = ((container[i], (*base, i), i) for i in picked)
+                pairs = ((container[i], i) for i in picked)
                 filtered = None
+            else:
+                pairs = _pairs(container, base, source.text)
             try:
-                for item, path, key in elements:
+                for item, key in pairs:
                     # a verdict on the element itself first (``unary``): most elements need
-                    # no binding and no detail
-                    bound = False
+                    # no path, no binding and no detail
+                    path = None
                     if filtered is not None:
                         verdict = _on(where_on, item, key)
                         if verdict is None:
+                            path = (*base, key)
                             ctx.vars[var] = (item, path)
                             if key_var:
                                 ctx.vars[key_var] = (key, path)
-                            bound = True
                             verdict = _quick(None, where_holds, ctx, item, key)
                             if verdict is None:
                                 verdict = not filtered(ctx)
@@ -314,22 +332,28 @@ def _quantifier(name: str) -> Any:
                     seen += 1
                     verdict = _on(check_on, item, key)
                     if verdict is None:
-                        if not bound:
+                        if path is None:
+                            path = (*base, key)
                             ctx.vars[var] = (item, path)
                             if key_var:
                                 ctx.vars[key_var] = (key, path)
-                            bound = True
                         verdict = _quick(None, check_holds, ctx, item, key)
                     if verdict is True or (verdict is False and name == "none"):
                         # the fast check's yes is the detailed check's no-leaf; its no, for
                         # none, is a leaf none reports nothing of: no detail to build
-                        found = None if verdict else _NOT_NONE
-                    else:
-                        if not bound:
-                            ctx.vars[var] = (item, path)
-                            if key_var:
-                                ctx.vars[key_var] = (key, path)
-                        found = check_test(ctx)
+                        if verdict and name == "none":
+                            failures.append(Failure((*base, key), "none", item,
+                                                    dict(check.text), None))
+                        elif verdict and name == "some":
+                            matched = True
+                            break
+                        continue
+                    if path is None:
+                        path = (*base, key)
+                        ctx.vars[var] = (item, path)
+                        if key_var:
+                            ctx.vars[key_var] = (key, path)
+                    found = check_test(ctx)
                     if name == "every":
                         if found:
                             failures.extend(_for_element(found, item, path, check.text))
