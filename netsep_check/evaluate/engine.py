@@ -57,7 +57,8 @@ class _Step:
     (where a finding without leaves stands) and the plain findings made so far. A finding is
     frozen, so two profiles on which a rule passes at the same line share one."""
 
-    __slots__ = ("check", "compiled", "head", "not_applicable", "passed", "rule", "when")
+    __slots__ = ("check", "compiled", "fields", "head", "not_applicable", "passed", "rule",
+                 "when")
 
     def __init__(self, compiled: CompiledRule) -> None:
         self.compiled = compiled
@@ -66,9 +67,14 @@ class _Step:
         self.check = compiled.check.holds
         reads = self.rule.reads
         self.head = _head(reads[0]) if reads else None
-        # plain findings by position (line, column), one table per status
+        # plain findings by position (line, column), one table per status, and the fields
+        # of each (a copy with its line and column is a new finding's __dict__)
         self.passed: dict[tuple[int, int] | None, Finding] = {}
         self.not_applicable: dict[tuple[int, int] | None, Finding] = {}
+        fields = {"rule": self.rule, "status": "pass", "paths": reads, "line": None,
+                  "column": None, "failures": (), "waiver": None, "known": False}
+        self.fields = {id(self.passed): fields,
+                       id(self.not_applicable): {**fields, "status": "not_applicable"}}
 
 
 def _head(schema_path: str) -> tuple[str, ...]:
@@ -105,6 +111,7 @@ def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]
     findings: list[Finding] = []
     append = findings.append
     known = document._positions  # the positions found so far (Document.position's cache)
+    new, set_attribute = object.__new__, object.__setattr__
     position = document.position
     for step in plan:
         try:
@@ -123,9 +130,11 @@ def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]
         where = None if head is None else (known.get(head) or position(head))
         finding = shared.get(where)
         if finding is None:
-            finding = _new_finding(step.rule, "pass" if shared is step.passed else
-                                   "not_applicable", step.rule.reads,
-                                   where[0] if where else None, where[1] if where else None, ())
+            finding = new(Finding)
+            fields = step.fields[id(shared)].copy()
+            if where:
+                fields["line"], fields["column"] = where
+            set_attribute(finding, "__dict__", fields)  # a frozen dataclass: as _new_finding
             if len(shared) >= _SHARED_MAX:
                 shared.clear()
             shared[where] = finding
