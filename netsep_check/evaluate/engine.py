@@ -36,11 +36,24 @@ def _new_finding(rule: Rule, status: str, paths: tuple[str, ...], line: int | No
     return finding
 
 
+_FORMATTED: dict[tuple[str | int, ...], str] = {}
+
+
+def _format(path: tuple[str | int, ...]) -> str:
+    """:func:`format_path`, remembered (the same fields fail in many profiles; bounded)."""
+    text = _FORMATTED.get(path)
+    if text is None:
+        if len(_FORMATTED) >= 4096:
+            _FORMATTED.clear()
+        text = _FORMATTED[path] = format_path(path)
+    return text
+
+
 def _finding(rule: Rule, document: Document, status: str,
              failures: tuple[Failure, ...] = ()) -> Finding:
     concrete = [f.path for f in failures if f.path is not None]
     if len(concrete) == 1:
-        paths: tuple[str, ...] = (format_path(concrete[0]),)
+        paths: tuple[str, ...] = (_format(concrete[0]),)
     else:
         paths = tuple(dict.fromkeys(format_path(p) for p in concrete)) or rule.reads
     position = document.position(concrete[0]) if concrete else (
@@ -120,8 +133,8 @@ def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]
                 shared = step.not_applicable
             elif step.check(ctx):
                 shared = step.passed
-            else:
-                append(judge_detailed(step.compiled, ctx, document))
+            else:  # applicable (its ``when`` holds), and its check does not
+                append(judge_detailed(step.compiled, ctx, document, applicable=True))
                 continue
         except Exception:
             append(judge_detailed(step.compiled, ctx, document))
@@ -147,11 +160,13 @@ def judge(compiled: CompiledRule, ctx: Ctx, document: Document) -> Finding:
     return _run((_Step(compiled),), ctx, document)[0]
 
 
-def judge_detailed(compiled: CompiledRule, ctx: Ctx, document: Document) -> Finding:
-    """The verdict of one rule from its detailed checks alone, with every failure leaf."""
+def judge_detailed(compiled: CompiledRule, ctx: Ctx, document: Document,
+                   applicable: bool = False) -> Finding:
+    """The verdict of one rule from its detailed checks alone, with every failure leaf.
+    ``applicable``: its ``when`` is known to hold (a fast check said so), not asked again."""
     rule = compiled.rule
     try:
-        if compiled.when is not None and compiled.when.test(ctx):
+        if not applicable and compiled.when is not None and compiled.when.test(ctx):
             return _finding(rule, document, "not_applicable")
         failures = compiled.check.test(ctx)
     except EvalError as exc:

@@ -147,6 +147,10 @@ class PathRef:
 
     def get(self, ctx: Ctx) -> Any:
         """The value at this path, or :class:`EvalError` when it is absent."""
+        try:
+            return self.fetch(ctx)  # the common case: there, and not null
+        except (KeyError, IndexError, TypeError, Fallback):
+            pass  # walk again, to say where it stops
         cur = ctx.root if self.var is None else ctx.vars[self.var][0]
         for key in self.keys:
             try:
