@@ -22,11 +22,7 @@ _HEADS: dict[str, tuple[str, ...]] = {}
 
 def _position(document: Document, schema_path: str) -> tuple[int, int] | None:
     """Line of a schema-style path such as ``providers[].id``: up to its first ``[]``."""
-    keys = _HEADS.get(schema_path)
-    if keys is None:
-        head = schema_path.split("[]")[0]
-        keys = _HEADS[schema_path] = tuple(part for part in head.split(".") if part)
-    return document.position(keys)
+    return document.position(_head(schema_path))
 
 
 def _new_finding(rule: Rule, status: str, paths: tuple[str, ...], line: int | None,
@@ -40,21 +36,137 @@ def _new_finding(rule: Rule, status: str, paths: tuple[str, ...], line: int | No
     return finding
 
 
+_FORMATTED: dict[tuple[str | int, ...], str] = {}
+
+
+def _format(path: tuple[str | int, ...]) -> str:
+    """:func:`format_path`, remembered (the same fields fail in many profiles; bounded)."""
+    text = _FORMATTED.get(path)
+    if text is None:
+        if len(_FORMATTED) >= 4096:
+            _FORMATTED.clear()
+        text = _FORMATTED[path] = format_path(path)
+    return text
+
+
 def _finding(rule: Rule, document: Document, status: str,
              failures: tuple[Failure, ...] = ()) -> Finding:
     concrete = [f.path for f in failures if f.path is not None]
-    paths = tuple(dict.fromkeys(format_path(p) for p in concrete)) or rule.reads
+    if len(concrete) == 1:
+        paths: tuple[str, ...] = (_format(concrete[0]),)
+    else:
+        paths = tuple(dict.fromkeys(format_path(p) for p in concrete)) or rule.reads
     position = document.position(concrete[0]) if concrete else (
         _position(document, paths[0]) if paths else None)
     return _new_finding(rule, status, paths, position[0] if position else None,
                         position[1] if position else None, failures)
 
 
+_SHARED_MAX = 512  # plain findings kept per rule (distinct status and position pairs)
+
+
+class _Step:
+    """One rule as the evaluation loop runs it: its fast checks, the head of its first path
+    (where a finding without leaves stands) and the plain findings made so far. A finding is
+    frozen, so two profiles on which a rule passes at the same line share one."""
+
+    __slots__ = ("check", "compiled", "fields", "head", "not_applicable", "passed", "rule",
+                 "when")
+
+    def __init__(self, compiled: CompiledRule) -> None:
+        self.compiled = compiled
+        self.rule = compiled.rule
+        self.when = compiled.when.holds if compiled.when is not None else None
+        self.check = compiled.check.holds
+        reads = self.rule.reads
+        self.head = _head(reads[0]) if reads else None
+        # plain findings by position (line, column), one table per status, and the fields
+        # of each (a copy with its line and column is a new finding's __dict__)
+        self.passed: dict[tuple[int, int] | None, Finding] = {}
+        self.not_applicable: dict[tuple[int, int] | None, Finding] = {}
+        fields = {"rule": self.rule, "status": "pass", "paths": reads, "line": None,
+                  "column": None, "failures": (), "waiver": None, "known": False}
+        self.fields = {id(self.passed): fields,
+                       id(self.not_applicable): {**fields, "status": "not_applicable"}}
+
+
+def _head(schema_path: str) -> tuple[str, ...]:
+    keys = _HEADS.get(schema_path)
+    if keys is None:
+        head = schema_path.split("[]")[0]
+        keys = _HEADS[schema_path] = tuple(part for part in head.split(".") if part)
+    return keys
+
+
+def _plan(pack: Pack) -> tuple[_Step, ...]:
+    """The pack's steps, made once per pack (a cache beside its fields, as ``Pack.info``)."""
+    plan = pack.__dict__.get("_plan")
+    if plan is None:
+        plan = tuple(_Step(compiled) for compiled in pack.compiled)
+        object.__setattr__(pack, "_plan", plan)
+    return plan
+
+
+def _noted(pack: Pack) -> tuple[int, ...]:
+    """The positions of the pack's rules that have notes (made once per pack)."""
+    noted = pack.__dict__.get("_noted")
+    if noted is None:
+        noted = tuple(i for i, compiled in enumerate(pack.compiled) if compiled.notes)
+        object.__setattr__(pack, "_noted", noted)
+    return noted
+
+
+def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]:
+    """Every step's finding. The fast checks (``Compiled.holds``) answer first: a rule that
+    is not applicable or that passes needs no failure leaf. Anything else (a failure, an
+    error, a fast check that cannot say) is judged in detail by :func:`judge_detailed`, which
+    alone makes fails and errors."""
+    findings: list[Finding] = []
+    append = findings.append
+    known = document._positions  # the positions found so far (Document.position's cache)
+    new, set_attribute = object.__new__, object.__setattr__
+    position = document.position
+    for step in plan:
+        try:
+            when = step.when
+            if when is not None and not when(ctx):
+                shared = step.not_applicable
+            elif step.check(ctx):
+                shared = step.passed
+            else:  # applicable (its ``when`` holds), and its check does not
+                append(judge_detailed(step.compiled, ctx, document, applicable=True))
+                continue
+        except Exception:
+            append(judge_detailed(step.compiled, ctx, document))
+            continue
+        head = step.head
+        where = None if head is None else (known.get(head) or position(head))
+        finding = shared.get(where)
+        if finding is None:
+            finding = new(Finding)
+            fields = step.fields[id(shared)].copy()
+            if where:
+                fields["line"], fields["column"] = where
+            set_attribute(finding, "__dict__", fields)  # a frozen dataclass: as _new_finding
+            if len(shared) >= _SHARED_MAX:
+                shared.clear()
+            shared[where] = finding
+        append(finding)
+    return findings
+
+
 def judge(compiled: CompiledRule, ctx: Ctx, document: Document) -> Finding:
     """The verdict of one rule; a rule that cannot be judged is ``error``, never a pass."""
+    return _run((_Step(compiled),), ctx, document)[0]
+
+
+def judge_detailed(compiled: CompiledRule, ctx: Ctx, document: Document,
+                   applicable: bool = False) -> Finding:
+    """The verdict of one rule from its detailed checks alone, with every failure leaf.
+    ``applicable``: its ``when`` is known to hold (a fast check said so), not asked again."""
     rule = compiled.rule
     try:
-        if compiled.when is not None and compiled.when.test(ctx):
+        if not applicable and compiled.when is not None and compiled.when.test(ctx):
             return _finding(rule, document, "not_applicable")
         failures = compiled.check.test(ctx)
     except EvalError as exc:
@@ -94,9 +206,15 @@ def evaluate(document: Document, profile: dict[str, Any], pack: Pack,
     if as_of is not None and as_of != profile_as_of:  # rules reading the date see --as-of too
         profile = {**profile, "assessment": {**profile["assessment"], "as_of": as_of.isoformat()}}
     ctx = Ctx(profile, as_of or profile_as_of, evidence)
-    findings = tuple(judge(compiled, ctx, document) for compiled in pack.compiled)
-    notes = (*notes, *(note for compiled, finding in zip(pack.compiled, findings, strict=True)
-                       for note in rule_notes(compiled, finding, ctx)))
+    plan = _plan(pack)
+    found = _run(plan, ctx, document)
+    noted = _noted(pack)
+    if noted:
+        notes = (*notes, *(note for i in noted
+                           for note in rule_notes(plan[i].compiled, found[i], ctx)))
+    else:
+        notes = tuple(notes)
+    findings = tuple(found)
     tenant_evidence: tuple[dict[str, Any], ...] = ()
     if tenant is not None:
         from netsep_check.evaluate.tenant import evidence_records, tenant_findings

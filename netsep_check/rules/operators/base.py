@@ -61,6 +61,16 @@ class Failure:
 
 
 Test = Callable[[Ctx], "list[Failure] | None"]
+Holds = Callable[[Ctx], bool]
+
+
+class Fallback(Exception):
+    """Raised by a fast check (:attr:`Compiled.holds`) that cannot say: judge in detail."""
+
+
+# what fast checks raise: the class, so that each raise makes a fresh exception (one instance
+# raised again and again would keep every traceback it went through)
+FALLBACK = Fallback
 
 
 @record
@@ -76,12 +86,31 @@ class Probe:
 
 @record
 class Compiled:
-    """A compiled condition."""
+    """A compiled condition.
+
+    ``test`` is the detailed check: None when the condition holds, else its failure leaves.
+    ``holds`` is the fast check the engine runs first: it builds no leaf and no path, and
+    answers only yes or no. Its contract: when it returns, ``test`` on the same context would
+    return normally, with no leaf exactly when ``holds`` says True; whenever it cannot be sure
+    (a missing field, a wrong type, a null) it raises, and the rule is judged in detail. So a
+    verdict and its details always come from ``test``; ``holds`` only spares building details
+    for a condition that holds. An operator that gives no ``holds`` gets ``not test(ctx)``.
+    """
 
     test: Test
     reads: tuple[str, ...]  # schema-style paths read, ``[]`` for every element of a list
     text: dict[str, str] = field(default_factory=dict)  # plain words, by language
     probe: Probe | None = None  # set by ``eq`` when it is a lookup (see :class:`Probe`)
+    holds: Holds = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    # when the condition reads one bound variable alone: (that variable, the same yes/no as a
+    # function of its value), so a quantifier can test its elements without binding them
+    unary: tuple[str, Callable[[Any], bool]] | None = field(default=None, compare=False,
+                                                            repr=False)
+
+    def __post_init__(self) -> None:
+        if self.holds is None:
+            test = self.test
+            object.__setattr__(self, "holds", lambda ctx: not test(ctx))
 
 
 @record(frozen=False)
@@ -110,9 +139,20 @@ class PathRef:
     var: str | None
     keys: Path
     schema_path: str  # with the variable replaced by the path it ranges over
+    # the value, for fast checks: raises (KeyError, IndexError, TypeError or Fallback for a
+    # null) where :meth:`get` raises EvalError, and costs no message and no path
+    fetch: Callable[[Ctx], Any] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.fetch is None:
+            object.__setattr__(self, "fetch", fetcher(self.var, self.keys))
 
     def get(self, ctx: Ctx) -> Any:
         """The value at this path, or :class:`EvalError` when it is absent."""
+        try:
+            return self.fetch(ctx)  # the common case: there, and not null
+        except (KeyError, IndexError, TypeError, Fallback):
+            pass  # walk again, to say where it stops
         cur = ctx.root if self.var is None else ctx.vars[self.var][0]
         for key in self.keys:
             try:
@@ -124,9 +164,12 @@ class PathRef:
         return cur
 
     def present(self, ctx: Ctx) -> bool:
+        """Whether :meth:`get` would find a value (without making its error)."""
+        if self.var is not None:
+            ctx.vars[self.var]  # an unbound variable raises, as in get
         try:
-            self.get(ctx)
-        except EvalError:
+            self.fetch(ctx)
+        except (KeyError, IndexError, TypeError, Fallback):
             return False
         return True
 
@@ -134,6 +177,118 @@ class PathRef:
         """The path in the profile, with the variable's own position filled in."""
         base: Path = () if self.var is None else ctx.vars[self.var][1]
         return (*base, *self.keys)
+
+
+def fetcher(var: str | None, keys: Path) -> Callable[[Ctx], Any]:
+    """A closure reading ``keys`` under the profile (``var`` None) or under a bound variable;
+    the common lengths unrolled. A null raises :class:`Fallback`; an absent key raises what
+    indexing raises."""
+    n = len(keys)
+    if var is None and n == 1:
+        (a,) = keys
+
+        def fetch(ctx: Ctx) -> Any:
+            value = ctx.root[a]
+            if value is None:
+                raise FALLBACK
+            return value
+    elif var is None and n == 2:
+        a, b = keys
+
+        def fetch(ctx: Ctx) -> Any:
+            value = ctx.root[a][b]
+            if value is None:
+                raise FALLBACK
+            return value
+    elif var is None and n == 3:
+        a, b, c = keys
+
+        def fetch(ctx: Ctx) -> Any:
+            value = ctx.root[a][b][c]
+            if value is None:
+                raise FALLBACK
+            return value
+    elif var is None and n == 4:
+        a, b, c, d = keys
+
+        def fetch(ctx: Ctx) -> Any:
+            value = ctx.root[a][b][c][d]
+            if value is None:
+                raise FALLBACK
+            return value
+    elif var is None and n == 5:
+        a, b, c, d, e = keys
+
+        def fetch(ctx: Ctx) -> Any:
+            value = ctx.root[a][b][c][d][e]
+            if value is None:
+                raise FALLBACK
+            return value
+    elif var is not None and n == 0:
+        def fetch(ctx: Ctx) -> Any:
+            value = ctx.vars[var][0]
+            if value is None:
+                raise FALLBACK
+            return value
+    elif var is not None and n == 1:
+        (a,) = keys
+
+        def fetch(ctx: Ctx) -> Any:
+            value = ctx.vars[var][0][a]
+            if value is None:
+                raise FALLBACK
+            return value
+    elif var is not None and n == 2:
+        a, b = keys
+
+        def fetch(ctx: Ctx) -> Any:
+            value = ctx.vars[var][0][a][b]
+            if value is None:
+                raise FALLBACK
+            return value
+    else:
+        def fetch(ctx: Ctx) -> Any:
+            value = ctx.root if var is None else ctx.vars[var][0]
+            for key in keys:
+                value = value[key]
+            if value is None:
+                raise FALLBACK
+            return value
+    return fetch
+
+
+def walker(keys: Path) -> Callable[[Any], Any]:
+    """:func:`fetcher` from a given value rather than from the context: the value at ``keys``
+    under it; a null raises :class:`Fallback`, an absent key what indexing raises."""
+    if not keys:
+        def walk(value: Any) -> Any:
+            if value is None:
+                raise FALLBACK
+            return value
+    elif len(keys) == 1:
+        (a,) = keys
+
+        def walk(value: Any) -> Any:
+            value = value[a]
+            if value is None:
+                raise FALLBACK
+            return value
+    elif len(keys) == 2:
+        a, b = keys
+
+        def walk(value: Any) -> Any:
+            value = value[a][b]
+            if value is None:
+                raise FALLBACK
+            return value
+    else:
+        def walk(value: Any) -> Any:
+            for key in keys:
+                value = value[key]
+            if value is None:
+                raise FALLBACK
+            return value
+    return walk
 
 
 def compile_path(text: Any, env: Env) -> PathRef:
@@ -168,6 +323,17 @@ class Operand:
     label: str  # how a message names it
     reads: tuple[str, ...] = ()
     constant: bool = True
+    # for fast checks: raises where ``get`` raises (see :attr:`PathRef.fetch`)
+    fetch: Callable[[Ctx], Any] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.fetch is None:
+            object.__setattr__(self, "fetch", self.get)
+
+    @property
+    def value(self) -> Any:
+        """A constant operand's value (a literal or a parameter), read once at compile time."""
+        return self.get(_NO_CTX)
 
 
 def compile_operand(spec: Any, env: Env) -> Operand:
@@ -176,7 +342,8 @@ def compile_operand(spec: Any, env: Env) -> Operand:
         (kind, arg), = spec.items()
         if kind == "path":
             ref = compile_path(arg, env)
-            return Operand(ref.get, ref.text, (ref.schema_path,), constant=False)
+            return Operand(ref.get, ref.text, (ref.schema_path,), constant=False,
+                           fetch=ref.fetch)
         if kind == "param":
             if arg not in env.params:
                 known = ", ".join(sorted(env.params)) or "none"
@@ -195,6 +362,9 @@ def compile_operand(spec: Any, env: Env) -> Operand:
         raise RuleSyntaxError("an operand is a literal, {path: ...}, {param: ...} or "
                               f"{{as_of: days}}, not {spec!r}", env.where)
     return Operand(lambda ctx: spec, _literal(spec))
+
+
+_NO_CTX = Ctx({}, dt.date.min)
 
 
 def param_int(spec: Any, env: Env, what: str) -> tuple[int, str]:

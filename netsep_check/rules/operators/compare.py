@@ -8,17 +8,21 @@ import unicodedata
 from typing import Any
 
 from netsep_check.rules.operators.base import (
+    FALLBACK,
     Compiled,
     Ctx,
     Env,
     EvalError,
     Failure,
+    Fallback,
+    PathRef,
     Probe,
     RuleSyntaxError,
     compile_operand,
     compile_path,
     require_keys,
     show,
+    walker,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
 from netsep_check.values import canonical, same
@@ -120,9 +124,144 @@ def _comparison(name: str) -> Any:
             probe = Probe(ref.var, ref.keys, rhs.get)
         return Compiled(test, (ref.schema_path, *rhs.reads),
                         {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text} {ko} {rhs.label}"},
-                        probe)
+                        probe, *_fast_comparison(name, ref, rhs, members))
 
     return compile_
+
+
+def _on_value(name: str, rhs: Any) -> Any:
+    """For a constant right-hand side: the yes/no as a function of the field's value (which
+    raises where the detailed check raises), specialised at compile time; None otherwise."""
+    if not rhs.constant:
+        return None
+    expected = rhs.value
+    numeric = _NUMERIC.get(name)
+    if numeric is not None:
+        if not _is_number(expected):
+            return None  # the detailed check raises: so does the fallback
+
+        def on_number(actual: Any) -> bool:
+            if not _is_number(actual):
+                raise FALLBACK
+            return bool(numeric(actual, expected))
+        return on_number
+    if name in ("eq", "ne"):
+        wanted = name == "eq"
+        if type(expected) is str:  # the common case: a field equals a text
+            def on_text(actual: Any) -> bool:
+                return (actual == expected if type(actual) is str
+                        else same(actual, expected)) == wanted
+            return on_text
+
+        def on_same(actual: Any) -> bool:
+            return same(actual, expected) == wanted
+        return on_same
+    positive = name == "in"  # in, not_in: a list (checked when compiled)
+    try:
+        keys = frozenset(canonical(item) for item in expected)
+    except TypeError:  # not plain data: the detailed check compares one by one
+        return None
+    texts = frozenset(item for item in expected if isinstance(item, str))
+
+    def on_member(actual: Any) -> bool:
+        if type(actual) is str:
+            return (actual in texts) == positive
+        return (canonical(actual) in keys) == positive
+    return on_member
+
+
+def _text_equals(ref: PathRef, text: str) -> tuple[Any, Any]:
+    """``eq`` of a field with a constant text, the commonest condition (a control's status):
+    the field read inline for the usual depths, no call but this one."""
+    fetch, keys = ref.fetch, ref.keys
+
+    def slow(value: Any) -> bool:  # not a plain text: JSON equality, a null raises
+        if value is None:
+            raise FALLBACK
+        return same(value, text)
+
+    if ref.var is None and len(keys) == 4:
+        a, b, c, d = keys
+
+        def holds(ctx: Ctx) -> bool:
+            value = ctx.root[a][b][c][d]
+            return value == text if type(value) is str else slow(value)
+    elif ref.var is None and len(keys) == 3:
+        a, b, c = keys
+
+        def holds(ctx: Ctx) -> bool:
+            value = ctx.root[a][b][c]
+            return value == text if type(value) is str else slow(value)
+    else:
+        def holds(ctx: Ctx) -> bool:
+            value = fetch(ctx)
+            return value == text if type(value) is str else slow(value)
+    unary = None
+    if ref.var is not None:
+        if len(keys) == 1:
+            (key,) = keys
+
+            def on_item(item: Any) -> bool:
+                value = item[key]
+                return value == text if type(value) is str else slow(value)
+        else:
+            walk = walker(keys)
+
+            def on_item(item: Any) -> bool:
+                value = walk(item)
+                return value == text if type(value) is str else slow(value)
+        unary = (ref.var, on_item)
+    return holds, unary
+
+
+def _fast_comparison(name: str, ref: PathRef, rhs: Any,
+                     members: _Members) -> tuple[Any, Any]:
+    """The yes/no of a comparison (see ``Compiled.holds``) and, for a field of a bound
+    variable compared with a constant, the same as a function of the variable's value."""
+    fetch = ref.fetch
+    if name == "eq" and rhs.constant and type(rhs.value) is str:
+        return _text_equals(ref, rhs.value)
+    on_value = _on_value(name, rhs)
+    if on_value is not None:
+        def holds(ctx: Ctx) -> bool:
+            return bool(on_value(fetch(ctx)))
+        unary = None
+        if ref.var is not None and not ref.keys:  # the variable itself (a key, a list item)
+            def on_self(item: Any) -> bool:
+                if item is None:
+                    raise FALLBACK
+                return bool(on_value(item))
+            unary = (ref.var, on_self)
+        elif ref.var is not None:
+            walk = walker(ref.keys)
+
+            def on_item(item: Any) -> bool:
+                return bool(on_value(walk(item)))
+            unary = (ref.var, on_item)
+        return holds, unary
+    other = rhs.fetch
+    numeric = _NUMERIC.get(name)
+    if numeric is not None:
+        def holds_numbers(ctx: Ctx) -> bool:
+            actual, expected = fetch(ctx), other(ctx)
+            if not (_is_number(actual) and _is_number(expected)):
+                raise FALLBACK
+            return bool(numeric(actual, expected))
+        return holds_numbers, None
+    if name in ("eq", "ne"):
+        wanted = name == "eq"
+
+        def holds_same(ctx: Ctx) -> bool:
+            return same(fetch(ctx), other(ctx)) == wanted
+        return holds_same, None
+    positive = name == "in"
+
+    def holds_member(ctx: Ctx) -> bool:
+        actual, expected = fetch(ctx), other(ctx)
+        if not isinstance(expected, list):
+            raise FALLBACK
+        return members.has(expected, actual) == positive
+    return holds_member, None
 
 
 def _path_arg(spec: Any, env: Env) -> str:
@@ -139,7 +278,46 @@ def _exists(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         return None if ref.present(ctx) else [Failure(ref.concrete(ctx), "exists")]
 
     return Compiled(test, (ref.schema_path,),
-                    {"en": f"{ref.text} is given", "ko": f"{ref.text} 값이 기재되어 있음"})
+                    {"en": f"{ref.text} is given", "ko": f"{ref.text} 값이 기재되어 있음"},
+                    holds=_fast_present(ref), unary=_unary_present(ref))
+
+
+def _unary_present(ref: PathRef) -> Any:
+    if ref.var is None:
+        return None
+    walk = walker(ref.keys)
+
+    def on_item(item: Any) -> bool:
+        try:
+            walk(item)
+        except (KeyError, IndexError, TypeError, Fallback):
+            return False
+        return True
+    return ref.var, on_item
+
+
+def _fast_present(ref: PathRef) -> Any:
+    """Whether the field is there and not null, as :meth:`PathRef.present` says."""
+    fetch = ref.fetch
+    if ref.var is not None:
+        var = ref.var
+
+        def holds_var(ctx: Ctx) -> bool:
+            ctx.vars[var]  # an unbound variable raises, as in the detailed check
+            try:
+                fetch(ctx)
+            except (KeyError, IndexError, TypeError, Fallback):
+                return False
+            return True
+        return holds_var
+
+    def holds(ctx: Ctx) -> bool:
+        try:
+            fetch(ctx)
+        except (KeyError, IndexError, TypeError, Fallback):
+            return False
+        return True
+    return holds
 
 
 def _nonempty(spec: Any, env: Env, sub: SubCompile) -> Compiled:
@@ -151,8 +329,18 @@ def _nonempty(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return None
         return [Failure(ref.concrete(ctx), "nonempty", value)]
 
+    present = _fast_present(ref)
+    fetch = ref.fetch
+
+    def holds(ctx: Ctx) -> bool:
+        if not present(ctx):
+            return False
+        value = fetch(ctx)
+        return isinstance(value, list | str | dict) and len(value) > 0
+
     return Compiled(test, (ref.schema_path,),
-                    {"en": f"{ref.text} is not empty", "ko": f"{ref.text} 값이 비어 있지 않음"})
+                    {"en": f"{ref.text} is not empty", "ko": f"{ref.text} 값이 비어 있지 않음"},
+                    holds=holds)
 
 
 def normalise_name(text: str, ignore: list[str]) -> str:

@@ -8,6 +8,7 @@ import operator as py
 from typing import Any
 
 from netsep_check.rules.operators.base import (
+    FALLBACK,
     Compiled,
     Ctx,
     Env,
@@ -50,10 +51,27 @@ def _comparison(name: str) -> Any:
             return [Failure(ref.concrete(ctx), name, actual.isoformat(), expected.isoformat(),
                             rhs.label)]
 
+        fetch, other = ref.fetch, rhs.fetch
+        fixed = as_date(rhs.value, rhs.label) if rhs.constant else None
+
+        def holds(ctx: Ctx) -> bool:
+            expected = fixed if fixed is not None else fast_date(other(ctx))
+            return bool(compare(fast_date(fetch(ctx)), expected))
+
         return Compiled(test, (ref.schema_path, *rhs.reads),
-                        {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text}{ko} {rhs.label}"})
+                        {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text}{ko} {rhs.label}"},
+                        holds=holds)
 
     return compile_
+
+
+def fast_date(value: Any) -> dt.date:
+    """:func:`as_date` for fast checks: what is no date raises (and is judged in detail)."""
+    if type(value) is str:
+        return dt.date.fromisoformat(value)
+    if isinstance(value, dt.date):
+        return value
+    raise FALLBACK
 
 
 def _within_days(spec: Any, env: Env, sub: SubCompile) -> Compiled:
@@ -71,9 +89,16 @@ def _within_days(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         return [Failure(ref.concrete(ctx), code, actual.isoformat(),
                         f"{earliest.isoformat()} … {ctx.as_of.isoformat()}", label)]
 
+    fetch = ref.fetch
+
+    def holds(ctx: Ctx) -> bool:
+        actual = fast_date(fetch(ctx))
+        return ctx.as_of - window <= actual <= ctx.as_of
+
     return Compiled(test, (ref.schema_path,),
                     {"en": f"{ref.text} lies within {label} days before as_of (and not after it)",
-                     "ko": f"{ref.text}이(가) 기준일(as_of) 이전 {label}일 이내(기준일 이후 아님)"})
+                     "ko": f"{ref.text}이(가) 기준일(as_of) 이전 {label}일 이내(기준일 이후 아님)"},
+                    holds=holds)
 
 
 def _span(spec: Any, env: Env, sub: SubCompile) -> Compiled:
@@ -90,9 +115,15 @@ def _span(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return None
         return [Failure(end.concrete(ctx), "span_at_most_days", span, days, label)]
 
+    first_of, last_of = start.fetch, end.fetch
+
+    def holds(ctx: Ctx) -> bool:
+        return 0 <= (fast_date(last_of(ctx)) - fast_date(first_of(ctx))).days <= days
+
     return Compiled(test, (start.schema_path, end.schema_path),
                     {"en": f"{end.text} is on or after {start.text} and at most {label} days later",
-                     "ko": f"{end.text}이(가) {start.text} 이후이며 그 차이가 {label}일 이내"})
+                     "ko": f"{end.text}이(가) {start.text} 이후이며 그 차이가 {label}일 이내"},
+                    holds=holds)
 
 
 def add_years(start: dt.date, years: int) -> dt.date:

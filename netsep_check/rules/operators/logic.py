@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from netsep_check.rules.operators.base import (
+    FALLBACK,
     Compiled,
     Ctx,
     Env,
@@ -25,13 +26,32 @@ def _reads(parts: list[Compiled]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(path for part in parts for path in part.reads))
 
 
+def _quick(holds: Any, ctx: Ctx) -> bool:
+    """Whether a part's fast check says it holds (False also when it cannot say)."""
+    try:
+        return bool(holds(ctx))
+    except Exception:
+        return False
+
+
+def _unary(parts: list[Compiled]) -> tuple[str, list[Any]] | None:
+    """The variable every part reads alone, and their yes/no on its value (or None)."""
+    found = [part.unary for part in parts]
+    if not all(found) or len({var for var, _ in found}) != 1:  # type: ignore[misc]
+        return None
+    return found[0][0], [on_item for _, on_item in found]  # type: ignore[index,misc]
+
+
 def _all(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     parts = _parts(spec, env, "all", sub)
-    tests = [part.test for part in parts]
+
+    pairs = [(part.holds, part.test) for part in parts]
 
     def test(ctx: Ctx) -> list[Failure] | None:
         failures: list[Failure] = []
-        for each in tests:
+        for fast, each in pairs:
+            if _quick(fast, ctx):  # holds: the detailed check would find no leaf
+                continue
             try:
                 found = each(ctx)
             except EvalError:
@@ -42,25 +62,77 @@ def _all(spec: Any, env: Env, sub: SubCompile) -> Compiled:
                 failures.extend(found)
         return failures or None
 
-    return Compiled(test, _reads(parts), {
+    checks = tuple(part.holds for part in parts)
+
+    last = checks[-1]
+
+    def holds(ctx: Ctx) -> bool:
+        # the detailed check goes on after a failed part (an error there ends it, any other
+        # exception is the rule's error): a failed part that is not the last one is judged
+        # in detail rather than here
+        for each in checks:
+            if not each(ctx):
+                if each is last:
+                    return False
+                raise FALLBACK
+        return True
+
+    unary = None
+    if (common := _unary(parts)) is not None:
+        var, preds = common
+
+        final = preds[-1]
+
+        def on_item(item: Any) -> bool:
+            for each in preds:
+                if not each(item):
+                    if each is final:
+                        return False
+                    raise FALLBACK
+            return True
+        unary = (var, on_item)
+
+    return Compiled(test, _reads(parts), holds=holds, unary=unary, text={
         lang: " AND ".join(f"({p.text[lang]})" for p in parts) if lang == "en" else
         " 그리고 ".join(f"({p.text[lang]})" for p in parts) for lang in ("en", "ko")})
 
 
 def _any(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     parts = _parts(spec, env, "any", sub)
-    tests = [part.test for part in parts]
+
+    pairs = [(part.holds, part.test) for part in parts]
 
     def test(ctx: Ctx) -> list[Failure] | None:
         failures: list[Failure] = []
-        for each in tests:
+        for fast, each in pairs:
+            if _quick(fast, ctx):
+                return None
             found = each(ctx)
             if not found:
                 return None
             failures.extend(found)
         return failures
 
-    return Compiled(test, _reads(parts), {
+    checks = tuple(part.holds for part in parts)
+
+    def holds(ctx: Ctx) -> bool:
+        for each in checks:  # noqa: SIM110 - a loop costs less than any() over a generator
+            if each(ctx):
+                return True
+        return False
+
+    unary = None
+    if (common := _unary(parts)) is not None:
+        var, preds = common
+
+        def on_item(item: Any) -> bool:
+            for each in preds:  # noqa: SIM110 - as above
+                if each(item):
+                    return True
+            return False
+        unary = (var, on_item)
+
+    return Compiled(test, _reads(parts), holds=holds, unary=unary, text={
         lang: (" OR " if lang == "en" else " 또는 ").join(f"({p.text[lang]})" for p in parts)
         for lang in ("en", "ko")})
 
@@ -74,8 +146,22 @@ def _not(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return None
         return [Failure(None, "not", None, dict(inner.text), first_read)]
 
+    inner_holds = inner.holds
+
+    def holds(ctx: Ctx) -> bool:
+        return not inner_holds(ctx)
+
+    unary = None
+    if inner.unary is not None:
+        var, inner_on = inner.unary
+
+        def on_item(item: Any) -> bool:
+            return not inner_on(item)
+        unary = (var, on_item)
+
     return Compiled(test, inner.reads, {"en": f"NOT ({inner.text['en']})",
-                                        "ko": f"다음이 아님: ({inner.text['ko']})"})
+                                        "ko": f"다음이 아님: ({inner.text['ko']})"},
+                    holds=holds, unary=unary)
 
 
 _LIST = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}}

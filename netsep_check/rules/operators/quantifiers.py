@@ -7,6 +7,7 @@ from typing import Any
 
 from netsep_check.load import format_path
 from netsep_check.rules.operators.base import (
+    FALLBACK,
     IF_EMPTY_SCHEMA,
     Compiled,
     Ctx,
@@ -28,17 +29,13 @@ RESERVED = frozenset({"profile_version", "firm", "assessment", "regime", "design
                       "providers", "security_measures", "governance", "evidence"})
 
 
-def _elements(value: Any, base: Path, label: str) -> Iterator[tuple[Any, Path, Any]]:
-    """(element, its path, its key or index); annotation keys ``x_*`` are not elements."""
+def _pairs(value: Any, base: Path, label: str) -> Iterator[tuple[Any, Any]]:
+    """(element, its key or index); annotation keys ``x_*`` are not elements."""
     if isinstance(value, list):
-        for index, item in enumerate(value):
-            yield item, (*base, index), index
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if not key.startswith("x_"):
-                yield item, (*base, key), key
-    else:
-        raise EvalError(f"{label} is neither a list nor a mapping", base)
+        return zip(value, range(len(value)), strict=True)
+    if isinstance(value, dict):
+        return ((item, key) for key, item in value.items() if not key.startswith("x_"))
+    raise EvalError(f"{label} is neither a list nor a mapping", base)
 
 
 _LIST_LEVEL = frozenset({"contains", "exists", "empty", "some"})
@@ -122,6 +119,149 @@ class _Index:
             return None
 
 
+def _on_element(compiled: Any, var: str, key_var: str | None) -> tuple[Any, bool] | None:
+    """A condition's yes/no on an element itself (or on its key, the flag): when it reads
+    one bound variable alone and that is this quantifier's own."""
+    if compiled is None or compiled.unary is None:
+        return None
+    bound, on_item = compiled.unary
+    if bound == var:
+        return on_item, False
+    if key_var is not None and bound == key_var:
+        return on_item, True
+    return None
+
+
+def _quick(on_element: tuple[Any, bool] | None, holds: Any, ctx: Ctx, item: Any,
+           key: Any) -> bool | None:
+    """A fast check's answer for one element (True, False), or None when it cannot say."""
+    try:
+        if on_element is not None:
+            return bool(on_element[0](key if on_element[1] else item))
+        return bool(holds(ctx))
+    except Exception:
+        return None
+
+
+def _on(on_element: tuple[Any, bool] | None, item: Any, key: Any) -> bool | None:
+    """A condition's answer on the element itself (see :func:`_on_element`), or None."""
+    if on_element is None:
+        return None
+    try:
+        return bool(on_element[0](key if on_element[1] else item))
+    except Exception:
+        return None
+
+
+class _Fast:
+    """The yes/no of a quantifier (see ``Compiled.holds``): the same elements in the same
+    order as the detailed check, and no failure leaf built. ``some`` stops at a match;
+    ``every`` and ``none`` hand a failing element to the detailed check (which goes on to
+    the next elements, where one it cannot judge makes the rule an error). A ``check`` and
+    ``where`` that
+    read only the element (see ``Compiled.unary``) are called on it directly; otherwise the
+    element is bound (without its path, which no yes/no needs)."""
+
+    __slots__ = ("buckets", "check", "check_on", "fetch", "if_empty", "index", "key_var",
+                 "name", "var", "where", "where_on")
+
+    def __init__(self, name: str, fetch: Any, var: str, key_var: str | None,
+                 if_empty: str | None, check: Any, where: Any, index: _Index | None,
+                 buckets: _Index | None) -> None:
+        self.name, self.fetch, self.var, self.key_var = name, fetch, var, key_var
+        self.if_empty, self.index, self.buckets = if_empty, index, buckets
+        self.check, self.where = check.holds, where.holds if where is not None else None
+        self.check_on = _on_element(check, var, key_var)
+        self.where_on = _on_element(where, var, key_var)
+
+    def holds(self, ctx: Ctx) -> bool:
+        container = self.fetch(ctx)
+        if self.index is not None and container:
+            hit = self.index.lookup(container, ctx)
+            if hit is not None:
+                return hit
+        filtered = self.where is not None
+        if type(container) is list:
+            picked = self.buckets.pick(container, ctx) if self.buckets is not None else None
+            if picked is not None:  # only the elements the where holds for, in order
+                items: Any = [(container[i], i) for i in picked]
+                filtered = False
+            else:
+                items = zip(container, range(len(container)), strict=True)
+        elif type(container) is dict:
+            if self.check_on is not None and (not filtered or self.where_on is not None):
+                ok, seen = self._unbound_mapping(container, filtered)
+                if not seen and self.if_empty is not None:
+                    return self.if_empty == "pass"
+                return ok
+            items = [(item, key) for key, item in container.items() if not key.startswith("x_")]
+        else:
+            raise FALLBACK
+        if self.check_on is not None and (not filtered or self.where_on is not None):
+            ok, seen = self._unbound(items, filtered)
+        else:
+            ok, seen = self._bound(ctx, items, filtered)
+        if not seen and self.if_empty is not None:
+            return self.if_empty == "pass"
+        return ok
+
+    def _unbound(self, items: Any, filtered: bool) -> tuple[bool, int]:
+        check, on_key = self.check_on  # type: ignore[misc]
+        where, where_key = self.where_on if filtered else (None, False)  # type: ignore[misc]
+        some, stop = self.name == "some", self.name != "every"
+        seen = 0
+        for item, key in items:
+            if where is not None and not where(key if where_key else item):
+                continue
+            seen += 1
+            if check(key if on_key else item) == stop:  # a match, or a failed element
+                if some:
+                    return True, seen
+                raise FALLBACK  # every, none: the detailed check says which and why
+        return not some, seen
+
+    def _unbound_mapping(self, mapping: dict[Any, Any], filtered: bool) -> tuple[bool, int]:
+        """:meth:`_unbound` over a mapping's entries (annotation keys ``x_*`` left out)."""
+        check, on_key = self.check_on  # type: ignore[misc]
+        where, where_key = self.where_on if filtered else (None, False)  # type: ignore[misc]
+        some, stop = self.name == "some", self.name != "every"
+        seen = 0
+        for key, item in mapping.items():
+            if key.startswith("x_"):
+                continue
+            if where is not None and not where(key if where_key else item):
+                continue
+            seen += 1
+            if check(key if on_key else item) == stop:
+                if some:
+                    return True, seen
+                raise FALLBACK
+        return not some, seen
+
+    def _bound(self, ctx: Ctx, items: Any, filtered: bool) -> tuple[bool, int]:
+        check, where = self.check, self.where if filtered else None
+        var, key_var = self.var, self.key_var
+        some, stop = self.name == "some", self.name != "every"
+        seen = 0
+        saved = ctx.vars
+        bound = ctx.vars = saved.copy()
+        try:
+            for item, key in items:
+                bound[var] = (item, ())
+                if key_var:
+                    bound[key_var] = (key, ())
+                if where is not None and not where(ctx):
+                    continue
+                seen += 1
+                if check(ctx) == stop:
+                    if some:
+                        return True, seen
+                    raise FALLBACK
+        finally:
+            ctx.vars = saved
+        return not some, seen
+
+
 def _quantifier(name: str) -> Any:
     def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         require_keys(spec, env, {"in", "check"}, {"as", "key_as", "where", "if_empty"})
@@ -142,6 +282,8 @@ def _quantifier(name: str) -> Any:
         check = sub(spec["check"], inner_env.at("check"))
         check_test = check.test
         where_test = where.test if where else None
+        check_holds, where_holds = check.holds, where.holds if where else None
+        check_on, where_on = _on_element(check, var, key_var), _on_element(where, var, key_var)
         probe = check.probe if (name == "some" and where is None and check.probe is not None
                                 and check.probe.var == var) else None
         index = _Index(probe) if probe is not None else None
@@ -162,20 +304,55 @@ def _quantifier(name: str) -> Any:
             matched = False
             seen = 0
             last: list[Failure] = []
-            elements = _elements(container, base, source.text)
             filtered = where_test
             picked = buckets.pick(container, ctx) if buckets is not None else None
+            pairs: Any
             if picked is not None:  # only the elements the where holds for, in order
-                elements = ((container[i], (*base, i), i) for i in picked)
+                pairs = ((container[i], i) for i in picked)
                 filtered = None
+            else:
+                pairs = _pairs(container, base, source.text)
             try:
-                for item, path, key in elements:
-                    ctx.vars[var] = (item, path)
-                    if key_var:
-                        ctx.vars[key_var] = (key, path)
-                    if filtered is not None and filtered(ctx):
-                        continue
+                for item, key in pairs:
+                    # a verdict on the element itself first (``unary``): most elements need
+                    # no path, no binding and no detail
+                    path = None
+                    if filtered is not None:
+                        verdict = _on(where_on, item, key)
+                        if verdict is None:
+                            path = (*base, key)
+                            ctx.vars[var] = (item, path)
+                            if key_var:
+                                ctx.vars[key_var] = (key, path)
+                            verdict = _quick(None, where_holds, ctx, item, key)
+                            if verdict is None:
+                                verdict = not filtered(ctx)
+                        if not verdict:
+                            continue
                     seen += 1
+                    verdict = _on(check_on, item, key)
+                    if verdict is None:
+                        if path is None:
+                            path = (*base, key)
+                            ctx.vars[var] = (item, path)
+                            if key_var:
+                                ctx.vars[key_var] = (key, path)
+                        verdict = _quick(None, check_holds, ctx, item, key)
+                    if verdict is True or (verdict is False and name == "none"):
+                        # the fast check's yes is the detailed check's no-leaf; its no, for
+                        # none, is a leaf none reports nothing of: no detail to build
+                        if verdict and name == "none":
+                            failures.append(Failure((*base, key), "none", item,
+                                                    dict(check.text), None))
+                        elif verdict and name == "some":
+                            matched = True
+                            break
+                        continue
+                    if path is None:
+                        path = (*base, key)
+                        ctx.vars[var] = (item, path)
+                        if key_var:
+                            ctx.vars[key_var] = (key, path)
                     found = check_test(ctx)
                     if name == "every":
                         if found:
@@ -207,7 +384,8 @@ def _quantifier(name: str) -> Any:
                 + (" — 이 조건에 해당하지 않음" if name == "none" else "")}
         text = empty_text(text, if_empty, source.text)
         reads = (source.schema_path, *(where.reads if where else ()), *check.reads)
-        return Compiled(test, tuple(dict.fromkeys(reads)), text)
+        fast = _Fast(name, source.fetch, var, key_var, if_empty, check, where, index, buckets)
+        return Compiled(test, tuple(dict.fromkeys(reads)), text, holds=fast.holds)
 
     return compile_
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from netsep_check.rules.operators.base import (
+    FALLBACK,
     IF_EMPTY_SCHEMA,
     Compiled,
     Ctx,
@@ -44,10 +45,11 @@ class _Members:
     """Membership in constant time (``in`` on a list compares every item: a subset of two
     100,000-item lists would take 10^10 steps), with JSON equality: ``true`` is not ``1``."""
 
-    __slots__ = ("keys",)
+    __slots__ = ("keys", "texts")
 
     def __init__(self, items: list[Any]) -> None:
         self.keys = {canonical(item) for item in items}
+        self.texts = {item for item in items if isinstance(item, str)}  # the common case
 
     def __contains__(self, item: Any) -> bool:
         return canonical(item) in self.keys
@@ -95,9 +97,59 @@ def _set_op(name: str) -> Any:
         en, ko = _WORDS[name]
         return Compiled(test, (ref.schema_path, *rhs.reads), empty_text(
             {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text}{ko} {rhs.label}"},
-            if_empty, ref.text))
+            if_empty, ref.text), holds=_fast_set_op(name, ref.fetch, rhs, if_empty))
 
     return compile_
+
+
+def _keys(items: list[Any]) -> tuple[frozenset[Any], frozenset[str]]:
+    """A list's members as canonical keys, and its texts (the common case, compared as they
+    are: a text is a member exactly when an equal text is in the list)."""
+    return (frozenset(canonical(item) for item in items),
+            frozenset(item for item in items if isinstance(item, str)))
+
+
+def _has(keys: frozenset[Any], texts: frozenset[str], item: Any) -> bool:
+    return item in texts if type(item) is str else canonical(item) in keys
+
+
+def _fast_set_op(name: str, fetch: Any, rhs: Any, if_empty: str | None) -> Any:
+    """The yes/no of a set operator (see ``Compiled.holds``); a constant value (a literal or
+    a parameter) becomes its set of members once, at compile time."""
+    fixed = None
+    if rhs.constant and isinstance(rhs.value, list):
+        try:
+            fixed = _keys(rhs.value)
+        except TypeError:
+            fixed = None
+    other = rhs.fetch
+
+    def holds(ctx: Ctx) -> bool:
+        left = fetch(ctx)
+        if type(left) is not list:
+            raise FALLBACK
+        if not left and if_empty is not None:
+            return if_empty == "pass"
+        if fixed is not None:
+            keys, texts = fixed
+            right = None
+        else:
+            right = other(ctx)
+            if type(right) is not list:
+                raise FALLBACK
+            keys, texts = _keys(right)
+        if name == "subset":
+            return all(_has(keys, texts, item) for item in left)
+        if name == "disjoint":
+            return not any(_has(keys, texts, item) for item in left)
+        if name == "intersects":
+            return any(_has(keys, texts, item) for item in left)
+        if right is None:  # superset: every item of the value is in the field's list
+            right = rhs.value
+        keys, texts = _keys(left)
+        return all(_has(keys, texts, item) for item in right)
+
+    return holds
 
 
 def _positions(items: list[Any]) -> Any:
@@ -146,9 +198,28 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return None
         return [Failure(ref.concrete(ctx), "contains", left, wanted, rhs.label)]
 
+    fetch, other = ref.fetch, rhs.fetch
+
+    def holds(ctx: Ctx) -> bool:
+        left = fetch(ctx)
+        if type(left) is not list:
+            raise FALLBACK
+        wanted = other(ctx)
+        if cache[0] is not left:
+            try:
+                cache[:] = [left, _Members(left)]
+            except TypeError:
+                cache[:] = [left, None]
+        members = cache[1]
+        if members is None:
+            raise FALLBACK
+        if type(wanted) is str:
+            return wanted in members.texts
+        return canonical(wanted) in members.keys
+
     return Compiled(test, (ref.schema_path, *rhs.reads),
                     {"en": f"{ref.text} contains {rhs.label}",
-                     "ko": f"{ref.text}에 {rhs.label} 항목이 있음"})
+                     "ko": f"{ref.text}에 {rhs.label} 항목이 있음"}, holds=holds)
 
 
 OPERATORS = {
