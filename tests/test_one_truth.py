@@ -275,3 +275,21 @@ def test_a_parameter_a_firm_pack_changed_is_said_in_every_report(run, tmp_path):
     for fmt in SIX:
         text = out[fmt].replace("\\_", "_")  # Markdown escapes underscores
         assert "log_retention_days" in text and "1095" in text, fmt
+
+
+def test_why_a_rule_cannot_be_judged_is_said_in_the_readers_language(run, tmp_path, error_only):
+    """An error leaf carries its reason as data; the words are made in the report's language."""
+    profile = variant(tmp_path, "m365-compliant.yaml", "m.yaml")
+    korean = run("check", profile, "--policy", error_only, "--format", "json")
+    english = run("check", profile, "--policy", error_only, "--format", "json", "--lang", "en")
+
+    def leaf(result):
+        report = json.loads(result.stdout)
+        (finding,) = [f for f in report["findings"] if f["rule_id"] == "FIRM-STARTED"]
+        assert finding["status"] == "error"
+        return finding
+    ko, en = leaf(korean), leaf(english)
+    assert "프로파일에 usage.started_on이(가) 없습니다" in json.dumps(ko, ensure_ascii=False)
+    assert "is not in the profile" not in json.dumps(ko, ensure_ascii=False)
+    assert "usage.started_on is not in the profile" in json.dumps(en)
+    assert ko["failures"][0]["code"] == en["failures"][0]["code"] == "eval_missing"

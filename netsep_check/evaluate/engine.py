@@ -170,10 +170,10 @@ def judge_detailed(compiled: CompiledRule, ctx: Ctx, document: Document,
             return _finding(rule, document, "not_applicable")
         failures = compiled.check.test(ctx)
     except EvalError as exc:
-        return _finding(rule, document, "error", (Failure(exc.path, "error", exc.message),))
+        return _finding(rule, document, "error", (exc.failure(),))
     except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError) as exc:
-        detail = f"the rule failed on this profile ({type(exc).__name__}: {exc})"
-        return _finding(rule, document, "error", (Failure(None, "error", detail),))
+        detail = f"{type(exc).__name__}: {exc}"
+        return _finding(rule, document, "error", (Failure(None, "eval_internal", detail),))
     if failures:
         return _finding(rule, document, "fail", tuple(failures))
     return _finding(rule, document, "pass")

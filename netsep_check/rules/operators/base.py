@@ -32,12 +32,30 @@ class Ctx:
 
 
 class EvalError(Exception):
-    """A rule cannot be judged on this profile (missing field, wrong type): status ``error``."""
+    """A rule cannot be judged on this profile (missing field, wrong type): status ``error``.
 
-    def __init__(self, message: str, path: Path | None = None) -> None:
+    ``reason`` says why (``eval_missing``, ``eval_null``, ``eval_not_list``, ...); ``subject``
+    names the field or operand, ``value`` the value found, ``operator`` the comparison: the
+    failure leaf carries them and ``report/`` words them in the reader's language. ``message``
+    is the English sentence, for logs and tracebacks.
+    """
+
+    def __init__(self, message: str, path: Path | None = None, *, reason: str = "error",
+                 subject: str | None = None, value: Any = None,
+                 operator: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.path = path
+        self.reason = reason
+        self.subject = subject
+        self.value = value
+        self.operator = operator
+
+    def failure(self) -> Failure:
+        """The failure leaf that says why the rule could not be judged."""
+        if self.reason == "error":
+            return Failure(self.path, "error", self.message)
+        return Failure(self.path, self.reason, self.value, self.operator, self.subject)
 
 
 class RuleSyntaxError(Exception):
@@ -158,9 +176,11 @@ class PathRef:
             try:
                 cur = cur[key]
             except (KeyError, IndexError, TypeError):
-                raise EvalError(f"{self.text} is not in the profile", self.concrete(ctx)) from None
+                raise EvalError(f"{self.text} is not in the profile", self.concrete(ctx),
+                                reason="eval_missing", subject=self.text) from None
         if cur is None:
-            raise EvalError(f"{self.text} is empty (null)", self.concrete(ctx))
+            raise EvalError(f"{self.text} is empty (null)", self.concrete(ctx),
+                            reason="eval_null", subject=self.text)
         return cur
 
     def present(self, ctx: Ctx) -> bool:
@@ -431,7 +451,8 @@ def as_date(value: Any, where: str) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise EvalError(f"{where} is {value!r}, not a date (YYYY-MM-DD)")
+    raise EvalError(f"{where} is {value!r}, not a date (YYYY-MM-DD)", reason="eval_not_date",
+                    subject=where, value=value)
 
 
 def show(value: Any) -> str:

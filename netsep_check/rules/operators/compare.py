@@ -104,7 +104,8 @@ def _comparison(name: str) -> Any:
             if numeric is not None:
                 if not (_is_number(actual) and _is_number(expected)):
                     raise EvalError(f"{ref.text} is {show(actual)}: {name} compares numbers",
-                                    ref.concrete(ctx))
+                                    ref.concrete(ctx), reason="eval_not_number", subject=ref.text,
+                                    value=actual, operator=name)
                 ok = numeric(actual, expected)
             elif name == "eq":
                 ok = same(actual, expected)
@@ -112,7 +113,8 @@ def _comparison(name: str) -> Any:
                 ok = not same(actual, expected)
             else:
                 if not isinstance(expected, list):
-                    raise EvalError(f"{rhs.label} is not a list", ref.concrete(ctx))
+                    raise EvalError(f"{rhs.label} is not a list", ref.concrete(ctx),
+                                    reason="eval_not_list", subject=rhs.label)
                 ok = members.has(expected, actual) == (name == "in")
             if ok:
                 return None
@@ -368,9 +370,11 @@ def _name_in(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         actual = ref.get(ctx)
         names, ignore = rhs.get(ctx), marks.get(ctx)
         if not isinstance(actual, str):
-            raise EvalError(f"{ref.text} is {show(actual)}, not a text", ref.concrete(ctx))
+            raise EvalError(f"{ref.text} is {show(actual)}, not a text", ref.concrete(ctx),
+                            reason="eval_not_text", subject=ref.text, value=actual)
         if not isinstance(names, list) or not isinstance(ignore, list):
-            raise EvalError(f"{rhs.label} is not a list of texts", ref.concrete(ctx))
+            raise EvalError(f"{rhs.label} is not a list of texts", ref.concrete(ctx),
+                            reason="eval_not_texts", subject=rhs.label)
         wanted = normalise_name(actual, ignore)
         if any(isinstance(n, str) and normalise_name(n, ignore) == wanted for n in names):
             return None

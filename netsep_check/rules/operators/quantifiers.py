@@ -35,7 +35,8 @@ def _pairs(value: Any, base: Path, label: str) -> Iterator[tuple[Any, Any]]:
         return zip(value, range(len(value)), strict=True)
     if isinstance(value, dict):
         return ((item, key) for key, item in value.items() if not key.startswith("x_"))
-    raise EvalError(f"{label} is neither a list nor a mapping", base)
+    raise EvalError(f"{label} is neither a list nor a mapping", base,
+                    reason="eval_not_collection", subject=label)
 
 
 _LIST_LEVEL = frozenset({"contains", "exists", "empty", "some"})

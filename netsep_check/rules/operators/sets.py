@@ -37,7 +37,7 @@ _WORDS = {
 
 def _list(value: Any, label: str, ctx_path: Any) -> list[Any]:
     if not isinstance(value, list):
-        raise EvalError(f"{label} is not a list", ctx_path)
+        raise EvalError(f"{label} is not a list", ctx_path, reason="eval_not_list", subject=label)
     return value
 
 

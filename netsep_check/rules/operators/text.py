@@ -56,12 +56,14 @@ def _text_includes(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     def test(ctx: Ctx) -> list[Failure] | None:
         actual = ref.get(ctx)
         if not isinstance(actual, str):
-            raise EvalError(f"{ref.text} is {show(actual)}, not a text", ref.concrete(ctx))
+            raise EvalError(f"{ref.text} is {show(actual)}, not a text", ref.concrete(ctx),
+                            reason="eval_not_text", subject=ref.text, value=actual)
         folded = folded_once
         if folded is None:
             fragments = rhs.get(ctx)
             if not _texts(fragments):
-                raise EvalError(f"{rhs.label} is not a list of texts", ref.concrete(ctx))
+                raise EvalError(f"{rhs.label} is not a list of texts", ref.concrete(ctx),
+                                reason="eval_not_texts", subject=rhs.label)
             folded = [fold_text(f) for f in fragments]
         text = fold_text(actual)
         if any(fragment and fragment in text for fragment in folded):
@@ -110,7 +112,8 @@ def _host_within_one_domain(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     def test(ctx: Ctx) -> list[Failure] | None:
         actual = ref.get(ctx)
         if not isinstance(actual, str):
-            raise EvalError(f"{ref.text} is {show(actual)}, not a host name", ref.concrete(ctx))
+            raise EvalError(f"{ref.text} is {show(actual)}, not a host name", ref.concrete(ctx),
+                            reason="eval_not_host", subject=ref.text, value=actual)
         why = host_reach(actual)
         if why is None:
             return None
