@@ -153,11 +153,13 @@ class Outcome:
 
 
 _WORKER_CHECKER: Any = None
+_WORKER_LANG: str | None = None  # a JSON report in this language is to come
 
 
-def _init_worker(checker: Any) -> None:
-    global _WORKER_CHECKER
+def _init_worker(checker: Any, json_lang: str | None = None) -> None:
+    global _WORKER_CHECKER, _WORKER_LANG
     _WORKER_CHECKER = checker
+    _WORKER_LANG = json_lang
     import signal
 
     # Ctrl-C reaches the whole process group: the parent alone answers it, by ending every
@@ -209,18 +211,26 @@ def stop_workers(pool: Any) -> None:
                 process.join(timeout=1)
 
 
-def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any]]:
-    """In a worker: evaluate a chunk; ("ok", detached) or ("invalid", problems) per profile."""
-    results: list[tuple[int, str, Any]] = []
+def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any, str | None]]:
+    """In a worker: evaluate a chunk; ("ok", report, its JSON line or None) or ("invalid",
+    problems, None) per profile. The JSON line (when a JSON report is to come) is encoded
+    here, in parallel, rather than by the parent one report after another."""
+    results: list[tuple[int, str, Any, str | None]] = []
+    encode = None
+    if _WORKER_LANG is not None:
+        from netsep_check.report.json_report import report_line
+
+        encode = report_line
     for index, path in chunk:
         try:
             report = _WORKER_CHECKER.check(path)
         except RunInputError:
             raise  # crosses back to the parent, which ends the run
         except InputError as exc:
-            results.append((index, "invalid", list(exc.problems)))
+            results.append((index, "invalid", list(exc.problems), None))
             continue
-        results.append((index, "ok", report))
+        line = encode(report, _WORKER_LANG) if encode is not None and _WORKER_LANG else None
+        results.append((index, "ok", report, line))
     return results
 
 
@@ -247,11 +257,12 @@ def chunk_size(count: int, workers: int) -> int:
 
 def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
               on_progress: Callable[[int], None] | None = None,
-              show: bool = False) -> list[Outcome]:
+              show: bool = False, json_lang: str | None = None) -> list[Outcome]:
     """Check every profile; outcomes in input order. ``on_progress(n)``: n more are done;
-    ``show``: a progress bar on standard error when it is a terminal."""
+    ``show``: a progress bar on standard error when it is a terminal; ``json_lang``: a JSON
+    report in that language is to come (parallel workers encode each report's line)."""
     if show and on_progress is None and len(paths) > 1 and sys.stderr.isatty():
-        return _with_progress(checker, paths, jobs)
+        return _with_progress(checker, paths, jobs, json_lang)
     jobs = jobs or default_jobs()
     names = [str(p) for p in paths]
     advance = on_progress or (lambda n: None)
@@ -275,13 +286,18 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     previous = _on_sigterm()
     try:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                                   initializer=_init_worker, initargs=(checker.fresh(),))
+                                   initializer=_init_worker,
+                                   initargs=(checker.fresh(), json_lang))
         try:
             futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
             for future in as_completed(futures):
-                for index, kind, payload in future.result():
+                for index, kind, payload, line in future.result():
                     if kind == "ok":
                         outcomes[index] = Outcome(names[index], report=payload)
+                        if line is not None and json_lang is not None:
+                            from netsep_check.report.json_report import remember_line
+
+                            remember_line(payload, json_lang, line)
                     else:
                         outcomes[index] = Outcome(names[index], problems=payload)
                     advance(1)
@@ -294,7 +310,8 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     return [o for o in outcomes if o is not None]
 
 
-def _with_progress(checker: Any, paths: Sequence[Path], jobs: int | None) -> list[Outcome]:
+def _with_progress(checker: Any, paths: Sequence[Path], jobs: int | None,
+                   json_lang: str | None = None) -> list[Outcome]:
     """:func:`run_batch` with a progress bar on standard error."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -302,4 +319,5 @@ def _with_progress(checker: Any, paths: Sequence[Path], jobs: int | None) -> lis
     with Progress(TextColumn("checking profiles"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("check", total=len(paths))
-        return run_batch(checker, paths, jobs, lambda n: bar.advance(task, n))
+        return run_batch(checker, paths, jobs, lambda n: bar.advance(task, n),
+                         json_lang=json_lang)

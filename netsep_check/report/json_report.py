@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from netsep_check import __version__
@@ -158,8 +159,27 @@ def _finding_line(finding: Finding, lang: str) -> str:
             '"waiver": null, "known": false, "failures": []}')
 
 
+# Lines encoded where the report was judged (a parallel batch's workers), kept beside the
+# report object they were made from: a report a later step replaces (waivers, a baseline) is a
+# new object, so it is encoded again. Entries go with their report (a weak reference).
+_ENCODED: dict[int, tuple[weakref.ref[Report], str, str]] = {}
+
+
+def remember_line(report: Report, lang: str, line: str) -> None:
+    """Note that ``line`` is :func:`report_line` of this very ``report`` in ``lang``."""
+    key = id(report)
+
+    def forget(_: object) -> None:
+        _ENCODED.pop(key, None)
+
+    _ENCODED[key] = (weakref.ref(report, forget), lang, line)
+
+
 def report_line(report: Report, lang: str) -> str:
     """One report as one line of JSON: see the note above."""
+    known = _ENCODED.get(id(report))
+    if known is not None and known[0]() is report and known[1] == lang:
+        return known[2]
     items = list(report_dict(report, lang, findings=False, pack=False).items())
     at = next(i for i, (key, _) in enumerate(items) if key == "pack")
     tenant = items.pop()[1] if items[-1][0] == "tenant_evidence" else None
