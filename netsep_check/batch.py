@@ -234,6 +234,67 @@ def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any, str 
     return results
 
 
+# --- results across the process boundary ----------------------------------------------------
+# Every finding names its rule, and every report its pack: pickled as they are, each chunk
+# would carry its own copy of all of a pack's rules (half of what the parent unpickles). A
+# worker sends each rule and pack once, then refers to it by a number; the parent keeps what
+# each worker sent and reads the chunks in the order they were given out, which is the order a
+# worker took them in (so a rule arrives before the chunks that refer to it).
+
+_SENT: dict[int, Any] = {}  # in a worker: id → rule or pack sent (kept, so no id is reused)
+
+
+def _shared_types() -> tuple[type, ...]:
+    from netsep_check.rules.model import PackInfo, Rule
+
+    return Rule, PackInfo
+
+
+def _encode_results(results: list[tuple[int, str, Any, str | None]]) -> tuple[int, bytes,
+                                                                                bytes]:
+    """In a worker: (process id, the rules and packs not sent before, the results)."""
+    import io
+    import pickle
+
+    shared = _shared_types()
+    new: dict[int, Any] = {}
+
+    class _Pickler(pickle.Pickler):
+        def persistent_id(self, obj: Any) -> Any:
+            if type(obj) in shared:
+                key = id(obj)
+                if key not in _SENT:
+                    new[key] = _SENT[key] = obj
+                return key
+            return None
+
+    body = io.BytesIO()
+    _Pickler(body, protocol=pickle.HIGHEST_PROTOCOL).dump(results)
+    return os.getpid(), pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL), body.getvalue()
+
+
+def _check_chunk_encoded(chunk: list[tuple[int, str]]) -> tuple[int, bytes, bytes]:
+    return _encode_results(_check_chunk(chunk))
+
+
+def _decode_results(payload: tuple[int, bytes, bytes],
+                    known: dict[tuple[int, int], Any]) -> list[tuple[int, str, Any, str | None]]:
+    """In the parent: a chunk's results, its rules and packs taken from what its worker sent."""
+    import io
+    import pickle
+
+    pid, new, body = payload
+    for key, obj in pickle.loads(new).items():
+        known[pid, key] = obj
+
+    class _Unpickler(pickle.Unpickler):
+        def persistent_load(self, key: Any) -> Any:
+            return known[pid, key]
+
+    results: list[tuple[int, str, Any, str | None]] = _Unpickler(io.BytesIO(body)).load()
+    return results
+
+
 def _context() -> Any:
     """``forkserver`` where there is one: workers start from a clean, single-threaded
     process, never from a fork of ours, which may be running the progress bar's thread."""
@@ -281,7 +342,7 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     size = chunk_size(len(names), workers)
     items = list(enumerate(names))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when parallel
+    from concurrent.futures import ProcessPoolExecutor  # only when parallel
 
     previous = _on_sigterm()
     try:
@@ -289,9 +350,10 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
                                    initializer=_init_worker,
                                    initargs=(checker.fresh(), json_lang))
         try:
-            futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
-            for future in as_completed(futures):
-                for index, kind, payload, line in future.result():
+            futures = [pool.submit(_check_chunk_encoded, chunk) for chunk in chunks]
+            known: dict[tuple[int, int], Any] = {}
+            for future in futures:  # in the order given out: see _encode_results
+                for index, kind, payload, line in _decode_results(future.result(), known):
                     if kind == "ok":
                         outcomes[index] = Outcome(names[index], report=payload)
                         if line is not None and json_lang is not None:

@@ -203,7 +203,7 @@ def dumps(document: dict[str, Any]) -> str:
             parts.append("[\n")
             for number, report in enumerate(value):
                 parts.append(",\n    " if number else "    ")
-                parts.append(report if isinstance(report, _Line) else
+                parts.append(report.text if isinstance(report, _Line) else
                              json.dumps(report, ensure_ascii=False, separators=(", ", ": ")))
             parts.append("\n  ]")
         elif key == "reports":
@@ -219,8 +219,14 @@ def batch_header() -> dict[str, Any]:
             "tool": {"name": "netsep-check", "version": __version__}}
 
 
-class _Line(str):
-    """A report already encoded as one line (:func:`report_line`), for :func:`dumps`."""
+class _Line:
+    """A report already encoded as one line (:func:`report_line`), for :func:`dumps`: held,
+    not copied (a ``str`` subclass would copy every line, 100 MB for a large batch)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 def batch_document(result: RunResult, lang: str, encoded: bool = False) -> dict[str, Any]:
