@@ -19,6 +19,7 @@ import glob
 import math
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -242,56 +243,61 @@ def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any, str 
 # worker took them in (so a rule arrives before the chunks that refer to it).
 
 _SENT: dict[int, Any] = {}  # in a worker: id → rule or pack sent (kept, so no id is reused)
+_NEW: dict[int, Any] = {}  # in a worker: those first sent with the chunk being encoded
+_RECEIVED = threading.local()  # in the parent: .table, what the worker of the chunk being
+# read sent (per thread: two batches may be read at once)
 
 
-def _shared_types() -> tuple[type, ...]:
-    from netsep_check.rules.model import PackInfo, Rule
+def _sent(key: int) -> Any:
+    """In the parent: a rule or pack its worker sent before (how a chunk refers to it)."""
+    return _RECEIVED.table[key]
 
-    return Rule, PackInfo
+
+def _refer(obj: Any) -> tuple[Any, tuple[int]]:
+    """In a worker: pickle a rule or pack as a reference (sending it first if new)."""
+    key = id(obj)
+    if key not in _SENT:
+        _SENT[key] = _NEW[key] = obj
+    return _sent, (key,)
 
 
 def _encode_results(results: list[tuple[int, str, Any, str | None]]) -> tuple[int, bytes,
                                                                                 bytes]:
-    """In a worker: (process id, the rules and packs not sent before, the results)."""
+    """In a worker: (process id, the rules and packs not sent before, the results). A
+    dispatch table, not a per-object hook: only rules and packs cost a Python call."""
+    import copyreg
     import io
     import pickle
 
-    shared = _shared_types()
-    new: dict[int, Any] = {}
+    from netsep_check.rules.model import PackInfo, Rule
 
-    class _Pickler(pickle.Pickler):
-        def persistent_id(self, obj: Any) -> Any:
-            if type(obj) in shared:
-                key = id(obj)
-                if key not in _SENT:
-                    new[key] = _SENT[key] = obj
-                return key
-            return None
-
+    _NEW.clear()
     body = io.BytesIO()
-    _Pickler(body, protocol=pickle.HIGHEST_PROTOCOL).dump(results)
-    return os.getpid(), pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL), body.getvalue()
+    pickler = pickle.Pickler(body, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, Rule: _refer, PackInfo: _refer}
+    pickler.dump(results)
+    new = pickle.dumps(dict(_NEW), protocol=pickle.HIGHEST_PROTOCOL)
+    _NEW.clear()
+    return os.getpid(), new, body.getvalue()
 
 
 def _check_chunk_encoded(chunk: list[tuple[int, str]]) -> tuple[int, bytes, bytes]:
     return _encode_results(_check_chunk(chunk))
 
 
-def _decode_results(payload: tuple[int, bytes, bytes],
-                    known: dict[tuple[int, int], Any]) -> list[tuple[int, str, Any, str | None]]:
+def _decode_results(payload: tuple[int, bytes, bytes], known: dict[int, dict[int, Any]]
+                    ) -> list[tuple[int, str, Any, str | None]]:
     """In the parent: a chunk's results, its rules and packs taken from what its worker sent."""
-    import io
     import pickle
 
     pid, new, body = payload
-    for key, obj in pickle.loads(new).items():
-        known[pid, key] = obj
-
-    class _Unpickler(pickle.Unpickler):
-        def persistent_load(self, key: Any) -> Any:
-            return known[pid, key]
-
-    results: list[tuple[int, str, Any, str | None]] = _Unpickler(io.BytesIO(body)).load()
+    table = known.setdefault(pid, {})
+    table.update(pickle.loads(new))
+    _RECEIVED.table = table
+    try:
+        results: list[tuple[int, str, Any, str | None]] = pickle.loads(body)
+    finally:
+        _RECEIVED.table = {}
     return results
 
 
@@ -351,7 +357,7 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
                                    initargs=(checker.fresh(), json_lang))
         try:
             futures = [pool.submit(_check_chunk_encoded, chunk) for chunk in chunks]
-            known: dict[tuple[int, int], Any] = {}
+            known: dict[int, dict[int, Any]] = {}
             for future in futures:  # in the order given out: see _encode_results
                 for index, kind, payload, line in _decode_results(future.result(), known):
                     if kind == "ok":
