@@ -166,6 +166,9 @@ def _init_worker(checker: Any, json_lang: str | None = None) -> None:
     # Ctrl-C reaches the whole process group: the parent alone answers it, by ending every
     # worker at once (no traceback from each worker).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker forked from the parent inherits its SIGTERM handler (_on_sigterm): the parent's
+    # way of ending a worker must end it, at once.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class Terminated(KeyboardInterrupt):
@@ -302,11 +305,18 @@ def _decode_results(payload: tuple[int, bytes, bytes], known: dict[int, dict[int
 
 
 def _context() -> Any:
-    """``forkserver`` where there is one: workers start from a clean, single-threaded
-    process, never from a fork of ours, which may be running the progress bar's thread."""
+    """``fork`` when this process runs one thread (Linux): the workers start at once, with
+    everything imported. ``forkserver`` otherwise (another thread, such as the progress
+    bar's, may hold a lock a fork would copy): workers start from a clean, single-threaded
+    process, never from a fork of ours."""
     import multiprocessing
+    import threading
 
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform.startswith("linux") and \
+            threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:
         return None  # the platform's default (spawn on Windows)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["netsep_check.api", "netsep_check.batch"])
