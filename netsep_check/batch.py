@@ -6,10 +6,12 @@ input order whatever order the workers finish in. A profile that cannot be read 
 validated is an :class:`Outcome` with problems; the others are still evaluated.
 
 Reports are plain frozen data (rules without their compiled closures, packs as
-:class:`~netsep_check.rules.model.PackInfo`), so a worker returns them as they are. Each worker
-receives the checker's configuration once (its compiled-pack cache emptied), compiles a pack
-at most once, on first use, and reuses it for every profile it is given. With one job or one
-profile nothing is pickled: the parent's checker evaluates in-process.
+:class:`~netsep_check.rules.model.PackInfo`), so a worker returns them as they are (each rule
+and pack sent once per worker, then referred to). Each worker receives the checker's
+configuration once (its compiled-pack cache emptied), compiles a pack at most once, on first
+use, and reuses it for every profile it is given; when a JSON report is to come, it also
+encodes each report's JSON line. With one job or one profile nothing is pickled: the parent's
+checker evaluates in-process.
 """
 
 from __future__ import annotations
@@ -310,7 +312,6 @@ def _context() -> Any:
     bar's, may hold a lock a fork would copy): workers start from a clean, single-threaded
     process, never from a fork of ours."""
     import multiprocessing
-    import threading
 
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and sys.platform.startswith("linux") and \
