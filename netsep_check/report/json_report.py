@@ -116,6 +116,8 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 _STR = json.encoder.encode_basestring  # what the encoder writes for a str (the C function)
 _RULE_PIECES: dict[tuple[int, str], tuple[Any, str, str]] = {}
 _PACK_PIECES: dict[int, tuple[Any, str]] = {}
+# a passing (or not applicable) finding's line but for its line and column, per rule and paths
+_FINDING_PIECES: dict[tuple[int, str, str, tuple[str, ...]], tuple[Any, str, str]] = {}
 
 
 def _rule_pieces(rule: Any, lang: str) -> tuple[str, str]:
@@ -148,15 +150,22 @@ def _finding_line(finding: Finding, lang: str) -> str:
     if finding.failures or finding.waiver is not None or finding.known:
         return _ENCODE(finding_dict(finding, lang))
     rule = finding.rule  # no failure leaves: no message, value or expectation to word
-    head, tail = _rule_pieces(rule, lang)
     line, column = finding.line, finding.column
     if type(line) is not int or type(column) is not int:
         return _ENCODE(finding_dict(finding, lang))
-    paths = ", ".join([_STR(p) for p in finding.paths])
-    return (f'{{"rule_id": {_STR(rule.id)}, "status": {_STR(finding.status)}, {head}, '
-            f'"message": "", "paths": [{paths}], "line": {line}, "column": {column}, '
-            f'"actual": null, "expected": null, {tail}, '
-            '"waiver": null, "known": false, "failures": []}')
+    key = (id(rule), lang, finding.status, finding.paths)
+    cached = _FINDING_PIECES.get(key)
+    if cached is None or cached[0] is not rule:  # all but the line and column, once
+        head, tail = _rule_pieces(rule, lang)
+        paths = ", ".join([_STR(p) for p in finding.paths])
+        before = (f'{{"rule_id": {_STR(rule.id)}, "status": {_STR(finding.status)}, {head}, '
+                  f'"message": "", "paths": [{paths}], "line": ')
+        after = (f', "actual": null, "expected": null, {tail}, '
+                 '"waiver": null, "known": false, "failures": []}')
+        if len(_FINDING_PIECES) > 16384:
+            _FINDING_PIECES.clear()
+        cached = _FINDING_PIECES[key] = (rule, before, after)
+    return f'{cached[1]}{line}, "column": {column}{cached[2]}'
 
 
 # Lines encoded where the report was judged (a parallel batch's workers), kept beside the
