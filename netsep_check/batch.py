@@ -217,6 +217,21 @@ def stop_workers(pool: Any) -> None:
                 process.join(timeout=1)
 
 
+def _judge_chunk(checker: Any, chunk: list[tuple[int, str]]
+                 ) -> list[tuple[int, str, Any, str | None]]:
+    """In the command itself: a chunk as a worker judges it (its JSON lines are made with
+    the report, later)."""
+    results: list[tuple[int, str, Any, str | None]] = []
+    for index, path in chunk:
+        try:
+            results.append((index, "ok", checker.check(path), None))
+        except RunInputError:
+            raise
+        except InputError as exc:
+            results.append((index, "invalid", list(exc.problems), None))
+    return results
+
+
 def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any, str | None]]:
     """In a worker: evaluate a chunk; ("ok", report, its JSON line or None) or ("invalid",
     problems, None) per profile. The JSON line (when a JSON report is to come) is encoded
@@ -355,8 +370,12 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
                 outcomes[index] = Outcome(name, problems=list(exc.problems))
             advance(1)
         return [o for o in outcomes if o is not None]
-    workers = min(jobs, len(names))
-    size = chunk_size(len(names), workers)
+    # ``jobs`` processes judge: the command itself and jobs - 1 workers. The workers take
+    # chunks from the front, the command from the back, each chunk once (a chunk no worker has
+    # started is cancelled and judged here); what the command judges never crosses a process
+    # boundary, and it does not sit idle waiting for results.
+    workers = min(jobs, len(names)) - 1
+    size = chunk_size(len(names), workers + 1)
     items = list(enumerate(names))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     from concurrent.futures import ProcessPoolExecutor  # only when parallel
@@ -368,8 +387,21 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
                                    initargs=(checker.fresh(), json_lang))
         try:
             futures = [pool.submit(_check_chunk_encoded, chunk) for chunk in chunks]
+            here: dict[int, list[tuple[int, str, Any, str | None]]] = {}
+            for number in range(len(chunks) - 1, -1, -1):
+                if not futures[number].cancel():
+                    break  # the workers have reached this chunk
+                here[number] = _judge_chunk(checker, chunks[number])
+                advance(len(chunks[number]))
             known: dict[int, dict[int, Any]] = {}
-            for future in futures:  # in the order given out: see _encode_results
+            for number, future in enumerate(futures):  # in the order given out: see
+                if number in here:  # _encode_results
+                    results = here.pop(number)
+                    for index, kind, payload, _ in results:
+                        outcomes[index] = (Outcome(names[index], report=payload)
+                                           if kind == "ok"
+                                           else Outcome(names[index], problems=payload))
+                    continue
                 for index, kind, payload, line in _decode_results(future.result(), known):
                     if kind == "ok":
                         outcomes[index] = Outcome(names[index], report=payload)

@@ -55,7 +55,8 @@ def test_workers_encode_lines_that_the_parent_reuses(examples, tmp_path):
     paths = sorted(folder.glob("*.yaml"))
     outcomes = run_batch(Checker(), paths, jobs=2, json_lang="en")
     reports = [o.report for o in outcomes if o.report is not None]
-    assert reports and all(id(r) in json_report._ENCODED for r in reports)
+    # the worker's reports come with their lines (the command judges some chunks itself)
+    assert reports and any(id(r) in json_report._ENCODED for r in reports)
     fresh = Checker()
     for report in reports:  # the line a worker made is the line this process would make
         again = fresh.check(report.profile_file)
@@ -65,6 +66,25 @@ def test_workers_encode_lines_that_the_parent_reuses(examples, tmp_path):
     del outcomes, reports, report
     gc.collect()
     assert not any(key in json_report._ENCODED for key in keys)  # gone with their reports
+
+
+def test_the_command_and_its_workers_each_judge_some_chunks_once(examples, tmp_path):
+    folder = _folder(tmp_path, examples)
+    paths = sorted(folder.glob("*.yaml"))
+    many = []
+    for index in range(40):  # 40 copies: chunks enough for both to take some
+        for path in paths:
+            copy = folder / f"{index:02d}-{path.name}"
+            copy.write_bytes(path.read_bytes())
+            many.append(copy)
+    outcomes = run_batch(Checker(), many, jobs=2, json_lang="ko")
+    assert [o.file for o in outcomes] == [str(p) for p in many]
+    encoded = [o.report is not None and id(o.report) in json_report._ENCODED for o in outcomes]
+    assert any(encoded)  # a worker judged these
+    assert not all(o.report is None or e for o, e in zip(outcomes, encoded, strict=True))
+    sequential = run_batch(Checker(), many, jobs=1)
+    assert [(o.report, o.problems) for o in outcomes] == [
+        (o.report, o.problems) for o in sequential]
 
 
 def test_a_remembered_line_is_used_only_for_its_own_report_and_language(examples):
