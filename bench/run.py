@@ -408,15 +408,22 @@ def phases(path: Path, runs: int) -> None:
             with open(path, encoding="utf-8") as handle:
                 return yaml.load(handle, Loader=yaml.CSafeLoader)
     document = load_document(path, max_bytes=64 << 20)
-    profile = validate_profile(document)
-    report = checker.judge(document, profile, path)
+    report = checker.judge(document, validate_profile(document), path)
     floor = clock(floor_load, runs, gc_off=False)
-    steps = {"read and parse (load)": lambda: load_document(path, max_bytes=64 << 20),
-             "validate": lambda: validate_profile(load_document(path, max_bytes=64 << 20)),
+    def load() -> Any:
+        return load_document(path, max_bytes=64 << 20)
+
+    def judged() -> Any:  # a fresh document: no line marks found by an earlier run
+        fresh = load()
+        return checker.judge(fresh, validate_profile(fresh), path)
+
+    steps = {"read and parse (load)": load,
+             "validate": lambda: validate_profile(load()),
              "pack (compile, first use)": lambda: Checker().pack("sandbox-2024"),
-             "evaluate (judge)": lambda: checker.judge(document, profile, path),
+             "evaluate (judge)": judged,
              "render JSON": lambda: render_json(result_of([report]), "ko")}
     spent = {name: clock(step, runs, gc_off=False) for name, step in steps.items()}
+    spent["evaluate (judge)"] -= spent["validate"]  # each step less the ones before it
     spent["validate"] -= spent["read and parse (load)"]
     say(f"phases of {path.name}: " + ", ".join(f"{k} {ms(v)}" for k, v in spent.items()))
     row("scale", f"  {path.suffix[1:]} 100k, in-process: floor load (json.load / CSafeLoader)",
