@@ -308,6 +308,29 @@ def batch(work: Path, runs: int, count: int) -> None:
     one_job = wall([*nc, "check", "--format", "json", "--output", os.devnull, "--jobs", "1",
                     str(folder)], max(1, runs // 2), warmup=0)
     row("batch", "  the same with --jobs 1", ms(one_job), one_job / floor, "(information)", None)
+    # Work, whatever else the machine is doing: processor time of the one-job run (one
+    # process) against the floor's. Two idle cores can at best halve it.
+    floor_cpu, one_cpu = cpu_times([[PY, "-c", floor_code],
+                                    [*nc, "check", "--format", "json", "--output", os.devnull,
+                                     "--jobs", "1", str(folder)]], max(1, runs // 2))
+    row("batch", "  processor time, --jobs 1 vs the floor's", f"{ms(one_cpu)} vs {ms(floor_cpu)}",
+        one_cpu / floor_cpu, "(information; 2 idle cores: ≥ half of it)", None)
+
+
+def cpu_times(cmds: list[list[str]], runs: int) -> list[float]:
+    """Median processor seconds (user + system) of each command (one process each; a
+    command's own worker processes are not counted), runs interleaved."""
+    import resource
+
+    times: list[list[float]] = [[] for _ in cmds]
+    for _ in range(runs):
+        for i, cmd in enumerate(cmds):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           check=False)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            times[i].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return [statistics.median(t) for t in times]
 
 
 def _pipeline(path: Path) -> Callable[[], Any]:
@@ -362,6 +385,51 @@ def scale(work: Path, runs: int, sizes: tuple[int, ...]) -> None:
                  str(64 << 20), str(path)]], max(1, runs // 2))
             row("scale", f"100,000 entries, {fmt}: check vs import click+yaml and load",
                 f"{ms(ours)} vs {ms(floor)}", ours / floor, "≤ 2.00×", ours / floor <= 2.0)
+            phases(path, max(1, runs // 2))
+
+
+def phases(path: Path, runs: int) -> None:
+    """Where the time of one large profile goes, in this process, each step against the
+    plain load of the same file (json.load or CSafeLoader): what each layer costs."""
+    import yaml
+
+    from netsep_check.api import Checker, result_of
+    from netsep_check.load import load_document
+    from netsep_check.report.json_report import render_json
+    from netsep_check.validate import validate_profile
+
+    checker = Checker(verify_evidence=False, max_bytes=64 << 20)
+    if path.suffix == ".json":
+        def floor_load() -> Any:
+            with open(path, encoding="utf-8") as handle:
+                return json.load(handle)
+    else:
+        def floor_load() -> Any:
+            with open(path, encoding="utf-8") as handle:
+                return yaml.load(handle, Loader=yaml.CSafeLoader)
+    document = load_document(path, max_bytes=64 << 20)
+    report = checker.judge(document, validate_profile(document), path)
+    floor = clock(floor_load, runs, gc_off=False)
+    def load() -> Any:
+        return load_document(path, max_bytes=64 << 20)
+
+    def judged() -> Any:  # a fresh document: no line marks found by an earlier run
+        fresh = load()
+        return checker.judge(fresh, validate_profile(fresh), path)
+
+    steps = {"read and parse (load)": load,
+             "validate": lambda: validate_profile(load()),
+             "pack (compile, first use)": lambda: Checker().pack("sandbox-2024"),
+             "evaluate (judge)": judged,
+             "render JSON": lambda: render_json(result_of([report]), "ko")}
+    spent = {name: clock(step, runs, gc_off=False) for name, step in steps.items()}
+    spent["evaluate (judge)"] -= spent["validate"]  # each step less the ones before it
+    spent["validate"] -= spent["read and parse (load)"]
+    say(f"phases of {path.name}: " + ", ".join(f"{k} {ms(v)}" for k, v in spent.items()))
+    row("scale", f"  {path.suffix[1:]} 100k, in-process: floor load (json.load / CSafeLoader)",
+        ms(floor), None, "", None)
+    for name, seconds in spent.items():
+        row("scale", f"    {name}", ms(seconds), seconds / floor, "(information)", None)
 
 
 def write_profile(path: Path, data: dict[str, Any]) -> None:

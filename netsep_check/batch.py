@@ -6,10 +6,12 @@ input order whatever order the workers finish in. A profile that cannot be read 
 validated is an :class:`Outcome` with problems; the others are still evaluated.
 
 Reports are plain frozen data (rules without their compiled closures, packs as
-:class:`~netsep_check.rules.model.PackInfo`), so a worker returns them as they are. Each worker
-receives the checker's configuration once (its compiled-pack cache emptied), compiles a pack
-at most once, on first use, and reuses it for every profile it is given. With one job or one
-profile nothing is pickled: the parent's checker evaluates in-process.
+:class:`~netsep_check.rules.model.PackInfo`), so a worker returns them as they are (each rule
+and pack sent once per worker, then referred to). Each worker receives the checker's
+configuration once (its compiled-pack cache emptied), compiles a pack at most once, on first
+use, and reuses it for every profile it is given; when a JSON report is to come, it also
+encodes each report's JSON line. With one job or one profile nothing is pickled: the parent's
+checker evaluates in-process.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import glob
 import math
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import field
 from pathlib import Path
@@ -154,16 +157,21 @@ class Outcome:
 
 
 _WORKER_CHECKER: Any = None
+_WORKER_LANG: str | None = None  # a JSON report in this language is to come
 
 
-def _init_worker(checker: Any) -> None:
-    global _WORKER_CHECKER
+def _init_worker(checker: Any, json_lang: str | None = None) -> None:
+    global _WORKER_CHECKER, _WORKER_LANG
     _WORKER_CHECKER = checker
+    _WORKER_LANG = json_lang
     import signal
 
     # Ctrl-C reaches the whole process group: the parent alone answers it, by ending every
     # worker at once (no traceback from each worker).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker forked from the parent inherits its SIGTERM handler (_on_sigterm): the parent's
+    # way of ending a worker must end it, at once.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class Terminated(KeyboardInterrupt):
@@ -210,27 +218,122 @@ def stop_workers(pool: Any) -> None:
                 process.join(timeout=1)
 
 
-def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any]]:
-    """In a worker: evaluate a chunk; ("ok", detached) or ("invalid", problems) per profile."""
-    results: list[tuple[int, str, Any]] = []
+def _judge_chunk(checker: Any, chunk: list[tuple[int, str]]
+                 ) -> list[tuple[int, str, Any, str | None]]:
+    """In the command itself: a chunk as a worker judges it (its JSON lines are made with
+    the report, later)."""
+    results: list[tuple[int, str, Any, str | None]] = []
+    for index, path in chunk:
+        try:
+            results.append((index, "ok", checker.check(path), None))
+        except RunInputError:
+            raise
+        except InputError as exc:
+            results.append((index, "invalid", list(exc.problems), None))
+    return results
+
+
+def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any, str | None]]:
+    """In a worker: evaluate a chunk; ("ok", report, its JSON line or None) or ("invalid",
+    problems, None) per profile. The JSON line (when a JSON report is to come) is encoded
+    here, in parallel, rather than by the parent one report after another."""
+    results: list[tuple[int, str, Any, str | None]] = []
+    encode = None
+    if _WORKER_LANG is not None:
+        from netsep_check.report.json_report import report_line
+
+        encode = report_line
     for index, path in chunk:
         try:
             report = _WORKER_CHECKER.check(path)
         except RunInputError:
             raise  # crosses back to the parent, which ends the run
         except InputError as exc:
-            results.append((index, "invalid", list(exc.problems)))
+            results.append((index, "invalid", list(exc.problems), None))
             continue
-        results.append((index, "ok", report))
+        line = encode(report, _WORKER_LANG) if encode is not None and _WORKER_LANG else None
+        results.append((index, "ok", report, line))
+    return results
+
+
+# --- results across the process boundary ----------------------------------------------------
+# Every finding names its rule, and every report its pack: pickled as they are, each chunk
+# would carry its own copy of all of a pack's rules (half of what the parent unpickles). A
+# worker sends each rule and pack once, then refers to it by a number; the parent keeps what
+# each worker sent and reads the chunks in the order they were given out, which is the order a
+# worker took them in (so a rule arrives before the chunks that refer to it).
+
+_SENT: dict[int, Any] = {}  # in a worker: id → rule or pack sent (kept, so no id is reused)
+_NEW: dict[int, Any] = {}  # in a worker: those first sent with the chunk being encoded
+_RECEIVED = threading.local()  # in the parent: .table, what the worker of the chunk being
+# read sent (per thread: two batches may be read at once)
+
+
+def _sent(key: int) -> Any:
+    """In the parent: a rule or pack its worker sent before (how a chunk refers to it)."""
+    return _RECEIVED.table[key]
+
+
+def _refer(obj: Any) -> tuple[Any, tuple[int]]:
+    """In a worker: pickle a rule or pack as a reference (sending it first if new)."""
+    key = id(obj)
+    if key not in _SENT:
+        _SENT[key] = _NEW[key] = obj
+    return _sent, (key,)
+
+
+def _encode_results(results: list[tuple[int, str, Any, str | None]]) -> tuple[int, bytes,
+                                                                                bytes]:
+    """In a worker: (process id, the rules and packs not sent before, the results). A
+    dispatch table, not a per-object hook: only rules and packs cost a Python call."""
+    import copyreg
+    import io
+    import pickle
+
+    from netsep_check.rules.model import PackInfo, Rule
+
+    _NEW.clear()
+    body = io.BytesIO()
+    pickler = pickle.Pickler(body, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, Rule: _refer, PackInfo: _refer}
+    pickler.dump(results)
+    new = pickle.dumps(dict(_NEW), protocol=pickle.HIGHEST_PROTOCOL)
+    _NEW.clear()
+    return os.getpid(), new, body.getvalue()
+
+
+def _check_chunk_encoded(chunk: list[tuple[int, str]]) -> tuple[int, bytes, bytes]:
+    return _encode_results(_check_chunk(chunk))
+
+
+def _decode_results(payload: tuple[int, bytes, bytes], known: dict[int, dict[int, Any]]
+                    ) -> list[tuple[int, str, Any, str | None]]:
+    """In the parent: a chunk's results, its rules and packs taken from what its worker sent."""
+    import pickle
+
+    pid, new, body = payload
+    table = known.setdefault(pid, {})
+    table.update(pickle.loads(new))
+    _RECEIVED.table = table
+    try:
+        results: list[tuple[int, str, Any, str | None]] = pickle.loads(body)
+    finally:
+        _RECEIVED.table = {}
     return results
 
 
 def _context() -> Any:
-    """``forkserver`` where there is one: workers start from a clean, single-threaded
-    process, never from a fork of ours, which may be running the progress bar's thread."""
+    """``fork`` when this process runs one thread (Linux): the workers start at once, with
+    everything imported. ``forkserver`` otherwise (another thread, such as the progress
+    bar's, may hold a lock a fork would copy): workers start from a clean, single-threaded
+    process, never from a fork of ours."""
     import multiprocessing
 
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform.startswith("linux") and \
+            threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:
         return None  # the platform's default (spawn on Windows)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["netsep_check.api", "netsep_check.batch"])
@@ -248,11 +351,12 @@ def chunk_size(count: int, workers: int) -> int:
 
 def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
               on_progress: Callable[[int], None] | None = None,
-              show: bool = False) -> list[Outcome]:
+              show: bool = False, json_lang: str | None = None) -> list[Outcome]:
     """Check every profile; outcomes in input order. ``on_progress(n)``: n more are done;
-    ``show``: a progress bar on standard error when it is a terminal."""
+    ``show``: a progress bar on standard error when it is a terminal; ``json_lang``: a JSON
+    report in that language is to come (parallel workers encode each report's line)."""
     if show and on_progress is None and len(paths) > 1 and sys.stderr.isatty():
-        return _with_progress(checker, paths, jobs)
+        return _with_progress(checker, paths, jobs, json_lang)
     jobs = jobs or default_jobs()
     names = [str(p) for p in paths]
     advance = on_progress or (lambda n: None)
@@ -267,22 +371,45 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
                 outcomes[index] = Outcome(name, problems=list(exc.problems))
             advance(1)
         return [o for o in outcomes if o is not None]
-    workers = min(jobs, len(names))
-    size = chunk_size(len(names), workers)
+    # ``jobs`` processes judge: the command itself and jobs - 1 workers. The workers take
+    # chunks from the front, the command from the back, each chunk once (a chunk no worker has
+    # started is cancelled and judged here); what the command judges never crosses a process
+    # boundary, and it does not sit idle waiting for results.
+    workers = min(jobs, len(names)) - 1
+    size = chunk_size(len(names), workers + 1)
     items = list(enumerate(names))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when parallel
+    from concurrent.futures import ProcessPoolExecutor  # only when parallel
 
     previous = _on_sigterm()
     try:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                                   initializer=_init_worker, initargs=(checker.fresh(),))
+                                   initializer=_init_worker,
+                                   initargs=(checker.fresh(), json_lang))
         try:
-            futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
-            for future in as_completed(futures):
-                for index, kind, payload in future.result():
+            futures = [pool.submit(_check_chunk_encoded, chunk) for chunk in chunks]
+            here: dict[int, list[tuple[int, str, Any, str | None]]] = {}
+            for number in range(len(chunks) - 1, -1, -1):
+                if not futures[number].cancel():
+                    break  # the workers have reached this chunk
+                here[number] = _judge_chunk(checker, chunks[number])
+                advance(len(chunks[number]))
+            known: dict[int, dict[int, Any]] = {}
+            for number, future in enumerate(futures):  # in the order given out: see
+                if number in here:  # _encode_results
+                    results = here.pop(number)
+                    for index, kind, payload, _ in results:
+                        outcomes[index] = (Outcome(names[index], report=payload)
+                                           if kind == "ok"
+                                           else Outcome(names[index], problems=payload))
+                    continue
+                for index, kind, payload, line in _decode_results(future.result(), known):
                     if kind == "ok":
                         outcomes[index] = Outcome(names[index], report=payload)
+                        if line is not None and json_lang is not None:
+                            from netsep_check.report.json_report import remember_line
+
+                            remember_line(payload, json_lang, line)
                     else:
                         outcomes[index] = Outcome(names[index], problems=payload)
                     advance(1)
@@ -295,7 +422,8 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     return [o for o in outcomes if o is not None]
 
 
-def _with_progress(checker: Any, paths: Sequence[Path], jobs: int | None) -> list[Outcome]:
+def _with_progress(checker: Any, paths: Sequence[Path], jobs: int | None,
+                   json_lang: str | None = None) -> list[Outcome]:
     """:func:`run_batch` with a progress bar on standard error."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -303,4 +431,5 @@ def _with_progress(checker: Any, paths: Sequence[Path], jobs: int | None) -> lis
     with Progress(TextColumn("checking profiles"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("check", total=len(paths))
-        return run_batch(checker, paths, jobs, lambda n: bar.advance(task, n))
+        return run_batch(checker, paths, jobs, lambda n: bar.advance(task, n),
+                         json_lang=json_lang)

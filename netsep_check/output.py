@@ -119,26 +119,40 @@ def _device(path: Path) -> bool:
         return False
 
 
-def _same(a: Path, b: Path) -> bool:
-    try:
-        if os.path.samefile(a, b):  # symbolic and hard links, bind mounts, case folding
-            return True
-    except (OSError, ValueError):
-        pass
-    try:
-        return a.resolve() == b.resolve()
-    except (OSError, RuntimeError, ValueError):
-        return os.path.abspath(a) == os.path.abspath(b)
-
-
 def output_clash(outputs: Iterable[Path | None],
                  inputs: Iterable[Path | str | None]) -> tuple[Path, Path] | None:
     """The first ``(output, input)`` pair that names one file, or None."""
-    files = [Path(i) for i in inputs if i is not None and str(i) != "-"]
+    # Each input once (a batch names every pack file once per report), and each compared by
+    # its (device, inode) where both files exist: what samefile compares, one stat per input
+    # rather than two stats and two path resolutions per pair.
+    files = [Path(i) for i in dict.fromkeys(str(i) for i in inputs
+                                            if i is not None and str(i) != "-")]
     for output in outputs:
         if output is None:
             continue
+        mine, real = _identity(output), None
         for source in files:
-            if _same(output, source):
+            theirs = _identity(source)
+            if mine is not None and theirs is not None:
+                if mine == theirs:
+                    return output, source
+                continue
+            real = real or _real(output)  # a file not made yet: where it would be
+            if _real(source) == real:
                 return output, source
     return None
+
+
+def _real(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return os.path.abspath(path)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return found.st_dev, found.st_ino

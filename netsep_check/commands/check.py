@@ -87,7 +87,8 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
     options = Options(pack_ref, tuple(policy_dirs), as_of, evidence_root,
                       not no_evidence_check, waivers_file, baseline_file, fail_on,
                       max_size or DEFAULT_MAX_BYTES, jobs, progress=True,
-                      tenant_facts=tuple(tenant_facts), egress_logs=tuple(egress_logs))
+                      tenant_facts=tuple(tenant_facts), egress_logs=tuple(egress_logs),
+                      json_lang=lang if "json" in fmts else None)
     _refuse_inputs([output for _, output in targets],
                    [*profiles, waivers_file, baseline_file, *policy_dirs, *tenant_facts,
                     *egress_logs])

@@ -225,25 +225,52 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
                  "profile value; quote it if it is meant as text", None, "yaml.long_number",
                  start=value[:20], digits=len(value))
 
+    scalar_event = yaml.ScalarEvent
+    max_nodes = limits.max_nodes
     try:
         for event in yaml.parse(text, Loader=_Loader):
             kind = type(event)
-            if kind is yaml.ScalarEvent:
-                if event.implicit[0] and event.value == "<<" and stack and \
-                        stack[-1].key is _NO_KEY and isinstance(stack[-1].container, dict):
-                    fail("merge keys (<<) are not supported; write the keys out", None,
-                         "yaml.merge_key")  # unquoted
+            if kind is scalar_event:
+                raw = event.value
                 if event.implicit[0]:
-                    value = scalar(event.value)
+                    if raw == "<<" and stack and stack[-1].key is _NO_KEY and \
+                            isinstance(stack[-1].container, dict):
+                        fail("merge keys (<<) are not supported; write the keys out", None,
+                             "yaml.merge_key")  # unquoted
+                    if raw and raw[0] not in _NUMERIC_START and raw != "~":
+                        value = _WORDS.get(raw, raw)  # a word: what _plain says of it
+                    else:
+                        value = scalar(raw)
                 elif event.tag is None or event.implicit[1]:
-                    value = event.value
+                    value = raw
                 else:
-                    value = _tagged(event.tag, event.value, fail, scalar)
-                chars = len(event.value)
+                    value = _tagged(event.tag, raw, fail, scalar)
+                chars = len(raw)
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, 1, chars)
                 mark = event.start_mark
-                place(value, 1, (mark.line + 1, mark.column + 1), None, chars)
+                at = (mark.line + 1, mark.column + 1)
+                frame = stack[-1] if stack else None
+                if frame is None or total + 1 > max_nodes:
+                    place(value, 1, at, None, chars)
+                    continue
+                # What place() does for a scalar inside a container, inline (most events).
+                container: Any = frame.container
+                if type(container) is list:
+                    total += 1
+                    frame.size += 1
+                    frame.text += chars
+                    container.append(value)
+                    frame.marks.append(at)
+                elif frame.key is not _NO_KEY:
+                    total += 1
+                    frame.size += 1
+                    frame.text += chars
+                    container[frame.key] = value  # a mapping's value stands where its key does
+                    frame.marks[frame.key] = frame.key_mark
+                    frame.key = _NO_KEY
+                else:
+                    place(value, 1, at, None, chars)  # a key: its checks
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.tag is not None and not event.implicit and event.tag not in (
                         _CORE + "map", _CORE + "seq", "!"):
@@ -255,9 +282,9 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
                 if stack and stack[-1].key is _NO_KEY and isinstance(stack[-1].container, dict):
                     fail("a mapping key must be a plain string, not a mapping or list", None,
                          "yaml.key_not_scalar")
-                container: Any = {} if kind is yaml.MappingStartEvent else []
                 mark = event.start_mark
-                stack.append(_Frame(container, event.anchor, (mark.line + 1, mark.column + 1)))
+                stack.append(_Frame({} if kind is yaml.MappingStartEvent else [], event.anchor,
+                                    (mark.line + 1, mark.column + 1)))
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 frame = stack.pop()
                 if frame.anchor is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from netsep_check import __version__
@@ -115,6 +116,8 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 _STR = json.encoder.encode_basestring  # what the encoder writes for a str (the C function)
 _RULE_PIECES: dict[tuple[int, str], tuple[Any, str, str]] = {}
 _PACK_PIECES: dict[int, tuple[Any, str]] = {}
+# a passing (or not applicable) finding's line but for its line and column, per rule and paths
+_FINDING_PIECES: dict[tuple[int, str, str, tuple[str, ...]], tuple[Any, str, str]] = {}
 
 
 def _rule_pieces(rule: Any, lang: str) -> tuple[str, str]:
@@ -147,19 +150,45 @@ def _finding_line(finding: Finding, lang: str) -> str:
     if finding.failures or finding.waiver is not None or finding.known:
         return _ENCODE(finding_dict(finding, lang))
     rule = finding.rule  # no failure leaves: no message, value or expectation to word
-    head, tail = _rule_pieces(rule, lang)
     line, column = finding.line, finding.column
     if type(line) is not int or type(column) is not int:
         return _ENCODE(finding_dict(finding, lang))
-    paths = ", ".join([_STR(p) for p in finding.paths])
-    return (f'{{"rule_id": {_STR(rule.id)}, "status": {_STR(finding.status)}, {head}, '
-            f'"message": "", "paths": [{paths}], "line": {line}, "column": {column}, '
-            f'"actual": null, "expected": null, {tail}, '
-            '"waiver": null, "known": false, "failures": []}')
+    key = (id(rule), lang, finding.status, finding.paths)
+    cached = _FINDING_PIECES.get(key)
+    if cached is None or cached[0] is not rule:  # all but the line and column, once
+        head, tail = _rule_pieces(rule, lang)
+        paths = ", ".join([_STR(p) for p in finding.paths])
+        before = (f'{{"rule_id": {_STR(rule.id)}, "status": {_STR(finding.status)}, {head}, '
+                  f'"message": "", "paths": [{paths}], "line": ')
+        after = (f', "actual": null, "expected": null, {tail}, '
+                 '"waiver": null, "known": false, "failures": []}')
+        if len(_FINDING_PIECES) > 16384:
+            _FINDING_PIECES.clear()
+        cached = _FINDING_PIECES[key] = (rule, before, after)
+    return f'{cached[1]}{line}, "column": {column}{cached[2]}'
+
+
+# Lines encoded where the report was judged (a parallel batch's workers), kept beside the
+# report object they were made from: a report a later step replaces (waivers, a baseline) is a
+# new object, so it is encoded again. Entries go with their report (a weak reference).
+_ENCODED: dict[int, tuple[weakref.ref[Report], str, str]] = {}
+
+
+def remember_line(report: Report, lang: str, line: str) -> None:
+    """Note that ``line`` is :func:`report_line` of this very ``report`` in ``lang``."""
+    key = id(report)
+
+    def forget(_: object) -> None:
+        _ENCODED.pop(key, None)
+
+    _ENCODED[key] = (weakref.ref(report, forget), lang, line)
 
 
 def report_line(report: Report, lang: str) -> str:
     """One report as one line of JSON: see the note above."""
+    known = _ENCODED.get(id(report))
+    if known is not None and known[0]() is report and known[1] == lang:
+        return known[2]
     items = list(report_dict(report, lang, findings=False, pack=False).items())
     at = next(i for i, (key, _) in enumerate(items) if key == "pack")
     tenant = items.pop()[1] if items[-1][0] == "tenant_evidence" else None
@@ -183,7 +212,7 @@ def dumps(document: dict[str, Any]) -> str:
             parts.append("[\n")
             for number, report in enumerate(value):
                 parts.append(",\n    " if number else "    ")
-                parts.append(report if isinstance(report, _Line) else
+                parts.append(report.text if isinstance(report, _Line) else
                              json.dumps(report, ensure_ascii=False, separators=(", ", ": ")))
             parts.append("\n  ]")
         elif key == "reports":
@@ -199,8 +228,14 @@ def batch_header() -> dict[str, Any]:
             "tool": {"name": "netsep-check", "version": __version__}}
 
 
-class _Line(str):
-    """A report already encoded as one line (:func:`report_line`), for :func:`dumps`."""
+class _Line:
+    """A report already encoded as one line (:func:`report_line`), for :func:`dumps`: held,
+    not copied (a ``str`` subclass would copy every line, 100 MB for a large batch)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 def batch_document(result: RunResult, lang: str, encoded: bool = False) -> dict[str, Any]:

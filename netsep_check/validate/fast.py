@@ -47,6 +47,13 @@ _KEYWORDS = {"type", "enum", "const", "required", "properties", "patternProperti
              "format", "if", "then", "else", "allOf", "anyOf", "oneOf", "not"}
 
 
+def _any(v: Any) -> bool:
+    return True
+
+
+_ANY: Check = _any  # the check of a schema that holds for every value
+
+
 class _Compiler:
     def __init__(self, root: dict[str, Any]) -> None:
         self.root = root
@@ -67,7 +74,7 @@ class _Compiler:
     def check(self, schema: Any) -> Check:
         """The compiled check of a schema node (built once; references may recurse)."""
         if schema is True:
-            return lambda v: True
+            return _ANY
         if schema is False:
             return lambda v: False
         if not isinstance(schema, dict):
@@ -101,7 +108,8 @@ class _Compiler:
                 allowed = frozenset(canonical(e) for e in schema["enum"])
             except TypeError:
                 raise Unsupported("enum of unhashable values") from None
-            add(lambda v: member(v, allowed))
+            texts = frozenset(e for e in schema["enum"] if type(e) is str)
+            add(lambda v: v in texts if type(v) is str else member(v, allowed))
         if "const" in schema:
             wanted = canonical(schema["const"])
             add(lambda v: canonical_or_none(v) == wanted)
@@ -114,7 +122,7 @@ class _Compiler:
         self._logic(schema, add)
 
         if not parts:
-            return lambda v: True
+            return _ANY
         if len(parts) == 1:
             return parts[0]
         parts_t = tuple(parts)
@@ -194,7 +202,26 @@ class _Compiler:
         properties = {k: self.check(s) for k, s in schema.get("properties", {}).items()}
         patterns = [(re.compile(p).search, self.check(s))
                     for p, s in schema.get("patternProperties", {}).items()]
-        if properties:
+        if properties and "additionalProperties" in schema:
+            # One pass over the keys: each named key's own check, the others' extra check
+            # (unless a pattern covers them) — the two keywords below, fused.
+            extra_check = self.check(schema["additionalProperties"])
+            joined_patterns = "|".join(schema.get("patternProperties", {}))
+            covered = re.compile(joined_patterns).search if joined_patterns else None
+
+            def props_extra(v: Any) -> bool:
+                if not isinstance(v, dict):
+                    return True
+                for key, value in v.items():
+                    test = properties.get(key)
+                    if test is not None:
+                        if not test(value):
+                            return False
+                    elif (covered is None or covered(key) is None) and not extra_check(value):
+                        return False
+                return True
+            add(props_extra)
+        elif properties:
             def props(v: Any) -> bool:
                 if not isinstance(v, dict):
                     return True
@@ -204,6 +231,7 @@ class _Compiler:
                         return False
                 return True
             add(props)
+        patterns = [(search, test) for search, test in patterns if test is not _ANY]
         if patterns:
             def pattern_props(v: Any) -> bool:
                 if not isinstance(v, dict):
@@ -211,7 +239,7 @@ class _Compiler:
                 return all(test(value) for key, value in v.items()
                            for search, test in patterns if search(key))
             add(pattern_props)
-        if "additionalProperties" in schema:
+        if "additionalProperties" in schema and not properties:
             extra = self.check(schema["additionalProperties"])
             joined = "|".join(schema.get("patternProperties", {}))
             search_any = re.compile(joined).search if joined else None
@@ -229,10 +257,13 @@ class _Compiler:
         if "unevaluatedProperties" in schema:
             rest = self.check(schema["unevaluatedProperties"])
             evaluated = self.evaluated(schema)
+            always = self.always_evaluated(schema, ())
 
             def unevaluated(v: Any) -> bool:
                 if not isinstance(v, dict):
                     return True
+                if always.issuperset(v):
+                    return True  # every key is evaluated: nothing is left for ``rest``
                 done = evaluated(v)
                 return all(rest(value) for key, value in v.items() if key not in done)
             add(unevaluated)
@@ -349,6 +380,23 @@ class _Compiler:
                     return False
             return True
         return record_column
+
+    def always_evaluated(self, schema: Any, seen: tuple[int, ...]) -> frozenset[str]:
+        """Keys that :meth:`evaluated` counts whenever they are present *and the schema holds*:
+        the ``properties`` of the schema, of what its ``$ref`` leads to (followed whatever the
+        value) and of its ``allOf`` parts (each holds when the schema holds). A mapping with
+        no other key leaves nothing to ``unevaluatedProperties``; if an ``allOf`` part fails,
+        so does the schema, through that part's own check."""
+        if not isinstance(schema, dict) or id(schema) in seen:
+            return frozenset()
+        seen = (*seen, id(schema))
+        named = schema.get("properties")
+        names = set(named) if isinstance(named, dict) else set()
+        if "$ref" in schema:
+            names |= self.always_evaluated(self.resolve(schema["$ref"]), seen)
+        for sub in schema.get("allOf", []) if isinstance(schema.get("allOf"), list) else []:
+            names |= self.always_evaluated(sub, seen)
+        return frozenset(names)
 
     def evaluated(self, schema: Any) -> Callable[[dict[str, Any]], set[str]]:
         """The keys jsonschema counts as evaluated for ``unevaluatedProperties``, computed as

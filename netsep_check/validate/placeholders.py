@@ -16,9 +16,10 @@ TEMPLATE_VALUES: dict[tuple[str | int, ...], str] = {
     ("assessment", "prepared_by"): "작성 부서 / Prepared by",
     ("designation", "number"): "2024-FSC-0000-00",
 }
-# Words every placeholder holds: a source text without any of them holds no placeholder (a
-# plain substring scan of the text, far cheaper than walking 100,000 values).
-_MARKERS = ("TODO", "TBD", "FIXME", *TEMPLATE_VALUES.values())
+# Words every TODO-like placeholder holds: a source text without any of them holds none (a
+# plain substring scan of the text, far cheaper than walking 100,000 values). The template
+# values are looked up at their own paths instead (three lookups, not three scans).
+_MARKERS = ("TODO", "TBD", "FIXME")
 _TODO = re.compile(r"^\s*(TODO|TBD|FIXME)\b")  # upper case, as the templates write it
 
 
@@ -60,6 +61,21 @@ def _suspects(value: Any, path: list[Any], out: list[tuple[FieldPath, str]]) -> 
             path.pop()
 
 
+def _template_values(data: Any) -> list[tuple[FieldPath, str]]:
+    """The texts standing where :data:`TEMPLATE_VALUES` are, in the order :func:`_suspects`
+    meets them (the document's key order)."""
+    found: list[tuple[FieldPath, str]] = []
+    if not isinstance(data, dict):
+        return found
+    for top, section in data.items():
+        if not isinstance(section, dict):
+            continue
+        for key, value in section.items():
+            if isinstance(value, str) and (top, key) in TEMPLATE_VALUES:
+                found.append(((top, key), value))
+    return found
+
+
 def placeholder_problems(document: Document) -> list[Problem]:
     """Every template stand-in and every text that starts with TODO, with its line."""
     data = document.data
@@ -67,8 +83,11 @@ def placeholder_problems(document: Document) -> list[Problem]:
     found: list[tuple[FieldPath, str]] = []
     source = document.text
     if source and not any(marker in source for marker in _MARKERS):
-        return problems  # no placeholder can be in a text that holds none of their words
-    if isinstance(data, str):
+        # No TODO-like placeholder can be in a text that holds none of their words: only the
+        # template values can be left, and only where the templates put them.
+        found = [(path, value) for path, value in _template_values(data)
+                 if _is_placeholder(path, value)]
+    elif isinstance(data, str):
         found = [((), data)] if _is_placeholder((), data) else []
     else:
         _suspects(data, [], found)

@@ -76,9 +76,25 @@ def integrity_problems(document: Document) -> list[Problem]:
                                     {"id": provider_id, "first_line": first}))
         else:
             providers[provider_id] = index
+    entries = _list(data.get("evidence"))
+    ids = [entry.get("id") if isinstance(entry, dict) else None for entry in entries]
+    texts = [ev_id for ev_id in ids if isinstance(ev_id, str)]
+    defined: dict[str, int] | set[str] = set(texts)
+    if len(defined) != len(texts):  # a repeated id: find each repetition and its first line
+        defined = _repeated_ids(document, ids, problems)
+    for path, ev_id in _cited(data):
+        if isinstance(ev_id, str) and ev_id not in defined:
+            line, column = document.position(path) or (None, None)
+            problems.append(Problem(document.file, f"evidence id {ev_id!r} is cited but not "
+                                    "defined under evidence", line, column,
+                                    format_path(path), "evidence.undefined_id", {"id": ev_id}))
+    return problems
+
+
+def _repeated_ids(document: Document, ids: list[Any], problems: list[Problem]) -> dict[str, int]:
+    """Each evidence id defined a second time, as a problem naming the first line."""
     defined: dict[str, int] = {}
-    for index, entry in enumerate(_list(data.get("evidence"))):
-        ev_id = entry.get("id") if isinstance(entry, dict) else None
+    for index, ev_id in enumerate(ids):
         if not isinstance(ev_id, str):
             continue
         path: FieldPath = ("evidence", index, "id")
@@ -91,13 +107,7 @@ def integrity_problems(document: Document) -> list[Problem]:
                                     {"id": ev_id, "first_line": first}))
         else:
             defined[ev_id] = index
-    for path, ev_id in _cited(data):
-        if isinstance(ev_id, str) and ev_id not in defined:
-            line, column = document.position(path) or (None, None)
-            problems.append(Problem(document.file, f"evidence id {ev_id!r} is cited but not "
-                                    "defined under evidence", line, column,
-                                    format_path(path), "evidence.undefined_id", {"id": ev_id}))
-    return problems
+    return defined
 
 
 def validate_profile(document: Document) -> dict[str, Any]:

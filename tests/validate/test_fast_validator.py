@@ -158,3 +158,33 @@ def test_invalid_document_still_gets_every_error(tmp_path):
         "firm.sector", "designation.extended",
         "security_measures.saas_management.audit_logging.retention_days"]
     assert json.dumps([p.as_dict() for p in problems])
+
+
+UNEVALUATED_SCHEMAS = [
+    {"$defs": {"base": {"type": "object", "properties": {"a": {"type": "string"}},
+                        "allOf": [{"properties": {"b": {"type": "integer"}}}]}},
+     "$ref": "#/$defs/base", "unevaluatedProperties": False},
+    {"allOf": [{"properties": {"a": {"const": 1}}}, {"properties": {"b": True}}],
+     "unevaluatedProperties": False},
+    {"anyOf": [{"properties": {"a": {"const": 1}}}, {"properties": {"b": True}}],
+     "unevaluatedProperties": False},
+    {"properties": {"a": True}, "patternProperties": {"^x_": {}},
+     "unevaluatedProperties": {"type": "string"}},
+    {"if": {"properties": {"a": {"const": 1}}}, "then": {"properties": {"b": True}},
+     "unevaluatedProperties": False},
+]
+
+
+@pytest.mark.parametrize("schema", UNEVALUATED_SCHEMAS)
+@given(data=st.dictionaries(st.sampled_from(["a", "b", "c", "x_1"]),
+                            st.one_of(st.integers(0, 2), st.text(max_size=1), st.none()),
+                            max_size=4))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_all_keys_evaluated_shortcut_agrees_with_jsonschema(schema, data):
+    """``unevaluatedProperties`` answered from the keys a schema always evaluates (its own,
+    its $ref's and its allOf parts' properties) never passes what jsonschema fails."""
+    check = compile_schema(schema)
+    assert check is not None
+    errors = list(validator(schema).iter_errors(data))
+    if check(data):
+        assert not errors, (schema, data, [e.message for e in errors])

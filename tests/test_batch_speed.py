@@ -1,0 +1,99 @@
+"""The batch's speed paths say exactly what the plain paths say: JSON lines encoded by the
+workers, reports crossing process boundaries, waivers applied after the workers are done."""
+
+from __future__ import annotations
+
+import gc
+import json
+import shutil
+from pathlib import Path
+
+from netsep_check.api import Checker, Options, run
+from netsep_check.batch import run_batch
+from netsep_check.report import json_report
+from netsep_check.report.json_report import remember_line, render_json, report_line
+
+
+def _folder(tmp_path: Path, examples: Path) -> Path:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for path in sorted(examples.glob("*.yaml")):
+        if path.name != "waivers.yaml":
+            shutil.copy(path, folder / path.name)
+    (folder / "zz-broken.yaml").write_text("profile_version: 1\nfirm: [\n", encoding="utf-8")
+    shutil.copytree(examples / "evidence", folder / "evidence")
+    return folder
+
+
+def test_batch_json_is_byte_identical_with_one_and_two_jobs(run, examples, tmp_path):
+    folder = _folder(tmp_path, examples)
+    for extra in ([], ["--waivers", str(examples / "waivers.yaml")], ["--lang", "en"]):
+        texts = {}
+        for jobs in ("1", "2"):
+            out, md = tmp_path / f"out-{jobs}.json", tmp_path / f"out-{jobs}.md"
+            result = run("check", folder, "--format", "json", "-o", out, "--format",
+                         "markdown", "-o", md, "--jobs", jobs, *extra)
+            assert result.exit_code == 2, result.stderr  # the broken profile
+            texts[jobs] = (out.read_bytes(), md.read_bytes())
+        assert texts["1"] == texts["2"]
+        document = json.loads(texts["1"][0])
+        assert len(document["reports"]) >= 5 and len(document["invalid"]) == 1
+
+
+def test_api_run_with_json_lang_renders_what_a_plain_run_renders(examples, tmp_path):
+    folder = _folder(tmp_path, examples)
+    for lang in ("ko", "en"):
+        plain = render_json(run([folder], Options(jobs=1)), lang)
+        hinted = render_json(run([folder], Options(jobs=2, json_lang=lang)), lang)
+        wrong = render_json(run([folder], Options(jobs=2, json_lang="en" if lang == "ko"
+                                                  else "ko")), lang)
+        assert plain == hinted == wrong
+
+
+def test_workers_encode_lines_that_the_parent_reuses(examples, tmp_path):
+    folder = _folder(tmp_path, examples)
+    paths = sorted(folder.glob("*.yaml"))
+    outcomes = run_batch(Checker(), paths, jobs=2, json_lang="en")
+    reports = [o.report for o in outcomes if o.report is not None]
+    # the worker's reports come with their lines (the command judges some chunks itself)
+    assert reports and any(id(r) in json_report._ENCODED for r in reports)
+    fresh = Checker()
+    for report in reports:  # the line a worker made is the line this process would make
+        again = fresh.check(report.profile_file)
+        assert report_line(report, "en") == report_line(again, "en")
+        assert report_line(report, "ko") == report_line(again, "ko")  # another language
+    keys = [id(r) for r in reports]
+    del outcomes, reports, report
+    gc.collect()
+    assert not any(key in json_report._ENCODED for key in keys)  # gone with their reports
+
+
+def test_the_command_and_its_workers_each_judge_some_chunks_once(examples, tmp_path):
+    folder = _folder(tmp_path, examples)
+    paths = sorted(folder.glob("*.yaml"))
+    many = []
+    for index in range(40):  # 40 copies: chunks enough for both to take some
+        for path in paths:
+            copy = folder / f"{index:02d}-{path.name}"
+            copy.write_bytes(path.read_bytes())
+            many.append(copy)
+    outcomes = run_batch(Checker(), many, jobs=2, json_lang="ko")
+    assert [o.file for o in outcomes] == [str(p) for p in many]
+    encoded = [o.report is not None and id(o.report) in json_report._ENCODED for o in outcomes]
+    assert any(encoded)  # a worker judged these
+    assert not all(o.report is None or e for o, e in zip(outcomes, encoded, strict=True))
+    sequential = run_batch(Checker(), many, jobs=1)
+    assert [(o.report, o.problems) for o in outcomes] == [
+        (o.report, o.problems) for o in sequential]
+
+
+def test_a_remembered_line_is_used_only_for_its_own_report_and_language(examples):
+    import dataclasses
+
+    report = Checker().check(examples / "pulse-compliant.yaml")
+    real = report_line(report, "en")
+    remember_line(report, "en", "MARK")
+    assert report_line(report, "en") == "MARK"  # the very object, the same language
+    assert report_line(report, "ko") != "MARK"
+    replaced = dataclasses.replace(report)  # what waivers and a baseline make: a new report
+    assert report_line(replaced, "en") == real

@@ -1,0 +1,39 @@
+"""Shortcuts that keep validation proportional on large profiles say what the long way says."""
+
+from __future__ import annotations
+
+import random
+
+from netsep_check.load import Document
+from netsep_check.validate.placeholders import (
+    _MARKERS,
+    _is_placeholder,
+    _strings,
+    _template_values,
+    placeholder_problems,
+)
+
+
+def test_template_values_found_by_lookup_are_those_of_the_full_walk():
+    rng = random.Random(3)
+    words = ["회사명 / Firm name", " 회사명 / Firm name ", "2024-FSC-0000-00",
+             "작성 부서 / Prepared by", "ok", 1, None, ["회사명 / Firm name"]]
+    keys = ["firm", "name", "designation", "number", "assessment", "prepared_by", "x_note"]
+
+    def gen(depth: int):
+        if depth > 2 or rng.random() < 0.3:
+            return rng.choice(words)
+        return {rng.choice(keys): gen(depth + 1) for _ in range(rng.randrange(4))}
+
+    found = 0
+    for _ in range(3000):
+        data = {key: gen(1) for key in rng.sample(keys, 4)}
+        expected = [(p, t) for p, t in _strings(data, ()) if _is_placeholder(p, t)]
+        got = [(p, t) for p, t in _template_values(data) if _is_placeholder(p, t)]
+        assert got == expected
+        found += len(got)
+        text = repr(data)
+        assert not any(marker in text for marker in _MARKERS)
+        problems = placeholder_problems(Document("p.yaml", data, "", text))
+        assert [p.path for p in problems] == [".".join(map(str, p)) for p, _ in expected]
+    assert found > 20
