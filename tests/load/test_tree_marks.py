@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from netsep_check.load.tree import build_tree
 
-_TEXT = st.text(alphabet="abc xyz-_:#'\"09.~é한", max_size=6)
+# No digits in text: "09" is text to YAML 1.1 (an invalid octal) but a number to our stricter
+# resolver (tree.py), a difference of dialect this test is not about.
+_TEXT = st.text(alphabet="abc xyz-_:#'\".~é한", max_size=6)
 _SCALARS = st.one_of(_TEXT, st.integers(-5, 10**6), st.booleans(), st.none(),
                      st.floats(allow_nan=False, allow_infinity=False, width=32))
 _DATA = st.recursive(_SCALARS, lambda inner: st.one_of(
