@@ -383,8 +383,10 @@ def scale(work: Path, runs: int, sizes: tuple[int, ...]) -> None:
                 [PY, "-c", f"import click, yaml, json\nf = {str(path)!r}\n{load}"],
                 [*nc, "check", "--format", "json", "--no-evidence-check", "--max-size",
                  str(64 << 20), str(path)]], max(1, runs // 2))
+            judged = fmt == "json"  # issue 12's target is for the JSON profile
             row("scale", f"100,000 entries, {fmt}: check vs import click+yaml and load",
-                f"{ms(ours)} vs {ms(floor)}", ours / floor, "≤ 2.00×", ours / floor <= 2.0)
+                f"{ms(ours)} vs {ms(floor)}", ours / floor,
+                "≤ 2.00×" if judged else "(information)", ours / floor <= 2.0 if judged else None)
             phases(path, max(1, runs // 2))
 
 
@@ -423,8 +425,10 @@ def phases(path: Path, runs: int) -> None:
              "evaluate (judge)": judged,
              "render JSON": lambda: render_json(result_of([report]), "ko")}
     spent = {name: clock(step, runs, gc_off=False) for name, step in steps.items()}
-    spent["evaluate (judge)"] -= spent["validate"]  # each step less the ones before it
-    spent["validate"] -= spent["read and parse (load)"]
+    # each step less the ones before it; medians measured apart, so a step far smaller than
+    # the spread of the one before it can come out below zero: shown as 0
+    spent["evaluate (judge)"] = max(0.0, spent["evaluate (judge)"] - spent["validate"])
+    spent["validate"] = max(0.0, spent["validate"] - spent["read and parse (load)"])
     say(f"phases of {path.name}: " + ", ".join(f"{k} {ms(v)}" for k, v in spent.items()))
     row("scale", f"  {path.suffix[1:]} 100k, in-process: floor load (json.load / CSafeLoader)",
         ms(floor), None, "", None)

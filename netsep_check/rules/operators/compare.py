@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import operator as py
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from netsep_check.rules.operators.base import (
@@ -348,6 +349,11 @@ def _nonempty(spec: Any, env: Env, sub: SubCompile) -> Compiled:
 def normalise_name(text: str, ignore: list[str]) -> str:
     """A firm name as ``name_in`` compares it: NFKC (so ㈜ reads (주)), each ``ignore`` mark
     removed, no white space, case folded. The marks come from the rule or a pack parameter."""
+    return _normalised(text, tuple(ignore))
+
+
+@lru_cache(maxsize=4096)  # a pack's designee list is the same for every profile of a batch
+def _normalised(text: str, ignore: tuple[str, ...]) -> str:
     folded = unicodedata.normalize("NFKC", text)
     for mark in sorted((unicodedata.normalize("NFKC", m) for m in ignore), key=len, reverse=True):
         if mark:
