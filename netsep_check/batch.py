@@ -218,18 +218,28 @@ def stop_workers(pool: Any) -> None:
                 process.join(timeout=1)
 
 
-def _judge_chunk(checker: Any, chunk: list[tuple[int, str]]
+def _judge_chunk(checker: Any, chunk: list[tuple[int, str]], json_lang: str | None = None
                  ) -> list[tuple[int, str, Any, str | None]]:
-    """In the command itself: a chunk as a worker judges it (its JSON lines are made with
-    the report, later)."""
+    """In the command itself: a chunk as a worker judges it, its JSON line (when a JSON report
+    is to come) made at once, while the workers are still busy, not after them."""
     results: list[tuple[int, str, Any, str | None]] = []
+    remember = None
+    if json_lang is not None:
+        from netsep_check.report.json_report import remember_line, report_line
+
+        def remember(report: Any) -> None:
+            remember_line(report, json_lang, report_line(report, json_lang))
     for index, path in chunk:
         try:
-            results.append((index, "ok", checker.check(path), None))
+            report = checker.check(path)
         except RunInputError:
             raise
         except InputError as exc:
             results.append((index, "invalid", list(exc.problems), None))
+            continue
+        if remember is not None:
+            remember(report)
+        results.append((index, "ok", report, None))
     return results
 
 
@@ -392,7 +402,7 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
             for number in range(len(chunks) - 1, -1, -1):
                 if not futures[number].cancel():
                     break  # the workers have reached this chunk
-                here[number] = _judge_chunk(checker, chunks[number])
+                here[number] = _judge_chunk(checker, chunks[number], json_lang)
                 advance(len(chunks[number]))
             known: dict[int, dict[int, Any]] = {}
             for number, future in enumerate(futures):  # in the order given out: see
