@@ -371,7 +371,9 @@ def test_a_product_of_an_undeclared_provider_does_not_ride_on_another_evaluation
 
 
 @pytest.mark.parametrize("product", ["chat_gpt_enterprise", "google_gemini", "claude_team",
-                                     "openai_api", "github_copilot_business"])
+                                     "openai_api", "github_copilot_business",
+                                     "naver_hyperclova_x", "lg_exaone", "wrtn", "deepseek",
+                                     "perplexity_enterprise", "mistral_le_chat", "xai_grok"])
 def test_generative_ai_under_another_product_id_fails_both_regimes(tmp_path, product):
     sets = {"usage.generative_ai": False, "usage.saas_products": ["exchange_online", product]}
     standing = profile(tmp_path, "standing-compliant.yaml", sets)
@@ -439,7 +441,8 @@ _DESTINATIONS = "security_measures.network_link.internet_access_control.allowed_
 
 
 @pytest.mark.parametrize("source", ["m365-compliant.yaml", "standing-compliant.yaml"])
-@pytest.mark.parametrize("wildcard", ["*.com", "*.co.kr", "*.kr", "*.blob.core.windows.net"])
+@pytest.mark.parametrize("wildcard", ["*.com", "*.co.kr", "*.kr", "*.blob.core.windows.net",
+                                      "*.core.windows.net", "*.windows.net", "*.amazonaws.com"])
 def test_a_wildcard_over_a_public_suffix_fails_the_allow_list(tmp_path, source, wildcard):
     path = profile(tmp_path, source, {_DESTINATIONS: ["login.microsoftonline.com", wildcard]})
     assert failing(path) == {"NET-ALLOWED-DESTINATIONS"}
@@ -479,3 +482,19 @@ def test_another_designation_date_does_not_escape_the_designee_check(tmp_path):
         "firm.name": "신한카드㈜", "designation.designated_on": "2024-09-27",
         "designation.valid_until": "2026-09-26"}, name="l.yaml")
     assert failing(listed) == {"DESIG-DESIGNEE"}  # on the known date the list decides
+
+
+def test_an_unstated_generative_ai_flag_is_said_not_assumed(tmp_path):
+    """Without usage.generative_ai the standing exception's rule can judge only product ids:
+    it says so in the report instead of reading silence as "no"."""
+    checker = Checker(verify_evidence=False)
+    path = profile(tmp_path, "standing-compliant.yaml", {})
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert "generative_ai" not in data["usage"]
+    codes = [n for n in checker.check(path).notes if n.code == "rule_note"
+             and n.params.get("rule") == "SE-NO-GENERATIVE-AI"]
+    assert codes and "usage.generative_ai" in codes[0].params["en"]
+    stated = profile(tmp_path, "standing-compliant.yaml", {"usage.generative_ai": False},
+                     name="stated.yaml")
+    assert not [n for n in checker.check(stated).notes
+                if n.params.get("rule") == "SE-NO-GENERATIVE-AI"]

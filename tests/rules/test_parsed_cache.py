@@ -18,7 +18,7 @@ from netsep_check.validate.schema_errors import schema_key, schema_problems
 ROOT = Path(__file__).resolve().parents[2]
 BUILTIN_FILES = sorted(p for p in (ROOT / "policies").rglob("*.yaml")
                        if "tests" not in p.relative_to(ROOT / "policies").parts
-                       and "rules:" in p.read_text(encoding="utf-8"))
+                       and "\nrules:" in "\n" + p.read_text(encoding="utf-8"))
 
 
 def _check(document):

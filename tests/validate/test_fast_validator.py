@@ -28,10 +28,11 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 PROFILES = [load_document(p).data for p in sorted(EXAMPLES.glob("*.yaml"))
             if "profile_version" in p.read_text(encoding="utf-8")]
-RULE_FILES = [load_document(p).data for p in sorted((ROOT / "policies").rglob("*.yaml"))
-              if p.name != "pack.yaml" and "tests" not in p.parts
-              and "tenant-mapping" not in p.parts  # tenant mappings: tests/facts
-              and "rules" in p.read_text(encoding="utf-8")]
+RULE_FILES = [data for data in (
+    load_document(p).data for p in sorted((ROOT / "policies").rglob("*.yaml"))
+    if p.name != "pack.yaml" and "tests" not in p.parts
+    and "tenant-mapping" not in p.parts)  # tenant mappings: tests/facts
+    if isinstance(data, dict) and "rules" in data]
 PACKS = [load_document(p).data for p in sorted((ROOT / "policies").rglob("pack.yaml"))]
 
 SCHEMAS = {"profile": packaged_schema("profile"), "rules": rules_schema(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 from netsep_check.rules.operators.base import (
@@ -85,12 +86,32 @@ def _suffix_list() -> Any:
     return PublicSuffixList()  # unknown top-level labels count as public suffixes
 
 
+@functools.lru_cache(maxsize=1)
+def _above_suffixes() -> frozenset[str]:
+    """Every domain that has a public suffix beneath it (``core.windows.net`` for
+    ``blob.core.windows.net``): a wildcard over one reaches other customers' domains too.
+    Read from the list file bundled with ``publicsuffixlist``, as data."""
+    import publicsuffixlist
+
+    listing = Path(publicsuffixlist.__file__).with_name("public_suffix_list.dat")
+    above: set[str] = set()
+    with open(listing, encoding="utf-8") as handle:
+        for line in handle:
+            entry = line.strip().lstrip("!").removeprefix("*.")
+            if not entry or entry.startswith("//"):
+                continue
+            labels = entry.lower().split(".")
+            above.update(".".join(labels[i:]) for i in range(1, len(labels)))
+    return frozenset(above)
+
+
 def host_reach(host: str) -> str | None:
     """Why a host-name allow-list entry reaches more than one registrable domain, or None.
 
     A plain host name reaches that host. ``*.example.com`` reaches the hosts under
     ``example.com``: fine when ``example.com`` is a registrable domain or lies inside one; too
-    broad when it is a public suffix (``*.com``, ``*.co.kr``, ``*.blob.core.windows.net``).
+    broad when it is a public suffix (``*.com``, ``*.co.kr``, ``*.blob.core.windows.net``) or
+    has one beneath it (``*.core.windows.net``, ``*.amazonaws.com``).
     A ``*`` anywhere else (``*``, ``*.*``, ``a*.com``) cannot be judged and is too broad."""
     name = host.strip().rstrip(".").lower()
     if name.startswith("*."):
@@ -98,6 +119,8 @@ def host_reach(host: str) -> str | None:
         if not base or "*" in base:
             return "wildcard"
         if _suffix_list().privatesuffix(base) is None:
+            return "public_suffix"
+        if base in _above_suffixes():  # *.core.windows.net reaches *.blob.core.windows.net
             return "public_suffix"
         return None
     if "*" in name or not name:
