@@ -34,9 +34,29 @@ def _enabled() -> bool:
     return os.environ.get("NETSEP_CHECK_NO_PARSED_CACHE", "") in ("", "0")
 
 
+_CODE: list[str] = []
+
+
+def _code_key() -> str:
+    """The SHA-256 of the code that turns a file's text into what the cache holds (the YAML
+    tree builder, the document, this module): a change to it, released or not, makes new
+    entries rather than reading old ones."""
+    if not _CODE:
+        import netsep_check.load.document as document
+        import netsep_check.load.tree as tree
+
+        digest = sha256()
+        for module in (tree, document):
+            digest.update(Path(str(module.__file__)).read_bytes())
+        digest.update(Path(__file__).read_bytes())
+        _CODE.append(digest.hexdigest())
+    return _CODE[0]
+
+
 def entry_name(source_sha256: str, schema_key: str) -> str:
     """The cache entry's file name: everything its content depends on, hashed."""
-    key = f"{FORMAT}\n{netsep_check.__version__}\n{schema_key}\n{source_sha256}"
+    key = (f"{FORMAT}\n{netsep_check.__version__}\n{_code_key()}\n{schema_key}\n"
+           f"{source_sha256}")
     return sha256(key.encode()).hexdigest()[:40] + ".json"
 
 
