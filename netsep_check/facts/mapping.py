@@ -194,14 +194,23 @@ def _build(document: Document) -> TenantMapping:
 
 
 def _checked(path: Path, schema_name: str, what: str) -> Document:
-    from netsep_check.rules.packs import display_name
-    from netsep_check.validate.schema_errors import packaged_schema, schema_problems
+    from netsep_check.rules import parsed
+    from netsep_check.rules.packs import display_name, is_builtin, policies_root
+    from netsep_check.validate.schema_errors import packaged_schema, schema_key, schema_problems
 
+    schema = packaged_schema(schema_name)
+
+    def check(document: Document) -> None:
+        require_mapping(document, what)
+        problems = schema_problems(document, schema)
+        if problems:
+            raise InputError(problems)
+
+    if is_builtin(path):  # the built-in mapping: parsed once, as the built-in packs are
+        return parsed.load_builtin(path, display_name(path), policies_root(),
+                                   schema_key(schema), check)
     document = load_document(path, display=display_name(path))
-    require_mapping(document, what)
-    problems = schema_problems(document, packaged_schema(schema_name))
-    if problems:
-        raise InputError(problems)
+    check(document)
     return document
 
 
