@@ -117,13 +117,18 @@ CONDITIONS = [
               "if_empty": "fail", "check": {"in": {"path": "e.status", "value": ["x"]}}}},
     {"none": {"in": "a", "as": "e", "check": {"any": [{"eq": {"path": "e", "value": 1}},
                                                        {"nonempty": "e"}]}}},
+    {"host_within_one_domain": {"path": "a"}},
+    {"every": {"in": "a", "as": "e", "check": {"host_within_one_domain": {"path": "e"}}}},
+    {"text_includes": {"path": "a", "value": ["x", "gpt"]}},
     {"every": {"in": "a", "as": "e", "check": {"some": {
         "in": "b", "as": "f", "check": {"all": [{"exists": "f.status"},
                                                {"eq": {"path": "f.status",
                                                        "value": {"path": "e"}}}]}}}}},
 ]
 COMPILED = [compile_condition(c, Env({})) for c in CONDITIONS]
-small = st.one_of(st.sampled_from(["x", "y", "2025-06-01", "2025-02-30", ""]), st.none(),
+small = st.one_of(st.sampled_from(["x", "y", "2025-06-01", "2025-02-30", "", "*.com",
+                                   "*.sharepoint.com", "a.example.co.kr", "*", " ", "chat_gpt"]),
+                  st.none(),
                   st.booleans(), st.sampled_from([0, 1, 1.0, 2]))
 records = st.fixed_dictionaries({}, optional={"status": small, "id": small})
 elements = st.one_of(small, records, st.lists(small, max_size=2))

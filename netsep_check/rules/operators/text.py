@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from netsep_check.rules.operators.base import (
+    FALLBACK,
     Compiled,
     Ctx,
     Env,
@@ -26,6 +27,7 @@ from netsep_check.rules.operators.base import (
     compile_path,
     require_keys,
     show,
+    walker,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
 
@@ -137,6 +139,8 @@ def host_reach(host: str) -> str | None:
     broad when it is a public suffix (``*.com``, ``*.co.kr``, ``*.blob.core.windows.net``) or
     has one beneath it (``*.core.windows.net``, ``*.amazonaws.com``).
     A ``*`` anywhere else (``*``, ``*.*``, ``a*.com``) cannot be judged and is too broad."""
+    if "*" not in host:  # a plain host name, nearly every entry
+        return None if host.strip().rstrip(".") else "wildcard"
     name = host.strip().rstrip(".").lower()
     if name.startswith("*."):
         base = name[2:]
@@ -167,7 +171,18 @@ def _host_within_one_domain(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return None
         return [Failure(ref.concrete(ctx), "host_within_one_domain", actual, why, None)]
 
-    return Compiled(test, (ref.schema_path,),
+    def on_value(value: Any) -> bool:  # the yes/no of ``test`` (Compiled.holds)
+        if type(value) is not str:
+            raise FALLBACK
+        return host_reach(value) is None
+
+    fetch = ref.fetch
+    unary = None
+    if ref.var is not None:
+        walk = walker(ref.keys)
+        unary = (ref.var, lambda item: on_value(walk(item)))
+    return Compiled(test, (ref.schema_path,), holds=lambda ctx: on_value(fetch(ctx)),
+                    unary=unary, text=
                     {"en": f"{ref.text} names one host, or a '*.' wildcard under one registrable "
                            "domain (not over a public suffix such as com or co.kr)",
                      "ko": f"{ref.text}은(는) 호스트 하나이거나, 등록 가능한 도메인 하나 아래의 '*.' "
