@@ -326,7 +326,7 @@ class _Compiler:
                 return None
             if "pattern" in node:
                 search = re.compile(node["pattern"]).search
-                tests.append(matches(search))
+                tests.append(matches(search, node["pattern"]))
             if "minLength" in node:
                 tests.append(longer(node["minLength"]))
             if "maxLength" in node:

@@ -66,7 +66,22 @@ COMBINE: dict[str, Callable[[tuple[Check, ...]], Check]] = {
     "allOf": all_of, "anyOf": any_of, "oneOf": one_of}
 
 
-def matches(search: Callable[[str], object]) -> Column:
+# ``^BODY$`` where BODY is only character classes, plain characters and quantifiers — no
+# group, no alternation, nothing that can match a line break ([^…], \s, \W, \D, .): every
+# item matches exactly when the items joined by line breaks match (BODY\n)*BODY, one scan in
+# C instead of a call per item (about twice as fast on 100,000 ids). An item holding a line
+# break fails the joined scan, which only sends the column to the item-by-item check's
+# fallback (jsonschema): a "no" here is never taken as an error, only a "yes" as valid.
+_PLAIN_BODY = re.compile(r"(?:(?:\[[A-Za-z0-9_.:\-]+\]|[A-Za-z0-9_:\-]|\\[.*+?-])"
+                         r"(?:[*+?]|\{\d+(?:,\d*)?\})?)+")
+
+
+def matches(search: Callable[[str], object], pattern: str | None = None) -> Column:
+    body = pattern[1:-1] if pattern and pattern.startswith("^") and pattern.endswith("$") \
+        else None
+    if body is not None and _PLAIN_BODY.fullmatch(body):
+        joined = re.compile(f"(?:{body}\n)*{body}").fullmatch
+        return lambda col: not col or joined("\n".join(col)) is not None
     return lambda col: all(map(search, col))
 
 
