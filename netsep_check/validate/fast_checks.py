@@ -80,15 +80,17 @@ def matches(search: Callable[[str], object], pattern: str | None = None) -> Colu
     body = pattern[1:-1] if pattern and pattern.startswith("^") and pattern.endswith("$") \
         else None
     if body is not None and _PLAIN_BODY.fullmatch(body):
-        joined = re.compile(f"(?:{body}\n)*{body}").fullmatch
+        joined: list[Callable[[str], object]] = []  # compiled on the first long column only
 
         def scan(col: list[Any]) -> bool:
-            if not col:
-                return True
+            if len(col) < 64:  # a short column: item by item costs less than compiling
+                return all(map(search, col))
+            if not joined:
+                joined.append(re.compile(f"(?:{body}\n)*{body}").fullmatch)
             text = "\n".join(col)  # a line break inside an item would split it in two:
             if text.count("\n") != len(col) - 1:  # such a column goes item by item
                 return False
-            return joined(text) is not None
+            return joined[0](text) is not None
         return scan
     return lambda col: all(map(search, col))
 
