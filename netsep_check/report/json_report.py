@@ -203,8 +203,8 @@ def report_line(report: Report, lang: str) -> str:
 def dumps(document: dict[str, Any]) -> str:
     """Deterministic JSON text. A batch document puts each report on one line: the C encoder
     (which ``indent`` would disable) writes them, and diffs stay one line per profile."""
-    if "reports" not in document:
-        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if "reports" not in document:  # one report: each finding on a line of its own
+        return _one_report(document)
     parts = ["{\n"]  # one join at the end: a batch's text is copied once, not per step
     for index, (key, value) in enumerate(document.items()):
         parts.append((",\n  " if index else "  ") + json.dumps(key) + ": ")
@@ -217,6 +217,22 @@ def dumps(document: dict[str, Any]) -> str:
             parts.append("\n  ]")
         elif key == "reports":
             parts.append("[]")
+        else:
+            parts.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    parts.append("\n}\n")
+    return "".join(parts)
+
+
+def _one_report(document: dict[str, Any]) -> str:
+    """A single report's JSON: its fields indented, each finding on one line written by the C
+    encoder (``indent`` would make Python encode every value of every finding)."""
+    parts = ["{\n"]
+    for index, (key, value) in enumerate(document.items()):
+        parts.append((",\n  " if index else "  ") + json.dumps(key) + ": ")
+        if key == "findings" and value:
+            parts.append("[\n    " + ",\n    ".join(
+                json.dumps(f, ensure_ascii=False, separators=(", ", ": ")) for f in value)
+                + "\n  ]")
         else:
             parts.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
     parts.append("\n}\n")

@@ -311,10 +311,24 @@ def walker(keys: Path) -> Callable[[Any], Any]:
     return walk
 
 
+_PATHS: dict[tuple[str, tuple[tuple[str, str], ...]], PathRef] = {}  # a pack repeats its paths
+
+
 def compile_path(text: Any, env: Env) -> PathRef:
-    """Parse ``a.b[0].c``; the first segment may be a variable bound by a quantifier."""
+    """Parse ``a.b[0].c``; the first segment may be a variable bound by a quantifier. A path
+    is immutable: the same text under the same bound variables is compiled once."""
     if not isinstance(text, str) or not text:
         raise RuleSyntaxError(f"a field path must be a non-empty string, got {text!r}", env.where)
+    key = (text, tuple(env.variables.items()))
+    known = _PATHS.get(key)
+    if known is None:
+        known = _compile_path(text, env)
+        if len(_PATHS) < 4096:
+            _PATHS[key] = known
+    return known
+
+
+def _compile_path(text: str, env: Env) -> PathRef:
     keys: list[str | int] = []
     schema_parts: list[str] = []
     for segment in text.split("."):
