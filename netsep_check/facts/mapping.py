@@ -16,7 +16,7 @@ from typing import Any
 
 from netsep_check._record import record
 from netsep_check.errors import InputError, Problem
-from netsep_check.load import Document, load_document, require_mapping
+from netsep_check.load import Document
 
 CONFIDENCES = ("high", "medium", "low")
 
@@ -194,24 +194,10 @@ def _build(document: Document) -> TenantMapping:
 
 
 def _checked(path: Path, schema_name: str, what: str) -> Document:
-    from netsep_check.rules import parsed
-    from netsep_check.rules.packs import display_name, is_builtin, policies_root
-    from netsep_check.validate.schema_errors import packaged_schema, schema_key, schema_problems
+    from netsep_check.rules.packs import schema_checked
+    from netsep_check.validate.schema_errors import packaged_schema
 
-    schema = packaged_schema(schema_name)
-
-    def check(document: Document) -> None:
-        require_mapping(document, what)
-        problems = schema_problems(document, schema)
-        if problems:
-            raise InputError(problems)
-
-    if is_builtin(path):  # the built-in mapping: parsed once, as the built-in packs are
-        return parsed.load_builtin(path, display_name(path), policies_root(),
-                                   schema_key(schema), check)
-    document = load_document(path, display=display_name(path))
-    check(document)
-    return document
+    return schema_checked(path, packaged_schema(schema_name), what)
 
 
 def load_mapping(path: Path | str | None = None, importer_name: str = "scubagear",

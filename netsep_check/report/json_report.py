@@ -201,38 +201,19 @@ def report_line(report: Report, lang: str) -> str:
 
 
 def dumps(document: dict[str, Any]) -> str:
-    """Deterministic JSON text. A batch document puts each report on one line: the C encoder
-    (which ``indent`` would disable) writes them, and diffs stay one line per profile."""
-    if "reports" not in document:  # one report: each finding on a line of its own
-        return _one_report(document)
+    """Deterministic JSON text: the document's fields indented, and each item of its long
+    list — a single report's findings, a batch's reports — on one line of its own, written by
+    the C encoder (``indent`` would make Python encode every value), so diffs stay one line per
+    finding or profile."""
+    long_key = "reports" if "reports" in document else "findings"
     parts = ["{\n"]  # one join at the end: a batch's text is copied once, not per step
     for index, (key, value) in enumerate(document.items()):
         parts.append((",\n  " if index else "  ") + json.dumps(key) + ": ")
-        if key == "reports" and value:
-            parts.append("[\n")
-            for number, report in enumerate(value):
-                parts.append(",\n    " if number else "    ")
-                parts.append(report.text if isinstance(report, _Line) else
-                             json.dumps(report, ensure_ascii=False, separators=(", ", ": ")))
-            parts.append("\n  ]")
-        elif key == "reports":
-            parts.append("[]")
-        else:
-            parts.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
-    parts.append("\n}\n")
-    return "".join(parts)
-
-
-def _one_report(document: dict[str, Any]) -> str:
-    """A single report's JSON: its fields indented, each finding on one line written by the C
-    encoder (``indent`` would make Python encode every value of every finding)."""
-    parts = ["{\n"]
-    for index, (key, value) in enumerate(document.items()):
-        parts.append((",\n  " if index else "  ") + json.dumps(key) + ": ")
-        if key == "findings" and value:
+        if key == long_key and value:
             parts.append("[\n    " + ",\n    ".join(
-                json.dumps(f, ensure_ascii=False, separators=(", ", ": ")) for f in value)
-                + "\n  ]")
+                item.text if isinstance(item, _Line)
+                else json.dumps(item, ensure_ascii=False, separators=(", ", ": "))
+                for item in value) + "\n  ]")
         else:
             parts.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
     parts.append("\n}\n")

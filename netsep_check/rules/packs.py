@@ -57,7 +57,9 @@ def _display_absolute(path: Path) -> str:
     return _display(path)
 
 
-def _schema_checked(path: Path, schema: dict[str, Any], what: str) -> Document:
+def schema_checked(path: Path, schema: dict[str, Any], what: str) -> Document:
+    """A data file read and checked against ``schema`` (a built-in one through the parsed
+    cache); an :class:`InputError` naming every problem otherwise."""
     from netsep_check.validate.schema_errors import schema_key, schema_problems
 
     def check(document: Document) -> None:
@@ -123,14 +125,14 @@ def _compile_rule(spec: dict[str, Any], index: int, document: Document,
 
 def load_rule_file(path: Path, params: dict[str, Any], regime: str | None) -> list[CompiledRule]:
     """Load, schema-check and compile every rule in one file."""
-    document = _schema_checked(path, rules_schema(), "rule file")
+    document = schema_checked(path, rules_schema(), "rule file")
     return [_compile_rule(spec, i, document, params, regime)
             for i, spec in enumerate(document.data["rules"])]
 
 
 def load_parameter_file(path: Path) -> dict[str, Any]:
     """A shared parameter file, schema-checked: ``{name: {value, description}}``."""
-    entries: dict[str, Any] = _schema_checked(path, parameters_schema(),
+    entries: dict[str, Any] = schema_checked(path, parameters_schema(),
                                               "parameter file").data["parameters"]
     return entries
 
@@ -139,7 +141,7 @@ def _set_from_file(path: Path, params: dict[str, Any], docs: dict[str, Any],
                    set_params: dict[str, tuple[Any, str, int | None]]) -> None:
     """Set every parameter of a shared parameter file: its value, its description (kept
     from before when it has none) and where it was set."""
-    shared = _schema_checked(path, parameters_schema(), "parameter file")
+    shared = schema_checked(path, parameters_schema(), "parameter file")
     for name, entry in shared.data["parameters"].items():
         params[name] = entry["value"]
         docs[name] = entry.get("description", docs.get(name, {}))
@@ -229,7 +231,7 @@ def _test_base(root: Path, base: Path | None, name: str, ref: str, document: Doc
                              f"pack (built-in packs: {', '.join(builtin_pack_ids())}); write "
                              f"{BUILTIN_BASE}PACK/NAME", line, None, f"pack.test_bases.{name}")
     builtin_folder = policies_root() / pack_id
-    meta = _schema_checked(builtin_folder / "pack.yaml", pack_schema(), "pack file").data["pack"]
+    meta = schema_checked(builtin_folder / "pack.yaml", pack_schema(), "pack file").data["pack"]
     known: dict[str, str] = meta.get("test_bases", {})
     if wanted not in known or known[wanted].startswith(BUILTIN_BASE):
         raise InputError.one(document.file, f"test base {name!r}: built-in pack {pack_id} has no "
@@ -284,7 +286,7 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     (see :mod:`netsep_check.rules.guard`).
     """
     pack_path = _pack_file(ref)
-    document = _schema_checked(pack_path, pack_schema(), "pack file")
+    document = schema_checked(pack_path, pack_schema(), "pack file")
     meta = document.data["pack"]
     folder = pack_path.parent
     builtin = is_builtin(pack_path)

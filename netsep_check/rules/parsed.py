@@ -15,6 +15,7 @@ parsed, as without one. ``NETSEP_CHECK_NO_PARSED_CACHE=1`` turns it off (for mea
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -34,23 +35,19 @@ def _enabled() -> bool:
     return os.environ.get("NETSEP_CHECK_NO_PARSED_CACHE", "") in ("", "0")
 
 
-_CODE: list[str] = []
-
-
+@functools.cache
 def _code_key() -> str:
     """The SHA-256 of the code that turns a file's text into what the cache holds (the YAML
     tree builder, the document, this module): a change to it, released or not, makes new
     entries rather than reading old ones."""
-    if not _CODE:
-        import netsep_check.load.document as document
-        import netsep_check.load.tree as tree
+    import netsep_check.load.document as document
+    import netsep_check.load.tree as tree
 
-        digest = sha256()
-        for module in (tree, document):
-            digest.update(Path(str(module.__file__)).read_bytes())
-        digest.update(Path(__file__).read_bytes())
-        _CODE.append(digest.hexdigest())
-    return _CODE[0]
+    digest = sha256()
+    for module in (tree, document):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
 
 
 def entry_name(source_sha256: str, schema_key: str) -> str:
