@@ -107,3 +107,40 @@ def test_pickle_and_copy_round_trip():
         assert pickle.loads(pickle.dumps(item)) == item
         assert copy.deepcopy(item) == item
         assert copy.copy(item) == item
+
+
+def test_the_ahead_of_time_table_is_up_to_date():
+    """``_record_inits.py`` is exactly what ``python -m netsep_check._record`` writes now."""
+    from pathlib import Path
+
+    from netsep_check import _record
+
+    table = Path(_record.__file__).with_name("_record_inits.py").read_text(encoding="utf-8")
+    assert table == _record.generate(), "run: python -m netsep_check._record"
+
+
+def test_every_package_record_uses_the_table_and_its_code_is_the_compiled_source():
+    from netsep_check import _record
+    from netsep_check._record_inits import CODES
+
+    _record.generate()  # imports every module of the package
+    ours = {n: s for n, s in _record.MADE.items() if n.startswith("netsep_check.")}
+    assert len(ours) > 60
+    for name, source in ours.items():
+        assert source in CODES, name
+        fresh = next(c for c in compile(source, "<string>", "exec", dont_inherit=True).co_consts
+                     if hasattr(c, "co_code"))
+        ahead = CODES[source]
+        for attribute in ("co_code", "co_consts", "co_names", "co_varnames", "co_argcount",
+                          "co_kwonlyargcount", "co_flags"):
+            assert getattr(ahead, attribute) == getattr(fresh, attribute), (name, attribute)
+
+
+def test_a_table_init_is_named_and_documented_like_the_class():
+    from netsep_check.evaluate.findings import Finding
+    from netsep_check.rules.model import Disabled
+
+    assert Finding.__init__.__qualname__ == "Finding.__init__"
+    assert Disabled.__doc__ == "Disabled(rule, reason, by_pack)"
+    assert Disabled("R", "why", "p") == Disabled(rule="R", reason="why", by_pack="p")
+    assert Plain.__init__.__code__.co_filename == "<string>"  # not in the table: compiled here
