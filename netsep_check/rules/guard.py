@@ -37,6 +37,7 @@ from typing import Any
 from netsep_check._record import record
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document
+from netsep_check.load.paths import resolve_below
 from netsep_check.rules.model import Rule
 
 
@@ -195,11 +196,12 @@ def _show(values: list[Any]) -> str:
 
 
 def inside(root: Path, name: str, document: Document, where: tuple[str | int, ...],
-           base: Path | None = None) -> Path:
+           base: Path | None = None, resolved_root: Path | None = None) -> Path:
     """``root / name`` when it stays inside ``root`` (no absolute path, no ``..`` step, no
     symbolic link leading out); an :class:`InputError` naming the pack file's line otherwise.
     With ``base`` (the built-in packs: a pack folder inside ``root``), ``base / name``, which
-    may step up with ``..`` as long as it stays inside ``root``."""
+    may step up with ``..`` as long as it stays inside ``root``. ``resolved_root``, when the
+    caller knows it, is ``root.resolve()``."""
     line = document.line(where)
     path = ".".join(str(p) for p in where)
     if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() \
@@ -211,8 +213,9 @@ def inside(root: Path, name: str, document: Document, where: tuple[str | int, ..
                              "only from inside its own folder", line, None, path)
     candidate = (base or root) / name
     try:
-        resolved = candidate.resolve()
-        outside = not resolved.is_relative_to(root.resolve())
+        resolved_root = resolved_root or root.resolve()
+        resolved = resolve_below(candidate, resolved_root)
+        outside = not resolved.is_relative_to(resolved_root)
     except (OSError, RuntimeError, ValueError) as exc:  # a symbolic-link loop, a NUL
         raise InputError.one(document.file, f"{name!r} cannot be followed: {exc}", line, None,
                              path) from None

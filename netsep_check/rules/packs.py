@@ -14,6 +14,7 @@ from typing import Any
 import netsep_check
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, load_document, require_mapping
+from netsep_check.load.paths import resolve_below
 from netsep_check.load.source import open_regular, sha256
 from netsep_check.rules import guard, parsed
 from netsep_check.rules.compiler import compile_condition
@@ -47,7 +48,8 @@ def display_name(path: Path) -> str:
 
 def _display(path: Path) -> str:
     try:
-        return "policies/" + path.resolve().relative_to(_policies_resolved()).as_posix()
+        root = _policies_resolved()
+        return "policies/" + resolve_below(path, root).relative_to(root).as_posix()
     except ValueError:
         return str(path)
 
@@ -223,7 +225,7 @@ def _test_base(root: Path, base: Path | None, name: str, ref: str, document: Doc
     """Where a test base stands: a path inside the pack's folder, or ``builtin:PACK/NAME`` —
     test base NAME of built-in pack PACK, wherever it is installed."""
     if not ref.startswith(BUILTIN_BASE):
-        return str(guard.inside(root, ref, document, ("pack", "test_bases", name), base).resolve())
+        return str(_resolved(guard.inside(root, ref, document, ("pack", "test_bases", name), base)))
     line = document.line(("pack", "test_bases", name))
     pack_id, _, wanted = ref[len(BUILTIN_BASE):].partition("/")
     if pack_id not in builtin_pack_ids():
@@ -245,6 +247,11 @@ def _policies_resolved() -> Path:
     return policies_root().resolve()
 
 
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``: quicker for the built-in packs' files (see load/paths.py)."""
+    return resolve_below(path, _policies_resolved())
+
+
 def is_builtin(path: Path) -> bool:
     """A file of the built-in packs (inside the policies folder, links resolved)."""
     if path.is_absolute():  # asked again and again while a pack loads
@@ -259,7 +266,8 @@ def _is_builtin_absolute(path: Path) -> bool:
 
 def _is_builtin(path: Path) -> bool:
     try:
-        return path.resolve().is_relative_to(_policies_resolved())
+        root = _policies_resolved()
+        return resolve_below(path, root).is_relative_to(root)
     except (OSError, RuntimeError, ValueError):
         return False
 
@@ -300,7 +308,9 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     params = dict(parent.parameters) if parent else {}
     docs = dict(parent.parameter_docs) if parent else {}
     set_params: dict[str, tuple[Any, str, int | None]] = {}  # what this pack itself sets
-    param_paths = [guard.inside(root, name, document, ("pack", "parameter_files", i), base)
+    resolved_root = _policies_resolved() if builtin else None
+    param_paths = [guard.inside(root, name, document, ("pack", "parameter_files", i), base,
+                                resolved_root)
                    for i, name in enumerate(meta.get("parameter_files", []))]
     for path in param_paths:
         _set_from_file(path, params, docs, set_params)
@@ -320,7 +330,7 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     if not builtin:
         guard.check_parameters(set_params)
 
-    files = [guard.inside(root, name, document, ("pack", "rule_files", i), base)
+    files = [guard.inside(root, name, document, ("pack", "rule_files", i), base, resolved_root)
              for i, name in enumerate(meta.get("rule_files", []))]
     missing = [f for f in files if not f.is_file()]
     if missing:
@@ -329,7 +339,7 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     for directory in extra_rule_dirs:
         files.extend(rule_files_in(directory))
     files.extend(extra_rule_files)
-    rule_paths = [*(parent.rule_paths if parent else ()), *(p.resolve() for p in files)]
+    rule_paths = [*(parent.rule_paths if parent else ()), *(_resolved(p) for p in files)]
     rule_paths = list(dict.fromkeys(rule_paths))
     regime = meta.get("regime", parent.regime if parent else None)
     compiled: list[CompiledRule] = []
@@ -353,8 +363,8 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
                                  "in the pack", document.line(("pack", "disable")))
         disabled.append(Disabled(entry["rule"], entry["reason"], meta["id"]))
     off = {d.rule for d in disabled}
-    meta_paths = [*(parent.meta_paths if parent else ()), pack_path.resolve(),
-                  *(p.resolve() for p in (*param_paths, *extra_parameter_files))]
+    meta_paths = [*(parent.meta_paths if parent else ()), _resolved(pack_path),
+                  *(_resolved(p) for p in (*param_paths, *extra_parameter_files))]
     test_bases = dict(parent.test_bases) if parent else {}
     test_bases.update({name: _test_base(root, base, name, rel, document)
                        for name, rel in meta.get("test_bases", {}).items()})
