@@ -17,7 +17,6 @@ checker evaluates in-process.
 from __future__ import annotations
 
 import contextlib
-import glob
 import math
 import os
 import sys
@@ -114,6 +113,8 @@ def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
                                         f"({', '.join('*' + s for s in PROFILE_SUFFIXES)})"))
             paths.extend(found)
         elif _GLOB_CHARS & set(text):
+            import glob  # only for a pattern: it compiles regular expressions on import
+
             batch = True
             found = sorted(Path(p) for p in glob.glob(text, recursive=True)
                            if not Path(p).is_dir())
