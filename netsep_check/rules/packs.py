@@ -11,7 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import netsep_check
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, load_document, require_mapping
 from netsep_check.load.paths import resolve_below
@@ -20,18 +19,11 @@ from netsep_check.rules import guard, parsed
 from netsep_check.rules.compiler import compile_condition
 from netsep_check.rules.model import CompiledRule, Disabled, Pack, Rule
 from netsep_check.rules.operators.base import Env, RuleSyntaxError
+from netsep_check.rules.parsed import policies_root as policies_root
 from netsep_check.rules.schema import pack_schema, parameters_schema, rules_schema
 
 REGIME_PACKS = {"sandbox": "sandbox-2024", "standing_exception": "standing-exception-2026"}
 BUILTIN_BASE = "builtin:"  # test_bases: {m365: "builtin:sandbox-2024/m365"}
-
-
-def policies_root() -> Path:
-    """The built-in packs: inside the installed package, or ``policies/`` in a checkout."""
-    installed = Path(netsep_check.__file__).parent / "_policies"
-    if installed.is_dir():
-        return installed
-    return Path(netsep_check.__file__).parent.parent / "policies"
 
 
 def builtin_pack_ids() -> list[str]:

@@ -31,6 +31,14 @@ FORMAT = 2
 FOLDER = "__parsed__"
 
 
+def policies_root() -> Path:
+    """The built-in packs: inside the installed package, or ``policies/`` in a checkout."""
+    installed = Path(netsep_check.__file__).parent / "_policies"
+    if installed.is_dir():
+        return installed
+    return Path(netsep_check.__file__).parent.parent / "policies"
+
+
 def _enabled() -> bool:
     return os.environ.get("NETSEP_CHECK_NO_PARSED_CACHE", "") in ("", "0")
 
@@ -149,3 +157,19 @@ def load_builtin(path: Path, display: str, root: Path, schema_key: str,
         _write(cache, {"sha256": source.sha256, "data": document.data,
                        "marks": _marks_root(document.marks)})
     return document
+
+
+def derived(key: str, make: Any, valid: Any) -> Any:
+    """Data derived from a file the tool ships or depends on (the Public Suffix List's sets),
+    kept in the same folder: ``make()`` once, then read back. ``key`` names everything the data
+    depends on (the source file's path, size and modification time, the format of what
+    ``make`` returns); an entry that ``valid(data)`` refuses is made again."""
+    cache = policies_root() / FOLDER / (sha256(key.encode()).hexdigest()[:40] + ".json")
+    if _enabled():
+        cached = _read(cache)
+        if isinstance(cached, dict) and cached.get("key") == key and valid(cached.get("data")):
+            return cached["data"]
+    data = make()
+    if _enabled():
+        _write(cache, {"key": key, "data": data})
+    return data

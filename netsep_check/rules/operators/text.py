@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,6 +31,7 @@ from netsep_check.rules.operators.base import (
     walker,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
+from netsep_check.rules.parsed import derived
 
 _SEPARATORS = str.maketrans("", "", "_-. \t")
 
@@ -81,6 +83,9 @@ def _text_includes(spec: Any, env: Env, sub: SubCompile) -> Compiled:
                            "무시)"})
 
 
+_AFTER_A_DOT = re.compile(r"\.(?=([^\n]*))")
+
+
 class _SuffixList:
     """The Public Suffix List as sets: its rules, its ``*.`` rules, its ``!`` exceptions, and
     every domain that has a public suffix beneath it (``core.windows.net`` for
@@ -88,28 +93,22 @@ class _SuffixList:
     bundles — data, never fetched — about ten times faster than building that package's own
     matcher, which a check would otherwise pay for its first wildcard."""
 
-    def __init__(self, lines: Iterable[str]) -> None:
-        exact: set[str] = set()
-        wild: set[str] = set()
-        exceptions: set[str] = set()
-        above: set[str] = set()
-        for line in lines:
-            entry = line.strip().lower()
-            if not entry or entry.startswith("//"):
-                continue
-            if entry.startswith("!"):
-                exceptions.add(entry[1:])
-                continue
-            if entry.startswith("*."):
-                entry = entry[2:]
-                wild.add(entry)
-            else:
-                exact.add(entry)
-            labels = entry.split(".")
-            above.update(".".join(labels[i:]) for i in range(1, len(labels)))
-        self.exact, self.wild, self.exceptions = frozenset(exact), frozenset(wild), \
-            frozenset(exceptions)
-        self.above = frozenset(above)
+    def __init__(self, exact: Iterable[str], wild: Iterable[str], exceptions: Iterable[str],
+                 above: Iterable[str]) -> None:
+        self.exact, self.wild = frozenset(exact), frozenset(wild)
+        self.exceptions, self.above = frozenset(exceptions), frozenset(above)
+
+    @staticmethod
+    def read(text: str) -> dict[str, list[str]]:
+        """The four sets of the list's text, as sorted lists (what the cache holds)."""
+        entries = [entry for entry in map(str.strip, text.lower().split("\n"))
+                   if entry and not entry.startswith("//")]
+        wild = {e[2:] for e in entries if e.startswith("*.")}
+        exact = {e for e in entries if not e.startswith(("!", "*."))}
+        # every proper suffix of a rule (what follows each of its dots), one scan of all rules
+        above = set(_AFTER_A_DOT.findall("\n".join((*exact, *wild))))
+        return {"exact": sorted(exact), "wild": sorted(wild), "above": sorted(above),
+                "exceptions": sorted(e[1:] for e in entries if e.startswith("!"))}
 
     def is_public(self, domain: str) -> bool:
         """A public suffix: a rule of the list, a ``*.`` rule's base or a label under it (but
@@ -121,14 +120,31 @@ class _SuffixList:
         return domain.partition(".")[2] in self.wild
 
 
+_SETS = ("exact", "wild", "exceptions", "above")
+
+
+def _sets_valid(data: Any) -> bool:
+    return isinstance(data, dict) and all(
+        isinstance(data.get(name), list) and all(type(e) is str for e in data[name])
+        for name in _SETS)
+
+
 @functools.lru_cache(maxsize=1)
 def _suffix_list() -> _SuffixList:
-    """The list, read once, on first need."""
-    import publicsuffixlist
+    """The list, read on first need. Reading its 16,000 lines into sets costs about a single
+    check's own time, so the sets are kept beside the built-in packs' parsed files
+    (rules/parsed.py), named by the list file's path, size and modification time."""
+    import importlib.util
 
-    listing = Path(publicsuffixlist.__file__).with_name("public_suffix_list.dat")
-    with open(listing, encoding="utf-8") as handle:
-        return _SuffixList(handle)
+    spec = importlib.util.find_spec("publicsuffixlist")  # its file, without importing it
+    if spec is None or spec.origin is None:  # pragma: no cover - a broken install
+        raise ImportError("publicsuffixlist is not installed")
+    listing = Path(spec.origin).with_name("public_suffix_list.dat")
+    info = listing.stat()
+    key = f"public-suffix-list\n1\n{listing}\n{info.st_size}\n{info.st_mtime_ns}"
+    sets = derived(key, lambda: _SuffixList.read(listing.read_text(encoding="utf-8")),
+                   _sets_valid)
+    return _SuffixList(*(sets[name] for name in _SETS))
 
 
 def host_reach(host: str) -> str | None:
