@@ -52,12 +52,23 @@ class ProductRow:
     confidence: str
 
     def matches(self, plan: str) -> bool:
-        return _plan_pattern(self.plans).match(plan.upper()) is not None
+        return _plan_test(self.plans)(plan.upper())
+
+
+_GLOB = frozenset("*?[")
 
 
 @lru_cache(maxsize=256)
-def _plan_pattern(plans: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(fnmatch.translate(p.upper()) for p in plans))
+def _plan_test(plans: tuple[str, ...]) -> Any:
+    """Whether an upper-cased plan name matches one of ``plans`` (fnmatch patterns, upper-cased):
+    a prefix test when every pattern is ``PREFIX*`` — all of the built-in mapping's — else the
+    patterns as one regular expression."""
+    upper = tuple(p.upper() for p in plans)
+    if all(p.endswith("*") and not _GLOB & set(p[:-1]) for p in upper):
+        prefixes = tuple(p[:-1] for p in upper)
+        return lambda name: name.startswith(prefixes)
+    pattern = re.compile("|".join(fnmatch.translate(p) for p in upper))
+    return lambda name: pattern.match(name) is not None
 
 
 @record
