@@ -217,6 +217,13 @@ def stop_workers(pool: Any) -> None:
             if process.is_alive():
                 process.kill()
                 process.join(timeout=1)
+    # The pool's manager thread closes its wake-up pipe as it ends; Python 3.11's exit handler
+    # for pools (concurrent.futures.process._python_exit) writes to that pipe unguarded, and a
+    # write racing the close prints a traceback after "interrupted". Let the thread end first.
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        with contextlib.suppress(Exception):
+            manager.join(timeout=1)
 
 
 def _judge_chunk(checker: Any, chunk: list[tuple[int, str]], json_lang: str | None = None
