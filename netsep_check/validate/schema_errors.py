@@ -322,10 +322,13 @@ def schema_problems(document: Document, schema: dict[str, Any],
         return []
     problems: list[Problem] = []
     seen: set[tuple[FieldPath, str]] = set()
-    errors = validator(schema).iter_errors(data)
-    for error in errors:
+    # One error may say many things (an object with 300 000 unknown keys is one error): the
+    # cap counts what is said, not errors.
+    saids = (said for error in validator(schema).iter_errors(data)
+             for said in describe(error, schema))
+    for said in saids:
         if len(problems) >= max_reported:
-            rest = 1 + sum(1 for _ in zip(range(max_counted), errors, strict=False))
+            rest = 1 + sum(1 for _ in zip(range(max_counted), saids, strict=False))
             more = (f"{rest} more" if rest <= max_counted
                     else f"more than {max_counted} more")
             problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path or ""))
@@ -336,16 +339,15 @@ def schema_problems(document: Document, schema: dict[str, Any],
                                     params={"count": min(rest, max_counted),
                                             "shown": max_reported}))
             return problems
-        for said in describe(error, schema):
-            full = (*root_path, *said.path)
-            if (full, said.message) in seen:  # e.g. the same missing key from if/then and required
-                continue
-            seen.add((full, said.message))
-            position = document.position(full)
-            problems.append(Problem(document.file, said.message,
-                                    position[0] if position else None,
-                                    position[1] if position else None,
-                                    format_path(full) or "(top level)", said.code,
-                                    dict(said.params)))
+        full = (*root_path, *said.path)
+        if (full, said.message) in seen:  # e.g. the same missing key from if/then and required
+            continue
+        seen.add((full, said.message))
+        position = document.position(full)
+        problems.append(Problem(document.file, said.message,
+                                position[0] if position else None,
+                                position[1] if position else None,
+                                format_path(full) or "(top level)", said.code,
+                                dict(said.params)))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path or ""))
     return problems

@@ -1,0 +1,89 @@
+"""Red-team findings: each test is an attack that once broke the installed command.
+
+Every attack runs the real command in a child process, bounded in time (``WALL`` seconds) and
+memory (``RLIMIT_AS``), so a hang or a blow-up fails the test instead of the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, copy_evidence
+
+WALL = 20.0  # seconds a single command may take, start-up included
+GIB = 1 << 30
+
+
+def _limit_memory() -> None:  # pragma: no cover - runs in the child
+    resource.setrlimit(resource.RLIMIT_AS, (2 * GIB, 2 * GIB))
+
+
+def nc(*args: object, cwd: Path | None = None, timeout: float = WALL,
+       ) -> subprocess.CompletedProcess[str]:
+    """``netsep-check ARGS`` in a child process; a timeout fails the calling test."""
+    command = [sys.executable, "-m", "netsep_check", *(str(a) for a in args)]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", COLUMNS="120")
+    try:
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
+                              encoding="utf-8", errors="replace", timeout=timeout,
+                              preexec_fn=_limit_memory, env=env)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"netsep-check {' '.join(command[3:])} ran past {timeout} s")
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert done.returncode != 3, done.stderr[-2000:]
+    return done
+
+
+def example(tmp_path: Path, name: str = "m365-compliant.yaml") -> Path:
+    """A copy of an example profile (with its evidence) in ``tmp_path``."""
+    path = tmp_path / name
+    path.write_text((EXAMPLES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    copy_evidence(tmp_path)
+    return path
+
+
+# --- 1. thousands of unknown keys: every one was listed (and laid out by rich) ----------------
+
+@pytest.mark.parametrize("command", ["check", "validate"])
+def test_many_unknown_keys_are_capped_not_listed_one_by_one(tmp_path, command):
+    """A 3 MB file of 300 000 unknown top-level keys (well under the 16 MiB limit) took 90 s in
+    ``check``: one jsonschema error expanded into 300 000 problems, each printed through rich.
+    The problems listed are capped like every other schema error, the rest counted."""
+    path = tmp_path / "keys.yaml"
+    path.write_text("".join(f"k{i}: 1\n" for i in range(300_000)), encoding="utf-8")
+    started = time.monotonic()
+    done = nc(command, path, "--lang", "en")
+    assert done.returncode == 2
+    assert time.monotonic() - started < 10
+    lines = done.stderr.splitlines()
+    assert len(lines) < 300, len(lines)
+    assert "unknown key 'k0'" in done.stderr
+    assert "more schema error(s) not listed" in done.stderr
+
+
+# --- 2. egress log: lines naming no readable destination vanished behind a pass -------------
+
+def test_egress_lines_not_read_do_not_pass_silently(tmp_path):
+    """A CSV egress log with one readable allowed line and one line naming a destination the
+    reader cannot take (a negative count, a non-ASCII host) passed: "all 5 requests went to
+    allowed destinations", the skipped lines said nowhere. The check cannot tell what those
+    lines reached, so it must not pass, and every format says how many lines were not read."""
+    profile = example(tmp_path)
+    log = tmp_path / "egress.csv"
+    log.write_text("host,count\nlogin.microsoftonline.com,5\nevil.example.com,-5\n"
+                   "악성.example,3\n", encoding="utf-8")
+    done = nc("check", profile, "--egress-log", log, "--format", "json", "--lang", "en")
+    assert done.returncode == 1, done.stdout[-1500:]
+    report = json.loads(done.stdout)
+    egress = [f for f in report["findings"] if f["rule_id"] == "EGRESS-DESTINATIONS"]
+    assert [f["status"] for f in egress] == ["fail"]
+    text = nc("check", profile, "--egress-log", log, "--lang", "en").stdout
+    assert "2 of 4 lines" in " ".join(text.split())
