@@ -87,3 +87,23 @@ def test_egress_lines_not_read_do_not_pass_silently(tmp_path):
     assert [f["status"] for f in egress] == ["fail"]
     text = nc("check", profile, "--egress-log", log, "--lang", "en").stdout
     assert "2 of 4 lines" in " ".join(text.split())
+
+
+# --- 3. a glob pattern over a folder with symbolic-link loops -------------------------------
+
+def test_recursive_pattern_does_not_follow_link_loops(tmp_path):
+    """``check 'dir/**/*.yaml'`` where dir holds two links to itself never ended: glob.glob
+    follows links to folders, and each level doubles the paths until the kernel's 40-link
+    limit (2**40 of them). A pattern's ``**`` does not descend through links to folders."""
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    example(folder)
+    (folder / "l1").symlink_to(".", target_is_directory=True)
+    (folder / "l2").symlink_to(".", target_is_directory=True)
+    done = nc("check", f"{folder}/**/*.yaml", "--format", "json", "--lang", "en")
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert [r["profile"]["firm"] for r in json.loads(done.stdout)["reports"]] == ["예시은행"]
+    relative = nc("check", "profiles/**/*.yaml", "--lang", "en", cwd=tmp_path)
+    assert relative.returncode == 0, relative.stderr[-1500:]
+    every = nc("check", "profiles/**", "--lang", "en", cwd=tmp_path)  # the evidence too
+    assert every.returncode == 2 and "committee-minutes" in every.stderr, every.stderr[-1500:]
