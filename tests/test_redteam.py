@@ -107,3 +107,29 @@ def test_recursive_pattern_does_not_follow_link_loops(tmp_path):
     assert relative.returncode == 0, relative.stderr[-1500:]
     every = nc("check", "profiles/**", "--lang", "en", cwd=tmp_path)  # the evidence too
     assert every.returncode == 2 and "committee-minutes" in every.stderr, every.stderr[-1500:]
+
+
+# --- 4. an id with a trailing line break passed the snake_case pattern ----------------------
+
+def test_id_with_trailing_line_break_is_not_snake_case(tmp_path):
+    """JSON Schema patterns are ECMA-262 regular expressions, whose ``$`` matches only at the
+    end of the text; Python's ``$`` also matches before a final line break. So "workvivo\\n"
+    passed ``^[a-z][a-z0-9_]*$``, was shown as "workvivo" in every report, and escaped the
+    pack's provider and product lists: Workvivo Pulse labelled m365, processing personal and
+    credit information, came out COMPLIANT. Such an id is a schema error."""
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "pulse-compliant.yaml").read_text(encoding="utf-8"))
+    data["designation"]["service"] = "m365"
+    for block in (data["usage"], data["designation"]["approved_scope"]):
+        block["saas_products"] = ["pulse\n"]
+        block["providers"] = ["workvivo\n"]
+        block["data_categories"] = ["public", "personal_information", "credit_information"]
+    data["providers"][0]["id"] = "workvivo\n"
+    path = tmp_path / "spoof.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+    copy_evidence(tmp_path)
+    done = nc("check", path, "--lang", "en")
+    assert done.returncode == 2, done.stdout[-800:]
+    assert "usage.providers[0]" in done.stderr
+    assert nc("validate", path, "--lang", "en").returncode == 2

@@ -59,6 +59,17 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> An
         yield ValidationError("the list has non-unique elements")
 
 
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """``pattern`` with ECMA-262's ``$`` (the end of the text, not before a final line
+    break): see validate/fast_checks.py ``pattern_search``."""
+    from jsonschema import ValidationError
+
+    from netsep_check.validate.fast_checks import pattern_search
+
+    if validator.is_type(instance, "string") and not pattern_search(pattern)(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @cache
 def _validator_for(schema_json: str) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
@@ -66,7 +77,8 @@ def _validator_for(schema_json: str) -> Any:
     from referencing import Registry
 
     extend_untyped: Any = extend  # the stub leaves it untyped
-    cls = extend_untyped(Draft202012Validator, {"uniqueItems": _unique_items})
+    cls = extend_untyped(Draft202012Validator,
+                         {"uniqueItems": _unique_items, "pattern": _pattern})
     # An empty registry that cannot retrieve: a $ref to anything outside the schema fails
     # instead of being fetched (jsonschema's default registry downloads http(s) $refs).
     return cls(json.loads(schema_json), format_checker=FormatChecker(), registry=Registry())
