@@ -133,3 +133,37 @@ def test_id_with_trailing_line_break_is_not_snake_case(tmp_path):
     assert done.returncode == 2, done.stdout[-800:]
     assert "usage.providers[0]" in done.stderr
     assert nc("validate", path, "--lang", "en").returncode == 2
+
+
+# --- 5. --output naming an input: check refused it, the other commands overwrote it -------
+
+@pytest.mark.parametrize("command", [
+    ("bundle", "create", "{profile}", "-o", "{profile}"),
+    ("bundle", "create", "{profile}", "-o", "{evidence}"),
+    ("due", "{profile}", "-o", "{profile}"),
+    ("report", "committee", "{profile}", "-o", "{profile}"),
+    ("report", "committee", "{profile}", "-o", "{evidence}"),
+    ("report", "committee", "{profile}", "--previous", "{previous}", "-o", "{previous}"),
+    ("import", "scubagear", "{scuba}", "-o", "{scuba}"),
+], ids=["bundle-profile", "bundle-evidence", "due", "committee-profile", "committee-evidence",
+        "committee-previous", "import"])
+def test_output_never_overwrites_an_input(tmp_path, command):
+    """``check -o PROFILE`` is refused ("an input of this run"), but ``bundle create``,
+    ``due`` and ``report committee`` wrote over the very profile, evidence file or previous
+    report they were reading: ``bundle create p.yaml -o evidence/notice.pdf`` replaced the
+    evidence it had just sealed. Every command refuses an --output that names an input."""
+    profile = example(tmp_path)
+    evidence = tmp_path / "evidence" / "fsi-evaluation-microsoft-2024.txt"
+    previous = tmp_path / "previous.json"
+    previous.write_text(nc("check", profile, "--format", "json").stdout, encoding="utf-8")
+    scuba = tmp_path / "ScubaResults.json"
+    scuba.write_bytes((Path(__file__).parent / "data" / "scubagear"
+                       / "ScubaResults_fa5589b7-d528-4f80.json").read_bytes())
+    files = {"profile": profile, "evidence": evidence, "previous": previous, "scuba": scuba}
+    before = {name: path.read_bytes() for name, path in files.items()}
+    args = [part.format(**files) for part in command]
+    done = nc(*args, "--lang", "en") if command[0] in ("due", "report") else nc(*args)
+    assert done.returncode == 2, (done.returncode, done.stderr[-800:])
+    assert "input" in done.stderr
+    for name, path in files.items():
+        assert path.read_bytes() == before[name], f"{name} was overwritten"
