@@ -101,6 +101,10 @@ def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
     for argument in arguments:
         text = str(argument)
         path = Path(text)
+        if "\x00" in text:  # os.stat raises ValueError on it, not OSError
+            problems.append(Problem(text.replace("\x00", "\\x00"),
+                                    "a file name cannot hold a NUL byte"))
+            continue
         if text == "-" or path.is_file():
             paths.append(path)
         elif path.is_dir():

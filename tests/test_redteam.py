@@ -167,3 +167,38 @@ def test_output_never_overwrites_an_input(tmp_path, command):
     assert "input" in done.stderr
     for name, path in files.items():
         assert path.read_bytes() == before[name], f"{name} was overwritten"
+
+
+# --- 6. the library: nothing judged read as a pass; options the command line never sends ---
+
+def test_library_run_of_no_profile_is_not_a_pass():
+    """``api.run([])`` returned exit code 0 and verdict "pass": nothing judged, reported
+    compliant. The command line always names a profile; the library must refuse too."""
+    from netsep_check.api import run
+    from netsep_check.errors import InputError
+
+    with pytest.raises(InputError, match="no profile"):
+        run([])
+    with pytest.raises(InputError, match="list of profile"):
+        run(str(EXAMPLES / "m365-compliant.yaml"))  # type: ignore[arg-type]  # a bare string
+
+
+@pytest.mark.parametrize("options", [
+    {"fail_on": "bogus"}, {"fail_on": None}, {"as_of": "2025-01-01"}, {"today": "2025-01-01"},
+    {"jobs": 0}, {"max_bytes": 0},
+], ids=lambda o: next(iter(o)))
+def test_library_options_out_of_range_are_input_errors(options):
+    """Options the command line validates (click) reached the library unchecked: a KeyError
+    or AttributeError (a traceback) or, for jobs=0, a silent run. Each is an InputError."""
+    from netsep_check.api import Options, run
+    from netsep_check.errors import InputError
+
+    with pytest.raises(InputError):
+        run([EXAMPLES / "pulse-noncompliant-controls.yaml"], Options(**options))
+
+
+def test_library_path_with_nul_is_an_input_error():
+    from netsep_check.api import run
+
+    result = run([str(EXAMPLES / "m365-compliant.yaml") + "\x00"])
+    assert result.exit_code == 2 and not result.reports
