@@ -202,3 +202,17 @@ def test_library_path_with_nul_is_an_input_error():
 
     result = run([str(EXAMPLES / "m365-compliant.yaml") + "\x00"])
     assert result.exit_code == 2 and not result.reports
+
+
+# --- 7. --as-of and --period took any ISO 8601 form Python reads ------------------------------
+
+@pytest.mark.parametrize("day", ["20250101", "2025-W01-1", "2025001"])
+def test_as_of_is_a_calendar_date_written_yyyy_mm_dd(tmp_path, day):
+    """``--as-of 2025-W01-1`` judged the profile on 2024-12-30 and ``--as-of 20250101`` was
+    taken too: Python 3.11's ``date.fromisoformat`` reads week dates and the basic form. Every
+    date of the contract is YYYY-MM-DD; anything else is a usage error."""
+    profile = example(tmp_path)
+    done = nc("check", profile, "--as-of", day)
+    assert done.returncode == 2 and "YYYY-MM-DD" in done.stderr, done.stderr[-500:]
+    period = nc("report", "committee", profile, "--period", f"{day}..2025-06-30")
+    assert period.returncode == 2, period.stderr[-500:]

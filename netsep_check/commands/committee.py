@@ -15,6 +15,7 @@ from netsep_check.commands._shared import (
     as_of_option,
     guarded,
     pack_option,
+    parse_day,
 )
 from netsep_check.errors import InputError
 
@@ -27,7 +28,7 @@ def _period(ctx: click.Context, param: click.Parameter,
     try:
         if not sep:
             raise ValueError
-        period = dt.date.fromisoformat(start.strip()), dt.date.fromisoformat(end.strip())
+        period = parse_day(start.strip()), parse_day(end.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a period FROM..TO "
                                  "(e.g. 2025-01-01..2025-06-30)") from None
