@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import field
@@ -32,7 +33,7 @@ from netsep_check.load import DEFAULT_MAX_BYTES, Document, load_document
 from netsep_check.rules import Pack, load_pack, pack_for_regime
 from netsep_check.rules.packs import REGIME_PACKS
 from netsep_check.validate import validate_profile
-from netsep_check.vocabulary import DEFAULT_FAIL_ON
+from netsep_check.vocabulary import DEFAULT_FAIL_ON, SEVERITIES
 
 __all__ = ["Checker", "Invalid", "Options", "RunResult", "diff_sides", "result_of", "run"]
 
@@ -204,6 +205,31 @@ def _facts_for(profile: dict[str, Any], facts: list[Any], file: str) -> list[Any
     return mine or facts  # none of its tenant: the cross-check says whose they are (exit 2)
 
 
+def _check_call(inputs: Any, options: Options) -> None:
+    """What the command line's own parsing makes sure of, for a caller of :func:`run`: at
+    least one profile named (nothing judged is no pass), and options within their range."""
+    def wrong(field: str, expected: str, value: Any) -> InputError:
+        return InputError.one("(options)", f"{field} must be {expected}, not {value!r}",
+                              path=field)
+
+    if isinstance(inputs, str | bytes | os.PathLike) or not isinstance(inputs, Sequence):
+        raise InputError.one("(inputs)", "give a list of profile files, folders or patterns, "
+                             f"not {type(inputs).__name__} {str(inputs)[:80]!r}")
+    if not inputs:
+        raise InputError.one("(inputs)", "no profile given: nothing was judged, which is "
+                             "no pass")
+    if options.fail_on not in SEVERITIES:
+        raise wrong("fail_on", f"one of {', '.join(SEVERITIES)}", options.fail_on)
+    for field_name in ("as_of", "today"):
+        value = getattr(options, field_name)
+        if value is not None and (type(value) is not dt.date):
+            raise wrong(field_name, "a datetime.date or None", value)
+    if options.jobs is not None and (type(options.jobs) is not int or options.jobs < 1):
+        raise wrong("jobs", "a whole number of at least 1, or None", options.jobs)
+    if type(options.max_bytes) is not int or options.max_bytes < 1:
+        raise wrong("max_bytes", "a whole number of at least 1", options.max_bytes)
+
+
 def run(inputs: Sequence[str | Path], options: Options = Options()) -> RunResult:
     """Judge every profile ``inputs`` name (files, folders, glob patterns, ``-``).
 
@@ -214,6 +240,7 @@ def run(inputs: Sequence[str | Path], options: Options = Options()) -> RunResult
     from netsep_check.batch import expand_inputs, run_batch
     from netsep_check.evaluate.gate import gate
 
+    _check_call(inputs, options)
     checker = Checker.of(options)
     waivers = baseline = None
     if options.waivers is not None:

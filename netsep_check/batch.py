@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -100,6 +101,10 @@ def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
     for argument in arguments:
         text = str(argument)
         path = Path(text)
+        if "\x00" in text:  # os.stat raises ValueError on it, not OSError
+            problems.append(Problem(text.replace("\x00", "\\x00"),
+                                    "a file name cannot hold a NUL byte"))
+            continue
         if text == "-" or path.is_file():
             paths.append(path)
         elif path.is_dir():
@@ -116,8 +121,11 @@ def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
             import glob  # only for a pattern: it compiles regular expressions on import
 
             batch = True
-            found = sorted(Path(p) for p in glob.glob(text, recursive=True)
-                           if not Path(p).is_dir())
+            try:
+                found = sorted(p for p in _glob(text) if not p.is_dir())
+            except (OSError, ValueError) as exc:
+                problems.append(Problem(text, f"cannot expand this pattern: {exc}"))
+                continue
             found = _sift(found, skipped)
             if not found:
                 problems.append(Problem(text, "no file matches this pattern"))
@@ -132,6 +140,28 @@ def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
             seen.add(key)
             unique.append(path)
     return Inputs(unique, problems, batch or len(unique) > 1 or bool(problems), skipped)
+
+
+def _glob(pattern: str) -> list[Path]:
+    """The files and folders ``pattern`` matches, as ``glob.glob(pattern, recursive=True)``
+    would list them, except that ``**`` does not descend through links to folders: a folder
+    holding links to itself would otherwise double the paths at every level (2**40 of them).
+    Names starting with '.' match only a pattern part that starts with '.', as in glob."""
+    parts = Path(pattern).parts
+    first = next((i for i, part in enumerate(parts) if _GLOB_CHARS & set(part)), len(parts))
+    if first == len(parts):
+        return [Path(pattern)] if os.path.lexists(pattern) else []
+    base = Path(*parts[:first]) if first else Path()
+    rest = [part if part == "**" else re.sub(r"\*+", "*", part) for part in parts[first:]]
+    if rest[-1] == "**":  # glob's "dir/**" lists everything below, files too
+        rest.append("*")
+    hidden_ok = any(part.startswith(".") for part in rest)
+    found = []
+    for path in base.glob(str(Path(*rest))):  # pathlib's '**' does not follow links
+        below = path.relative_to(base).parts if first else path.parts
+        if hidden_ok or not any(name.startswith(".") for name in below):
+            found.append(path)
+    return found
 
 
 def _sift(found: list[Path], skipped: list[tuple[str, str]]) -> list[Path]:

@@ -103,9 +103,11 @@ def _pack_record(report: Report, ref: str) -> dict[str, Any]:
             "digest": pack.digest, "extends": pack.extends}
 
 
-def _stage(profile: Path, checker: Checker, stage: Path) -> tuple[str, list[dict[str, Any]]]:
+def _stage(profile: Path, checker: Checker, stage: Path,
+           sources: list[Path] | None = None) -> tuple[str, list[dict[str, Any]]]:
     """Copy the profile and the evidence files it cites (as the evidence check resolves
-    them) into ``stage/submission``; the profile's member name and the evidence records."""
+    them) into ``stage/submission``; the profile's member name and the evidence records.
+    ``sources`` gets the path of every file copied."""
     _, data = checker.load(profile)
     root = Path(checker.evidence_root) if checker.evidence_root is not None else profile.parent
     from netsep_check.evaluate.evidence import verify_files
@@ -130,6 +132,8 @@ def _stage(profile: Path, checker: Checker, stage: Path) -> tuple[str, list[dict
                 target = stage.joinpath(*PurePosixPath(member).parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(root / item["file"], target)
+                if sources is not None:
+                    sources.append(root / item["file"])
                 placed.add(member)
             entry["member"] = member
         evidence.append(entry)
@@ -175,7 +179,14 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
         raise InputError.one("-", "a bundle is made from a profile file, not standard input")
     moment = creation_time()
     with private_folder() as stage:
-        name, evidence = _stage(profile, checker, stage)
+        sources: list[Path] = [profile]
+        name, evidence = _stage(profile, checker, stage, sources)
+        from netsep_check.output import output_clash
+
+        clash = output_clash([Path(output)], sources)
+        if clash is not None:  # the bundle would replace a file it seals
+            raise InputError.one(str(output), f"--output is {clash[1]}, an input of this "
+                                 "bundle; refusing to overwrite it")
         staged = stage / name
         report = Checker(checker.pack_ref, checker.policy_dirs, checker.as_of,
                          checker.max_bytes, evidence_root=None, verify_evidence=True,

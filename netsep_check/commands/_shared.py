@@ -68,11 +68,21 @@ def guarded(func: Callable[..., int]) -> Callable[..., None]:
     return wrapper
 
 
+def parse_day(text: str) -> dt.date:
+    """A calendar date written YYYY-MM-DD, as every date of the contract is (Python 3.11's
+    ``date.fromisoformat`` also reads ``20250101`` and week dates such as ``2025-W01-1``);
+    ValueError otherwise."""
+    if len(text) != 10 or not (text[:4] + text[5:7] + text[8:]).isascii() \
+            or not (text[:4] + text[5:7] + text[8:]).isdigit() or text[4] + text[7] != "--":
+        raise ValueError(text)
+    return dt.date.fromisoformat(text)
+
+
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return parse_day(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 

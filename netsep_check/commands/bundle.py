@@ -11,7 +11,15 @@ from typing import Any
 
 import click
 
-from netsep_check.commands._shared import LANG, _err, _write, as_of_option, guarded, pack_option
+from netsep_check.commands._shared import (
+    LANG,
+    _err,
+    _refuse_inputs,
+    _write,
+    as_of_option,
+    guarded,
+    pack_option,
+)
 from netsep_check.errors import EXIT_FAIL, EXIT_OK
 
 
@@ -88,6 +96,7 @@ def bundle_create(profile: Path, output: Path, evidence_root: Path | None,
     from netsep_check.api import Checker
     from netsep_check.bundle.seal import create_bundle
 
+    _refuse_inputs([output], [profile])  # and the evidence it cites: create_bundle
     created = create_bundle(profile, output, Checker(pack_ref, (), as_of,
                                                      evidence_root=evidence_root))
     _err(f"bundle written to {created.output}: {created.members} members, sealed verdict "

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from netsep_check.commands._shared import LANG, _err, _write, as_of_option, guarded, pack_option
+from netsep_check.commands._shared import (
+    LANG,
+    _err,
+    _refuse_inputs,
+    _write,
+    as_of_option,
+    guarded,
+    pack_option,
+    parse_day,
+)
 from netsep_check.errors import InputError
 
 
@@ -19,7 +28,7 @@ def _period(ctx: click.Context, param: click.Parameter,
     try:
         if not sep:
             raise ValueError
-        period = dt.date.fromisoformat(start.strip()), dt.date.fromisoformat(end.strip())
+        period = parse_day(start.strip()), parse_day(end.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a period FROM..TO "
                                  "(e.g. 2025-01-01..2025-06-30)") from None
@@ -65,6 +74,7 @@ def report_committee(profile: Path, period: tuple[dt.date, dt.date] | None,
     from netsep_check.api import Options, run
     from netsep_check.report.committee import render_committee
 
+    _refuse_inputs([output], [profile, previous_file, waivers_file])
     previous = None
     if previous_file is not None:
         from netsep_check.evaluate.diff import load_report_sides
@@ -72,6 +82,9 @@ def report_committee(profile: Path, period: tuple[dt.date, dt.date] | None,
     result = run([profile], Options(pack_ref, (), as_of, evidence_root, waivers=waivers_file))
     if result.invalid:  # no report for the committee on a profile that cannot be read
         raise InputError([p for item in result.invalid for p in item.problems])
+    root = evidence_root if evidence_root is not None else profile.parent
+    _refuse_inputs([output], [root / record.file for report in result.reports
+                              for record in report.evidence_checked if record.file])
     from netsep_check.report.messages import unmatched_waiver_text
 
     for waiver in result.unmatched_waivers:

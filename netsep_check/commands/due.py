@@ -9,6 +9,7 @@ import click
 
 from netsep_check.commands._shared import (
     LANG,
+    _refuse_inputs,
     _report_problems,
     _write,
     as_of_option,
@@ -51,6 +52,7 @@ def due(profiles: tuple[Path, ...], within_days: int | None, fmt: str, as_of: dt
     day = as_of or dt.date.today()
     checker = Checker(pack_ref)
     inputs = expand_inputs(profiles)
+    _refuse_inputs([output], [*inputs.paths, waivers_file, *tenant_facts])
     problems = list(inputs.problems)
     groups = []
     for path in inputs.paths:

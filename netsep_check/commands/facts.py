@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from netsep_check.commands._shared import _err, _write, guarded
+from netsep_check.commands._shared import _err, _refuse_inputs, _write, guarded
 from netsep_check.errors import EXIT_OK, InputError
 
 
@@ -28,6 +28,7 @@ def import_scubagear(results: Path, output: Path | None, max_size: int | None) -
     results and the few settings the mapping uses; the tenant id hashed, no names, no Raw."""
     from netsep_check.facts import dumps, import_file
 
+    _refuse_inputs([output], [results])
     facts = import_file("scubagear", results, max_size)
     for policy in facts.unknown_policies:
         _err(f"note: {results}: unknown policy id {policy} (kept, mapped to nothing)")

@@ -356,6 +356,8 @@ def egress_results(profile: Mapping[str, Any], summaries: Sequence[EgressSummary
                        log.file)
         if log.unaccepted_hosts:
             kind = "contradiction"
+        elif log.unparsed:  # lines naming no destination the reader could take: where they
+            kind = "weak"  # went is unknown, so the log does not confirm the control
         elif log.requests:
             kind = "confirmed"
         else:

@@ -53,17 +53,29 @@ def messages(result: TenantResult) -> dict[str, str]:
                       f"{detail['age_days']}일 차이 납니다(허용 {detail['max_age_days']}일). "
                       "이 측정 결과로는 어떤 항목도 확인할 수 없습니다"}
     if check == "egress":
+        unread_en = unread_ko = ""
+        if detail.get("unparsed"):
+            unread_en = (f"; {detail['unparsed']} of {detail['lines']} lines named no destination "
+                         "that could be read, so where they went is not known")
+            unread_ko = (f". 로그 {detail['lines']}행 중 {detail['unparsed']}행은 읽을 수 있는 "
+                         "목적지가 없어 어디로 접속했는지 알 수 없습니다")
         if kind == "contradiction":
             hosts = ", ".join(f"{m.fact} ({m.value})" for m in result.measured)
             more = " (and more: the list was truncated)" if detail["truncated"] else ""
             return {"en": f"{detail['unaccepted_hosts']} destination(s) reached that are neither "
                           f"in allowed_destinations nor an approved product's "
                           f"({detail['unaccepted_requests']} of {detail['requests']} requests, "
-                          f"{en_at}): {hosts}{more}",
+                          f"{en_at}): {hosts}{more}{unread_en}",
                     "ko": f"허용 목적지에도 허용된 제품에도 속하지 않는 목적지 "
                           f"{detail['unaccepted_hosts']}곳에 접속했습니다(요청 "
                           f"{detail['requests']}건 중 {detail['unaccepted_requests']}건, "
-                          f"{ko_at}): {hosts}{' (일부만 표시)' if detail['truncated'] else ''}"}
+                          f"{ko_at}): {hosts}{' (일부만 표시)' if detail['truncated'] else ''}"
+                          f"{unread_ko}"}
+        if kind == "weak":
+            return {"en": f"the {detail['requests']} requests read went to allowed destinations "
+                          f"or approved products ({en_at}){unread_en}",
+                    "ko": f"읽은 요청 {detail['requests']}건은 허용 목적지 또는 허용된 제품으로 "
+                          f"향했습니다({ko_at}){unread_ko}"}
         return {"en": f"all {detail['requests']} requests went to allowed destinations or "
                       f"approved products ({en_at})",
                 "ko": f"요청 {detail['requests']}건 모두 허용 목적지 또는 허용된 제품으로 "

@@ -32,6 +32,7 @@ from netsep_check.validate.fast_checks import (
     longer,
     matches,
     member,
+    pattern_search,
     shorter,
     unique,
     valid_keys,
@@ -136,7 +137,7 @@ class _Compiler:
 
     def _strings(self, schema: dict[str, Any], add: Callable[[Check], None]) -> None:
         if "pattern" in schema:
-            search = re.compile(schema["pattern"]).search
+            search = pattern_search(schema["pattern"])
             add(lambda v: not isinstance(v, str) or search(v) is not None)
         if "minLength" in schema:
             low = schema["minLength"]
@@ -325,7 +326,7 @@ class _Compiler:
             if node.get("type", "string") != "string":
                 return None
             if "pattern" in node:
-                search = re.compile(node["pattern"]).search
+                search = pattern_search(node["pattern"])
                 tests.append(matches(search, node["pattern"]))
             if "minLength" in node:
                 tests.append(longer(node["minLength"]))

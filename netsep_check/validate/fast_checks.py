@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from netsep_check.values import canonical
@@ -74,6 +75,18 @@ COMBINE: dict[str, Callable[[tuple[Check, ...]], Check]] = {
 # only sends it to jsonschema — a "no" here is never taken as an error, only a "yes" as valid.
 _PLAIN_BODY = re.compile(r"(?:(?:\[[A-Za-z0-9_.:\-]+\]|[A-Za-z0-9_:\-]|\\[.*+?-])"
                          r"(?:[*+?]|\{\d+(?:,\d*)?\})?)+")
+
+
+@cache
+def pattern_search(pattern: str) -> Callable[[str], object]:
+    """``re.search`` for a JSON Schema ``pattern``, with ECMA-262's ``$``: the end of the
+    text only. Python's ``$`` also matches before a final line break, which let "workvivo\\n"
+    pass ``^[a-z][a-z0-9_]*$`` (and, shown as "workvivo", escape every id list)."""
+    if pattern.endswith("$"):
+        body = pattern[:-1]
+        if (len(body) - len(body.rstrip("\\"))) % 2 == 0:  # the '$' itself is not escaped
+            pattern = body + r"\Z"
+    return re.compile(pattern).search
 
 
 def matches(search: Callable[[str], object], pattern: str | None = None) -> Column:

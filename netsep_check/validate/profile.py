@@ -110,6 +110,9 @@ def _repeated_ids(document: Document, ids: list[Any], problems: list[Problem]) -
     return defined
 
 
+_COUNTS = ("schema.more", "schema.more_capped")
+
+
 def validate_profile(document: Document) -> dict[str, Any]:
     """Return the profile data, or raise :class:`InputError` listing every problem."""
     data = require_mapping(document, "profile")
@@ -118,6 +121,7 @@ def validate_profile(document: Document) -> dict[str, Any]:
     problems = (schema_problems(document, profile_schema()) + integrity_problems(document)
                 + placeholder_problems(document))
     if problems:
-        problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path or ""))
+        problems.sort(key=lambda p: (p.code in _COUNTS, p.line or 0, p.column or 0,
+                                     p.path or ""))  # "... and N more" stays last
         raise InputError(problems)
     return data

@@ -59,6 +59,17 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> An
         yield ValidationError("the list has non-unique elements")
 
 
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """``pattern`` with ECMA-262's ``$`` (the end of the text, not before a final line
+    break): see validate/fast_checks.py ``pattern_search``."""
+    from jsonschema import ValidationError
+
+    from netsep_check.validate.fast_checks import pattern_search
+
+    if validator.is_type(instance, "string") and not pattern_search(pattern)(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @cache
 def _validator_for(schema_json: str) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
@@ -66,7 +77,8 @@ def _validator_for(schema_json: str) -> Any:
     from referencing import Registry
 
     extend_untyped: Any = extend  # the stub leaves it untyped
-    cls = extend_untyped(Draft202012Validator, {"uniqueItems": _unique_items})
+    cls = extend_untyped(Draft202012Validator,
+                         {"uniqueItems": _unique_items, "pattern": _pattern})
     # An empty registry that cannot retrieve: a $ref to anything outside the schema fails
     # instead of being fetched (jsonschema's default registry downloads http(s) $refs).
     return cls(json.loads(schema_json), format_checker=FormatChecker(), registry=Registry())
@@ -322,10 +334,13 @@ def schema_problems(document: Document, schema: dict[str, Any],
         return []
     problems: list[Problem] = []
     seen: set[tuple[FieldPath, str]] = set()
-    errors = validator(schema).iter_errors(data)
-    for error in errors:
+    # One error may say many things (an object with 300 000 unknown keys is one error): the
+    # cap counts what is said, not errors.
+    saids = (said for error in validator(schema).iter_errors(data)
+             for said in describe(error, schema))
+    for said in saids:
         if len(problems) >= max_reported:
-            rest = 1 + sum(1 for _ in zip(range(max_counted), errors, strict=False))
+            rest = 1 + sum(1 for _ in zip(range(max_counted), saids, strict=False))
             more = (f"{rest} more" if rest <= max_counted
                     else f"more than {max_counted} more")
             problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path or ""))
@@ -336,16 +351,15 @@ def schema_problems(document: Document, schema: dict[str, Any],
                                     params={"count": min(rest, max_counted),
                                             "shown": max_reported}))
             return problems
-        for said in describe(error, schema):
-            full = (*root_path, *said.path)
-            if (full, said.message) in seen:  # e.g. the same missing key from if/then and required
-                continue
-            seen.add((full, said.message))
-            position = document.position(full)
-            problems.append(Problem(document.file, said.message,
-                                    position[0] if position else None,
-                                    position[1] if position else None,
-                                    format_path(full) or "(top level)", said.code,
-                                    dict(said.params)))
+        full = (*root_path, *said.path)
+        if (full, said.message) in seen:  # e.g. the same missing key from if/then and required
+            continue
+        seen.add((full, said.message))
+        position = document.position(full)
+        problems.append(Problem(document.file, said.message,
+                                position[0] if position else None,
+                                position[1] if position else None,
+                                format_path(full) or "(top level)", said.code,
+                                dict(said.params)))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.path or ""))
     return problems
