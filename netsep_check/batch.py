@@ -118,8 +118,6 @@ def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
                                         f"({', '.join('*' + s for s in PROFILE_SUFFIXES)})"))
             paths.extend(found)
         elif _GLOB_CHARS & set(text):
-            import glob  # only for a pattern: it compiles regular expressions on import
-
             batch = True
             try:
                 found = sorted(p for p in _glob(text) if not p.is_dir())
