@@ -498,3 +498,19 @@ def test_an_unstated_generative_ai_flag_is_said_not_assumed(tmp_path):
                      name="stated.yaml")
     assert not [n for n in checker.check(stated).notes
                 if n.params.get("rule") == "SE-NO-GENERATIVE-AI"]
+
+
+def test_workvivo_under_other_ids_labelled_m365_is_not_compliant(tmp_path):
+    """Red team: Pulse (Workvivo) used under ids the pack does not list, in a profile labelled
+    M365, processing personal data — the Pulse exclusions would be escaped."""
+    text = (EXAMPLES / "pulse-compliant.yaml").read_text(encoding="utf-8")
+    text = (text.replace("service: pulse", "service: m365")
+            .replace("saas_products: [pulse]", "saas_products: [pulse_app]")
+            .replace("providers: [workvivo]", "providers: [workvivo_ltd]")
+            .replace("  - id: workvivo\n", "  - id: workvivo_ltd\n")
+            .replace("data_categories: [public, internal_business]",
+                     "data_categories: [public, internal_business, personal_information]"))
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    copy_evidence(tmp_path)
+    assert "DESIG-SERVICE-LABEL" in failing(path)
