@@ -27,7 +27,8 @@ judged counts against the gate, so it is reported, with its "cannot be judged" m
 per ``waived`` finding with an ``external``, accepted ``suppressions`` entry carrying the
 waiver's justification, so accepted risks stay visible. ``pass`` and ``not_applicable`` give no
 result. ``level`` follows the rule severity: critical/high → ``error``, medium → ``warning``,
-low → ``note``; ``properties.security-severity`` is 9.5 / 8.0 / 5.5 / 3.0.
+low → ``note``, except that a finding that could not be judged is always an ``error`` (it fails
+the gate whatever the severity); ``properties.security-severity`` is 9.5 / 8.0 / 5.5 / 3.0.
 
 No URL at all: no ``informationUri``, no ``helpUri``, no ``$schema`` (users sit in separated
 networks and SARIF consumers must not be led to fetch anything). The output is deterministic: no
@@ -175,7 +176,8 @@ def _result(report: Report, finding: Finding, rule_index: int, artifact_index: i
         "ruleId": rule.id,
         "ruleIndex": rule_index,
         "kind": "fail",
-        "level": LEVEL[rule.severity],
+        # a rule that could not be judged fails the gate whatever its severity: an error
+        "level": "error" if finding.status == "error" else LEVEL[rule.severity],
         "message": {"text": message(finding, lang) or title(finding, lang)},
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {"netsepFinding/v1": _fingerprint(uri, finding)},

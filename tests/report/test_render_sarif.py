@@ -59,7 +59,8 @@ def test_noncompliant_profile(validator, report_of, lang) -> None:
     for finding, result in zip(failing, run["results"], strict=True):
         assert result["ruleId"] == finding.rule.id
         assert rules[result["ruleIndex"]]["id"] == finding.rule.id
-        assert result["level"] == LEVEL[finding.rule.severity]
+        assert result["level"] == ("error" if finding.status == "error"
+                                   else LEVEL[finding.rule.severity])
         assert result["message"]["text"] == finding_message(finding, lang)
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] == "examples/pulse-noncompliant-controls.yaml"
@@ -151,6 +152,20 @@ def test_waived_and_error_findings(validator, mixed_report) -> None:
     assert error["properties"]["status"] == "error"
     assert error["message"]["text"].startswith("cannot be judged")
     assert "suppressions" not in error
+
+
+def test_a_finding_not_judged_is_an_error_whatever_the_severity(validator, mixed_report) -> None:
+    """It fails the gate at any --fail-on, so a code-scanning view must not show it as a note."""
+    import dataclasses
+
+    low = next(f for f in mixed_report.findings if f.rule.severity == "low")
+    changed = dataclasses.replace(low, status="error")
+    report = dataclasses.replace(mixed_report, findings=tuple(
+        changed if f is low else f for f in mixed_report.findings))
+    document = json.loads(render_sarif(result_of([report]), "en"))
+    assert_valid(validator, document)
+    levels = {r["ruleId"]: r["level"] for r in document["runs"][0]["results"]}
+    assert levels[low.rule.id] == "error"
 
 
 def test_batch_one_run_per_pack(validator, all_reports) -> None:
