@@ -42,12 +42,25 @@ def fold_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().translate(_SEPARATORS)
 
 
+_WORD_BREAKS = re.compile(r"[\s_.\-]+")
+
+
+def fold_words(text: str) -> set[str]:
+    """How text_includes compares with ``words: true``: the folded text's words, split at
+    spaces, ``_``, ``-`` and ``.`` — ``notion_ai`` holds the word ``ai``, ``email`` does not."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return {word for word in _WORD_BREAKS.split(folded) if word}
+
+
 def _texts(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) and item for item in value)
 
 
 def _text_includes(spec: Any, env: Env, sub: SubCompile) -> Compiled:
-    require_keys(spec, env, {"path", "value"})
+    require_keys(spec, env, {"path", "value"}, {"words"})
+    words = spec.get("words", False)
+    if not isinstance(words, bool):
+        raise RuleSyntaxError("text_includes: words is true or false", env.where)
     ref = compile_path(spec["path"], env)
     rhs = compile_operand(spec["value"], env)
     if rhs.constant:
@@ -71,11 +84,19 @@ def _text_includes(spec: Any, env: Env, sub: SubCompile) -> Compiled:
                 raise EvalError(f"{rhs.label} is not a list of texts", ref.concrete(ctx),
                                 reason="eval_not_texts", subject=rhs.label)
             folded = [fold_text(f) for f in fragments]
-        text = fold_text(actual)
-        if any(fragment and fragment in text for fragment in folded):
+        if words:  # a fragment is a whole word of the text
+            if not fold_words(actual).isdisjoint(folded):
+                return None
+        elif any(fragment and fragment in fold_text(actual) for fragment in folded):
             return None
         return [Failure(ref.concrete(ctx), "text_includes", actual, rhs.get(ctx), rhs.label)]
 
+    if words:
+        return Compiled(test, (ref.schema_path, *rhs.reads),
+                        {"en": f"{ref.text} has one of {rhs.label} as a whole word (case "
+                               "ignored; words end at spaces, '_', '-' and '.')",
+                         "ko": f"{ref.text}에 {rhs.label} 중 하나가 온전한 단어로 들어 있음 "
+                               "(대소문자 무시, 단어는 공백·'_'·'-'·'.'로 나뉨)"})
     return Compiled(test, (ref.schema_path, *rhs.reads),
                     {"en": f"{ref.text} includes one of {rhs.label} (case, spaces, '_', '-' and "
                            "'.' ignored)",
@@ -210,11 +231,14 @@ OPERATORS = {
     "text_includes": Operator(
         "text_includes", "text", _text_includes,
         "the text field includes one of the listed fragments, compared as plain text after "
-        "NFKC, case folding and leaving out spaces, '_', '-' and '.'",
+        "NFKC, case folding and leaving out spaces, '_', '-' and '.'; with `words: true`, a "
+        "fragment must be a whole word of the text (words end at spaces, '_', '-' and '.')",
         {"path": "firm.name", "value": ["은행", "bank"]},
         {"type": "object", "required": ["path", "value"], "additionalProperties": False,
          "properties": {"path": _PATH,
-                        "value": {"description": "a list of texts, {path: P} or {param: N}"}}}),
+                        "value": {"description": "a list of texts, {path: P} or {param: N}"},
+                        "words": {"type": "boolean", "description": "compare whole words: "
+                                  "`ai` is a word of `notion_ai`, not of `email`"}}}),
     "host_within_one_domain": Operator(
         "host_within_one_domain", "text", _host_within_one_domain,
         "the host-name field names one host, or a leading '*.' wildcard whose rest is a "
