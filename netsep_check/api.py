@@ -228,6 +228,20 @@ def _check_call(inputs: Any, options: Options) -> None:
         raise wrong("jobs", "a whole number of at least 1, or None", options.jobs)
     if type(options.max_bytes) is not int or options.max_bytes < 1:
         raise wrong("max_bytes", "a whole number of at least 1", options.max_bytes)
+    for flag in ("verify_evidence", "progress"):
+        if type(getattr(options, flag)) is not bool:
+            raise wrong(flag, "True or False", getattr(options, flag))
+    if options.pack is not None and not isinstance(options.pack, str | os.PathLike):
+        raise wrong("pack", "a pack id, a pack folder or None", options.pack)
+    for single in ("evidence_root", "waivers", "baseline"):
+        value = getattr(options, single)
+        if value is not None and not isinstance(value, str | os.PathLike):
+            raise wrong(single, "a path or None", value)
+    for many in ("policy_dirs", "tenant_facts", "egress_logs"):
+        value = getattr(options, many)
+        if isinstance(value, str | bytes | os.PathLike) or not isinstance(value, Sequence) \
+                or not all(isinstance(item, str | os.PathLike) for item in value):
+            raise wrong(many, "a tuple of paths", value)
 
 
 def run(inputs: Sequence[str | Path], options: Options = Options()) -> RunResult:

@@ -187,8 +187,9 @@ def test_library_run_of_no_profile_is_not_a_pass():
 
 @pytest.mark.parametrize("options", [
     {"fail_on": "bogus"}, {"fail_on": None}, {"as_of": "2025-01-01"}, {"today": "2025-01-01"},
-    {"jobs": 0}, {"max_bytes": 0},
-], ids=lambda o: next(iter(o)))
+    {"jobs": 0}, {"max_bytes": 0}, {"policy_dirs": "dir"}, {"pack": 123}, {"waivers": 123},
+    {"verify_evidence": None}, {"verify_evidence": "no"}, {"tenant_facts": [1]},
+], ids=lambda o: f"{next(iter(o))}={next(iter(o.values()))!r}")
 def test_library_options_out_of_range_are_input_errors(options):
     """Options the command line validates (click) reached the library unchecked: a KeyError
     or AttributeError (a traceback) or, for jobs=0, a silent run. Each is an InputError."""
@@ -259,3 +260,15 @@ def test_many_tasks_against_many_scope_changes_is_bounded(tmp_path):
     path = _scope_changes_profile(tmp_path, 5_000, 5_000)
     done = nc("check", path, "--format", "json", "-o", tmp_path / "r.json", timeout=10)
     assert done.returncode == 0
+
+
+def test_policy_docs_never_writes_into_the_built_in_packs(tmp_path):
+    """Review: `policy docs -o` over a built-in pack file broke every later check."""
+    from netsep_check.rules import policies_root
+
+    target = policies_root() / "common" / "parameters.yaml"
+    before = target.read_bytes()
+    done = subprocess.run([sys.executable, "-m", "netsep_check", "policy", "docs", "-o",
+                           str(target)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "built-in packs" in done.stderr, done.stderr[-500:]
+    assert target.read_bytes() == before

@@ -62,6 +62,10 @@ def policy_docs(output: Path | None) -> int:
     """Generate the rule reference of every built-in pack (Markdown)."""
     from netsep_check.authoring.explain import reference_markdown
     from netsep_check.rules import builtin_pack_ids, load_pack
+    from netsep_check.rules.packs import is_builtin
 
+    if output is not None and is_builtin(output.absolute()):
+        raise click.UsageError(f"--output {output} is inside the built-in packs' folder, the "
+                               "input of this command; refusing to write there")
     _write(reference_markdown([load_pack(ref) for ref in builtin_pack_ids()]), output)
     return EXIT_OK

@@ -38,3 +38,11 @@ def test_words_is_true_or_false():
     with pytest.raises(RuleSyntaxError):
         compile_condition({"text_includes": {"path": "p", "value": ["ai"], "words": "yes"}},
                           Env({}))
+
+
+@pytest.mark.parametrize("fragment", ["gen_ai", "gen ai", "gen-ai", "gen.ai"])
+def test_a_fragment_of_more_than_one_word_is_refused(fragment):
+    """It could never equal one word: refused, not silently never matching."""
+    with pytest.raises(RuleSyntaxError):
+        compile_condition({"text_includes": {"path": "p", "value": [fragment], "words": True}},
+                          Env({}))

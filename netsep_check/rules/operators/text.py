@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import netsep_check
+from netsep_check.load.source import sha256
 from netsep_check.rules.operators.base import (
     FALLBACK,
     Compiled,
@@ -68,6 +70,9 @@ def _text_includes(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         if not _texts(fragments) or not all(fold_text(f) for f in fragments):
             raise RuleSyntaxError("text_includes needs a list of non-empty texts as its value",
                                   env.where)
+        if words and any(_WORD_BREAKS.search(unicodedata.normalize("NFKC", f)) for f in fragments):
+            raise RuleSyntaxError("text_includes with words: true needs single words (no space, "
+                                  "'_', '-' or '.' in a fragment)", env.where)
         folded_once: list[str] | None = [fold_text(f) for f in fragments]
     else:
         folded_once = None
@@ -83,6 +88,10 @@ def _text_includes(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             if not _texts(fragments):
                 raise EvalError(f"{rhs.label} is not a list of texts", ref.concrete(ctx),
                                 reason="eval_not_texts", subject=rhs.label)
+            if words and any(_WORD_BREAKS.search(unicodedata.normalize("NFKC", f))
+                             for f in fragments):
+                raise EvalError(f"{rhs.label} holds a fragment of more than one word",
+                                ref.concrete(ctx), reason="eval_not_texts", subject=rhs.label)
             folded = [fold_text(f) for f in fragments]
         if words:  # a fragment is a whole word of the text
             if not fold_words(actual).isdisjoint(folded):
@@ -162,7 +171,10 @@ def _suffix_list() -> _SuffixList:
         raise ImportError("publicsuffixlist is not installed")
     listing = Path(spec.origin).with_name("public_suffix_list.dat")
     info = listing.stat()
-    key = f"public-suffix-list\n1\n{listing}\n{info.st_size}\n{info.st_mtime_ns}"
+    # the list file as it is now, and the code that reads it (this module) and its version
+    code = sha256(Path(__file__).read_bytes()).hexdigest()
+    key = (f"public-suffix-list\n1\n{netsep_check.__version__}\n{code}\n{listing}\n"
+           f"{info.st_size}\n{info.st_mtime_ns}")
     sets = derived(key, lambda: _SuffixList.read(listing.read_text(encoding="utf-8")),
                    _sets_valid)
     return _SuffixList(*(sets[name] for name in _SETS))
