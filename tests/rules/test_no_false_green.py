@@ -488,20 +488,17 @@ def test_another_designation_date_does_not_escape_the_designee_check(tmp_path):
     assert failing(listed) == {"DESIG-DESIGNEE"}  # on the known date the list decides
 
 
-def test_an_unstated_generative_ai_flag_is_said_not_assumed(tmp_path):
-    """Without usage.generative_ai the standing exception's rule can judge only product ids:
-    it says so in the report instead of reading silence as "no"."""
-    checker = Checker(verify_evidence=False)
-    path = profile(tmp_path, "standing-compliant.yaml", {})
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert "generative_ai" not in data["usage"]
-    codes = [n for n in checker.check(path).notes if n.code == "rule_note"
-             and n.params.get("rule") == "SE-NO-GENERATIVE-AI"]
-    assert codes and "usage.generative_ai" in codes[0].params["en"]
-    stated = profile(tmp_path, "standing-compliant.yaml", {"usage.generative_ai": False},
-                     name="stated.yaml")
-    assert not [n for n in checker.check(stated).notes
-                if n.params.get("rule") == "SE-NO-GENERATIVE-AI"]
+def test_an_unstated_generative_ai_flag_is_not_read_as_no(tmp_path):
+    """Review: product ids cannot tell (notionai, kakao_kanana, samsung_gauss passed), so an
+    unstated usage.generative_ai fails the standing exception's rule and asks the sandbox's
+    for the designation's approval; stated false, both pass."""
+    for source, rule in (("standing-compliant.yaml", "SE-NO-GENERATIVE-AI"),
+                         ("m365-compliant.yaml", "SCOPE-GENERATIVE-AI")):
+        unstated = profile(tmp_path, source, unsets=["usage.generative_ai"], name="u.yaml")
+        assert "generative_ai" not in yaml.safe_load(unstated.read_text(encoding="utf-8"))["usage"]
+        assert rule in failing(unstated), (source, rule)
+        stated = profile(tmp_path, source, {"usage.generative_ai": False}, name="s.yaml")
+        assert rule not in failing(stated), (source, rule)
 
 
 def test_workvivo_under_other_ids_labelled_m365_is_not_compliant(tmp_path):
