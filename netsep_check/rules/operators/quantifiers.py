@@ -16,10 +16,12 @@ from netsep_check.rules.operators.base import (
     Failure,
     Path,
     RuleSyntaxError,
+    Unstaged,
     compile_path,
     empty_case,
     empty_text,
     require_keys,
+    walker,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
 from netsep_check.values import canonical
@@ -34,7 +36,7 @@ def _pairs(value: Any, base: Path, label: str) -> Iterator[tuple[Any, Any]]:
     if isinstance(value, list):
         return zip(value, range(len(value)), strict=True)
     if isinstance(value, dict):
-        return ((item, key) for key, item in value.items() if not key.startswith("x_"))
+        return iter([(item, key) for key, item in value.items() if not key.startswith("x_")])
     raise EvalError(f"{label} is neither a list nor a mapping", base,
                     reason="eval_not_collection", subject=label)
 
@@ -133,6 +135,29 @@ def _on_element(compiled: Any, var: str, key_var: str | None) -> tuple[Any, bool
     return None
 
 
+def _stage_on(compiled: Any, var: str, key_var: str | None) -> tuple[Any, bool] | None:
+    """As :func:`_on_element`, for a condition that also reads the profile (``staged``):
+    its stage, and whether it reads the key."""
+    if compiled is None or compiled.unary is not None or compiled.staged is None:
+        return None
+    bound, stage = compiled.staged
+    if bound == var:
+        return stage, False
+    if key_var is not None and bound == key_var:
+        return stage, True
+    return None
+
+
+def _staged_now(stage: tuple[Any, bool] | None, ctx: Ctx) -> tuple[Any, bool] | None:
+    """A staged condition made ready for this profile, or None when it cannot say."""
+    if stage is None:
+        return None
+    try:
+        return stage[0](ctx), stage[1]
+    except Exception:
+        return None
+
+
 def _quick(on_element: tuple[Any, bool] | None, holds: Any, ctx: Ctx, item: Any,
            key: Any) -> bool | None:
     """A fast check's answer for one element (True, False), or None when it cannot say."""
@@ -140,16 +165,6 @@ def _quick(on_element: tuple[Any, bool] | None, holds: Any, ctx: Ctx, item: Any,
         if on_element is not None:
             return bool(on_element[0](key if on_element[1] else item))
         return bool(holds(ctx))
-    except Exception:
-        return None
-
-
-def _on(on_element: tuple[Any, bool] | None, item: Any, key: Any) -> bool | None:
-    """A condition's answer on the element itself (see :func:`_on_element`), or None."""
-    if on_element is None:
-        return None
-    try:
-        return bool(on_element[0](key if on_element[1] else item))
     except Exception:
         return None
 
@@ -163,8 +178,8 @@ class _Fast:
     read only the element (see ``Compiled.unary``) are called on it directly; otherwise the
     element is bound (without its path, which no yes/no needs)."""
 
-    __slots__ = ("buckets", "check", "check_on", "fetch", "if_empty", "index", "key_var",
-                 "name", "var", "where", "where_on")
+    __slots__ = ("buckets", "check", "check_on", "check_stage", "fetch", "fused", "if_empty",
+                 "index", "key_var", "name", "var", "where", "where_on", "where_stage")
 
     def __init__(self, name: str, fetch: Any, var: str, key_var: str | None,
                  if_empty: str | None, check: Any, where: Any, index: _Index | None,
@@ -174,6 +189,16 @@ class _Fast:
         self.check, self.where = check.holds, where.holds if where is not None else None
         self.check_on = _on_element(check, var, key_var)
         self.where_on = _on_element(where, var, key_var)
+        self.check_stage = _stage_on(check, var, key_var)
+        self.where_stage = _stage_on(where, var, key_var)
+        # over a mapping: a field of each entry equals a text, for the entries whose key is
+        # (not) one of some texts: tested inline (see ``Compiled.shape``)
+        self.fused = None
+        shape, where_shape = check.shape, where.shape if where is not None else None
+        if (shape is not None and shape[0] == "text" and shape[1] == var
+                and (where is None or (where_shape is not None and where_shape[0] == "member"
+                                       and key_var is not None and where_shape[1] == key_var))):
+            self.fused = (*shape[2:], *(where_shape[2:] if where_shape is not None else ()))
 
     def holds(self, ctx: Ctx) -> bool:
         container = self.fetch(ctx)
@@ -182,6 +207,11 @@ class _Fast:
             if hit is not None:
                 return hit
         filtered = self.where is not None
+        check_on, where_on = self.check_on, self.where_on
+        if check_on is None and self.check_stage is not None:  # read the profile once
+            check_on = _staged_now(self.check_stage, ctx)
+        if filtered and where_on is None and self.where_stage is not None:
+            where_on = _staged_now(self.where_stage, ctx)
         if type(container) is list:
             picked = self.buckets.pick(container, ctx) if self.buckets is not None else None
             if picked is not None:  # only the elements the where holds for, in order
@@ -190,25 +220,41 @@ class _Fast:
             else:
                 items = zip(container, range(len(container)), strict=True)
         elif type(container) is dict:
-            if self.check_on is not None and (not filtered or self.where_on is not None):
-                ok, seen = self._unbound_mapping(container, filtered)
+            if self.fused is not None:
+                ok, seen = self._fused_mapping(container)
+                if not seen and self.if_empty is not None:
+                    return self.if_empty == "pass"
+                return ok
+            if check_on is not None and (not filtered or where_on is not None):
+                try:
+                    ok, seen = self._unbound_mapping(container, filtered, check_on, where_on)
+                except Unstaged:  # a staged condition left this element to the bound path
+                    items = [(item, key) for key, item in container.items()
+                             if not key.startswith("x_")]
+                    ok, seen = self._bound(ctx, items, filtered)
                 if not seen and self.if_empty is not None:
                     return self.if_empty == "pass"
                 return ok
             items = [(item, key) for key, item in container.items() if not key.startswith("x_")]
         else:
             raise FALLBACK
-        if self.check_on is not None and (not filtered or self.where_on is not None):
-            ok, seen = self._unbound(items, filtered)
+        if check_on is not None and (not filtered or where_on is not None):
+            try:
+                ok, seen = self._unbound(items, filtered, check_on, where_on)
+            except Unstaged:  # as above: the same elements again, bound
+                if type(items) is zip:
+                    items = zip(container, range(len(container)), strict=True)
+                ok, seen = self._bound(ctx, items, filtered)
         else:
             ok, seen = self._bound(ctx, items, filtered)
         if not seen and self.if_empty is not None:
             return self.if_empty == "pass"
         return ok
 
-    def _unbound(self, items: Any, filtered: bool) -> tuple[bool, int]:
-        check, on_key = self.check_on  # type: ignore[misc]
-        where, where_key = self.where_on if filtered else (None, False)  # type: ignore[misc]
+    def _unbound(self, items: Any, filtered: bool, check_on: Any,
+                 where_on: Any) -> tuple[bool, int]:
+        check, on_key = check_on
+        where, where_key = where_on if filtered else (None, False)
         some, stop = self.name == "some", self.name != "every"
         seen = 0
         for item, key in items:
@@ -221,10 +267,34 @@ class _Fast:
                 raise FALLBACK  # every, none: the detailed check says which and why
         return not some, seen
 
-    def _unbound_mapping(self, mapping: dict[Any, Any], filtered: bool) -> tuple[bool, int]:
+    def _fused_mapping(self, mapping: dict[Any, Any]) -> tuple[bool, int]:
+        """:meth:`_unbound_mapping` for the shape in :attr:`fused`, no call per entry."""
+        field, text, slow, *where = self.fused  # type: ignore[misc]
+        texts, positive, on_key = where if where else (None, True, None)
+        some, stop = self.name == "some", self.name != "every"
+        seen = 0
+        for key, item in mapping.items():
+            if key.startswith("x_"):
+                continue
+            if texts is not None:
+                if type(key) is str:
+                    if (key in texts) != positive:
+                        continue
+                elif not on_key(key):
+                    continue
+            seen += 1
+            value = item[field]
+            if (value == text if type(value) is str else slow(value)) == stop:
+                if some:
+                    return True, seen
+                raise FALLBACK  # every, none: the detailed check says which and why
+        return not some, seen
+
+    def _unbound_mapping(self, mapping: dict[Any, Any], filtered: bool, check_on: Any,
+                         where_on: Any) -> tuple[bool, int]:
         """:meth:`_unbound` over a mapping's entries (annotation keys ``x_*`` left out)."""
-        check, on_key = self.check_on  # type: ignore[misc]
-        where, where_key = self.where_on if filtered else (None, False)  # type: ignore[misc]
+        check, on_key = check_on
+        where, where_key = where_on if filtered else (None, False)
         some, stop = self.name == "some", self.name != "every"
         seen = 0
         for key, item in mapping.items():
@@ -263,6 +333,60 @@ class _Fast:
         return not some, seen
 
 
+def _some_staged(fetch: Any, var: str, if_empty: str | None, check: Compiled,
+                 where: Compiled | None, index: _Index | None,
+                 buckets: _Index | None) -> tuple[str, Any] | None:
+    """A ``some`` over a list of the profile that finds its element by a field of another
+    bound variable (``some p in providers: p.id == used``, or ``where`` so and a ``check`` on
+    ``p`` alone) as a staged check on that variable: the list and its index read once, then
+    each value looked up. The same answers as :meth:`_Fast.holds` with the variable bound."""
+    if where is None and index is not None and index.probe.other is not None:
+        outer, keys = index.probe.other
+        walk = walker(keys)
+
+        def stage_lookup(ctx: Ctx) -> Any:
+            container = fetch(ctx)
+            if type(container) is not list:
+                raise FALLBACK
+            if not container:  # no element: its if_empty (or no match)
+                empty = if_empty == "pass"
+                return lambda value: empty
+            found = index._of(container)
+            if found is None:
+                raise FALLBACK
+
+            def on_value(value: Any) -> bool:
+                return canonical(walk(value)) in found
+            return on_value
+        return outer, stage_lookup
+    if (where is not None and buckets is not None and buckets.probe.other is not None
+            and check.staged is not None and check.staged[0] == var):
+        outer, keys = buckets.probe.other
+        walk, check_stage = walker(keys), check.staged[1]
+
+        def stage_pick(ctx: Ctx) -> Any:
+            container = fetch(ctx)
+            if type(container) is not list:
+                raise FALLBACK
+            found = buckets._of(container)
+            if found is None:
+                raise FALLBACK
+            on_item = check_stage(ctx)
+            nothing: list[int] = []
+
+            def on_value(value: Any) -> bool:
+                picked = found.get(canonical(walk(value)), nothing)
+                for i in picked:
+                    if on_item(container[i]):
+                        return True
+                if not picked and if_empty is not None:
+                    return if_empty == "pass"
+                return False
+            return on_value
+        return outer, stage_pick
+    return None
+
+
 def _quantifier(name: str) -> Any:
     def compile_(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         require_keys(spec, env, {"in", "check"}, {"as", "key_as", "where", "if_empty"})
@@ -285,6 +409,7 @@ def _quantifier(name: str) -> Any:
         where_test = where.test if where else None
         check_holds, where_holds = check.holds, where.holds if where else None
         check_on, where_on = _on_element(check, var, key_var), _on_element(where, var, key_var)
+        check_stage, where_stage = _stage_on(check, var, key_var), _stage_on(where, var, key_var)
         probe = check.probe if (name == "some" and where is None and check.probe is not None
                                 and check.probe.var == var) else None
         index = _Index(probe) if probe is not None else None
@@ -300,6 +425,9 @@ def _quantifier(name: str) -> Any:
                 if hit is False:
                     return [Failure(source.concrete(ctx), "some", None, dict(text), None)]
             base = source.concrete(ctx)
+            # the verdicts on the element itself (unary or staged), or None
+            check_fn, check_key = check_on or _staged_now(check_stage, ctx) or (None, False)
+            where_fn, where_key = where_on or _staged_now(where_stage, ctx) or (None, False)
             saved = ctx.vars.copy()
             failures: list[Failure] = []
             matched = False
@@ -319,7 +447,12 @@ def _quantifier(name: str) -> Any:
                     # no path, no binding and no detail
                     path = None
                     if filtered is not None:
-                        verdict = _on(where_on, item, key)
+                        verdict = None
+                        if where_fn is not None:
+                            try:
+                                verdict = bool(where_fn(key if where_key else item))
+                            except Exception:
+                                verdict = None
                         if verdict is None:
                             path = (*base, key)
                             ctx.vars[var] = (item, path)
@@ -331,7 +464,12 @@ def _quantifier(name: str) -> Any:
                         if not verdict:
                             continue
                     seen += 1
-                    verdict = _on(check_on, item, key)
+                    verdict = None
+                    if check_fn is not None:
+                        try:
+                            verdict = bool(check_fn(key if check_key else item))
+                        except Exception:
+                            verdict = None
                     if verdict is None:
                         if path is None:
                             path = (*base, key)
@@ -386,7 +524,11 @@ def _quantifier(name: str) -> Any:
         text = empty_text(text, if_empty, source.text)
         reads = (source.schema_path, *(where.reads if where else ()), *check.reads)
         fast = _Fast(name, source.fetch, var, key_var, if_empty, check, where, index, buckets)
-        return Compiled(test, tuple(dict.fromkeys(reads)), text, holds=fast.holds)
+        staged = None
+        if name == "some" and source.var is None and not key_var:
+            staged = _some_staged(source.fetch, var, if_empty, check, where, index, buckets)
+        return Compiled(test, tuple(dict.fromkeys(reads)), text, holds=fast.holds,
+                        staged=staged)
 
     return compile_
 

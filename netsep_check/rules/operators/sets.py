@@ -18,6 +18,8 @@ from netsep_check.rules.operators.base import (
     empty_case,
     empty_text,
     require_keys,
+    var_path,
+    walker,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
 from netsep_check.values import canonical, same
@@ -217,9 +219,36 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return wanted in members.texts
         return canonical(wanted) in members.keys
 
+    staged = None
+    value_of = var_path(spec["value"], env)
+    if ref.var is None and value_of is not None:  # a list of the profile, an element's field
+        walk = walker(value_of[1])
+
+        def stage(ctx: Ctx) -> Any:
+            left = fetch(ctx)
+            if type(left) is not list:
+                raise FALLBACK
+            if cache[0] is not left:
+                try:
+                    cache[:] = [left, _Members(left)]
+                except TypeError:
+                    cache[:] = [left, None]
+            members = cache[1]
+            if members is None:
+                raise FALLBACK
+            texts, keys = members.texts, members.keys
+
+            def on_value(value: Any) -> bool:
+                wanted = walk(value)
+                if type(wanted) is str:
+                    return wanted in texts
+                return canonical(wanted) in keys
+            return on_value
+        staged = (value_of[0], stage)
+
     return Compiled(test, (ref.schema_path, *rhs.reads),
                     {"en": f"{ref.text} contains {rhs.label}",
-                     "ko": f"{ref.text}에 {rhs.label} 항목이 있음"}, holds=holds)
+                     "ko": f"{ref.text}에 {rhs.label} 항목이 있음"}, holds=holds, staged=staged)
 
 
 OPERATORS = {
