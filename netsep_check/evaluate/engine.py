@@ -120,25 +120,33 @@ def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]
     """Every step's finding. The fast checks (``Compiled.holds``) answer first: a rule that
     is not applicable or that passes needs no failure leaf. Anything else (a failure, an
     error, a fast check that cannot say) is judged in detail by :func:`judge_detailed`, which
-    alone makes fails and errors."""
+    alone makes fails and errors (told that the rule applies when its ``when`` said so)."""
     findings: list[Finding] = []
     append = findings.append
     known = document._positions  # the positions found so far (Document.position's cache)
     new, set_attribute = object.__new__, object.__setattr__
     position = document.position
     for step in plan:
-        try:
-            when = step.when
-            if when is not None and not when(ctx):
-                shared = step.not_applicable
-            elif step.check(ctx):
-                shared = step.passed
-            else:  # applicable (its ``when`` holds), and its check does not
+        when = step.when
+        if when is None:
+            applies = True
+        else:
+            try:
+                applies = when(ctx)
+            except Exception:
+                append(judge_detailed(step.compiled, ctx, document))
+                continue
+        if applies:
+            try:
+                holds = step.check(ctx)
+            except Exception:
+                holds = False
+            if not holds:  # applicable (its ``when`` holds), and its check does not
                 append(judge_detailed(step.compiled, ctx, document, applicable=True))
                 continue
-        except Exception:
-            append(judge_detailed(step.compiled, ctx, document))
-            continue
+            shared = step.passed
+        else:
+            shared = step.not_applicable
         head = step.head
         where = None if head is None else (known.get(head) or position(head))
         finding = shared.get(where)

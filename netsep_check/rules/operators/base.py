@@ -147,7 +147,10 @@ class Compiled:
     # ("text", var, key, text, slow): ``var.key == text`` (``slow(value)`` answers for a value
     # that is not a text); ("member", var, texts, positive, on_value): ``var`` itself is
     # (``positive``) or is not one of the constant texts (``on_value`` answers for a value
-    # that is not a text). Each answers exactly as ``unary`` does.
+    # that is not a text). Each answers exactly as ``unary`` does. ("contained", var,
+    # members_now, partial): ``var`` itself is in a list of the profile whose texts and
+    # canonical members ``members_now(ctx)`` gives (or raises); ``partial``: that suffices
+    # (an ``any`` whose first part it is) but its failing leaves the rest to be asked.
     shape: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:

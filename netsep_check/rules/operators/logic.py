@@ -184,7 +184,11 @@ def _any(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return on_value
         staged = (stage_var, stage)
 
-    return Compiled(test, _reads(parts), holds=holds, unary=unary, staged=staged, text={
+    first = parts[0].shape
+    shape = (("contained", first[1], first[2], first[3] or len(parts) > 1)
+             if first is not None and first[0] == "contained" else None)
+    return Compiled(test, _reads(parts), holds=holds, unary=unary, staged=staged, shape=shape,
+                    text={
         lang: (" OR " if lang == "en" else " 또는 ").join(f"({p.text[lang]})" for p in parts)
         for lang in ("en", "ko")})
 

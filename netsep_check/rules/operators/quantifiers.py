@@ -178,8 +178,9 @@ class _Fast:
     read only the element (see ``Compiled.unary``) are called on it directly; otherwise the
     element is bound (without its path, which no yes/no needs)."""
 
-    __slots__ = ("buckets", "check", "check_on", "check_stage", "fetch", "fused", "if_empty",
-                 "index", "key_var", "name", "var", "where", "where_on", "where_stage")
+    __slots__ = ("buckets", "check", "check_on", "check_stage", "contained", "fetch", "fused",
+                 "if_empty", "index", "key_var", "name", "var", "where", "where_on",
+                 "where_stage")
 
     def __init__(self, name: str, fetch: Any, var: str, key_var: str | None,
                  if_empty: str | None, check: Any, where: Any, index: _Index | None,
@@ -199,9 +200,40 @@ class _Fast:
                 and (where is None or (where_shape is not None and where_shape[0] == "member"
                                        and key_var is not None and where_shape[1] == key_var))):
             self.fused = (*shape[2:], *(where_shape[2:] if where_shape is not None else ()))
+        # every element of a list is in another list of the profile (or, when ``partial``,
+        # every element that is not is asked the whole check): one loop, no call per element
+        self.contained = None
+        if (name == "every" and where is None and index is None and shape is not None
+                and shape[0] == "contained" and shape[1] == var):
+            self.contained = shape[2:]
+
+    def _all_contained(self, ctx: Ctx, container: list[Any]) -> bool | None:
+        """:meth:`holds` for the ``contained`` shape: True, raises (an element is not in
+        the list: ``every`` fails, in detail), or None (ask the whole check)."""
+        members_now, partial = self.contained  # type: ignore[misc]
+        try:
+            texts, keys = members_now(ctx)
+        except Exception:
+            return None
+        for item in container:
+            if type(item) is str:
+                if item in texts:
+                    continue
+            elif item is not None and canonical(item) in keys:
+                continue
+            if partial:
+                return None
+            raise FALLBACK
+        if not container and self.if_empty is not None:
+            return self.if_empty == "pass"
+        return True
 
     def holds(self, ctx: Ctx) -> bool:
         container = self.fetch(ctx)
+        if self.contained is not None and type(container) is list:
+            answer = self._all_contained(ctx, container)
+            if answer is not None:
+                return answer
         if self.index is not None and container:
             hit = self.index.lookup(container, ctx)
             if hit is not None:
