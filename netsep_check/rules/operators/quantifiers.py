@@ -441,7 +441,6 @@ def _quantifier(name: str) -> Any:
         where_test = where.test if where else None
         check_holds, where_holds = check.holds, where.holds if where else None
         check_on, where_on = _on_element(check, var, key_var), _on_element(where, var, key_var)
-        check_stage, where_stage = _stage_on(check, var, key_var), _stage_on(where, var, key_var)
         probe = check.probe if (name == "some" and where is None and check.probe is not None
                                 and check.probe.var == var) else None
         index = _Index(probe) if probe is not None else None
@@ -457,9 +456,10 @@ def _quantifier(name: str) -> Any:
                 if hit is False:
                     return [Failure(source.concrete(ctx), "some", None, dict(text), None)]
             base = source.concrete(ctx)
-            # the verdicts on the element itself (unary or staged), or None
-            check_fn, check_key = check_on or _staged_now(check_stage, ctx) or (None, False)
-            where_fn, where_key = where_on or _staged_now(where_stage, ctx) or (None, False)
+            # the verdicts on the element itself (unary), or None; not the staged checks,
+            # which the detailed check stays independent of (the fast path's only judge)
+            check_fn, check_key = check_on or (None, False)
+            where_fn, where_key = where_on or (None, False)
             saved = ctx.vars.copy()
             failures: list[Failure] = []
             matched = False
