@@ -199,7 +199,8 @@ class _Fast:
         if (shape is not None and shape[0] == "text" and shape[1] == var
                 and (where is None or (where_shape is not None and where_shape[0] == "member"
                                        and key_var is not None and where_shape[1] == key_var))):
-            self.fused = (*shape[2:], *(where_shape[2:] if where_shape is not None else ()))
+            self.fused = (*shape[2:], *(where_shape[2:] if where_shape is not None
+                                        else (None, True, None)))
         # every element of a list is in another list of the profile (or, when ``partial``,
         # every element that is not is asked the whole check): one loop, no call per element
         self.contained = None
@@ -234,6 +235,13 @@ class _Fast:
             answer = self._all_contained(ctx, container)
             if answer is not None:
                 return answer
+            # an element not in the list: its staged check (which starts with the same
+            # question) cannot say either; each element is asked bound
+            ok, seen = self._bound(ctx, zip(container, range(len(container)), strict=True),
+                                   False)
+            if not seen and self.if_empty is not None:
+                return self.if_empty == "pass"
+            return ok
         if self.index is not None and container:
             hit = self.index.lookup(container, ctx)
             if hit is not None:
@@ -301,8 +309,7 @@ class _Fast:
 
     def _fused_mapping(self, mapping: dict[Any, Any]) -> tuple[bool, int]:
         """:meth:`_unbound_mapping` for the shape in :attr:`fused`, no call per entry."""
-        field, text, slow, *where = self.fused  # type: ignore[misc]
-        texts, positive, on_key = where if where else (None, True, None)
+        field, text, slow, texts, positive, on_key = self.fused  # type: ignore[misc]
         some, stop = self.name == "some", self.name != "every"
         seen = 0
         for key, item in mapping.items():
