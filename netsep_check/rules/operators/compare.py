@@ -53,23 +53,25 @@ class _Members:
     per list (the profile's lists do not change while it is judged). A rule testing each of
     n providers against a list of n ids costs n, not n²."""
 
-    __slots__ = ("keys", "source")
+    __slots__ = ("built",)
 
     def __init__(self) -> None:
-        self.source: list[Any] | None = None
-        self.keys: set[Any] | None = None
+        # the list last seen and its keys, together (read and replaced at once: a thread
+        # judging another profile never pairs one list with another's keys)
+        self.built: tuple[list[Any] | None, set[Any] | None] = (None, None)
 
     def has(self, items: list[Any], value: Any) -> bool:
-        if items is not self.source:
-            self.source = items
+        source, keys = self.built
+        if items is not source:
             try:
-                self.keys = {canonical(item) for item in items}
+                keys = {canonical(item) for item in items}
             except TypeError:  # not plain data: compare one by one
-                self.keys = None
-        if self.keys is None:
+                keys = None
+            self.built = (items, keys)
+        if keys is None:
             return any(same(value, item) for item in items)
         try:
-            return canonical(value) in self.keys
+            return canonical(value) in keys
         except TypeError:
             return any(same(value, item) for item in items)
 

@@ -70,12 +70,13 @@ class _Index:
     holds null there, or a value is not plain data: the index never changes a result, only
     its cost."""
 
-    __slots__ = ("buckets", "probe", "source")
+    __slots__ = ("built", "probe")
 
     def __init__(self, probe: Any) -> None:
         self.probe = probe
-        self.source: Any = None
-        self.buckets: dict[Any, list[int]] | None = None
+        # the list last seen and its buckets, together (read and replaced at once: a thread
+        # judging another profile never pairs one list with another's buckets)
+        self.built: tuple[Any, dict[Any, list[int]] | None] = (None, None)
 
     def _build(self, container: list[Any]) -> dict[Any, list[int]] | None:
         buckets: dict[Any, list[int]] = {}
@@ -95,13 +96,14 @@ class _Index:
         """The buckets of ``container`` (rebuilt when the list is another one), or None."""
         if not isinstance(container, list):
             return None
-        if container is not self.source:
-            self.source = container
+        source, buckets = self.built
+        if container is not source:
             try:
-                self.buckets = self._build(container)
+                buckets = self._build(container)
             except TypeError:
-                self.buckets = None
-        return self.buckets
+                buckets = None
+            self.built = (container, buckets)
+        return buckets
 
     def lookup(self, container: Any, ctx: Ctx) -> bool | None:
         buckets = self._of(container)

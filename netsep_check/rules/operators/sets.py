@@ -175,22 +175,33 @@ def _item_failure(path: tuple[str | int, ...], where: Any, item: Any, name: str,
     return Failure(path, name, item, right, label)
 
 
+def _members_of(cache: list[Any], left: list[Any]) -> _Members | None:
+    """The members of ``left``, remembered in ``cache`` (one slot holding the list and its
+    members together: read and replaced at once, so a thread judging another profile with
+    the same pack never pairs one list with another's members); None: not plain data."""
+    seen, members = cache[0]
+    members = members if isinstance(members, _Members) else None
+    if seen is not left:
+        try:
+            members = _Members(left)
+        except TypeError:  # not plain data: compare one by one
+            members = None
+        cache[0] = (left, members)
+    return members
+
+
 def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     require_keys(spec, env, {"path", "value"})
     ref = compile_path(spec["path"], env)
     rhs = compile_operand(spec["value"], env)
-    cache: list[Any] = [None, None]  # the list last seen and its members: a list tested for
-    # each of n values (a join) costs n, not n²; the profile's lists do not change while judged
+    cache: list[Any] = [(None, None)]  # the list last seen and its members: a list tested
+    # for each of n values (a join) costs n, not n²; the profile's lists do not change while
+    # judged
 
     def test(ctx: Ctx) -> list[Failure] | None:
         left = _list(ref.get(ctx), ref.text, ref.concrete(ctx))
         wanted = rhs.get(ctx)
-        if cache[0] is not left:
-            try:
-                cache[:] = [left, _Members(left)]
-            except TypeError:  # not plain data: compare one by one
-                cache[:] = [left, None]
-        members = cache[1]
+        members = _members_of(cache, left)
         found = (canonical(wanted) in members.keys) if members is not None else any(
             same(wanted, item) for item in left)
         if found:
@@ -204,12 +215,7 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         if type(left) is not list:
             raise FALLBACK
         wanted = other(ctx)
-        if cache[0] is not left:
-            try:
-                cache[:] = [left, _Members(left)]
-            except TypeError:
-                cache[:] = [left, None]
-        members = cache[1]
+        members = _members_of(cache, left)
         if members is None:
             raise FALLBACK
         if type(wanted) is str:
@@ -226,12 +232,7 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             left = fetch(ctx)
             if type(left) is not list:
                 raise FALLBACK
-            if cache[0] is not left:
-                try:
-                    cache[:] = [left, _Members(left)]
-                except TypeError:
-                    cache[:] = [left, None]
-            members = cache[1]
+            members = _members_of(cache, left)
             if members is None:
                 raise FALLBACK
             return members.texts, members.keys
