@@ -179,8 +179,8 @@ def _members_of(cache: list[Any], left: list[Any]) -> _Members | None:
     """The members of ``left``, remembered in ``cache`` (one slot holding the list and its
     members together: read and replaced at once, so a thread judging another profile with
     the same pack never pairs one list with another's members); None: not plain data."""
-    seen, members = cache[0]
-    members = members if isinstance(members, _Members) else None
+    seen, found = cache[0]
+    members: _Members | None = found
     if seen is not left:
         try:
             members = _Members(left)
