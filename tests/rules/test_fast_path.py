@@ -322,6 +322,12 @@ FUSED_CASES = [  # (condition, data, the verdict: True holds, False fails)
     ({"every": {"in": "a", "as": "e", "check": _IN_B}}, {"a": [True], "b": [1]}, False),
     ({"every": {"in": "a", "as": "e", "check": {"any": [_IN_B, {"eq": {"path": "e", "value": "y"}}]}}},
      {"a": ["x", "y"], "b": ["x"]}, True),
+    ({"every": {"in": "a", "as": "e", "check": {"any": [_IN_B, {"some": {
+        "in": "c", "as": "f", "check": {"contains": {"path": "f", "value": {"path": "e"}}}}}]}}},
+     {"a": ["x", "y"], "b": ["x"], "c": [["z"], ["y"]]}, True),  # a scope change adds y
+    ({"every": {"in": "a", "as": "e", "check": {"any": [_IN_B, {"some": {
+        "in": "c", "as": "f", "check": {"contains": {"path": "f", "value": {"path": "e"}}}}}]}}},
+     {"a": ["x", "y"], "b": ["x"], "c": [["z"]]}, False),
     ({"some": {"in": "a", "as": "e", "key_as": "k", "where": {"in": {"path": "k", "value": ["y"]}},
                "check": {"eq": {"path": "e.status", "value": "y"}}}},
      {"a": {"x": {"status": "y"}, "x_y": {"status": "y"}}}, False),
@@ -362,14 +368,13 @@ FUSED_CASES = [  # (condition, data, the verdict: True holds, False fails)
 
 @pytest.mark.parametrize("which", range(len(FUSED_CASES)))
 def test_the_fused_shapes_on_chosen_cases(which):
-    """The fast check answers each case as the detailed check does (or cannot say, for a
-    failure), and never passes a failing case."""
+    """The fast check answers each case as the detailed check does, or cannot say; it
+    never passes a failing case."""
     condition, data, verdict = FUSED_CASES[which]
     compiled = compile_condition(condition, Env({}))
     assert (not compiled.test(Ctx(data, dt.date(2025, 6, 30)))) == verdict
     try:
         answer = compiled.holds(Ctx(data, dt.date(2025, 6, 30)))
-    except Exception:
-        assert not verdict, "a case that holds is answered by the fast check"
+    except Exception:  # cannot say: judged in detail (a scope change, a failure)
         return
     assert answer == verdict

@@ -168,7 +168,8 @@ def _any(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         unary = (var, on_item)
 
     staged = None
-    if unary is None and (leading := _staged(parts, prefix=True)) is not None:
+    leading = _staged(parts, prefix=True)
+    if unary is None and leading is not None:
         stage_var, stages, partial = leading
 
         def stage(ctx: Ctx) -> Any:
@@ -185,8 +186,12 @@ def _any(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         staged = (stage_var, stage)
 
     first = parts[0].shape
-    shape = (("contained", first[1], first[2], first[3] or len(parts) > 1)
-             if first is not None and first[0] == "contained" else None)
+    shape = None
+    if first is not None and first[0] == "contained":
+        # an element not in the list: the other parts decide, staged ("staged") or not
+        rest = "staged" if leading is not None and not leading[2] and first[3] in (
+            False, "staged") else first[3] or len(parts) > 1
+        shape = ("contained", first[1], first[2], rest if len(parts) > 1 else first[3])
     return Compiled(test, _reads(parts), holds=holds, unary=unary, staged=staged, shape=shape,
                     text={
         lang: (" OR " if lang == "en" else " 또는 ").join(f"({p.text[lang]})" for p in parts)

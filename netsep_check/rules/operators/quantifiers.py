@@ -61,6 +61,9 @@ def _for_element(found: list[Failure], item: Any, path: Path,
             for f in found]
 
 
+_SLOTS: dict[Path, list[tuple[Any, dict[Any, list[int]] | None]]] = {}  # see _Index.built
+
+
 class _Index:
     """A field of a list's elements as a lookup, built once per list: for each canonical value of
     ``field``, the positions holding it. ``lookup`` answers ``some x in L: x.field == v`` (True
@@ -75,8 +78,11 @@ class _Index:
     def __init__(self, probe: Any) -> None:
         self.probe = probe
         # the list last seen and its buckets, together (read and replaced at once: a thread
-        # judging another profile never pairs one list with another's buckets)
-        self.built: tuple[Any, dict[Any, list[int]] | None] = (None, None)
+        # judging another profile never pairs one list with another's buckets), in one slot
+        # shared by every index of the same field (the buckets depend on the list and the
+        # field alone: rules joining ids on the same list build them once per profile)
+        self.built: list[tuple[Any, dict[Any, list[int]] | None]] = _SLOTS.setdefault(
+            probe.keys, [(None, None)]) if len(_SLOTS) < 1024 else [(None, None)]
 
     def _build(self, container: list[Any]) -> dict[Any, list[int]] | None:
         buckets: dict[Any, list[int]] = {}
@@ -96,13 +102,13 @@ class _Index:
         """The buckets of ``container`` (rebuilt when the list is another one), or None."""
         if not isinstance(container, list):
             return None
-        source, buckets = self.built
+        source, buckets = self.built[0]
         if container is not source:
             try:
                 buckets = self._build(container)
             except TypeError:
                 buckets = None
-            self.built = (container, buckets)
+            self.built[0] = (container, buckets)
         return buckets
 
     def lookup(self, container: Any, ctx: Ctx) -> bool | None:
@@ -203,8 +209,8 @@ class _Fast:
                                        and key_var is not None and where_shape[1] == key_var))):
             self.fused = (*shape[2:], *(where_shape[2:] if where_shape is not None
                                         else (None, True, None)))
-        # every element of a list is in another list of the profile (or, when ``partial``,
-        # every element that is not is asked the whole check): one loop, no call per element
+        # every element of a list is in another list of the profile: one loop, no call per
+        # element (an element that is not: see ``_all_contained``)
         self.contained = None
         if (name == "every" and where is None and index is None and shape is not None
                 and shape[0] == "contained" and shape[1] == var):
@@ -212,8 +218,9 @@ class _Fast:
 
     def _all_contained(self, ctx: Ctx, container: list[Any]) -> bool | None:
         """:meth:`holds` for the ``contained`` shape: True, raises (an element is not in
-        the list: ``every`` fails, in detail), or None (ask the whole check)."""
-        members_now, partial = self.contained  # type: ignore[misc]
+        the list: ``every`` fails, or the rest of the check decides: in detail), or None
+        (the list cannot be read so: ask the whole check)."""
+        members_now, rest = self.contained  # type: ignore[misc]
         try:
             texts, keys = members_now(ctx)
         except Exception:
@@ -224,7 +231,7 @@ class _Fast:
                     continue
             elif item is not None and canonical(item) in keys:
                 continue
-            if partial:
+            if rest == "staged":  # the other parts are staged: they answer, element by element
                 return None
             raise FALLBACK
         if not container and self.if_empty is not None:
@@ -237,13 +244,6 @@ class _Fast:
             answer = self._all_contained(ctx, container)
             if answer is not None:
                 return answer
-            # an element not in the list: its staged check (which starts with the same
-            # question) cannot say either; each element is asked bound
-            ok, seen = self._bound(ctx, zip(container, range(len(container)), strict=True),
-                                   False)
-            if not seen and self.if_empty is not None:
-                return self.if_empty == "pass"
-            return ok
         if self.index is not None and container:
             hit = self.index.lookup(container, ctx)
             if hit is not None:
