@@ -378,3 +378,28 @@ def test_the_fused_shapes_on_chosen_cases(which):
     except Exception:  # cannot say: judged in detail (a scope change, a failure)
         return
     assert answer == verdict
+
+
+def test_joins_on_the_same_field_build_each_list_index_once(monkeypatch):
+    """Two lists joined by the same field, asked in turn for each of n elements: each list's
+    index is built once per profile (one slot for both would rebuild it at every step: n²)."""
+    from netsep_check.rules.operators import quantifiers
+
+    builds = []
+    original = quantifiers._Index._build
+    monkeypatch.setattr(quantifiers._Index, "_build",
+                        lambda self, container: builds.append(1) or original(self, container))
+    condition = compile_condition({"every": {"in": "a", "as": "x", "check": {"any": [
+        {"some": {"in": "b", "as": "p", "check": {"eq": {"path": "p.id", "value": {"path": "x"}}}}},
+        {"some": {"in": "c", "as": "q", "check": {"eq": {"path": "q.id",
+                                                         "value": {"path": "x"}}}}}]}}},
+        Env({}))
+    data = {"a": [f"v{i}" for i in range(200)], "b": [{"id": f"v{i}"} for i in range(0, 200, 2)],
+            "c": [{"id": f"v{i}"} for i in range(1, 200, 2)]}
+    assert condition.holds(Ctx(data, dt.date(2025, 6, 30))) is True
+    assert not condition.test(Ctx(data, dt.date(2025, 6, 30)))
+    assert len(builds) <= 4  # b and c, once per profile (the fast and the detailed check)
+    data["c"].pop()
+    builds.clear()
+    assert condition.test(Ctx(data, dt.date(2025, 6, 30)))
+    assert len(builds) <= 2

@@ -61,7 +61,7 @@ def _for_element(found: list[Failure], item: Any, path: Path,
             for f in found]
 
 
-_SLOTS: dict[Path, list[tuple[Any, dict[Any, list[int]] | None]]] = {}  # see _Index.built
+_SLOTS: dict[Path, list[tuple[Any, dict[int, tuple[Any, dict[Any, list[int]] | None]]]]] = {}
 
 
 class _Index:
@@ -77,12 +77,15 @@ class _Index:
 
     def __init__(self, probe: Any) -> None:
         self.probe = probe
-        # the list last seen and its buckets, together (read and replaced at once: a thread
-        # judging another profile never pairs one list with another's buckets), in one slot
-        # shared by every index of the same field (the buckets depend on the list and the
-        # field alone: rules joining ids on the same list build them once per profile)
-        self.built: list[tuple[Any, dict[Any, list[int]] | None]] = _SLOTS.setdefault(
-            probe.keys, [(None, None)]) if len(_SLOTS) < 1024 else [(None, None)]
+        # the buckets of each list of the profile being judged (one context: a run of the
+        # pack over it), by identity: one slot (the context and its table, read and replaced
+        # at once: a thread judging another profile never reads this one's) shared by every
+        # index of the same field (the buckets depend on the list and the field alone: rules
+        # joining ids on the same list build them once per profile; lists that alternate in
+        # a nested loop are each built once)
+        self.built: list[tuple[Any, dict[int, tuple[Any, dict[Any, list[int]] | None]]]] = (
+            _SLOTS.setdefault(probe.keys, [(None, {})]) if len(_SLOTS) < 1024
+            else [(None, {})])
 
     def _build(self, container: list[Any]) -> dict[Any, list[int]] | None:
         buckets: dict[Any, list[int]] = {}
@@ -98,21 +101,26 @@ class _Index:
             buckets.setdefault(canonical(value), []).append(index)
         return buckets
 
-    def _of(self, container: Any) -> dict[Any, list[int]] | None:
-        """The buckets of ``container`` (rebuilt when the list is another one), or None."""
+    def _of(self, container: Any, ctx: Ctx) -> dict[Any, list[int]] | None:
+        """The buckets of ``container``, a list of the profile ``ctx`` judges (built once
+        for it), or None."""
         if not isinstance(container, list):
             return None
-        source, buckets = self.built[0]
-        if container is not source:
+        judging, table = self.built[0]
+        if judging is not ctx:  # another judgment: its lists only (bounded by its profile)
+            table = {}
+            self.built[0] = (ctx, table)
+        slot = table.get(id(container))
+        if slot is None or slot[0] is not container:
             try:
-                buckets = self._build(container)
+                slot = (container, self._build(container))
             except TypeError:
-                buckets = None
-            self.built[0] = (container, buckets)
-        return buckets
+                slot = (container, None)
+            table[id(container)] = slot
+        return slot[1]
 
     def lookup(self, container: Any, ctx: Ctx) -> bool | None:
-        buckets = self._of(container)
+        buckets = self._of(container, ctx)
         if buckets is None:
             return None
         try:
@@ -121,7 +129,7 @@ class _Index:
             return None
 
     def pick(self, container: Any, ctx: Ctx) -> list[int] | None:
-        buckets = self._of(container)
+        buckets = self._of(container, ctx)
         if buckets is None:
             return None
         try:
@@ -392,7 +400,7 @@ def _some_staged(fetch: Any, var: str, if_empty: str | None, check: Compiled,
             if not container:  # no element: its if_empty (or no match)
                 empty = if_empty == "pass"
                 return lambda value: empty
-            found = index._of(container)
+            found = index._of(container, ctx)
             if found is None:
                 raise FALLBACK
 
@@ -409,7 +417,7 @@ def _some_staged(fetch: Any, var: str, if_empty: str | None, check: Compiled,
             container = fetch(ctx)
             if type(container) is not list:
                 raise FALLBACK
-            found = buckets._of(container)
+            found = buckets._of(container, ctx)
             if found is None:
                 raise FALLBACK
             on_item = check_stage(ctx)

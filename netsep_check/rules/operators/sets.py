@@ -175,33 +175,32 @@ def _item_failure(path: tuple[str | int, ...], where: Any, item: Any, name: str,
     return Failure(path, name, item, right, label)
 
 
-def _members_of(cache: list[Any], left: list[Any]) -> _Members | None:
-    """The members of ``left``, remembered in ``cache`` (one slot holding the list and its
-    members together: read and replaced at once, so a thread judging another profile with
-    the same pack never pairs one list with another's members); None: not plain data."""
-    seen, found = cache[0]
-    members: _Members | None = found
-    if seen is not left:
-        try:
-            members = _Members(left)
-        except TypeError:  # not plain data: compare one by one
-            members = None
-        cache[0] = (left, members)
-    return members
-
-
 def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     require_keys(spec, env, {"path", "value"})
     ref = compile_path(spec["path"], env)
     rhs = compile_operand(spec["value"], env)
-    cache: list[Any] = [(None, None)]  # the list last seen and its members: a list tested
-    # for each of n values (a join) costs n, not n²; the profile's lists do not change while
-    # judged
+    # The members of each list seen, by identity: a list tested for each of n values (a join)
+    # costs n, not n², also when the list alternates with others (every used task × some
+    # scope change: one slot was rebuilt at every step, n² over 200,000 tasks in 20 changes).
+    # The profile's lists do not change while judged; the slots are emptied when many.
+    cache: dict[int, tuple[list[Any], _Members | None]] = {}
+
+    def members_of(left: list[Any]) -> _Members | None:
+        slot = cache.get(id(left))
+        if slot is None or slot[0] is not left:
+            if len(cache) >= 4096:
+                cache.clear()
+            try:
+                slot = (left, _Members(left))
+            except TypeError:  # not plain data: compare one by one
+                slot = (left, None)
+            cache[id(left)] = slot
+        return slot[1]
 
     def test(ctx: Ctx) -> list[Failure] | None:
         left = _list(ref.get(ctx), ref.text, ref.concrete(ctx))
         wanted = rhs.get(ctx)
-        members = _members_of(cache, left)
+        members = members_of(left)
         found = (canonical(wanted) in members.keys) if members is not None else any(
             same(wanted, item) for item in left)
         if found:
@@ -215,7 +214,7 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         if type(left) is not list:
             raise FALLBACK
         wanted = other(ctx)
-        members = _members_of(cache, left)
+        members = members_of(left)
         if members is None:
             raise FALLBACK
         if type(wanted) is str:
@@ -232,7 +231,7 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             left = fetch(ctx)
             if type(left) is not list:
                 raise FALLBACK
-            members = _members_of(cache, left)
+            members = members_of(left)
             if members is None:
                 raise FALLBACK
             return members.texts, members.keys
