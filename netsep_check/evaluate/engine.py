@@ -73,6 +73,11 @@ class _Step:
     __slots__ = ("check", "compiled", "fields", "head", "not_applicable", "passed", "rule",
                  "when")
 
+    def row(self) -> tuple[Any, ...]:
+        """What the loop reads of this step, unpacked at once: (when, check, head, the
+        passed and the not-applicable tables, the step)."""
+        return (self.when, self.check, self.head, self.passed, self.not_applicable, self)
+
     def __init__(self, compiled: CompiledRule) -> None:
         self.compiled = compiled
         self.rule = compiled.rule
@@ -98,11 +103,12 @@ def _head(schema_path: str) -> tuple[str, ...]:
     return keys
 
 
-def _plan(pack: Pack) -> tuple[_Step, ...]:
-    """The pack's steps, made once per pack (a cache beside its fields, as ``Pack.info``)."""
+def _plan(pack: Pack) -> tuple[tuple[Any, ...], ...]:
+    """The pack's steps (as :meth:`_Step.row`), made once per pack (a cache beside its
+    fields, as ``Pack.info``)."""
     plan = pack.__dict__.get("_plan")
     if plan is None:
-        plan = tuple(_Step(compiled) for compiled in pack.compiled)
+        plan = tuple(_Step(compiled).row() for compiled in pack.compiled)
         object.__setattr__(pack, "_plan", plan)
     return plan
 
@@ -116,30 +122,36 @@ def _noted(pack: Pack) -> tuple[int, ...]:
     return noted
 
 
-def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]:
+def _run(plan: tuple[tuple[Any, ...], ...], ctx: Ctx, document: Document) -> list[Finding]:
     """Every step's finding. The fast checks (``Compiled.holds``) answer first: a rule that
     is not applicable or that passes needs no failure leaf. Anything else (a failure, an
     error, a fast check that cannot say) is judged in detail by :func:`judge_detailed`, which
-    alone makes fails and errors."""
+    alone makes fails and errors (told that the rule applies when its ``when`` said so)."""
     findings: list[Finding] = []
     append = findings.append
     known = document._positions  # the positions found so far (Document.position's cache)
     new, set_attribute = object.__new__, object.__setattr__
     position = document.position
-    for step in plan:
-        try:
-            when = step.when
-            if when is not None and not when(ctx):
-                shared = step.not_applicable
-            elif step.check(ctx):
-                shared = step.passed
-            else:  # applicable (its ``when`` holds), and its check does not
+    for when, check, head, passed, not_applicable, step in plan:
+        if when is None:
+            applies = True
+        else:
+            try:
+                applies = when(ctx)
+            except Exception:
+                append(judge_detailed(step.compiled, ctx, document))
+                continue
+        if applies:
+            try:
+                holds = check(ctx)
+            except Exception:
+                holds = False
+            if not holds:  # applicable (its ``when`` holds), and its check does not
                 append(judge_detailed(step.compiled, ctx, document, applicable=True))
                 continue
-        except Exception:
-            append(judge_detailed(step.compiled, ctx, document))
-            continue
-        head = step.head
+            shared = passed
+        else:
+            shared = not_applicable
         where = None if head is None else (known.get(head) or position(head))
         finding = shared.get(where)
         if finding is None:
@@ -157,7 +169,7 @@ def _run(plan: tuple[_Step, ...], ctx: Ctx, document: Document) -> list[Finding]
 
 def judge(compiled: CompiledRule, ctx: Ctx, document: Document) -> Finding:
     """The verdict of one rule; a rule that cannot be judged is ``error``, never a pass."""
-    return _run((_Step(compiled),), ctx, document)[0]
+    return _run((_Step(compiled).row(),), ctx, document)[0]
 
 
 def judge_detailed(compiled: CompiledRule, ctx: Ctx, document: Document,
@@ -211,7 +223,7 @@ def evaluate(document: Document, profile: dict[str, Any], pack: Pack,
     noted = _noted(pack)
     if noted:
         notes = (*notes, *(note for i in noted
-                           for note in rule_notes(plan[i].compiled, found[i], ctx)))
+                           for note in rule_notes(plan[i][-1].compiled, found[i], ctx)))
     else:
         notes = tuple(notes)
     findings = tuple(found)

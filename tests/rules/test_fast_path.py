@@ -124,6 +124,47 @@ CONDITIONS = [
         "in": "b", "as": "f", "check": {"all": [{"exists": "f.status"},
                                                {"eq": {"path": "f.status",
                                                        "value": {"path": "e"}}}]}}}}},
+    # the fused and staged shapes (``Compiled.shape`` and ``Compiled.staged``): an element in
+    # a list of the profile (alone, first of an ``any`` whose rest is asked bound, of a field)
+    {"every": {"in": "a", "as": "e", "if_empty": "fail",
+               "check": {"contains": {"path": "b", "value": {"path": "e"}}}}},
+    {"every": {"in": "a", "as": "e", "check": {"any": [
+        {"contains": {"path": "b", "value": {"path": "e"}}},
+        {"ne": {"path": "e", "value": {"path": "e"}}},
+        {"eq": {"path": "e", "value": 1}}]}}},
+    {"every": {"in": "a", "as": "e", "check": {"any": [
+        {"contains": {"path": "b", "value": {"path": "e"}}}, {"eq": {"path": "e", "value": 1}}]}}},
+    {"every": {"in": "a", "as": "e", "check": {"contains": {"path": "b",
+                                                            "value": {"path": "e.id"}}}}},
+    {"some": {"in": "a", "as": "e", "check": {"not": {"contains": {"path": "b",
+                                                                   "value": {"path": "e"}}}}}},
+    # a join: the element of b whose id is the element of a (by index, by where)
+    {"every": {"in": "a", "as": "e", "if_empty": "fail", "check": {"some": {
+        "in": "b", "as": "f", "check": {"eq": {"path": "f.id", "value": {"path": "e"}}}}}}},
+    {"every": {"in": "a", "as": "e", "if_empty": "fail", "check": {"some": {
+        "in": "b", "as": "f", "where": {"eq": {"path": "f.id", "value": {"path": "e"}}},
+        "if_empty": "fail", "check": {"in": {"path": "f.status", "value": ["x", 1]}}}}}},
+    {"none": {"in": "a", "as": "e", "check": {"some": {
+        "in": "b", "as": "f", "where": {"eq": {"path": "f.id", "value": {"path": "e.id"}}},
+        "check": {"within_days": {"path": "f.status", "days": 30}}}}}},
+    {"every": {"in": "a", "as": "e", "check": {"all": [
+        {"date_le": {"path": "e.status", "value": {"as_of": 0}}},
+        {"contains": {"path": "b", "value": {"path": "e.id"}}}]}}},
+    {"some": {"in": "a", "as": "e", "where": {"date_ge": {"path": "e.status",
+                                                          "value": "2025-01-01"}},
+              "check": {"any": [{"contains": {"path": "b", "value": {"path": "e.id"}}},
+                                {"eq": {"path": "e.id", "value": "y"}}]}}},
+    # a field of each entry of a mapping equals a text, for the entries whose key is (not) listed
+    {"every": {"in": "a", "as": "e", "key_as": "k", "where": {"not_in": {"path": "k",
+                                                                          "value": ["x"]}},
+               "if_empty": "fail", "check": {"eq": {"path": "e.status", "value": "x"}}}},
+    {"some": {"in": "a", "as": "e", "key_as": "k", "where": {"in": {"path": "k",
+                                                                     "value": ["y", "x_z"]}},
+              "check": {"eq": {"path": "e.status", "value": "y"}}}},
+    {"none": {"in": "a", "as": "e", "check": {"eq": {"path": "e.id", "value": "x"}}}},
+    {"superset": {"path": "a", "value": {"path": "b"}, "if_empty": "pass"}},
+    {"intersects": {"path": "a", "value": ["x", 1, True], "if_empty": "fail"}},
+    {"subset": {"path": "a", "value": {"path": "b"}}},
 ]
 COMPILED = [compile_condition(c, Env({})) for c in CONDITIONS]
 small = st.one_of(st.sampled_from(["x", "y", "2025-06-01", "2025-02-30", "", "*.com",
@@ -170,3 +211,195 @@ def test_a_fast_check_that_cannot_say_raises_afresh():
                 depth, tb = depth + 1, tb.tb_next
             depths.append(depth)
     assert len(depths) == 3 and depths[0] == depths[1] == depths[2]
+
+
+# conditions on a bound variable ``e`` (over ``a``) that also read the profile: their staged
+# check (``Compiled.staged``) answers only what the detailed check says with ``e`` bound
+STAGED = [
+    {"contains": {"path": "b", "value": {"path": "e"}}},
+    {"contains": {"path": "b", "value": {"path": "e.id"}}},
+    {"any": [{"contains": {"path": "b", "value": {"path": "e"}}},
+             {"ne": {"path": "e", "value": {"path": "e"}}}]},
+    {"all": [{"within_days": {"path": "e.status", "days": 30}},
+             {"contains": {"path": "b", "value": {"path": "e.id"}}}]},
+    {"not": {"date_lt": {"path": "e", "value": {"as_of": -10}}}},
+    {"some": {"in": "b", "as": "f", "check": {"eq": {"path": "f.id", "value": {"path": "e"}}}}},
+    {"some": {"in": "b", "as": "f", "where": {"eq": {"path": "f.id", "value": {"path": "e.id"}}},
+              "if_empty": "pass", "check": {"eq": {"path": "f.status", "value": "x"}}}},
+    {"some": {"in": "b", "as": "f", "where": {"eq": {"path": "f.id", "value": {"path": "e"}}},
+              "check": {"date_gt": {"path": "f.status", "value": {"path": "c"}}}}},
+]
+STAGED_COMPILED = [compile_condition(c, Env({}).bind("e", "a[]")) for c in STAGED]
+# records that join: an id from a few values, a status or a date (or none), and more like it
+_record = st.fixed_dictionaries({"id": st.sampled_from(["x", "y", 1, 1.0, True])},
+                                optional={"status": st.one_of(small, st.sampled_from(
+                                    ["2025-06-20", "2025-04-01", "2025-07-01"]))})
+joinable = st.tuples(_record, st.lists(_record, max_size=3))
+
+
+def test_the_staged_shapes_are_staged():
+    """Each condition above is staged (else the property below would test nothing)."""
+    assert all(c.staged is not None and c.staged[0] == "e" for c in STAGED_COMPILED)
+    assert STAGED_COMPILED[2].test is not None and STAGED_COMPILED[0].shape[0] == "contained"
+
+
+@pytest.mark.parametrize("which", range(len(STAGED)))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(element=st.one_of(elements, st.sampled_from(["x", "y", 1]), joinable.map(lambda j: j[0])),
+       b=st.one_of(operands, st.lists(joinable.map(lambda j: j[0]), max_size=4),
+                   joinable.map(lambda j: [j[0], *j[1]])),
+       c=small, drop=st.sampled_from([None, "b", "c"]))
+def test_a_staged_check_answers_only_what_the_detailed_check_says(which, element, b, c, drop):
+    data = {key: value for key, value in (("a", [element]), ("b", b), ("c", c)) if key != drop}
+    compiled = STAGED_COMPILED[which]
+    ctx = Ctx(data, dt.date(2025, 6, 30))
+    try:
+        answer = compiled.staged[1](ctx)(element)
+    except Exception:
+        return  # cannot say: the bound path is asked
+    assert ctx.vars == {}
+    bound = Ctx(data, dt.date(2025, 6, 30))
+    bound.vars["e"] = (element, ("a", 0))
+    failures = compiled.test(bound)  # must not raise
+    assert (not failures) == answer, (STAGED[which], data, failures)
+
+
+def _variants(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """One change at a time where the fused loops decide: each control not implemented (or
+    its status a number, or null), each used task, data category, product or provider
+    replaced by one outside the scope, each provider's evaluation out of date or its rating
+    unknown."""
+    found = []
+    for area, controls in data.get("security_measures", {}).items():
+        for name, control in controls.items():
+            if isinstance(control, dict) and "status" in control:
+                for status in ("partial", 1, None):
+                    changed = copy.deepcopy(data)
+                    changed["security_measures"][area][name]["status"] = status
+                    found.append(changed)
+    for field, items in data.get("usage", {}).items():
+        if isinstance(items, list):
+            for i in range(len(items)):
+                for value in ("customer_chat", 7, None):
+                    changed = copy.deepcopy(data)
+                    changed["usage"][field][i] = value
+                    found.append(changed)
+    for i in range(len(data.get("providers", []))):
+        for key, value in (("evaluated_on", "2019-01-01"), ("result", "unknown"),
+                           ("evaluated_on", None)):
+            changed = copy.deepcopy(data)
+            changed["providers"][i]["security_evaluation"][key] = value
+            found.append(changed)
+    return found
+
+
+@pytest.mark.parametrize("index", range(len(EXAMPLES)))
+def test_each_element_that_fails_is_found_by_the_fused_loops(index):
+    """A failing control, task or provider at any position: the engine's way and the
+    detailed way give the same finding (a fused loop that skipped or misread one position
+    would pass what the detailed check fails)."""
+    base = EXAMPLES[index]
+    as_of = dt.date.fromisoformat(str(base["assessment"]["as_of"]))
+    failing = 0
+    for data in _variants(base):
+        document = Document("generated.yaml", data, "", "")
+        for compiled in PACKS[0].compiled if base["regime"] == "sandbox" else PACKS[1].compiled:
+            fast = judge(compiled, Ctx(data, as_of), document)
+            slow = judge_detailed(compiled, Ctx(data, as_of), document)
+            assert fast == slow, (compiled.rule.id, fast, slow)
+            failing += fast.status == "fail"
+    assert failing > 0
+
+
+_IN_B = {"contains": {"path": "b", "value": {"path": "e"}}}
+FUSED_CASES = [  # (condition, data, the verdict: True holds, False fails)
+    ({"every": {"in": "a", "as": "e", "if_empty": "fail", "check": _IN_B}},
+     {"a": [], "b": ["x"]}, False),
+    ({"every": {"in": "a", "as": "e", "if_empty": "pass", "check": _IN_B}},
+     {"a": [], "b": ["x"]}, True),
+    ({"every": {"in": "a", "as": "e", "check": _IN_B}}, {"a": ["x", "y"], "b": ["x"]}, False),
+    ({"every": {"in": "a", "as": "e", "check": _IN_B}}, {"a": [1, "x"], "b": ["x", 1.0]}, True),
+    ({"every": {"in": "a", "as": "e", "check": _IN_B}}, {"a": [True], "b": [1]}, False),
+    ({"every": {"in": "a", "as": "e", "check": {"any": [_IN_B, {"eq": {"path": "e", "value": "y"}}]}}},
+     {"a": ["x", "y"], "b": ["x"]}, True),
+    ({"every": {"in": "a", "as": "e", "check": {"any": [_IN_B, {"some": {
+        "in": "c", "as": "f", "check": {"contains": {"path": "f", "value": {"path": "e"}}}}}]}}},
+     {"a": ["x", "y"], "b": ["x"], "c": [["z"], ["y"]]}, True),  # a scope change adds y
+    ({"every": {"in": "a", "as": "e", "check": {"any": [_IN_B, {"some": {
+        "in": "c", "as": "f", "check": {"contains": {"path": "f", "value": {"path": "e"}}}}}]}}},
+     {"a": ["x", "y"], "b": ["x"], "c": [["z"]]}, False),
+    ({"some": {"in": "a", "as": "e", "key_as": "k", "where": {"in": {"path": "k", "value": ["y"]}},
+               "check": {"eq": {"path": "e.status", "value": "y"}}}},
+     {"a": {"x": {"status": "y"}, "x_y": {"status": "y"}}}, False),
+    ({"some": {"in": "a", "as": "e", "key_as": "k", "where": {"in": {"path": "k", "value": ["y"]}},
+               "check": {"eq": {"path": "e.status", "value": "y"}}}},
+     {"a": {"x": {"status": "n"}, "y": {"status": "y"}}}, True),
+    ({"every": {"in": "a", "as": "e", "key_as": "k", "if_empty": "fail",
+                "where": {"not_in": {"path": "k", "value": ["x"]}},
+                "check": {"eq": {"path": "e.status", "value": "y"}}}},
+     {"a": {"x": {"status": "n"}, "x_z": {"status": "n"}}}, False),
+    ({"every": {"in": "a", "as": "e", "key_as": "k",
+                "where": {"not_in": {"path": "k", "value": ["x"]}},
+                "check": {"eq": {"path": "e.status", "value": "y"}}}},
+     {"a": {"x": {"status": "n"}, "z": {"status": "y"}, "x_z": {"status": "n"}}}, True),
+    ({"none": {"in": "a", "as": "e", "check": {"eq": {"path": "e.status", "value": "y"}}}},
+     {"a": {"x_n": {"status": "y"}, "z": {"status": "n"}}}, True),
+    ({"every": {"in": "a", "as": "e", "check": {"some": {
+        "in": "b", "as": "f", "where": {"eq": {"path": "f.id", "value": {"path": "e"}}},
+        "if_empty": "fail", "check": {"eq": {"path": "f.status", "value": "x"}}}}}},
+     {"a": ["p", "q"], "b": [{"id": "q", "status": "x"}, {"id": "p", "status": "n"},
+                            {"id": "p", "status": "x"}]}, True),
+    ({"every": {"in": "a", "as": "e", "check": {"some": {
+        "in": "b", "as": "f", "where": {"eq": {"path": "f.id", "value": {"path": "e"}}},
+        "if_empty": "fail", "check": {"eq": {"path": "f.status", "value": "x"}}}}}},
+     {"a": ["p", "r"], "b": [{"id": "p", "status": "x"}]}, False),
+    ({"every": {"in": "a", "as": "e", "check": {"some": {
+        "in": "b", "as": "f", "where": {"eq": {"path": "f.id", "value": {"path": "e"}}},
+        "if_empty": "pass", "check": {"eq": {"path": "f.status", "value": "x"}}}}}},
+     {"a": ["p", "r"], "b": [{"id": "p", "status": "x"}]}, True),
+    ({"every": {"in": "a", "as": "e", "check": {"some": {
+        "in": "b", "as": "f", "check": {"eq": {"path": "f.id", "value": {"path": "e"}}}}}}},
+     {"a": ["p", 1], "b": [{"id": 1.0}, {"id": "p"}]}, True),
+    ({"every": {"in": "a", "as": "e", "check": {"some": {
+        "in": "b", "as": "f", "check": {"eq": {"path": "f.id", "value": {"path": "e"}}}}}}},
+     {"a": ["p", True], "b": [{"id": 1}, {"id": "p"}]}, False),
+]
+
+
+@pytest.mark.parametrize("which", range(len(FUSED_CASES)))
+def test_the_fused_shapes_on_chosen_cases(which):
+    """The fast check answers each case as the detailed check does, or cannot say; it
+    never passes a failing case."""
+    condition, data, verdict = FUSED_CASES[which]
+    compiled = compile_condition(condition, Env({}))
+    assert (not compiled.test(Ctx(data, dt.date(2025, 6, 30)))) == verdict
+    try:
+        answer = compiled.holds(Ctx(data, dt.date(2025, 6, 30)))
+    except Exception:  # cannot say: judged in detail (a scope change, a failure)
+        return
+    assert answer == verdict
+
+
+def test_joins_on_the_same_field_build_each_list_index_once(monkeypatch):
+    """Two lists joined by the same field, asked in turn for each of n elements: each list's
+    index is built once per profile (one slot for both would rebuild it at every step: n²)."""
+    from netsep_check.rules.operators import quantifiers
+
+    builds = []
+    original = quantifiers._Index._build
+    monkeypatch.setattr(quantifiers._Index, "_build",
+                        lambda self, container: builds.append(1) or original(self, container))
+    condition = compile_condition({"every": {"in": "a", "as": "x", "check": {"any": [
+        {"some": {"in": "b", "as": "p", "check": {"eq": {"path": "p.id", "value": {"path": "x"}}}}},
+        {"some": {"in": "c", "as": "q", "check": {"eq": {"path": "q.id",
+                                                         "value": {"path": "x"}}}}}]}}},
+        Env({}))
+    data = {"a": [f"v{i}" for i in range(200)], "b": [{"id": f"v{i}"} for i in range(0, 200, 2)],
+            "c": [{"id": f"v{i}"} for i in range(1, 200, 2)]}
+    assert condition.holds(Ctx(data, dt.date(2025, 6, 30))) is True
+    assert not condition.test(Ctx(data, dt.date(2025, 6, 30)))
+    assert len(builds) <= 4  # b and c, once per profile (the fast and the detailed check)
+    data["c"].pop()
+    builds.clear()
+    assert condition.test(Ctx(data, dt.date(2025, 6, 30)))
+    assert len(builds) <= 2

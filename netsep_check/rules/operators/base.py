@@ -91,6 +91,15 @@ class Fallback(Exception):
 FALLBACK = Fallback
 
 
+class Unstaged(Fallback):
+    """Raised by a staged check (:attr:`Compiled.staged`) that cannot say on this element
+    because it leaves part of its condition to the bound path (an ``any`` whose staged parts
+    do not hold): the quantifier asks the bound fast check instead."""
+
+
+Stage = Callable[[Ctx], Callable[[Any], bool]]
+
+
 @record
 class Probe:
     """What an ``eq`` of a bound variable's field with a value not bound to that variable is:
@@ -100,6 +109,8 @@ class Probe:
     var: str
     keys: Path  # the field under the variable
     value: Callable[[Ctx], Any]  # the other side
+    # the other side when it is a field of another bound variable: (that variable, its keys)
+    other: tuple[str, Path] | None = field(default=None, compare=False)
 
 
 @record
@@ -124,11 +135,32 @@ class Compiled:
     # function of its value), so a quantifier can test its elements without binding them
     unary: tuple[str, Callable[[Any], bool]] | None = field(default=None, compare=False,
                                                             repr=False)
+    # when the condition reads one bound variable and otherwise only the profile, as_of and
+    # constants: (that variable, ``stage``), where ``stage(ctx)`` reads what does not depend
+    # on the variable, once, and returns the yes/no as a function of the variable's value (a
+    # quantifier stages once, then tests each element without binding it). The contract of
+    # ``holds`` holds for the function: it answers only what ``test`` would say with the
+    # variable bound to that value; ``stage`` or the function raise whenever they cannot say
+    # (``Unstaged`` when the bound fast check might still say). A ``unary`` condition is staged.
+    staged: tuple[str, Stage] | None = field(default=None, compare=False, repr=False)
+    # a common shape a quantifier tests inline, without a call per element (data, not code):
+    # ("text", var, key, text, slow): ``var.key == text`` (``slow(value)`` answers for a value
+    # that is not a text); ("member", var, texts, positive, on_value): ``var`` itself is
+    # (``positive``) or is not one of the constant texts (``on_value`` answers for a value
+    # that is not a text). Each answers exactly as ``unary`` does. ("contained", var,
+    # members_now, rest): ``var`` itself is in a list of the profile whose texts and
+    # canonical members ``members_now(ctx)`` gives (or raises); ``rest``: what decides for a
+    # value not in the list (an ``any`` whose first part it is): False, nothing (the
+    # condition fails); "staged", other parts that are all staged; True, other parts.
+    shape: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.holds is None:
             test = self.test
             object.__setattr__(self, "holds", lambda ctx: not test(ctx))
+        if self.staged is None and self.unary is not None:
+            var, on_item = self.unary
+            object.__setattr__(self, "staged", (var, lambda ctx: on_item))
 
 
 @record(frozen=False)
@@ -347,6 +379,21 @@ def _compile_path(text: str, env: Env) -> PathRef:
         rest = ".".join(schema_parts[1:])
         schema_path = env.variables[var] + ("." + rest if rest else "")
     return PathRef(text, var, tuple(keys), schema_path)
+
+
+def var_path(operand: Any, env: Env) -> tuple[str, Path] | None:
+    """(variable, keys) when ``operand`` is ``{path: P}`` rooted at a bound variable."""
+    if isinstance(operand, dict) and len(operand) == 1 and "path" in operand:
+        ref = compile_path(operand["path"], env)
+        if ref.var is not None:
+            return ref.var, ref.keys
+    return None
+
+
+def reads_no_variable(operand: Any, env: Env) -> bool:
+    """Whether ``operand`` (a literal, parameter, as_of or path) reads no bound variable."""
+    return not (isinstance(operand, dict) and len(operand) == 1 and "path" in operand
+                and compile_path(operand["path"], env).var is not None)
 
 
 @record

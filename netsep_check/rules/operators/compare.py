@@ -23,6 +23,7 @@ from netsep_check.rules.operators.base import (
     compile_path,
     require_keys,
     show,
+    var_path,
     walker,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
@@ -52,23 +53,25 @@ class _Members:
     per list (the profile's lists do not change while it is judged). A rule testing each of
     n providers against a list of n ids costs n, not n²."""
 
-    __slots__ = ("keys", "source")
+    __slots__ = ("built",)
 
     def __init__(self) -> None:
-        self.source: list[Any] | None = None
-        self.keys: set[Any] | None = None
+        # the list last seen and its keys, together (read and replaced at once: a thread
+        # judging another profile never pairs one list with another's keys)
+        self.built: tuple[list[Any] | None, set[Any] | None] = (None, None)
 
     def has(self, items: list[Any], value: Any) -> bool:
-        if items is not self.source:
-            self.source = items
+        source, keys = self.built
+        if items is not source:
             try:
-                self.keys = {canonical(item) for item in items}
+                keys = {canonical(item) for item in items}
             except TypeError:  # not plain data: compare one by one
-                self.keys = None
-        if self.keys is None:
+                keys = None
+            self.built = (items, keys)
+        if keys is None:
             return any(same(value, item) for item in items)
         try:
-            return canonical(value) in self.keys
+            return canonical(value) in keys
         except TypeError:
             return any(same(value, item) for item in items)
 
@@ -124,10 +127,12 @@ def _comparison(name: str) -> Any:
         en, ko = _WORDS[name]
         probe = None
         if name == "eq" and ref.var is not None and ref.var not in _vars_of(spec["value"], env):
-            probe = Probe(ref.var, ref.keys, rhs.get)
+            other = var_path(spec["value"], env)
+            probe = Probe(ref.var, ref.keys, rhs.get, other)
+        holds, unary, shape = _fast_comparison(name, ref, rhs, members)
         return Compiled(test, (ref.schema_path, *rhs.reads),
                         {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text} {ko} {rhs.label}"},
-                        probe, *_fast_comparison(name, ref, rhs, members))
+                        probe, holds, unary, shape=shape)
 
     return compile_
 
@@ -173,7 +178,7 @@ def _on_value(name: str, rhs: Any) -> Any:
     return on_member
 
 
-def _text_equals(ref: PathRef, text: str) -> tuple[Any, Any]:
+def _text_equals(ref: PathRef, text: str) -> tuple[Any, Any, Any]:
     """``eq`` of a field with a constant text, the commonest condition (a control's status):
     the field read inline for the usual depths, no call but this one."""
     fetch, keys = ref.fetch, ref.keys
@@ -214,13 +219,15 @@ def _text_equals(ref: PathRef, text: str) -> tuple[Any, Any]:
                 value = walk(item)
                 return value == text if type(value) is str else slow(value)
         unary = (ref.var, on_item)
-    return holds, unary
+    return holds, unary, (("text", ref.var, keys[0], text, slow)
+                          if ref.var is not None and len(keys) == 1 else None)
 
 
 def _fast_comparison(name: str, ref: PathRef, rhs: Any,
-                     members: _Members) -> tuple[Any, Any]:
+                     members: _Members) -> tuple[Any, Any, Any]:
     """The yes/no of a comparison (see ``Compiled.holds``) and, for a field of a bound
-    variable compared with a constant, the same as a function of the variable's value."""
+    variable compared with a constant, the same as a function of the variable's value (and
+    its ``Compiled.shape``, when it has one)."""
     fetch = ref.fetch
     if name == "eq" and rhs.constant and type(rhs.value) is str:
         return _text_equals(ref, rhs.value)
@@ -229,19 +236,23 @@ def _fast_comparison(name: str, ref: PathRef, rhs: Any,
         def holds(ctx: Ctx) -> bool:
             return bool(on_value(fetch(ctx)))
         unary = None
+        shape = None
         if ref.var is not None and not ref.keys:  # the variable itself (a key, a list item)
             def on_self(item: Any) -> bool:
                 if item is None:
                     raise FALLBACK
                 return bool(on_value(item))
             unary = (ref.var, on_self)
+            if name in ("in", "not_in"):
+                texts = frozenset(item for item in rhs.value if isinstance(item, str))
+                shape = ("member", ref.var, texts, name == "in", on_self)
         elif ref.var is not None:
             walk = walker(ref.keys)
 
             def on_item(item: Any) -> bool:
                 return bool(on_value(walk(item)))
             unary = (ref.var, on_item)
-        return holds, unary
+        return holds, unary, shape
     other = rhs.fetch
     numeric = _NUMERIC.get(name)
     if numeric is not None:
@@ -250,13 +261,13 @@ def _fast_comparison(name: str, ref: PathRef, rhs: Any,
             if not (_is_number(actual) and _is_number(expected)):
                 raise FALLBACK
             return bool(numeric(actual, expected))
-        return holds_numbers, None
+        return holds_numbers, None, None
     if name in ("eq", "ne"):
         wanted = name == "eq"
 
         def holds_same(ctx: Ctx) -> bool:
             return same(fetch(ctx), other(ctx)) == wanted
-        return holds_same, None
+        return holds_same, None, None
     positive = name == "in"
 
     def holds_member(ctx: Ctx) -> bool:
@@ -264,7 +275,7 @@ def _fast_comparison(name: str, ref: PathRef, rhs: Any,
         if not isinstance(expected, list):
             raise FALLBACK
         return members.has(expected, actual) == positive
-    return holds_member, None
+    return holds_member, None, None
 
 
 def _path_arg(spec: Any, env: Env) -> str:

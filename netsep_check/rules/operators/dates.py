@@ -19,7 +19,9 @@ from netsep_check.rules.operators.base import (
     compile_operand,
     compile_path,
     param_int,
+    reads_no_variable,
     require_keys,
+    walker,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
 
@@ -58,9 +60,21 @@ def _comparison(name: str) -> Any:
             expected = fixed if fixed is not None else fast_date(other(ctx))
             return bool(compare(fast_date(fetch(ctx)), expected))
 
+        staged = None
+        if ref.var is not None and reads_no_variable(spec["value"], env):
+            walk = walker(ref.keys)
+
+            def stage(ctx: Ctx) -> Any:  # the other side read once (as_of, a date, a field)
+                expected = fixed if fixed is not None else fast_date(other(ctx))
+
+                def on_value(value: Any) -> bool:
+                    return bool(compare(fast_date(walk(value)), expected))
+                return on_value
+            staged = (ref.var, stage)
+
         return Compiled(test, (ref.schema_path, *rhs.reads),
                         {"en": f"{ref.text} {en} {rhs.label}", "ko": f"{ref.text}{ko} {rhs.label}"},
-                        holds=holds)
+                        holds=holds, staged=staged)
 
     return compile_
 
@@ -95,10 +109,23 @@ def _within_days(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         actual = fast_date(fetch(ctx))
         return ctx.as_of - window <= actual <= ctx.as_of
 
+    staged = None
+    if ref.var is not None:
+        walk = walker(ref.keys)
+
+        def stage(ctx: Ctx) -> Any:
+            latest = ctx.as_of
+            earliest = latest - window
+
+            def on_value(value: Any) -> bool:
+                return earliest <= fast_date(walk(value)) <= latest
+            return on_value
+        staged = (ref.var, stage)
+
     return Compiled(test, (ref.schema_path,),
                     {"en": f"{ref.text} lies within {label} days before as_of (and not after it)",
                      "ko": f"{ref.text}이(가) 기준일(as_of) 이전 {label}일 이내(기준일 이후 아님)"},
-                    holds=holds)
+                    holds=holds, staged=staged)
 
 
 def _span(spec: Any, env: Env, sub: SubCompile) -> Compiled:

@@ -12,6 +12,7 @@ from netsep_check.rules.operators.base import (
     EvalError,
     Failure,
     RuleSyntaxError,
+    Unstaged,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
 
@@ -40,6 +41,22 @@ def _unary(parts: list[Compiled]) -> tuple[str, list[Any]] | None:
     if not all(found) or len({var for var, _ in found}) != 1:  # type: ignore[misc]
         return None
     return found[0][0], [on_item for _, on_item in found]  # type: ignore[index,misc]
+
+
+def _staged(parts: list[Compiled], prefix: bool = False) -> tuple[str, list[Any], bool] | None:
+    """The variable the parts' staged checks read, their stages, and whether only the
+    leading parts have one (``prefix``: an ``any`` may stage its first parts and leave the
+    rest to the bound path); None when there is no such variable."""
+    found = []
+    for part in parts:
+        if part.staged is None:
+            if not prefix:
+                return None
+            break
+        found.append(part.staged)
+    if not found or len({var for var, _ in found}) != 1:
+        return None
+    return found[0][0], [stage for _, stage in found], len(found) < len(parts)
 
 
 def _all(spec: Any, env: Env, sub: SubCompile) -> Compiled:
@@ -92,7 +109,25 @@ def _all(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return True
         unary = (var, on_item)
 
-    return Compiled(test, _reads(parts), holds=holds, unary=unary, text={
+    staged = None
+    if unary is None and (every := _staged(parts)) is not None:
+        stage_var, stages, _ = every
+
+        def stage(ctx: Ctx) -> Any:
+            fns = [each(ctx) for each in stages]
+            final = fns[-1]
+
+            def on_value(value: Any) -> bool:
+                for each in fns:
+                    if not each(value):
+                        if each is final:
+                            return False
+                        raise FALLBACK
+                return True
+            return on_value
+        staged = (stage_var, stage)
+
+    return Compiled(test, _reads(parts), holds=holds, unary=unary, staged=staged, text={
         lang: " AND ".join(f"({p.text[lang]})" for p in parts) if lang == "en" else
         " 그리고 ".join(f"({p.text[lang]})" for p in parts) for lang in ("en", "ko")})
 
@@ -132,7 +167,33 @@ def _any(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return False
         unary = (var, on_item)
 
-    return Compiled(test, _reads(parts), holds=holds, unary=unary, text={
+    staged = None
+    leading = _staged(parts, prefix=True)
+    if unary is None and leading is not None:
+        stage_var, stages, partial = leading
+
+        def stage(ctx: Ctx) -> Any:
+            fns = [each(ctx) for each in stages]
+
+            def on_value(value: Any) -> bool:
+                for each in fns:
+                    if each(value):
+                        return True
+                if partial:  # the parts after these are left to the bound fast check
+                    raise Unstaged
+                return False
+            return on_value
+        staged = (stage_var, stage)
+
+    first = parts[0].shape
+    shape = None
+    if first is not None and first[0] == "contained":
+        # an element not in the list: the other parts decide, staged ("staged") or not
+        rest = "staged" if leading is not None and not leading[2] and first[3] in (
+            False, "staged") else first[3] or len(parts) > 1
+        shape = ("contained", first[1], first[2], rest if len(parts) > 1 else first[3])
+    return Compiled(test, _reads(parts), holds=holds, unary=unary, staged=staged, shape=shape,
+                    text={
         lang: (" OR " if lang == "en" else " 또는 ").join(f"({p.text[lang]})" for p in parts)
         for lang in ("en", "ko")})
 
@@ -159,9 +220,21 @@ def _not(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return not inner_on(item)
         unary = (var, on_item)
 
+    staged = None
+    if unary is None and inner.staged is not None:
+        stage_var, inner_stage = inner.staged
+
+        def stage(ctx: Ctx) -> Any:
+            inner_value = inner_stage(ctx)
+
+            def on_value(value: Any) -> bool:
+                return not inner_value(value)
+            return on_value
+        staged = (stage_var, stage)
+
     return Compiled(test, inner.reads, {"en": f"NOT ({inner.text['en']})",
                                         "ko": f"다음이 아님: ({inner.text['ko']})"},
-                    holds=holds, unary=unary)
+                    holds=holds, unary=unary, staged=staged)
 
 
 _LIST = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}}

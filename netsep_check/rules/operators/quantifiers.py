@@ -16,10 +16,12 @@ from netsep_check.rules.operators.base import (
     Failure,
     Path,
     RuleSyntaxError,
+    Unstaged,
     compile_path,
     empty_case,
     empty_text,
     require_keys,
+    walker,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
 from netsep_check.values import canonical
@@ -34,7 +36,7 @@ def _pairs(value: Any, base: Path, label: str) -> Iterator[tuple[Any, Any]]:
     if isinstance(value, list):
         return zip(value, range(len(value)), strict=True)
     if isinstance(value, dict):
-        return ((item, key) for key, item in value.items() if not key.startswith("x_"))
+        return iter([(item, key) for key, item in value.items() if not key.startswith("x_")])
     raise EvalError(f"{label} is neither a list nor a mapping", base,
                     reason="eval_not_collection", subject=label)
 
@@ -59,6 +61,9 @@ def _for_element(found: list[Failure], item: Any, path: Path,
             for f in found]
 
 
+_SLOTS: dict[Path, list[tuple[Any, dict[int, tuple[Any, dict[Any, list[int]] | None]]]]] = {}
+
+
 class _Index:
     """A field of a list's elements as a lookup, built once per list: for each canonical value of
     ``field``, the positions holding it. ``lookup`` answers ``some x in L: x.field == v`` (True
@@ -68,12 +73,19 @@ class _Index:
     holds null there, or a value is not plain data: the index never changes a result, only
     its cost."""
 
-    __slots__ = ("buckets", "probe", "source")
+    __slots__ = ("built", "probe")
 
     def __init__(self, probe: Any) -> None:
         self.probe = probe
-        self.source: Any = None
-        self.buckets: dict[Any, list[int]] | None = None
+        # the buckets of each list of the profile being judged (one context: a run of the
+        # pack over it), by identity: one slot (the context and its table, read and replaced
+        # at once: a thread judging another profile never reads this one's) shared by every
+        # index of the same field (the buckets depend on the list and the field alone: rules
+        # joining ids on the same list build them once per profile; lists that alternate in
+        # a nested loop are each built once)
+        self.built: list[tuple[Any, dict[int, tuple[Any, dict[Any, list[int]] | None]]]] = (
+            _SLOTS.setdefault(probe.keys, [(None, {})]) if len(_SLOTS) < 1024
+            else [(None, {})])
 
     def _build(self, container: list[Any]) -> dict[Any, list[int]] | None:
         buckets: dict[Any, list[int]] = {}
@@ -89,20 +101,26 @@ class _Index:
             buckets.setdefault(canonical(value), []).append(index)
         return buckets
 
-    def _of(self, container: Any) -> dict[Any, list[int]] | None:
-        """The buckets of ``container`` (rebuilt when the list is another one), or None."""
+    def _of(self, container: Any, ctx: Ctx) -> dict[Any, list[int]] | None:
+        """The buckets of ``container``, a list of the profile ``ctx`` judges (built once
+        for it), or None."""
         if not isinstance(container, list):
             return None
-        if container is not self.source:
-            self.source = container
+        judging, table = self.built[0]
+        if judging is not ctx:  # another judgment: its lists only (bounded by its profile)
+            table = {}
+            self.built[0] = (ctx, table)
+        slot = table.get(id(container))
+        if slot is None or slot[0] is not container:
             try:
-                self.buckets = self._build(container)
+                slot = (container, self._build(container))
             except TypeError:
-                self.buckets = None
-        return self.buckets
+                slot = (container, None)
+            table[id(container)] = slot
+        return slot[1]
 
     def lookup(self, container: Any, ctx: Ctx) -> bool | None:
-        buckets = self._of(container)
+        buckets = self._of(container, ctx)
         if buckets is None:
             return None
         try:
@@ -111,7 +129,7 @@ class _Index:
             return None
 
     def pick(self, container: Any, ctx: Ctx) -> list[int] | None:
-        buckets = self._of(container)
+        buckets = self._of(container, ctx)
         if buckets is None:
             return None
         try:
@@ -133,6 +151,29 @@ def _on_element(compiled: Any, var: str, key_var: str | None) -> tuple[Any, bool
     return None
 
 
+def _stage_on(compiled: Any, var: str, key_var: str | None) -> tuple[Any, bool] | None:
+    """As :func:`_on_element`, for a condition that also reads the profile (``staged``):
+    its stage, and whether it reads the key."""
+    if compiled is None or compiled.unary is not None or compiled.staged is None:
+        return None
+    bound, stage = compiled.staged
+    if bound == var:
+        return stage, False
+    if key_var is not None and bound == key_var:
+        return stage, True
+    return None
+
+
+def _staged_now(stage: tuple[Any, bool] | None, ctx: Ctx) -> tuple[Any, bool] | None:
+    """A staged condition made ready for this profile, or None when it cannot say."""
+    if stage is None:
+        return None
+    try:
+        return stage[0](ctx), stage[1]
+    except Exception:
+        return None
+
+
 def _quick(on_element: tuple[Any, bool] | None, holds: Any, ctx: Ctx, item: Any,
            key: Any) -> bool | None:
     """A fast check's answer for one element (True, False), or None when it cannot say."""
@@ -140,16 +181,6 @@ def _quick(on_element: tuple[Any, bool] | None, holds: Any, ctx: Ctx, item: Any,
         if on_element is not None:
             return bool(on_element[0](key if on_element[1] else item))
         return bool(holds(ctx))
-    except Exception:
-        return None
-
-
-def _on(on_element: tuple[Any, bool] | None, item: Any, key: Any) -> bool | None:
-    """A condition's answer on the element itself (see :func:`_on_element`), or None."""
-    if on_element is None:
-        return None
-    try:
-        return bool(on_element[0](key if on_element[1] else item))
     except Exception:
         return None
 
@@ -163,8 +194,9 @@ class _Fast:
     read only the element (see ``Compiled.unary``) are called on it directly; otherwise the
     element is bound (without its path, which no yes/no needs)."""
 
-    __slots__ = ("buckets", "check", "check_on", "fetch", "if_empty", "index", "key_var",
-                 "name", "var", "where", "where_on")
+    __slots__ = ("buckets", "check", "check_on", "check_stage", "contained", "fetch", "fused",
+                 "if_empty", "index", "key_var", "name", "var", "where", "where_on",
+                 "where_stage")
 
     def __init__(self, name: str, fetch: Any, var: str, key_var: str | None,
                  if_empty: str | None, check: Any, where: Any, index: _Index | None,
@@ -174,14 +206,62 @@ class _Fast:
         self.check, self.where = check.holds, where.holds if where is not None else None
         self.check_on = _on_element(check, var, key_var)
         self.where_on = _on_element(where, var, key_var)
+        self.check_stage = _stage_on(check, var, key_var)
+        self.where_stage = _stage_on(where, var, key_var)
+        # over a mapping: a field of each entry equals a text, for the entries whose key is
+        # (not) one of some texts: tested inline (see ``Compiled.shape``)
+        self.fused = None
+        shape, where_shape = check.shape, where.shape if where is not None else None
+        if (shape is not None and shape[0] == "text" and shape[1] == var
+                and (where is None or (where_shape is not None and where_shape[0] == "member"
+                                       and key_var is not None and where_shape[1] == key_var))):
+            self.fused = (*shape[2:], *(where_shape[2:] if where_shape is not None
+                                        else (None, True, None)))
+        # every element of a list is in another list of the profile: one loop, no call per
+        # element (an element that is not: see ``_all_contained``)
+        self.contained = None
+        if (name == "every" and where is None and index is None and shape is not None
+                and shape[0] == "contained" and shape[1] == var):
+            self.contained = shape[2:]
+
+    def _all_contained(self, ctx: Ctx, container: list[Any]) -> bool | None:
+        """:meth:`holds` for the ``contained`` shape: True, raises (an element is not in
+        the list: ``every`` fails, or the rest of the check decides: in detail), or None
+        (the list cannot be read so: ask the whole check)."""
+        members_now, rest = self.contained  # type: ignore[misc]
+        try:
+            texts, keys = members_now(ctx)
+        except Exception:
+            return None
+        for item in container:
+            if type(item) is str:
+                if item in texts:
+                    continue
+            elif item is not None and canonical(item) in keys:
+                continue
+            if rest == "staged":  # the other parts are staged: they answer, element by element
+                return None
+            raise FALLBACK
+        if not container and self.if_empty is not None:
+            return self.if_empty == "pass"
+        return True
 
     def holds(self, ctx: Ctx) -> bool:
         container = self.fetch(ctx)
+        if self.contained is not None and type(container) is list:
+            answer = self._all_contained(ctx, container)
+            if answer is not None:
+                return answer
         if self.index is not None and container:
             hit = self.index.lookup(container, ctx)
             if hit is not None:
                 return hit
         filtered = self.where is not None
+        check_on, where_on = self.check_on, self.where_on
+        if check_on is None and self.check_stage is not None:  # read the profile once
+            check_on = _staged_now(self.check_stage, ctx)
+        if filtered and where_on is None and self.where_stage is not None:
+            where_on = _staged_now(self.where_stage, ctx)
         if type(container) is list:
             picked = self.buckets.pick(container, ctx) if self.buckets is not None else None
             if picked is not None:  # only the elements the where holds for, in order
@@ -190,25 +270,41 @@ class _Fast:
             else:
                 items = zip(container, range(len(container)), strict=True)
         elif type(container) is dict:
-            if self.check_on is not None and (not filtered or self.where_on is not None):
-                ok, seen = self._unbound_mapping(container, filtered)
+            if self.fused is not None:
+                ok, seen = self._fused_mapping(container)
+                if not seen and self.if_empty is not None:
+                    return self.if_empty == "pass"
+                return ok
+            if check_on is not None and (not filtered or where_on is not None):
+                try:
+                    ok, seen = self._unbound_mapping(container, filtered, check_on, where_on)
+                except Unstaged:  # a staged condition left this element to the bound path
+                    items = [(item, key) for key, item in container.items()
+                             if not key.startswith("x_")]
+                    ok, seen = self._bound(ctx, items, filtered)
                 if not seen and self.if_empty is not None:
                     return self.if_empty == "pass"
                 return ok
             items = [(item, key) for key, item in container.items() if not key.startswith("x_")]
         else:
             raise FALLBACK
-        if self.check_on is not None and (not filtered or self.where_on is not None):
-            ok, seen = self._unbound(items, filtered)
+        if check_on is not None and (not filtered or where_on is not None):
+            try:
+                ok, seen = self._unbound(items, filtered, check_on, where_on)
+            except Unstaged:  # as above: the same elements again, bound
+                if type(items) is zip:
+                    items = zip(container, range(len(container)), strict=True)
+                ok, seen = self._bound(ctx, items, filtered)
         else:
             ok, seen = self._bound(ctx, items, filtered)
         if not seen and self.if_empty is not None:
             return self.if_empty == "pass"
         return ok
 
-    def _unbound(self, items: Any, filtered: bool) -> tuple[bool, int]:
-        check, on_key = self.check_on  # type: ignore[misc]
-        where, where_key = self.where_on if filtered else (None, False)  # type: ignore[misc]
+    def _unbound(self, items: Any, filtered: bool, check_on: Any,
+                 where_on: Any) -> tuple[bool, int]:
+        check, on_key = check_on
+        where, where_key = where_on if filtered else (None, False)
         some, stop = self.name == "some", self.name != "every"
         seen = 0
         for item, key in items:
@@ -221,10 +317,33 @@ class _Fast:
                 raise FALLBACK  # every, none: the detailed check says which and why
         return not some, seen
 
-    def _unbound_mapping(self, mapping: dict[Any, Any], filtered: bool) -> tuple[bool, int]:
+    def _fused_mapping(self, mapping: dict[Any, Any]) -> tuple[bool, int]:
+        """:meth:`_unbound_mapping` for the shape in :attr:`fused`, no call per entry."""
+        field, text, slow, texts, positive, on_key = self.fused  # type: ignore[misc]
+        some, stop = self.name == "some", self.name != "every"
+        seen = 0
+        for key, item in mapping.items():
+            if key.startswith("x_"):
+                continue
+            if texts is not None:
+                if type(key) is str:
+                    if (key in texts) != positive:
+                        continue
+                elif not on_key(key):
+                    continue
+            seen += 1
+            value = item[field]
+            if (value == text if type(value) is str else slow(value)) == stop:
+                if some:
+                    return True, seen
+                raise FALLBACK  # every, none: the detailed check says which and why
+        return not some, seen
+
+    def _unbound_mapping(self, mapping: dict[Any, Any], filtered: bool, check_on: Any,
+                         where_on: Any) -> tuple[bool, int]:
         """:meth:`_unbound` over a mapping's entries (annotation keys ``x_*`` left out)."""
-        check, on_key = self.check_on  # type: ignore[misc]
-        where, where_key = self.where_on if filtered else (None, False)  # type: ignore[misc]
+        check, on_key = check_on
+        where, where_key = where_on if filtered else (None, False)
         some, stop = self.name == "some", self.name != "every"
         seen = 0
         for key, item in mapping.items():
@@ -261,6 +380,60 @@ class _Fast:
         finally:
             ctx.vars = saved
         return not some, seen
+
+
+def _some_staged(fetch: Any, var: str, if_empty: str | None, check: Compiled,
+                 where: Compiled | None, index: _Index | None,
+                 buckets: _Index | None) -> tuple[str, Any] | None:
+    """A ``some`` over a list of the profile that finds its element by a field of another
+    bound variable (``some p in providers: p.id == used``, or ``where`` so and a ``check`` on
+    ``p`` alone) as a staged check on that variable: the list and its index read once, then
+    each value looked up. The same answers as :meth:`_Fast.holds` with the variable bound."""
+    if where is None and index is not None and index.probe.other is not None:
+        outer, keys = index.probe.other
+        walk = walker(keys)
+
+        def stage_lookup(ctx: Ctx) -> Any:
+            container = fetch(ctx)
+            if type(container) is not list:
+                raise FALLBACK
+            if not container:  # no element: its if_empty (or no match)
+                empty = if_empty == "pass"
+                return lambda value: empty
+            found = index._of(container, ctx)
+            if found is None:
+                raise FALLBACK
+
+            def on_value(value: Any) -> bool:
+                return canonical(walk(value)) in found
+            return on_value
+        return outer, stage_lookup
+    if (where is not None and buckets is not None and buckets.probe.other is not None
+            and check.staged is not None and check.staged[0] == var):
+        outer, keys = buckets.probe.other
+        walk, check_stage = walker(keys), check.staged[1]
+
+        def stage_pick(ctx: Ctx) -> Any:
+            container = fetch(ctx)
+            if type(container) is not list:
+                raise FALLBACK
+            found = buckets._of(container, ctx)
+            if found is None:
+                raise FALLBACK
+            on_item = check_stage(ctx)
+            nothing: list[int] = []
+
+            def on_value(value: Any) -> bool:
+                picked = found.get(canonical(walk(value)), nothing)
+                for i in picked:
+                    if on_item(container[i]):
+                        return True
+                if not picked and if_empty is not None:
+                    return if_empty == "pass"
+                return False
+            return on_value
+        return outer, stage_pick
+    return None
 
 
 def _quantifier(name: str) -> Any:
@@ -300,6 +473,10 @@ def _quantifier(name: str) -> Any:
                 if hit is False:
                     return [Failure(source.concrete(ctx), "some", None, dict(text), None)]
             base = source.concrete(ctx)
+            # the verdicts on the element itself (unary), or None; not the staged checks,
+            # which the detailed check stays independent of (the fast path's only judge)
+            check_fn, check_key = check_on or (None, False)
+            where_fn, where_key = where_on or (None, False)
             saved = ctx.vars.copy()
             failures: list[Failure] = []
             matched = False
@@ -319,7 +496,12 @@ def _quantifier(name: str) -> Any:
                     # no path, no binding and no detail
                     path = None
                     if filtered is not None:
-                        verdict = _on(where_on, item, key)
+                        verdict = None
+                        if where_fn is not None:
+                            try:
+                                verdict = bool(where_fn(key if where_key else item))
+                            except Exception:
+                                verdict = None
                         if verdict is None:
                             path = (*base, key)
                             ctx.vars[var] = (item, path)
@@ -331,7 +513,12 @@ def _quantifier(name: str) -> Any:
                         if not verdict:
                             continue
                     seen += 1
-                    verdict = _on(check_on, item, key)
+                    verdict = None
+                    if check_fn is not None:
+                        try:
+                            verdict = bool(check_fn(key if check_key else item))
+                        except Exception:
+                            verdict = None
                     if verdict is None:
                         if path is None:
                             path = (*base, key)
@@ -386,7 +573,11 @@ def _quantifier(name: str) -> Any:
         text = empty_text(text, if_empty, source.text)
         reads = (source.schema_path, *(where.reads if where else ()), *check.reads)
         fast = _Fast(name, source.fetch, var, key_var, if_empty, check, where, index, buckets)
-        return Compiled(test, tuple(dict.fromkeys(reads)), text, holds=fast.holds)
+        staged = None
+        if name == "some" and source.var is None and not key_var:
+            staged = _some_staged(source.fetch, var, if_empty, check, where, index, buckets)
+        return Compiled(test, tuple(dict.fromkeys(reads)), text, holds=fast.holds,
+                        staged=staged)
 
     return compile_
 

@@ -18,6 +18,8 @@ from netsep_check.rules.operators.base import (
     empty_case,
     empty_text,
     require_keys,
+    var_path,
+    walker,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
 from netsep_check.values import canonical, same
@@ -109,10 +111,6 @@ def _keys(items: list[Any]) -> tuple[frozenset[Any], frozenset[str]]:
             frozenset(item for item in items if isinstance(item, str)))
 
 
-def _has(keys: frozenset[Any], texts: frozenset[str], item: Any) -> bool:
-    return item in texts if type(item) is str else canonical(item) in keys
-
-
 def _fast_set_op(name: str, fetch: Any, rhs: Any, if_empty: str | None) -> Any:
     """The yes/no of a set operator (see ``Compiled.holds``); a constant value (a literal or
     a parameter) becomes its set of members once, at compile time."""
@@ -138,16 +136,17 @@ def _fast_set_op(name: str, fetch: Any, rhs: Any, if_empty: str | None) -> Any:
             if type(right) is not list:
                 raise FALLBACK
             keys, texts = _keys(right)
-        if name == "subset":
-            return all(_has(keys, texts, item) for item in left)
-        if name == "disjoint":
-            return not any(_has(keys, texts, item) for item in left)
-        if name == "intersects":
-            return any(_has(keys, texts, item) for item in left)
-        if right is None:  # superset: every item of the value is in the field's list
-            right = rhs.value
-        keys, texts = _keys(left)
-        return all(_has(keys, texts, item) for item in right)
+        if name == "superset":  # every item of the value is in the field's list
+            if right is None:
+                right = rhs.value
+            keys, texts = _keys(left)
+            left, want = right, False  # no item of the value may be missing
+        else:
+            want = name != "subset"  # subset: look for an item not in the value
+        for item in left:  # loops, not any()/all() over a generator: no call per item
+            if (item in texts if type(item) is str else canonical(item) in keys) == want:
+                return name == "intersects"
+        return name != "intersects"
 
     return holds
 
@@ -222,9 +221,38 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return wanted in members.texts
         return canonical(wanted) in members.keys
 
+    staged = shape = None
+    value_of = var_path(spec["value"], env)
+    if ref.var is None and value_of is not None:  # a list of the profile, an element's field
+        walk = walker(value_of[1])
+
+        def members_now(ctx: Ctx) -> tuple[set[str], set[Any]]:
+            """The list's texts and canonical members, or raise (cannot say)."""
+            left = fetch(ctx)
+            if type(left) is not list:
+                raise FALLBACK
+            members = members_of(left)
+            if members is None:
+                raise FALLBACK
+            return members.texts, members.keys
+
+        def stage(ctx: Ctx) -> Any:
+            texts, keys = members_now(ctx)
+
+            def on_value(value: Any) -> bool:
+                wanted = walk(value)
+                if type(wanted) is str:
+                    return wanted in texts
+                return canonical(wanted) in keys
+            return on_value
+        staged = (value_of[0], stage)
+        if not value_of[1]:  # the variable itself is in the list (see ``Compiled.shape``)
+            shape = ("contained", value_of[0], members_now, False)
+
     return Compiled(test, (ref.schema_path, *rhs.reads),
                     {"en": f"{ref.text} contains {rhs.label}",
-                     "ko": f"{ref.text}에 {rhs.label} 항목이 있음"}, holds=holds)
+                     "ko": f"{ref.text}에 {rhs.label} 항목이 있음"}, holds=holds, staged=staged,
+                    shape=shape)
 
 
 OPERATORS = {
