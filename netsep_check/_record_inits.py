@@ -684,15 +684,17 @@ def _64(self, targets, shared, broken, unused):
 CODES["def __init__(self, targets, shared=__dflt_shared, broken=__dflt_broken, unused=__dflt_unused):\n  __setattr(self, 'targets', targets)\n  __setattr(self, 'shared', shared)\n  __setattr(self, 'broken', broken)\n  __setattr(self, 'unused', unused)"] = _64.__code__
 
 
-def _65(self, test, reads, text, probe, holds, unary):
+def _65(self, test, reads, text, probe, holds, unary, staged, shape):
   __setattr(self, 'test', test)
   __setattr(self, 'reads', reads)
   __setattr(self, 'text', __fact_text() if text is __NOTHING else text)
   __setattr(self, 'probe', probe)
   __setattr(self, 'holds', holds)
   __setattr(self, 'unary', unary)
+  __setattr(self, 'staged', staged)
+  __setattr(self, 'shape', shape)
   self.__post_init__()
-CODES["def __init__(self, test, reads, text=__NOTHING, probe=__dflt_probe, holds=__dflt_holds, unary=__dflt_unary):\n  __setattr(self, 'test', test)\n  __setattr(self, 'reads', reads)\n  __setattr(self, 'text', __fact_text() if text is __NOTHING else text)\n  __setattr(self, 'probe', probe)\n  __setattr(self, 'holds', holds)\n  __setattr(self, 'unary', unary)\n  self.__post_init__()"] = _65.__code__
+CODES["def __init__(self, test, reads, text=__NOTHING, probe=__dflt_probe, holds=__dflt_holds, unary=__dflt_unary, staged=__dflt_staged, shape=__dflt_shape):\n  __setattr(self, 'test', test)\n  __setattr(self, 'reads', reads)\n  __setattr(self, 'text', __fact_text() if text is __NOTHING else text)\n  __setattr(self, 'probe', probe)\n  __setattr(self, 'holds', holds)\n  __setattr(self, 'unary', unary)\n  __setattr(self, 'staged', staged)\n  __setattr(self, 'shape', shape)\n  self.__post_init__()"] = _65.__code__
 
 
 def _66(self, text, var, keys, schema_path, fetch):
@@ -705,8 +707,9 @@ def _66(self, text, var, keys, schema_path, fetch):
 CODES["def __init__(self, text, var, keys, schema_path, fetch=__dflt_fetch):\n  __setattr(self, 'text', text)\n  __setattr(self, 'var', var)\n  __setattr(self, 'keys', keys)\n  __setattr(self, 'schema_path', schema_path)\n  __setattr(self, 'fetch', fetch)\n  self.__post_init__()"] = _66.__code__
 
 
-def _67(self, var, keys, value):
+def _67(self, var, keys, value, other):
   __setattr(self, 'var', var)
   __setattr(self, 'keys', keys)
   __setattr(self, 'value', value)
-CODES["def __init__(self, var, keys, value):\n  __setattr(self, 'var', var)\n  __setattr(self, 'keys', keys)\n  __setattr(self, 'value', value)"] = _67.__code__
+  __setattr(self, 'other', other)
+CODES["def __init__(self, var, keys, value, other=__dflt_other):\n  __setattr(self, 'var', var)\n  __setattr(self, 'keys', keys)\n  __setattr(self, 'value', value)\n  __setattr(self, 'other', other)"] = _67.__code__

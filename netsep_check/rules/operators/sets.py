@@ -182,14 +182,19 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     # The members of each list seen, by identity: a list tested for each of n values (a join)
     # costs n, not n², also when the list alternates with others (every used task × some
     # scope change: one slot was rebuilt at every step, n² over 200,000 tasks in 20 changes).
-    # The profile's lists do not change while judged; the slots are emptied when many.
-    cache: dict[int, tuple[list[Any], _Members | None]] = {}
+    # Kept for the judgment under way only (one context: a run of the pack over one profile):
+    # one slot, the context and its table, read and replaced at once, so nothing outlives the
+    # profile (a batch's memory stays flat) and a profile changed between two judgments is
+    # read afresh; a thread judging another profile never reads this one's table.
+    built: list[tuple[Any, dict[int, tuple[list[Any], _Members | None]]]] = [(None, {})]
 
-    def members_of(left: list[Any]) -> _Members | None:
+    def members_of(left: list[Any], ctx: Ctx) -> _Members | None:
+        judging, cache = built[0]
+        if judging is not ctx:
+            cache = {}
+            built[0] = (ctx, cache)
         slot = cache.get(id(left))
         if slot is None or slot[0] is not left:
-            if len(cache) >= 4096:
-                cache.clear()
             try:
                 slot = (left, _Members(left))
             except TypeError:  # not plain data: compare one by one
@@ -200,7 +205,7 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     def test(ctx: Ctx) -> list[Failure] | None:
         left = _list(ref.get(ctx), ref.text, ref.concrete(ctx))
         wanted = rhs.get(ctx)
-        members = members_of(left)
+        members = members_of(left, ctx)
         found = (canonical(wanted) in members.keys) if members is not None else any(
             same(wanted, item) for item in left)
         if found:
@@ -214,7 +219,7 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         if type(left) is not list:
             raise FALLBACK
         wanted = other(ctx)
-        members = members_of(left)
+        members = members_of(left, ctx)
         if members is None:
             raise FALLBACK
         if type(wanted) is str:
@@ -231,7 +236,7 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             left = fetch(ctx)
             if type(left) is not list:
                 raise FALLBACK
-            members = members_of(left)
+            members = members_of(left, ctx)
             if members is None:
                 raise FALLBACK
             return members.texts, members.keys
