@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from netsep_check.errors import InputError
 from netsep_check.load import Document, format_path, load_document, require_mapping
@@ -157,3 +159,51 @@ def test_utf16_detection_is_separate_from_decoding():
 def test_format_path():
     assert format_path(("usage", "tasks", 2)) == "usage.tasks[2]"
     assert format_path(()) == ""
+
+
+# A JSON text without backslashes is parsed with no per-mapping hook; repeated keys are found
+# by counting colons (document._no_duplicate_keys). It must refuse exactly what the hook does.
+_JSON_WORDS = st.sampled_from(["a", "b", ":", "a:", ":a:", "::", "", " ", "x_1", "키:값", "\\"])
+_JSON_TREES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 5), _JSON_WORDS),
+    lambda c: st.one_of(
+        st.lists(c, max_size=3),
+        st.lists(st.tuples(_JSON_WORDS, c), max_size=4)),  # pairs: keys may repeat
+    max_leaves=12)
+
+
+def _dumps(value) -> str:
+    """JSON text of a tree whose mappings are lists of (key, value) pairs, keys kept repeated."""
+    if isinstance(value, list) and value and all(isinstance(p, tuple) for p in value):
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_dumps(v)}"
+                               for k, v in value) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_dumps, value)) + "]"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(map(_dumps, value)) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(tree=_JSON_TREES, top=st.booleans())
+@example(tree=[("a", [("b:", 1)]), ("a", [("c", ":")])], top=True)
+@example(tree=[("a", 1), ("b", [("a", 1), ("a", ":")])], top=True)
+@example(tree=[("a", [("x", 1)]), ("b", 2), ("a", [])], top=True)  # only the dropped value
+def test_repeated_json_keys_are_refused_exactly_as_the_hook_refuses_them(tmp_path_factory,
+                                                                         tree, top):
+    from netsep_check.load.document import _no_duplicates
+
+    text = _dumps([("top", tree)] if top else tree)
+    try:
+        expected = json.loads(text, object_pairs_hook=_no_duplicates("p.json"))
+        repeated = False
+    except ValueError:
+        repeated = True  # a repeated key: an input error naming it
+    path = tmp_path_factory.mktemp("dup") / "p.json"
+    path.write_text(text, encoding="utf-8")
+    if repeated:
+        with pytest.raises(InputError) as caught:
+            load_document(path)
+        assert "duplicate key" in str(caught.value), text
+    else:
+        assert load_document(path).data == expected, text
