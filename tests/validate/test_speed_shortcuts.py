@@ -127,3 +127,24 @@ def test_the_host_name_column_scan_says_what_the_pattern_says(items, pad, where)
             assert search(item), item
         elif search(item) and "\n" not in item:
             raise AssertionError(f"scan refused a host name the pattern passes: {item!r}")
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet="TODBFIXMEt o\n가", max_size=40), most=st.integers(0, 3))
+@example(text="TTTTODO", most=2)
+@example(text="FIXMTODO", most=0)
+def test_marker_search_by_first_letters_is_the_plain_search(text, most):
+    from netsep_check.validate.placeholders import holds_marker
+
+    assert holds_marker(text, most) == any(marker in text for marker in _MARKERS)
+
+
+def test_a_placeholder_spelt_with_an_escape_is_still_found(tmp_path):
+    from netsep_check.load import load_document
+
+    path = tmp_path / "p.json"  # no TODO, TBD or FIXME in the text, one in its data
+    path.write_text('{"usage": {"notes": ["ok", "\\u0054ODO: fill in"]}}', encoding="utf-8")
+    assert [p.path for p in placeholder_problems(load_document(path))] == ["usage.notes[1]"]
+    path = tmp_path / "p.yaml"
+    path.write_text('usage:\n  notes: ["ok", "\\x54BD later"]\n', encoding="utf-8")
+    assert [p.path for p in placeholder_problems(load_document(path))] == ["usage.notes[1]"]
