@@ -160,7 +160,7 @@ def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
         raise InputError.one(file, f"file is larger than the limit of {max_bytes} bytes "
                              "(raise it with --max-size if this is a real profile)",
                              code="file.too_large", limit=max_bytes)
-    if not data.strip():
+    if not data or data.isspace():  # only white space (without copying a large file)
         raise InputError.one(file, "file is empty", 1, 1, code="file.empty")
     if len(data) <= 1 << 20:
         return Source(file, decode(data, file), sha256(data).hexdigest())

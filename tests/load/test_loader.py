@@ -207,3 +207,48 @@ def test_repeated_json_keys_are_refused_exactly_as_the_hook_refuses_them(tmp_pat
         assert "duplicate key" in str(caught.value), text
     else:
         assert load_document(path).data == expected, text
+
+
+def _shape(value, depth=1):
+    """(values, deepest container level, key-value pairs) of a tree, the plain recursive way."""
+    if isinstance(value, dict | list):
+        children = list(value.values()) if isinstance(value, dict) else value
+        below = [_shape(child, depth + 1) for child in children]
+        return (1 + sum(b[0] for b in below), max([depth, *(b[1] for b in below)]),
+                (len(value) if isinstance(value, dict) else 0) + sum(b[2] for b in below))
+    return 1, depth - 1, 0
+
+
+_SHAPES = st.recursive(
+    st.one_of(st.none(), st.integers(0, 3), st.text("ab", max_size=2)),
+    lambda c: st.one_of(
+        st.lists(c, max_size=40), st.dictionaries(st.text("abc", max_size=2), c, max_size=4),
+        st.integers(30, 40).flatmap(lambda n: st.lists(  # long lists of one kind of container
+            st.one_of(st.dictionaries(st.text("ab", max_size=2), c, max_size=2),
+                      st.lists(c, max_size=2)), min_size=n, max_size=n))),
+    max_leaves=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tree=_SHAPES, depth=st.integers(1, 6), nodes=st.integers(1, 200))
+@example(tree=[[[1]]] * 40, depth=2, nodes=200)  # a long list of lists holding lists
+@example(tree=[[[1]], 1] * 20, depth=2, nodes=200)
+@example(tree=[{"a": {"b": 1}}] * 40, depth=2, nodes=200)
+@example(tree=[{"a": [1]}, {"b": 1}] * 20, depth=2, nodes=200)
+@example(tree=[{"a": 1, "b": 2}] * 40, depth=2, nodes=200)
+def test_json_shape_bounds_and_pairs_agree_with_a_plain_walk(tree, depth, nodes):
+    from netsep_check.load.document import _check_shape
+
+    values, deepest, pairs = _shape(tree)
+    limits = Limits(max_depth=depth, max_nodes=nodes)
+    if deepest > depth or values > nodes:
+        with pytest.raises(InputError) as caught:
+            _check_shape(tree, "p.json", limits)
+        code = caught.value.problems[0].code
+        assert code in ("file.too_deep", "file.too_many_values")
+        if deepest > depth and values <= nodes:
+            assert code == "file.too_deep"
+        if values > nodes and deepest <= depth:
+            assert code == "file.too_many_values"
+    else:
+        assert _check_shape(tree, "p.json", limits) == pairs
