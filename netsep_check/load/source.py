@@ -176,4 +176,4 @@ def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
         text = decode(data, file)
     finally:
         worker.join()
-    return Source(file, text, digest[0])
+    return Source(file, text, digest[0] if digest else sha256(data).hexdigest())

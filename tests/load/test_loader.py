@@ -252,3 +252,15 @@ def test_json_shape_bounds_and_pairs_agree_with_a_plain_walk(tree, depth, nodes)
             assert code == "file.too_many_values"
     else:
         assert _check_shape(tree, "p.json", limits) == pairs
+
+
+def test_a_large_file_digest_made_beside_its_decoding_is_its_sha256(tmp_path):
+    import hashlib
+
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"items": ["가나다" * 10] * 40_000}, ensure_ascii=False),
+                    encoding="utf-8")
+    assert path.stat().st_size > 1 << 20  # the two-thread path
+    document = load_document(path, max_bytes=16 << 20)
+    assert document.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert len(document.data["items"]) == 40_000
