@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import compress
 from operator import itemgetter
 from typing import Any
 
@@ -376,17 +377,14 @@ class _Compiler:
                 taken = {name: list(map(get, col)) for name, get in take.items()}
             except KeyError:
                 return False
-            # An item with no more keys than the required ones holds exactly those (named)
-            only_required = max(map(len, col), default=0) <= width
-            if not only_required and not all(map(named.issuperset, col)):
+            # An item with no more keys than the required ones holds exactly those (named):
+            # only the wider items (a path, a digest, a note) can hold any other key
+            wider = list(compress(col, map(width.__lt__, map(len, col))))
+            if wider and not all(map(named.issuperset, wider)):
                 return False  # a key not named (x_ notes): item by item
             for name, each, whole in columns:
-                if name in taken:
-                    values = taken[name]
-                elif only_required:
-                    continue  # in no item
-                else:
-                    values = [item[name] for item in col if name in item]
+                values = taken[name] if name in taken else [
+                    item[name] for item in wider if name in item]
                 if not values:
                     continue
                 if whole is not None and whole(values):
