@@ -12,6 +12,8 @@ from typing import Any
 
 from netsep_check._record import record
 from netsep_check.errors import InputError
+from netsep_check.load.shape import _check_shape as _check_shape  # facts/scubagear.py uses it
+from netsep_check.load.shape import _no_duplicate_keys
 from netsep_check.load.source import DEFAULT_MAX_BYTES, Source, read_source
 from netsep_check.load.tree import Limits, Marks, Path, build_tree
 
@@ -189,26 +191,6 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _check_shape(data: Any, file: str, limits: Limits) -> None:
-    """Depth and size bounds for trees that did not come through the YAML builder (the
-    same bounds: containers nested at most ``max_depth`` deep, at most ``max_nodes`` values).
-    One level at a time, counting by length: a visit per container, none per scalar."""
-    level = [data] if type(data) is dict or type(data) is list else []
-    depth = count = 1
-    while level:
-        if depth > limits.max_depth:
-            raise InputError.one(file, f"nesting deeper than {limits.max_depth} levels",
-                                 code="file.too_deep", limit=limits.max_depth)
-        count += sum(map(len, level))
-        if count > limits.max_nodes:
-            raise InputError.one(file, f"document holds more than {limits.max_nodes} values",
-                                 code="file.too_many_values", limit=limits.max_nodes)
-        level = [child for value in level
-                 for child in (value.values() if type(value) is dict else value)
-                 if type(child) is dict or type(child) is list]
-        depth += 1
-
-
 def _parse_top(text: str, decoder: json.JSONDecoder) -> tuple[Any, Any] | None:
     """Parse a JSON object value by value, noting where each top-level key and value start
     (the positions every report asks for, at no extra cost), or None for anything but a
@@ -243,37 +225,61 @@ def _parse_top(text: str, decoder: json.JSONDecoder) -> tuple[Any, Any] | None:
         return None
     if skip(pos + 1) != len(text):
         return None
-    return decoder.object_pairs_hook(pairs), index
+    hook = decoder.object_pairs_hook
+    if hook is not None:
+        return hook(pairs), index
+    top = dict(pairs)
+    if len(top) != len(pairs):
+        raise _JsonDuplicate(pairs)
+    return top, index
+
+
+_PLAIN_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # dicts made in C
 
 
 def _load_json(source: Source, limits: Limits) -> Document:
-    decoder = json.JSONDecoder(object_pairs_hook=_no_duplicates(source.file),
-                               parse_constant=_reject_constant)
+    text = source.text
+    # A text without a backslash holds no escape: its keys are checked for repeats by
+    # counting (see _no_duplicate_keys), not by a Python call for every mapping.
+    plain = "\\" not in text
     try:
-        top = _parse_top(source.text, decoder)
-        if top is not None:
-            data, index = top
-        else:
-            index = None
-            data = json.loads(source.text, object_pairs_hook=_no_duplicates(source.file),
-                              parse_constant=_reject_constant)
+        data, index = _parse_json(text, source.file, plain)
+        try:
+            pairs = _check_shape(data, source.file, limits)
+        except InputError:
+            if plain:  # a repeated key is named first, as when the hook finds it
+                _parse_json(text, source.file, False)
+            raise
+        if plain and not _no_duplicate_keys(text, data, pairs):
+            data, index = _parse_json(text, source.file, False)  # names the repeated key
     except json.JSONDecodeError as exc:
         raise InputError.one(source.file, f"JSON syntax error: {exc.msg}", exc.lineno,
                              exc.colno, code="json.syntax", problem=exc.msg) from None
     except _JsonDuplicate:
         # The YAML builder reads JSON too, and names the line of the repeated key.
-        build_tree(source.text, source.file, limits)
+        build_tree(text, source.file, limits)
         raise InputError.one(source.file, "duplicate key in JSON") from None  # pragma: no cover
     except ValueError as exc:
         raise InputError.one(source.file, f"JSON error: {exc}") from None
     except RecursionError:
         raise InputError.one(source.file, "nesting too deep to read") from None
-    _check_shape(data, source.file, limits)
-    document = Document(source.file, data, source.sha256, source.text, is_json=True,
+    document = Document(source.file, data, source.sha256, text, is_json=True,
                         _json_top=index)
-    if _SURROGATE_ESCAPE.search(source.text):  # paired escapes are one character; lone ones
-        _no_lone_surrogates(document)  # cannot be written as UTF-8 by any report
+    if not plain and _SURROGATE_ESCAPE.search(text):  # paired escapes are one character;
+        _no_lone_surrogates(document)  # lone ones cannot be written as UTF-8 by any report
     return document
+
+
+def _parse_json(text: str, file: str, plain: bool) -> tuple[Any, Any]:
+    """The parsed data and the index of its top level (None if not parsed value by value);
+    ``plain``: without the hook that refuses a repeated key."""
+    hook = None if plain else _no_duplicates(file)
+    decoder = _PLAIN_DECODER if plain else json.JSONDecoder(
+        object_pairs_hook=hook, parse_constant=_reject_constant)
+    top = _parse_top(text, decoder)
+    if top is not None:
+        return top
+    return json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant), None
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")

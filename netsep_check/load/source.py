@@ -160,7 +160,20 @@ def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
         raise InputError.one(file, f"file is larger than the limit of {max_bytes} bytes "
                              "(raise it with --max-size if this is a real profile)",
                              code="file.too_large", limit=max_bytes)
-    if not data.strip():
+    if not data or data.isspace():  # only white space (without copying a large file)
         raise InputError.one(file, "file is empty", 1, 1, code="file.empty")
-    text = decode(data, file)
-    return Source(file, text, sha256(data).hexdigest())
+    if len(data) <= 1 << 20:
+        return Source(file, decode(data, file), sha256(data).hexdigest())
+    # A large file: its digest (OpenSSL, which lets other threads run) on another thread
+    # while this one decodes it — on two cores the digest then costs no time.
+    import threading
+
+    digest: list[str] = []
+    worker = threading.Thread(target=lambda: digest.append(sha256(data).hexdigest()),
+                              name="netsep-check sha256", daemon=True)
+    worker.start()
+    try:
+        text = decode(data, file)
+    finally:
+        worker.join()
+    return Source(file, text, digest[0] if digest else sha256(data).hexdigest())

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from netsep_check.validate.fast_checks import (
@@ -364,15 +366,26 @@ class _Compiler:
             whole = self.column(sub)
             columns.append((name, each, whole))
 
+        if not required <= named:
+            return None  # a required key that no property names: item by item
+        width = len(required)
+        take = {name: itemgetter(name) for name in required}
+
         def record_column(col: list[Any]) -> bool:
             if not set(map(type, col)) <= {dict}:
                 return False
-            if not all(map(named.issuperset, col)):  # a key not named (x_ notes): item-wise
+            try:  # each required key's values, taken at C speed: a missing one is a KeyError
+                taken = {name: list(map(get, col)) for name, get in take.items()}
+            except KeyError:
                 return False
-            if required and not all(map(required.issubset, col)):
-                return False
+            # An item with no more keys than the required ones holds exactly those (named):
+            # only the wider items (a path, a digest, a note) can hold any other key
+            wider = list(compress(col, map(width.__lt__, map(len, col))))
+            if wider and not all(map(named.issuperset, wider)):
+                return False  # a key not named (x_ notes): item by item
             for name, each, whole in columns:
-                values = [item[name] for item in col if name in item]
+                values = taken[name] if name in taken else [
+                    item[name] for item in wider if name in item]
                 if not values:
                     continue
                 if whole is not None and whole(values):

@@ -90,6 +90,8 @@ def pattern_search(pattern: str) -> Callable[[str], object]:
 
 
 def matches(search: Callable[[str], object], pattern: str | None = None) -> Column:
+    if pattern == HOST_PATTERN:
+        return lambda col: host_names(col) if len(col) >= 64 else all(map(search, col))
     body = pattern[1:-1] if pattern and pattern.startswith("^") and pattern.endswith("$") \
         else None
     if body is not None and _PLAIN_BODY.fullmatch(body):
@@ -106,6 +108,44 @@ def matches(search: Callable[[str], object], pattern: str | None = None) -> Colu
             return joined[0](text) is not None
         return scan
     return lambda col: all(map(search, col))
+
+
+# The host-name pattern of profile.schema.json ($defs/host_name): an optional leading "*.",
+# then labels joined by dots, each 1 to 63 of [A-Za-z0-9-], not starting or ending with "-".
+# Its nested groups make the joined-column scan above slower than item by item; instead the
+# joined column is checked by plain C-speed byte operations that say the same thing (a
+# property test in tests/validate/test_speed_shortcuts.py holds them equal on every item).
+HOST_PATTERN = (r"^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+                r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_HOST_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.*\n"
+_ITEM_ENDS_AS_DOTS = bytes.maketrans(b"\n", b".")
+
+
+def host_names(col: list[str]) -> bool:
+    """True only if every item of ``col`` (strings) matches :data:`HOST_PATTERN`; False also
+    where an item holds a line break (the scan would split it; ``$`` also matches before a
+    final one), which sends the column item by item."""
+    text = "\n".join(col)
+    if not col or not text.isascii() or text.count("\n") != len(col) - 1:
+        return False
+    data = text.encode("ascii")
+    if data.translate(None, _HOST_BYTES):
+        return False  # a character no host name holds
+    stars = data.count(b"*")
+    if stars:  # each "*" only as the "*." an item starts with; then drop those prefixes
+        if stars != data.count(b"\n*.") + data.startswith(b"*."):
+            return False
+        data = data.replace(b"\n*.", b"\n")
+        data = data[2:] if data.startswith(b"*.") else data
+    # Every label between dots and item ends: not empty, not starting or ending with "-".
+    dots = data.translate(_ITEM_ENDS_AS_DOTS)
+    if not dots or dots[:1] in b".-" or dots[-1:] in b".-":
+        return False
+    if b".." in dots or b".-" in dots or b"-." in dots:
+        return False
+    if max(map(len, col)) > 63:  # a label may be too long: measure them all
+        return max(map(len, dots.split(b"."))) <= 63
+    return True
 
 
 def longer(low: int) -> Column:

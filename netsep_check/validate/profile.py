@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 from netsep_check.errors import InputError, Problem
@@ -77,8 +78,13 @@ def integrity_problems(document: Document) -> list[Problem]:
         else:
             providers[provider_id] = index
     entries = _list(data.get("evidence"))
-    ids = [entry.get("id") if isinstance(entry, dict) else None for entry in entries]
-    texts = [ev_id for ev_id in ids if isinstance(ev_id, str)]
+    ids: list[Any]
+    if set(map(type, entries)) <= {dict}:  # the usual list: each id taken at C speed
+        ids = list(map(dict.get, entries, repeat("id")))
+    else:
+        ids = [entry.get("id") if isinstance(entry, dict) else None for entry in entries]
+    texts: list[str] = ids if set(map(type, ids)) <= {str} else [
+        i for i in ids if isinstance(i, str)]
     defined: dict[str, int] | set[str] = set(texts)
     if len(defined) != len(texts):  # a repeated id: find each repetition and its first line
         defined = _repeated_ids(document, ids, problems)

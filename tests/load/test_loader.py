@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from netsep_check.errors import InputError
 from netsep_check.load import Document, format_path, load_document, require_mapping
@@ -157,3 +159,108 @@ def test_utf16_detection_is_separate_from_decoding():
 def test_format_path():
     assert format_path(("usage", "tasks", 2)) == "usage.tasks[2]"
     assert format_path(()) == ""
+
+
+# A JSON text without backslashes is parsed with no per-mapping hook; repeated keys are found
+# by counting colons (document._no_duplicate_keys). It must refuse exactly what the hook does.
+_JSON_WORDS = st.sampled_from(["a", "b", ":", "a:", ":a:", "::", "", " ", "x_1", "키:값", "\\"])
+_JSON_TREES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 5), _JSON_WORDS),
+    lambda c: st.one_of(
+        st.lists(c, max_size=3),
+        st.lists(st.tuples(_JSON_WORDS, c), max_size=4)),  # pairs: keys may repeat
+    max_leaves=12)
+
+
+def _dumps(value) -> str:
+    """JSON text of a tree whose mappings are lists of (key, value) pairs, keys kept repeated."""
+    if isinstance(value, list) and value and all(isinstance(p, tuple) for p in value):
+        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {_dumps(v)}"
+                               for k, v in value) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_dumps, value)) + "]"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(map(_dumps, value)) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(tree=_JSON_TREES, top=st.booleans())
+@example(tree=[("a", [("b:", 1)]), ("a", [("c", ":")])], top=True)
+@example(tree=[("a", 1), ("b", [("a", 1), ("a", ":")])], top=True)
+@example(tree=[("a", [("x", 1)]), ("b", 2), ("a", [])], top=True)  # only the dropped value
+def test_repeated_json_keys_are_refused_exactly_as_the_hook_refuses_them(tmp_path_factory,
+                                                                         tree, top):
+    from netsep_check.load.document import _no_duplicates
+
+    text = _dumps([("top", tree)] if top else tree)
+    try:
+        expected = json.loads(text, object_pairs_hook=_no_duplicates("p.json"))
+        repeated = False
+    except ValueError:
+        repeated = True  # a repeated key: an input error naming it
+    path = tmp_path_factory.mktemp("dup") / "p.json"
+    path.write_text(text, encoding="utf-8")
+    if repeated:
+        with pytest.raises(InputError) as caught:
+            load_document(path)
+        assert "duplicate key" in str(caught.value), text
+    else:
+        assert load_document(path).data == expected, text
+
+
+def _shape(value, depth=1):
+    """(values, deepest container level, key-value pairs) of a tree, the plain recursive way."""
+    if isinstance(value, dict | list):
+        children = list(value.values()) if isinstance(value, dict) else value
+        below = [_shape(child, depth + 1) for child in children]
+        return (1 + sum(b[0] for b in below), max([depth, *(b[1] for b in below)]),
+                (len(value) if isinstance(value, dict) else 0) + sum(b[2] for b in below))
+    return 1, depth - 1, 0
+
+
+_SHAPES = st.recursive(
+    st.one_of(st.none(), st.integers(0, 3), st.text("ab", max_size=2)),
+    lambda c: st.one_of(
+        st.lists(c, max_size=40), st.dictionaries(st.text("abc", max_size=2), c, max_size=4),
+        st.integers(30, 40).flatmap(lambda n: st.lists(  # long lists of one kind of container
+            st.one_of(st.dictionaries(st.text("ab", max_size=2), c, max_size=2),
+                      st.lists(c, max_size=2)), min_size=n, max_size=n))),
+    max_leaves=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tree=_SHAPES, depth=st.integers(1, 6), nodes=st.integers(1, 200))
+@example(tree=[[[1]]] * 40, depth=2, nodes=200)  # a long list of lists holding lists
+@example(tree=[[[1]], 1] * 20, depth=2, nodes=200)
+@example(tree=[{"a": {"b": 1}}] * 40, depth=2, nodes=200)
+@example(tree=[{"a": [1]}, {"b": 1}] * 20, depth=2, nodes=200)
+@example(tree=[{"a": 1, "b": 2}] * 40, depth=2, nodes=200)
+def test_json_shape_bounds_and_pairs_agree_with_a_plain_walk(tree, depth, nodes):
+    from netsep_check.load.document import _check_shape
+
+    values, deepest, pairs = _shape(tree)
+    limits = Limits(max_depth=depth, max_nodes=nodes)
+    if deepest > depth or values > nodes:
+        with pytest.raises(InputError) as caught:
+            _check_shape(tree, "p.json", limits)
+        code = caught.value.problems[0].code
+        assert code in ("file.too_deep", "file.too_many_values")
+        if deepest > depth and values <= nodes:
+            assert code == "file.too_deep"
+        if values > nodes and deepest <= depth:
+            assert code == "file.too_many_values"
+    else:
+        assert _check_shape(tree, "p.json", limits) == pairs
+
+
+def test_a_large_file_digest_made_beside_its_decoding_is_its_sha256(tmp_path):
+    import hashlib
+
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"items": ["가나다" * 10] * 40_000}, ensure_ascii=False),
+                    encoding="utf-8")
+    assert path.stat().st_size > 1 << 20  # the two-thread path
+    document = load_document(path, max_bytes=16 << 20)
+    assert document.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert len(document.data["items"]) == 40_000

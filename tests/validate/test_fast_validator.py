@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from netsep_check.load import load_document
@@ -189,3 +189,37 @@ def test_the_all_keys_evaluated_shortcut_agrees_with_jsonschema(schema, data):
     errors = list(validator(schema).iter_errors(data))
     if check(data):
         assert not errors, (schema, data, [e.message for e in errors])
+
+
+_EV_VALUES = st.sampled_from(["EV-01", "EV-02", "", "-x", "ok title", "a" * 64, "0" * 64, 1, None,
+                              ["EV-01"], {"a": 1}, True])
+_EV_KEYS = st.sampled_from(["id", "title", "path", "sha256", "note", "x_a", "extra", "x_"])
+_EV_ENTRY = st.one_of(
+    st.dictionaries(_EV_KEYS, _EV_VALUES, max_size=5),
+    st.tuples(st.dictionaries(_EV_KEYS, _EV_VALUES, max_size=2),  # a valid entry, changed
+              st.lists(st.sampled_from(["id", "title"]), max_size=1)).map(
+        lambda change: {k: v for k, v in {"id": "EV-X1", "title": "t", **change[0]}.items()
+                        if k not in change[1]}))
+_EV_GOOD = st.builds(lambda i, t: {"id": f"EV-G{i}", "title": t}, st.integers(0, 10**6),
+                     st.sampled_from(["t", "제목"]))
+
+
+@settings(max_examples=300 * SCALE, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(good=st.lists(_EV_GOOD, min_size=9, max_size=20, unique_by=lambda e: e["id"]),
+       odd=st.lists(_EV_ENTRY, max_size=3), where=st.integers(0, 20))
+@example(good=[{"id": f"EV-G{i}", "title": "t"} for i in range(9)],
+         odd=[{"id": "EV-X1", "title": "t", "extra": 1}], where=3)  # a key no property names
+@example(good=[{"id": f"EV-G{i}", "title": "t"} for i in range(9)],
+         odd=[{"id": "EV-X1", "title": "t", "path": ""}], where=3)  # an optional key, wrong
+def test_a_long_evidence_list_is_judged_column_wise_as_jsonschema_judges_it(good, odd, where):
+    """The evidence list checked column by column (validate/fast.py, record_column) says what
+    jsonschema says of the whole profile: never valid where it finds an error."""
+    data = copy.deepcopy(PROFILES[0])
+    entries = [*data["evidence"], *good]
+    entries[where:where] = odd
+    data["evidence"] = entries
+    fast = FAST["profile"](data)
+    slow = slow_valid("profile", data)
+    assert not (fast and not slow), f"fast check passed what jsonschema fails: {odd!r}"
+    assert fast == slow

@@ -1,0 +1,88 @@
+"""The shape of a parsed JSON document: bounds on depth and size, and repeated keys found by
+counting (for texts parsed without a Python call per mapping)."""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+
+from netsep_check.errors import InputError
+from netsep_check.load.tree import Limits
+
+__all__ = ["_check_shape", "_colons_in_texts", "_no_duplicate_keys"]
+
+_CONTAINERS = (dict, list)
+
+
+def _check_shape(data: Any, file: str, limits: Limits) -> int:
+    """Depth and size bounds for trees that did not come through the YAML builder (the
+    same bounds: containers nested at most ``max_depth`` deep, at most ``max_nodes`` values).
+    One level at a time, counting by length. Returns the number of key-value pairs in all
+    mappings.
+
+    A level is a list of groups of containers. A long list whose items are all mappings (or
+    all lists) — 100,000 evidence entries — gives one group, and a group's children are
+    typed at C speed (``set(map(type, ...))``): no Python step per value where no child is a
+    container, which is nearly every value of a large profile."""
+    level: list[list[Any]] = [[data]] if type(data) is dict or type(data) is list else []
+    depth = count = 1
+    pairs = 0
+    while level:
+        if depth > limits.max_depth:
+            raise InputError.one(file, f"nesting deeper than {limits.max_depth} levels",
+                                 code="file.too_deep", limit=limits.max_depth)
+        below: list[list[Any]] = []
+        for group in level:
+            count += sum(map(len, group))
+            mappings = group if type(group[0]) is dict else ()
+            if mappings:
+                pairs += sum(map(len, mappings))
+            children = list(chain.from_iterable(map(dict.values, mappings) if mappings
+                                                else group))
+            if len(children) < 32:
+                below += [[child] for child in children
+                          if type(child) is dict or type(child) is list]
+                continue
+            kinds = set(map(type, children))
+            if kinds.isdisjoint(_CONTAINERS):
+                continue  # texts, numbers, booleans, nulls: nothing below
+            if len(kinds) == 1:  # all mappings, or all lists: one group
+                below.append(children)
+            else:
+                below += [[child] for child in children
+                          if type(child) is dict or type(child) is list]
+        if count > limits.max_nodes:
+            raise InputError.one(file, f"document holds more than {limits.max_nodes} values",
+                                 code="file.too_many_values", limit=limits.max_nodes)
+        level = below
+        depth += 1
+    return pairs
+
+
+def _colons_in_texts(data: Any) -> int:
+    """The colons in every key and every text value of ``data``."""
+    if type(data) is str:
+        return data.count(":")
+    level = [data] if type(data) is dict or type(data) is list else []
+    colons = 0
+    while level:
+        keys = [key for value in level if type(value) is dict for key in value]
+        children = [child for value in level
+                    for child in (value.values() if type(value) is dict else value)]
+        texts = [child for child in children if type(child) is str]
+        colons += "".join(keys).count(":") + "".join(texts).count(":")
+        level = [child for child in children if type(child) is dict or type(child) is list]
+    return colons
+
+
+def _no_duplicate_keys(text: str, data: Any, pairs: int) -> bool:
+    """True if no mapping of ``data``, parsed from the JSON ``text`` without the
+    duplicate-key hook, lost a repeated key; ``pairs``: the key-value pairs of its mappings.
+    Only for a text without any backslash (no escape: each key and text value holds exactly
+    the characters written between its quotes). Every ":" of such a text either parts a key
+    from its value or stands inside a key or a text; a repeated key drops at least one pair
+    (its separator) and what the dropped value held, so the parsed pairs plus the colons of
+    the parsed keys and texts fall short of the text's colons exactly when a key was
+    repeated somewhere. Most profiles hold no colon in any text: one count then settles it."""
+    colons = text.count(":")
+    return colons == pairs or colons == pairs + _colons_in_texts(data)
