@@ -350,6 +350,11 @@ def _providers(count: int, bad: bool) -> dict:
     data["providers"] = providers
     data["usage"]["providers"] = ids
     data["designation"]["approved_scope"]["providers"] = ids
+    # an M365 designation's providers are Microsoft's unless an FSC change added them
+    # (DESIG-SERVICE-LABEL): these thousands came by one change
+    evidence = data["designation"]["evidence"]
+    data["designation"]["scope_changes"] = [
+        {"decided_on": "2025-01-10", "adds": {"providers": ids}, "evidence": evidence}]
     return data
 
 
