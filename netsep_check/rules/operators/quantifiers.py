@@ -195,8 +195,8 @@ class _Fast:
     element is bound (without its path, which no yes/no needs)."""
 
     __slots__ = ("buckets", "check", "check_on", "check_stage", "contained", "fetch", "fused",
-                 "if_empty", "index", "key_var", "name", "var", "where", "where_on",
-                 "where_stage")
+                 "if_empty", "index", "join", "joined", "key_var", "name", "var", "where",
+                 "where_detail", "where_on", "where_stage")
 
     def __init__(self, name: str, fetch: Any, var: str, key_var: str | None,
                  if_empty: str | None, check: Any, where: Any, index: _Index | None,
@@ -223,6 +223,16 @@ class _Fast:
         if (name == "every" and where is None and index is None and shape is not None
                 and shape[0] == "contained" and shape[1] == var):
             self.contained = shape[2:]
+        # some element (passing a ``where`` on the element alone) has a list holding an outer
+        # variable's value: the union of those lists, made once per list and judgment, is
+        # asked instead (n outer values against n elements cost n, not n²)
+        self.join = None
+        self.joined: list[tuple[Any, dict[int, tuple[Any, Any]]]] = [(None, {})]
+        self.where_detail = where.test if where is not None else None
+        if (name == "some" and where is not None and key_var is None and shape is not None
+                and shape[0] == "holds" and shape[1] == var and shape[2] is not None
+                and (self.where_on is not None or self.where_stage is not None)):
+            self.join = (shape[2], shape[3])
 
     def _all_contained(self, ctx: Ctx, container: list[Any]) -> bool | None:
         """:meth:`holds` for the ``contained`` shape: True, raises (an element is not in
@@ -246,8 +256,104 @@ class _Fast:
             return self.if_empty == "pass"
         return True
 
+    def _union(self, ctx: Ctx, container: list[Any]
+               ) -> tuple[set[Any], set[Any], int, int] | None:
+        """The texts and canonical members of the lists of the elements ``where`` keeps, how
+        many it keeps and the first one's position; None when one cannot be read so (the
+        loop decides then)."""
+        if self.where_on is not None:
+            keep = self.where_on[0]
+        else:
+            staged = _staged_now(self.where_stage, ctx)
+            if staged is None:
+                return None
+            keep = staged[0]
+        walk = self.join[0]  # type: ignore[index]
+        texts: set[Any] = set()
+        keys: set[Any] = set()
+        kept, first = 0, -1
+        try:
+            for position, item in enumerate(container):
+                try:
+                    keeps = bool(keep(item))
+                except Exception:  # the stage cannot say: the where itself, bound, decides
+                    found = self._where_bound(ctx, item)
+                    if found is None:
+                        return None
+                    keeps = found
+                if not keeps:
+                    continue
+                kept += 1
+                if first < 0:
+                    first = position
+                members = walk(item)
+                if type(members) is not list:
+                    return None
+                keys.update(canonical(member) for member in members)
+                texts.update(member for member in members if type(member) is str)
+        except Exception:
+            return None
+        return texts, keys, kept, first
+
+    def _where_bound(self, ctx: Ctx, item: Any) -> bool | None:
+        """The detailed ``where`` on ``item`` bound: whether it keeps it, or None (an error:
+        the loop reports it)."""
+        previous = ctx.vars.get(self.var)
+        ctx.vars[self.var] = (item, ())
+        try:
+            return not self.where_detail(ctx)  # type: ignore[misc]
+        except Exception:
+            return None
+        finally:
+            if previous is None:
+                ctx.vars.pop(self.var, None)
+            else:
+                ctx.vars[self.var] = previous
+
+    def joined_summary(self, ctx: Ctx, container: list[Any]
+                       ) -> tuple[bool, int, int] | None:
+        """For the ``join`` shape: (some kept element's list holds the outer value, how many
+        elements ``where`` keeps, the first one's position), or None (the loop decides)."""
+        union = self._union_of(ctx, container)
+        if union is None:
+            return None
+        texts, keys, kept, first = union
+        try:
+            wanted = self.join[1](ctx)  # type: ignore[index]
+            hit = wanted in texts if type(wanted) is str else canonical(wanted) in keys
+        except Exception:
+            return None
+        return hit, kept, first
+
+    def _union_of(self, ctx: Ctx, container: list[Any]
+                  ) -> tuple[set[Any], set[Any], int, int] | None:
+        judging, table = self.joined[0]
+        if judging is not ctx:  # another judgment: its lists only
+            table = {}
+            self.joined[0] = (ctx, table)
+        slot = table.get(id(container))
+        if slot is None or slot[0] is not container:
+            slot = (container, self._union(ctx, container))
+            table[id(container)] = slot
+        union: tuple[set[Any], set[Any], int, int] | None = slot[1]
+        return union
+
+    def _joined(self, ctx: Ctx, container: list[Any]) -> bool | None:
+        """:meth:`holds` for the ``join`` shape, or None (the loop decides)."""
+        summary = self.joined_summary(ctx, container)
+        if summary is None:
+            return None
+        hit, kept, _ = summary
+        if not kept:  # no element passes ``where``: its if_empty decides
+            return None if self.if_empty is None else self.if_empty == "pass"
+        return hit
+
     def holds(self, ctx: Ctx) -> bool:
         container = self.fetch(ctx)
+        if self.join is not None and type(container) is list and container:
+            joined = self._joined(ctx, container)
+            if joined is not None:
+                return joined
         if self.contained is not None and type(container) is list:
             answer = self._all_contained(ctx, container)
             if answer is not None:
@@ -473,6 +579,27 @@ def _quantifier(name: str) -> Any:
                 if hit is False:
                     return [Failure(source.concrete(ctx), "some", None, dict(text), None)]
             base = source.concrete(ctx)
+            if fast.join is not None and buckets is None and type(container) is list \
+                    and container:
+                # a join on lists (see ``_Fast``): the loop's answer without the loop — n
+                # outer values against n elements would cost n² here too
+                summary = fast.joined_summary(ctx, container)
+                if summary is not None:
+                    hit, kept, first = summary
+                    if hit:
+                        return None
+                    if not kept and if_empty is not None:
+                        return None if if_empty == "pass" else [
+                            Failure(base, "empty", None, None, source.text)]
+                    if kept == 1 and where_test is not None:  # say what the one lacks
+                        saved = ctx.vars.copy()
+                        try:
+                            ctx.vars[var] = (container[first], (*base, first))
+                            return check_test(ctx)
+                        finally:
+                            ctx.vars = saved
+                    if kept:
+                        return [Failure(base, "some", None, dict(text), None)]
             # the verdicts on the element itself (unary), or None; not the staged checks,
             # which the detailed check stays independent of (the fast path's only judge)
             check_fn, check_key = check_on or (None, False)

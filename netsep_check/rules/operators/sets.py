@@ -226,7 +226,8 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return wanted in members.texts
         return canonical(wanted) in members.keys
 
-    staged = shape = None
+    staged = None
+    shape: tuple[Any, ...] | None = None
     value_of = var_path(spec["value"], env)
     if ref.var is None and value_of is not None:  # a list of the profile, an element's field
         walk = walker(value_of[1])
@@ -253,6 +254,10 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         staged = (value_of[0], stage)
         if not value_of[1]:  # the variable itself is in the list (see ``Compiled.shape``)
             shape = ("contained", value_of[0], members_now, False)
+    elif ref.var is not None and value_of is not None and value_of[0] != ref.var:
+        # a list of the element bound by ``ref.var`` holds another variable's value: a
+        # ``some`` over those elements can ask the union of their lists (see ``_Fast``)
+        shape = ("holds", ref.var, walker(ref.keys) if ref.keys else None, other)
 
     return Compiled(test, (ref.schema_path, *rhs.reads),
                     {"en": f"{ref.text} contains {rhs.label}",
