@@ -86,18 +86,29 @@ def run() -> None:
     first; nothing else of ours waits for exit (reports are written and closed, worker
     processes joined, temporary folders removed, before :func:`main` returns). Tests call
     :func:`main` (click's runner), never this."""
+    import contextlib
     import os
     import sys
 
     try:
         main()
+    except (OSError, AttributeError) as exc:  # click's own output (--help, --version) could
+        # not be written: standard output full or closed (``>&-``: None)
+        if isinstance(exc, AttributeError) and sys.stdout is not None:
+            raise
+        why = getattr(exc, "strerror", None) or "standard output is closed"
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"error: <stdout>: cannot write: {why}\n")
+            sys.stderr.flush()
+        os._exit(2)
     except SystemExit as exc:
         code = exc.code
         if code is not None and not isinstance(code, int):
             raise  # a message to print: Python's own exit prints it
         try:
-            sys.stdout.flush()
-            sys.stderr.flush()
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:  # None: closed when the command started (>&-)
+                    stream.flush()
         except (OSError, ValueError):  # a closed or broken pipe: Python's own exit reports it
             raise exc from None
         os._exit(code or 0)

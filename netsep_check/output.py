@@ -106,8 +106,27 @@ def write_all(targets: list[tuple[Path | None, str]]) -> None:
                                  ) from None
     for path, text in targets:
         if path is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            _to_stdout(text)
+
+
+def _to_stdout(text: str) -> None:
+    """Standard output, or an input error naming it: closed (``>&-``), full (``/dev/full``),
+    or a reader gone (``| head``) — the report did not arrive whole, which is never a pass."""
+    stream = sys.stdout
+    if stream is None:
+        raise InputError.one("<stdout>", "cannot write report: standard output is closed",
+                             code="output.stdout_closed")
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        raise InputError.one("<stdout>", "cannot write report: the reader of standard output "
+                             "closed it before the report was written whole",
+                             code="output.reader_gone") from None
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise InputError.one("<stdout>", f"cannot write report: {why}",
+                             code="output.unwritable", reason=why) from None
 
 
 def _device(path: Path) -> bool:

@@ -275,3 +275,31 @@ def test_policy_docs_never_writes_into_the_built_in_packs(tmp_path):
                            str(target)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "built-in packs" in done.stderr, done.stderr[-500:]
     assert target.read_bytes() == before
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-", "<&- >/dev/null"],
+                         ids=["stdout-full", "stdout-closed", "stdin-closed"])
+@pytest.mark.parametrize("args", [["check", "--format", "json", "{profile}"],
+                                  ["check", "--format", "json", "-"], ["rules"], ["--version"]],
+                         ids=["check", "check-stdin", "rules", "version"])
+def test_standard_streams_full_or_closed_are_input_errors(args, redirect):
+    """Review: a full or closed standard output (or a closed standard input read as '-') was
+    exit 3 with a traceback; it is a named error (exit 2): the report did not arrive, which
+    is never a pass. --version writes nothing to a closed output and exits 0."""
+    import shlex
+
+    words = [a.replace("{profile}", str(EXAMPLES / "m365-compliant.yaml")) for a in args]
+    command = " ".join(shlex.quote(w) for w in [sys.executable, "-m", "netsep_check", *words])
+    if "-" in words and "stdin" not in redirect:
+        command += f" < {shlex.quote(str(EXAMPLES / 'm365-compliant.yaml'))}"
+    done = subprocess.run(["sh", "-c", f"{command} {redirect}"], capture_output=True,
+                          text=True, timeout=60)
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+    if redirect == "<&- >/dev/null":
+        expected = 2 if "-" in words else 0  # the profile is compliant: exit 0
+    elif redirect == ">&-" and words == ["--version"]:
+        expected = 0
+    else:
+        expected = 2
+    assert done.returncode == expected, (done.returncode, done.stderr[-500:])

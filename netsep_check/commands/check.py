@@ -105,7 +105,7 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
     _refuse_inputs([output for _, output in targets],  # and the files the run read
                    [*(r.profile_file for r in result.reports), *(i.file for i in result.invalid),
                     *(p for r in result.reports for p in (*r.pack.meta_paths, *r.pack.rule_paths))])
-    _write([(output, _render(fmt, result, lang, color=output is None and sys.stdout.isatty(),
+    _write([(output, _render(fmt, result, lang, color=output is None and _terminal(),
                              sarif_root=sarif_root))
             for fmt, output in targets])  # written only once every format could be made
     gate = result.gate
@@ -207,3 +207,8 @@ def validate(profiles: tuple[Path, ...], lang: str) -> int:
             _report_problems(exc, lang)
             code = EXIT_INPUT
     return code
+
+
+def _terminal() -> bool:
+    """Whether standard output is a terminal (it may be closed: ``>&-``)."""
+    return sys.stdout is not None and sys.stdout.isatty()

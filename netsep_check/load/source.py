@@ -147,6 +147,9 @@ def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
     file = shown_name(display or path)
     try:
         if str(path) == "-":
+            if sys.stdin is None:  # closed when the command started (<&-)
+                raise InputError.one(display or "<stdin>", "cannot read file: standard input "
+                                     "is closed", code="file.stdin_closed")
             data = sys.stdin.buffer.read(max_bytes + 1)
             file = display or "<stdin>"
         else:

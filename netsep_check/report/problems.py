@@ -90,6 +90,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file.is_directory": ("is a directory, not a profile file",
                           "폴더입니다. 프로파일 파일을 지정하십시오"),
     "file.unreadable": ("cannot read file: {reason}", "파일을 읽을 수 없습니다: {reason}"),
+    "file.stdin_closed": ("cannot read file: standard input is closed",
+                          "파일을 읽을 수 없습니다: 표준 입력이 닫혀 있습니다"),
+    "output.unwritable": ("cannot write report: {reason}", "보고서를 쓸 수 없습니다: {reason}"),
+    "output.stdout_closed": ("cannot write report: standard output is closed",
+                             "보고서를 쓸 수 없습니다: 표준 출력이 닫혀 있습니다"),
+    "output.reader_gone": ("cannot write report: the reader of standard output closed it "
+                           "before the report was written whole",
+                           "보고서를 쓸 수 없습니다: 표준 출력을 읽는 쪽이 보고서를 다 받기 전에 "
+                           "닫았습니다"),
     "file.too_large": ("file is larger than the limit of {limit} bytes (raise it with "
                        "--max-size if this is a real profile)",
                        "파일이 크기 제한 {limit}바이트를 넘습니다 (실제 프로파일이면 "
