@@ -79,7 +79,8 @@ def write_all(targets: list[tuple[Path | None, str]]) -> None:
             if path is None or is_device:
                 continue
             try:
-                pending.append((_temporary(path, text), path))
+                final = _final(path)
+                pending.append((_temporary(final, text), final))
             except OSError as exc:
                 raise InputError.one(str(path), "cannot write report: "
                                      f"{exc.strerror or exc}; no report was written") from None
@@ -97,9 +98,13 @@ def write_all(targets: list[tuple[Path | None, str]]) -> None:
                 temporary.unlink()  # gone already once replaced
     for folder in {path.parent for _, path in pending}:
         _fsync_folder(folder if str(folder) else Path("."))
-    for path, text in devices:  # /dev/null, a terminal: written to, never replaced
+    for path, text in devices:  # /dev/null, a terminal, a pipe: written to, never replaced
         try:
-            with open(path, "w", encoding="utf-8") as handle:
+            # without blocking: a named pipe no one reads is an error (ENXIO), not a hang
+            fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(fd, True)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
         except OSError as exc:
             raise InputError.one(str(path), f"cannot write report: {exc.strerror or exc}"
@@ -130,12 +135,22 @@ def _to_stdout(text: str) -> None:
 
 
 def _device(path: Path) -> bool:
-    """A character device (``/dev/null``, ``/dev/stdout`` on a terminal): renaming a file
-    over it would replace the device itself, so it is written to directly."""
+    """Anything but a regular file (links followed): a character device (``/dev/null``, a
+    terminal), a named pipe, a socket (``/dev/stdout`` into a pipe): renaming a file over it
+    would replace it — or the link to it — so it is written to directly."""
     try:
-        return stat.S_ISCHR(os.stat(path).st_mode)
+        mode = os.stat(path).st_mode
     except (OSError, ValueError):
         return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _final(path: Path) -> Path:
+    """Where a report is renamed to: the file a symbolic link leads to, not the link (the
+    link would be replaced and the file it names left as it was)."""
+    if not path.is_symlink():
+        return path
+    return Path(os.path.realpath(path))
 
 
 def output_clash(outputs: Iterable[Path | None],

@@ -303,3 +303,33 @@ def test_standard_streams_full_or_closed_are_input_errors(args, redirect):
     else:
         expected = 2
     assert done.returncode == expected, (done.returncode, done.stderr[-500:])
+
+
+def test_an_output_through_a_link_writes_the_file_it_names(tmp_path):
+    """Review: -o link.json replaced the link and left the file it names as it was (a stale
+    report, "report written"); -o /dev/stdout into a pipe replaced the link (as root: the
+    system's /dev/stdout) and wrote nothing."""
+    real = tmp_path / "real.json"
+    real.write_text('{"verdict": "OLD"}', encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real.name)
+    profile = EXAMPLES / "m365-compliant.yaml"
+    done = nc("check", "--format", "json", "-o", link, profile)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert link.is_symlink() and json.loads(real.read_text(encoding="utf-8"))["summary"]["verdict"] == "pass"
+    fd1 = tmp_path / "fd1"
+    fd1.symlink_to("/proc/self/fd/1")
+    if Path("/proc/self/fd/1").exists():
+        done = nc("check", "--format", "json", "-o", fd1, profile)
+        assert done.returncode == 0 and json.loads(done.stdout)["summary"]["verdict"] == "pass"
+        assert fd1.is_symlink()
+
+
+def test_an_output_named_pipe_no_one_reads_is_an_error_not_a_hang(tmp_path):
+    import os
+
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    done = nc("check", "--format", "json", "-o", fifo, EXAMPLES / "m365-compliant.yaml",
+              timeout=20)
+    assert done.returncode == 2 and "cannot write report" in done.stderr, done.stderr[-500:]

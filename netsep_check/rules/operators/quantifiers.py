@@ -276,6 +276,8 @@ class _Fast:
             for position, item in enumerate(container):
                 try:
                     keeps = bool(keep(item))
+                except Unstaged:  # the where also reads another variable: no join
+                    return None
                 except Exception:  # the stage cannot say: the where itself, bound, decides
                     found = self._where_bound(ctx, item)
                     if found is None:
