@@ -333,3 +333,35 @@ def test_an_output_named_pipe_no_one_reads_is_an_error_not_a_hang(tmp_path):
     done = nc("check", "--format", "json", "-o", fifo, EXAMPLES / "m365-compliant.yaml",
               timeout=20)
     assert done.returncode == 2 and "cannot write report" in done.stderr, done.stderr[-500:]
+
+
+def test_import_and_bundle_outputs_follow_links_and_never_replace_a_device(tmp_path):
+    """``import -o`` renamed a temporary file over its output, ``bundle create -o`` a partial
+    zip: through a link they replaced the link, and as root ``-o /dev/null`` would replace
+    the device. (Checked here through links, so that a regression harms only tmp_path.)"""
+    results = Path(__file__).parent / "data" / "scubagear" / \
+        "ScubaResults_fa5589b7-d528-4f80.json"
+    real = tmp_path / "facts.json"
+    real.write_text("{}", encoding="utf-8")
+    link = tmp_path / "facts-link.json"
+    link.symlink_to(real.name)
+    done = nc("import", "scubagear", results, "-o", link)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert link.is_symlink() and "netsep-check-tenant-facts" in real.read_text(encoding="utf-8")
+    device = tmp_path / "null"
+    device.symlink_to(os.devnull)
+    done = nc("import", "scubagear", results, "-o", device)
+    assert done.returncode == 0 and device.is_symlink(), done.stderr[-500:]
+    profile = tmp_path / "m365-compliant.yaml"
+    profile.write_text((EXAMPLES / "m365-compliant.yaml").read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    copy_evidence(tmp_path)
+    done = nc("bundle", "create", profile, "-o", device)
+    assert done.returncode == 2 and device.is_symlink(), done.stderr[-500:]
+    zipped = tmp_path / "b.zip"
+    zipped.write_bytes(b"")
+    zip_link = tmp_path / "b-link.zip"
+    zip_link.symlink_to(zipped.name)
+    done = nc("bundle", "create", profile, "-o", zip_link)
+    assert done.returncode == 0 and zip_link.is_symlink(), done.stderr[-500:]
+    assert zipped.read_bytes()[:2] == b"PK"

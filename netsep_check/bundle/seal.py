@@ -220,6 +220,11 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
         }
         manifest_text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         output = Path(output)
+        if output.is_symlink():  # the file the link names, not the link itself
+            output = Path(os.path.realpath(output))
+        if output.exists() and not output.is_file():  # a device, a pipe: never replaced
+            raise InputError.one(str(output), "cannot write bundle: not a regular file (a "
+                                 "bundle is a zip archive written to a file)")
         partial = output.with_name(f".{output.name}.partial")
         try:
             with zipfile.ZipFile(partial, "w") as archive:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from netsep_check.commands._shared import _err, _refuse_inputs, _write, guarded
-from netsep_check.errors import EXIT_OK, InputError
+from netsep_check.errors import EXIT_OK
 
 
 @click.group("import")
@@ -36,13 +36,9 @@ def import_scubagear(results: Path, output: Path | None, max_size: int | None) -
     if output is None:
         _write(text, None)
         return EXIT_OK
-    tmp = output.with_name(output.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError.one(str(output), f"cannot write facts: {exc.strerror or exc}") from None
+    from netsep_check.output import write_all
+
+    write_all([(output, text)])  # atomically; through links; a device written to, not replaced
     _err(f"{len(facts.facts)} facts from {facts.source.tool} {facts.source.tool_version} "
          f"report {facts.source.report_id} written to {output}")
     return EXIT_OK
