@@ -79,7 +79,7 @@ def write_all(targets: list[tuple[Path | None, str]]) -> None:
             if path is None or is_device:
                 continue
             try:
-                final = _final(path)
+                final = final_path(path)
                 pending.append((_temporary(final, text), final))
             except OSError as exc:
                 raise InputError.one(str(path), "cannot write report: "
@@ -145,7 +145,7 @@ def _device(path: Path) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
-def _final(path: Path) -> Path:
+def final_path(path: Path) -> Path:
     """Where a report is renamed to: the file a symbolic link leads to, not the link (the
     link would be replaced and the file it names left as it was)."""
     if not path.is_symlink():

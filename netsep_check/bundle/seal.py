@@ -48,6 +48,7 @@ from netsep_check.bundle.archive import private_folder as private_folder
 from netsep_check.errors import InputError
 from netsep_check.evaluate.findings import Report
 from netsep_check.load.source import sha256
+from netsep_check.output import final_path
 
 FORMAT_ID = "netsep-check-bundle"
 FORMAT_VERSION = 1
@@ -219,9 +220,7 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
             "evidence": evidence, "members": members,
         }
         manifest_text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-        output = Path(output)
-        if output.is_symlink():  # the file the link names, not the link itself
-            output = Path(os.path.realpath(output))
+        output = final_path(Path(output))  # the file a link names, not the link itself
         if output.exists() and not output.is_file():  # a device, a pipe: never replaced
             raise InputError.one(str(output), "cannot write bundle: not a regular file (a "
                                  "bundle is a zip archive written to a file)")

@@ -100,6 +100,31 @@ class Unstaged(Fallback):
 Stage = Callable[[Ctx], Callable[[Any], bool]]
 
 
+class PerJudgment:
+    """What is made from a list of the profile under judgment (its members, an index, a
+    union), kept by the list's identity for that judgment only: one slot, the context and
+    its table, read and replaced at once. A thread judging another profile never reads this
+    one's table, nothing outlives the profile (a batch's memory stays flat), and a profile
+    changed between two judgments is read afresh."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self) -> None:
+        self.slot: tuple[Any, dict[int, tuple[Any, Any]]] = (None, {})
+
+    def get(self, ctx: Ctx, container: Any, make: Callable[[Any], Any]) -> Any:
+        """``make(container)``, once per list and judgment."""
+        judging, table = self.slot
+        if judging is not ctx:  # another judgment: its lists only (bounded by its profile)
+            table = {}
+            self.slot = (ctx, table)
+        entry = table.get(id(container))
+        if entry is None or entry[0] is not container:
+            entry = (container, make(container))
+            table[id(container)] = entry
+        return entry[1]
+
+
 @record
 class Probe:
     """What an ``eq`` of a bound variable's field with a value not bound to that variable is:

@@ -15,6 +15,7 @@ from netsep_check.rules.operators.base import (
     EvalError,
     Failure,
     Path,
+    PerJudgment,
     RuleSyntaxError,
     Unstaged,
     compile_path,
@@ -24,6 +25,7 @@ from netsep_check.rules.operators.base import (
     walker,
 )
 from netsep_check.rules.operators.registry import Operator, SubCompile
+from netsep_check.rules.operators.sets import _Members
 from netsep_check.values import canonical
 
 _NAME = r"^[a-z][a-z0-9_]*$"
@@ -61,7 +63,7 @@ def _for_element(found: list[Failure], item: Any, path: Path,
             for f in found]
 
 
-_SLOTS: dict[Path, list[tuple[Any, dict[int, tuple[Any, dict[Any, list[int]] | None]]]]] = {}
+_SLOTS: dict[Path, PerJudgment] = {}  # the buckets of a field, shared by its indexes
 
 
 class _Index:
@@ -77,15 +79,11 @@ class _Index:
 
     def __init__(self, probe: Any) -> None:
         self.probe = probe
-        # the buckets of each list of the profile being judged (one context: a run of the
-        # pack over it), by identity: one slot (the context and its table, read and replaced
-        # at once: a thread judging another profile never reads this one's) shared by every
-        # index of the same field (the buckets depend on the list and the field alone: rules
-        # joining ids on the same list build them once per profile; lists that alternate in
-        # a nested loop are each built once)
-        self.built: list[tuple[Any, dict[int, tuple[Any, dict[Any, list[int]] | None]]]] = (
-            _SLOTS.setdefault(probe.keys, [(None, {})]) if len(_SLOTS) < 1024
-            else [(None, {})])
+        # the buckets of each list of the profile being judged (see PerJudgment), shared by
+        # every index of the same field (the buckets depend on the list and the field alone:
+        # rules joining ids on the same list build them once per profile)
+        self.built = (_SLOTS.setdefault(probe.keys, PerJudgment()) if len(_SLOTS) < 1024
+                      else PerJudgment())
 
     def _build(self, container: list[Any]) -> dict[Any, list[int]] | None:
         buckets: dict[Any, list[int]] = {}
@@ -106,18 +104,14 @@ class _Index:
         for it), or None."""
         if not isinstance(container, list):
             return None
-        judging, table = self.built[0]
-        if judging is not ctx:  # another judgment: its lists only (bounded by its profile)
-            table = {}
-            self.built[0] = (ctx, table)
-        slot = table.get(id(container))
-        if slot is None or slot[0] is not container:
-            try:
-                slot = (container, self._build(container))
-            except TypeError:
-                slot = (container, None)
-            table[id(container)] = slot
-        return slot[1]
+        buckets: dict[Any, list[int]] | None = self.built.get(ctx, container, self._built)
+        return buckets
+
+    def _built(self, container: list[Any]) -> dict[Any, list[int]] | None:
+        try:
+            return self._build(container)
+        except TypeError:
+            return None
 
     def lookup(self, container: Any, ctx: Ctx) -> bool | None:
         buckets = self._of(container, ctx)
@@ -227,7 +221,7 @@ class _Fast:
         # variable's value: the union of those lists, made once per list and judgment, is
         # asked instead (n outer values against n elements cost n, not n²)
         self.join = None
-        self.joined: list[tuple[Any, dict[int, tuple[Any, Any]]]] = [(None, {})]
+        self.joined = PerJudgment()
         self.where_detail = where.test if where is not None else None
         if (name == "some" and where is not None and key_var is None and shape is not None
                 and shape[0] == "holds" and shape[1] == var and shape[2] is not None
@@ -291,8 +285,9 @@ class _Fast:
                 members = walk(item)
                 if type(members) is not list:
                     return None
-                keys.update(canonical(member) for member in members)
-                texts.update(member for member in members if type(member) is str)
+                found_members = _Members(members)  # as ``contains`` reads its list
+                keys |= found_members.keys
+                texts |= found_members.texts
         except Exception:
             return None
         return texts, keys, kept, first
@@ -329,15 +324,8 @@ class _Fast:
 
     def _union_of(self, ctx: Ctx, container: list[Any]
                   ) -> tuple[set[Any], set[Any], int, int] | None:
-        judging, table = self.joined[0]
-        if judging is not ctx:  # another judgment: its lists only
-            table = {}
-            self.joined[0] = (ctx, table)
-        slot = table.get(id(container))
-        if slot is None or slot[0] is not container:
-            slot = (container, self._union(ctx, container))
-            table[id(container)] = slot
-        union: tuple[set[Any], set[Any], int, int] | None = slot[1]
+        union: tuple[set[Any], set[Any], int, int] | None = self.joined.get(
+            ctx, container, lambda items: self._union(ctx, items))
         return union
 
     def _joined(self, ctx: Ctx, container: list[Any]) -> bool | None:

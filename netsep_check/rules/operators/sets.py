@@ -13,6 +13,7 @@ from netsep_check.rules.operators.base import (
     Env,
     EvalError,
     Failure,
+    PerJudgment,
     compile_operand,
     compile_path,
     empty_case,
@@ -58,6 +59,13 @@ class _Members:
 
 
 _lookup = _Members
+
+
+def _members_or_none(items: list[Any]) -> _Members | None:
+    try:
+        return _Members(items)
+    except TypeError:  # not plain data: compare one by one
+        return None
 
 
 def _set_op(name: str) -> Any:
@@ -179,28 +187,15 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     require_keys(spec, env, {"path", "value"})
     ref = compile_path(spec["path"], env)
     rhs = compile_operand(spec["value"], env)
-    # The members of each list seen, by identity: a list tested for each of n values (a join)
-    # costs n, not n², also when the list alternates with others (every used task × some
-    # scope change: one slot was rebuilt at every step, n² over 200,000 tasks in 20 changes).
-    # Kept for the judgment under way only (one context: a run of the pack over one profile):
-    # one slot, the context and its table, read and replaced at once, so nothing outlives the
-    # profile (a batch's memory stays flat) and a profile changed between two judgments is
-    # read afresh; a thread judging another profile never reads this one's table.
-    built: list[tuple[Any, dict[int, tuple[list[Any], _Members | None]]]] = [(None, {})]
+    # The members of each list seen, by identity, for the judgment under way: a list tested
+    # for each of n values (a join) costs n, not n², also when the list alternates with others
+    # (every used task × some scope change: one slot was rebuilt at every step, n² over
+    # 200,000 tasks in 20 changes).
+    built = PerJudgment()
 
     def members_of(left: list[Any], ctx: Ctx) -> _Members | None:
-        judging, cache = built[0]
-        if judging is not ctx:
-            cache = {}
-            built[0] = (ctx, cache)
-        slot = cache.get(id(left))
-        if slot is None or slot[0] is not left:
-            try:
-                slot = (left, _Members(left))
-            except TypeError:  # not plain data: compare one by one
-                slot = (left, None)
-            cache[id(left)] = slot
-        return slot[1]
+        members: _Members | None = built.get(ctx, left, _members_or_none)
+        return members
 
     def test(ctx: Ctx) -> list[Failure] | None:
         left = _list(ref.get(ctx), ref.text, ref.concrete(ctx))
