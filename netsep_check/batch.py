@@ -10,8 +10,9 @@ Reports are plain frozen data (rules without their compiled closures, packs as
 and pack sent once per worker, then referred to). Each worker receives the checker's
 configuration once (its compiled-pack cache emptied), compiles a pack at most once, on first
 use, and reuses it for every profile it is given; when a JSON report is to come, it also
-encodes each report's JSON line. With one job or one profile nothing is pickled: the parent's
-checker evaluates in-process.
+encodes each report's JSON line (UTF-8, as it goes into the file). ``--jobs N`` is N workers;
+the command reads their results as they arrive, beside them. With one job or one profile
+nothing is pickled: the command's checker evaluates in-process.
 """
 
 from __future__ import annotations
@@ -254,41 +255,16 @@ def stop_workers(pool: Any) -> None:
             manager.join(timeout=1)
 
 
-def _judge_chunk(checker: Any, chunk: list[tuple[int, str]], json_lang: str | None = None
-                 ) -> list[tuple[int, str, Any, str | None]]:
-    """In the command itself: a chunk as a worker judges it, its JSON line (when a JSON report
-    is to come) made at once, while the workers are still busy, not after them."""
-    results: list[tuple[int, str, Any, str | None]] = []
-    remember = None
-    if json_lang is not None:
-        from netsep_check.report.json_report import remember_line, report_line
-
-        def remember(report: Any) -> None:
-            remember_line(report, json_lang, report_line(report, json_lang))
-    for index, path in chunk:
-        try:
-            report = checker.check(path)
-        except RunInputError:
-            raise
-        except InputError as exc:
-            results.append((index, "invalid", list(exc.problems), None))
-            continue
-        if remember is not None:
-            remember(report)
-        results.append((index, "ok", report, None))
-    return results
-
-
-def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any, str | None]]:
+def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any, bytes | None]]:
     """In a worker: evaluate a chunk; ("ok", report, its JSON line or None) or ("invalid",
     problems, None) per profile. The JSON line (when a JSON report is to come) is encoded
-    here, in parallel, rather than by the parent one report after another."""
-    results: list[tuple[int, str, Any, str | None]] = []
+    here, as UTF-8, in parallel, rather than by the command one report after another."""
+    results: list[tuple[int, str, Any, bytes | None]] = []
     encode = None
     if _WORKER_LANG is not None:
-        from netsep_check.report.json_report import report_line
+        from netsep_check.report.json_report import report_line_bytes
 
-        encode = report_line
+        encode = report_line_bytes
     for index, path in chunk:
         try:
             report = _WORKER_CHECKER.check(path)
@@ -328,7 +304,7 @@ def _refer(obj: Any) -> tuple[Any, tuple[int]]:
     return _sent, (key,)
 
 
-def _encode_results(results: list[tuple[int, str, Any, str | None]]) -> tuple[int, bytes,
+def _encode_results(results: list[tuple[int, str, Any, bytes | None]]) -> tuple[int, bytes,
                                                                                 bytes]:
     """In a worker: (process id, the rules and packs not sent before, the results). A
     dispatch table, not a per-object hook: only rules and packs cost a Python call."""
@@ -353,7 +329,7 @@ def _check_chunk_encoded(chunk: list[tuple[int, str]]) -> tuple[int, bytes, byte
 
 
 def _decode_results(payload: tuple[int, bytes, bytes], known: dict[int, dict[int, Any]]
-                    ) -> list[tuple[int, str, Any, str | None]]:
+                    ) -> list[tuple[int, str, Any, bytes | None]]:
     """In the parent: a chunk's results, its rules and packs taken from what its worker sent."""
     import pickle
 
@@ -362,7 +338,7 @@ def _decode_results(payload: tuple[int, bytes, bytes], known: dict[int, dict[int
     table.update(pickle.loads(new))
     _RECEIVED.table = table
     try:
-        results: list[tuple[int, str, Any, str | None]] = pickle.loads(body)
+        results: list[tuple[int, str, Any, bytes | None]] = pickle.loads(body)
     finally:
         _RECEIVED.table = {}
     return results
@@ -417,12 +393,11 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
                 outcomes[index] = Outcome(name, problems=list(exc.problems))
             advance(1)
         return [o for o in outcomes if o is not None]
-    # ``jobs`` processes judge: the command itself and jobs - 1 workers. The workers take
-    # chunks from the front, the command from the back, each chunk once (a chunk no worker has
-    # started is cancelled and judged here); what the command judges never crosses a process
-    # boundary, and it does not sit idle waiting for results.
-    workers = min(jobs, len(names)) - 1
-    size = chunk_size(len(names), workers + 1)
+    # ``jobs`` workers judge; the command reads their results as they come, in the order the
+    # chunks were given out (see _encode_results), so its own share of the work (reading the
+    # results, then the report) runs beside theirs rather than after it.
+    workers = min(jobs, len(names))
+    size = chunk_size(len(names), workers)
     items = list(enumerate(names))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     from concurrent.futures import ProcessPoolExecutor  # only when parallel
@@ -434,21 +409,8 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
                                    initargs=(checker.fresh(), json_lang))
         try:
             futures = [pool.submit(_check_chunk_encoded, chunk) for chunk in chunks]
-            here: dict[int, list[tuple[int, str, Any, str | None]]] = {}
-            for number in range(len(chunks) - 1, -1, -1):
-                if not futures[number].cancel():
-                    break  # the workers have reached this chunk
-                here[number] = _judge_chunk(checker, chunks[number], json_lang)
-                advance(len(chunks[number]))
             known: dict[int, dict[int, Any]] = {}
-            for number, future in enumerate(futures):  # in the order given out: see
-                if number in here:  # _encode_results
-                    results = here.pop(number)
-                    for index, kind, payload, _ in results:
-                        outcomes[index] = (Outcome(names[index], report=payload)
-                                           if kind == "ok"
-                                           else Outcome(names[index], problems=payload))
-                    continue
+            for future in futures:
                 for index, kind, payload, line in _decode_results(future.result(), known):
                     if kind == "ok":
                         outcomes[index] = Outcome(names[index], report=payload)

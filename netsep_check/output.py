@@ -26,9 +26,14 @@ from pathlib import Path
 from netsep_check.errors import InputError
 
 
-def _temporary(path: Path, text: str) -> Path:
-    """``text`` in a new temporary file beside ``path``, on disk; removed again on error."""
-    data = text.encode("utf-8")
+def _utf8(text: str | bytes) -> bytes:
+    return text if isinstance(text, bytes) else text.encode("utf-8")
+
+
+def _temporary(path: Path, text: str | bytes) -> Path:
+    """``text`` (or UTF-8 bytes) in a new temporary file beside ``path``, on disk; removed
+    again on error."""
+    data = _utf8(text)
     folder = path.parent if str(path.parent) else Path(".")
     import tempfile  # only when a file is written (not for standard output)
 
@@ -65,8 +70,9 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_all(targets: list[tuple[Path | None, str]]) -> None:
-    """Write every ``(path, text)``; ``None`` is standard output. All or nothing for the
+def write_all(targets: list[tuple[Path | None, str | bytes]]) -> None:
+    """Write every ``(path, text)`` (text, or text already encoded as UTF-8); ``None`` is
+    standard output. All or nothing for the
     files: an :class:`InputError` naming the file that could not be written (exit 2) leaves
     every previous file as it was and no temporary file behind."""
     pending: list[tuple[Path, Path]] = []  # (temporary, final)
@@ -104,8 +110,8 @@ def write_all(targets: list[tuple[Path | None, str]]) -> None:
             fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
             if hasattr(os, "set_blocking"):
                 os.set_blocking(fd, True)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_utf8(text))
         except OSError as exc:
             raise InputError.one(str(path), f"cannot write report: {exc.strerror or exc}"
                                  ) from None
@@ -114,9 +120,12 @@ def write_all(targets: list[tuple[Path | None, str]]) -> None:
             _to_stdout(text)
 
 
-def _to_stdout(text: str) -> None:
+def _to_stdout(text: str | bytes) -> None:
     """Standard output, or an input error naming it: closed (``>&-``), full (``/dev/full``),
-    or a reader gone (``| head``) — the report did not arrive whole, which is never a pass."""
+    or a reader gone (``| head``) — the report did not arrive whole, which is never a pass.
+    Always through the text stream, with its encoding (UTF-8 bytes are decoded first)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
     stream = sys.stdout
     if stream is None:
         raise InputError.one("<stdout>", "cannot write report: standard output is closed",

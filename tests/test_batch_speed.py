@@ -11,7 +11,12 @@ from pathlib import Path
 from netsep_check.api import Checker, Options, run
 from netsep_check.batch import run_batch
 from netsep_check.report import json_report
-from netsep_check.report.json_report import remember_line, render_json, report_line
+from netsep_check.report.json_report import (
+    remember_line,
+    render_json,
+    report_line,
+    report_line_bytes,
+)
 
 
 def _folder(tmp_path: Path, examples: Path) -> Path:
@@ -55,8 +60,8 @@ def test_workers_encode_lines_that_the_parent_reuses(examples, tmp_path):
     paths = sorted(folder.glob("*.yaml"))
     outcomes = run_batch(Checker(), paths, jobs=2, json_lang="en")
     reports = [o.report for o in outcomes if o.report is not None]
-    # the worker's reports come with their lines (the command judges some chunks itself)
-    assert reports and any(id(r) in json_report._ENCODED for r in reports)
+    # the workers' reports come with their lines (the command judges none itself)
+    assert reports and all(id(r) in json_report._ENCODED for r in reports)
     fresh = Checker()
     for report in reports:  # the line a worker made is the line this process would make
         again = fresh.check(report.profile_file)
@@ -68,26 +73,34 @@ def test_workers_encode_lines_that_the_parent_reuses(examples, tmp_path):
     assert not any(key in json_report._ENCODED for key in keys)  # gone with their reports
 
 
-def test_the_command_and_its_workers_each_judge_some_chunks_once(examples, tmp_path,
-                                                                 monkeypatch):
+def test_the_workers_judge_every_chunk_once_in_input_order(examples, tmp_path, monkeypatch):
     folder = _folder(tmp_path, examples)
     paths = sorted(folder.glob("*.yaml"))
     many = []
-    for index in range(40):  # 40 copies: chunks enough for both to take some
+    for index in range(40):  # 40 copies: chunks enough for both workers to take several
         for path in paths:
             copy = folder / f"{index:02d}-{path.name}"
             copy.write_bytes(path.read_bytes())
             many.append(copy)
+    import os
+
     import netsep_check.batch as batch
 
-    here: list[int] = []  # what the command judged itself
-    real = batch._judge_chunk
-    monkeypatch.setattr(batch, "_judge_chunk", lambda checker, chunk, lang=None: (
-        here.append(len(chunk)), real(checker, chunk, lang))[1])
+    judged: list[tuple[int, str]] = []  # in the command itself: none (a worker's list is its own)
+    real = Checker.check
+    command = os.getpid()
+    monkeypatch.setattr(Checker, "check", lambda self, path: (
+        judged.append((os.getpid(), str(path))) if os.getpid() == command else None,
+        real(self, path))[1])
+    decoded: list[int] = []
+    real_decode = batch._decode_results
+    monkeypatch.setattr(batch, "_decode_results", lambda payload, known: (
+        decoded.append(payload[0]), real_decode(payload, known))[1])
     outcomes = run_batch(Checker(), many, jobs=2, json_lang="ko")
     assert [o.file for o in outcomes] == [str(p) for p in many]
-    assert 0 < sum(here) < len(many)  # the command judged some chunks, a worker the others
-    # every report's JSON line was made where it was judged, in both processes
+    assert judged == []  # every profile was judged by a worker
+    assert len(set(decoded)) == 2 and command not in decoded  # two workers, both used
+    # every report's JSON line was made where it was judged
     assert all(o.report is None or id(o.report) in json_report._ENCODED for o in outcomes)
     assert any(o.report is not None for o in outcomes)
     sequential = run_batch(Checker(), many, jobs=1)
@@ -100,8 +113,9 @@ def test_a_remembered_line_is_used_only_for_its_own_report_and_language(examples
 
     report = Checker().check(examples / "pulse-compliant.yaml")
     real = report_line(report, "en")
-    remember_line(report, "en", "MARK")
+    remember_line(report, "en", b"MARK")
     assert report_line(report, "en") == "MARK"  # the very object, the same language
+    assert report_line_bytes(report, "en") == b"MARK"
     assert report_line(report, "ko") != "MARK"
     replaced = dataclasses.replace(report)  # what waivers and a baseline make: a new report
     assert report_line(replaced, "en") == real

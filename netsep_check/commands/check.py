@@ -138,10 +138,15 @@ def _targets(fmts: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str
 
 
 def _render(fmt: str, result: Any, lang: str, color: bool,
-            sarif_root: Path | None = None) -> str:
-    """One format's text of the run's one result."""
+            sarif_root: Path | None = None) -> str | bytes:
+    """One format's text of the run's one result (JSON as UTF-8: a batch's lines arrive
+    encoded from the workers and go into the file as they are)."""
     from netsep_check.report import renderer
 
+    if fmt == "json":
+        from netsep_check.report.json_report import render_json_bytes
+
+        return render_json_bytes(result, lang)
     render = renderer(fmt)
     if fmt == "text":
         return render(result, lang, color=color)

@@ -17,7 +17,7 @@ from netsep_check._record import record
 from netsep_check.rules.model import PackInfo, Rule
 from netsep_check.rules.operators.base import Failure
 from netsep_check.values import canonical
-from netsep_check.vocabulary import AREAS, FAILING, STATUSES, verdict, worst
+from netsep_check.vocabulary import AREAS, FAILING, STATUSES, verdict
 
 
 @record
@@ -162,16 +162,20 @@ class Report:
         counter = Counter(f.status for f in self.findings)
         return {status: counter.get(status, 0) for status in STATUSES}
 
+    def _by_area(self) -> Counter[tuple[str, str]]:
+        return Counter([(f.rule.area, f.status) for f in self.findings])
+
     def counts_by_area(self) -> dict[str, dict[str, int]]:
-        table: dict[str, dict[str, int]] = {}
-        for finding in self.findings:
-            row = table.setdefault(finding.rule.area, dict.fromkeys(STATUSES, 0))
-            row[finding.status] += 1
-        return {area: table[area] for area in AREAS if area in table}
+        pairs = self._by_area()
+        present = {area for area, _ in pairs}
+        return {area: {status: pairs.get((area, status), 0) for status in STATUSES}
+                for area in AREAS if area in present}
 
     def worst_by_area(self) -> dict[str, str]:
-        return {area: worst(s for s in STATUSES if row[s]) or "not_applicable"
-                for area, row in self.counts_by_area().items()}
+        pairs = self._by_area()
+        present = {area for area, _ in pairs}
+        return {area: next((s for s in STATUSES if (area, s) in pairs), "not_applicable")
+                for area in AREAS if area in present}
 
     @property
     def verdict(self) -> str:

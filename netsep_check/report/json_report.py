@@ -168,14 +168,14 @@ def _finding_line(finding: Finding, lang: str) -> str:
     return f'{cached[1]}{line}, "column": {column}{cached[2]}'
 
 
-# Lines encoded where the report was judged (a parallel batch's workers), kept beside the
-# report object they were made from: a report a later step replaces (waivers, a baseline) is a
-# new object, so it is encoded again. Entries go with their report (a weak reference).
-_ENCODED: dict[int, tuple[weakref.ref[Report], str, str]] = {}
+# Lines encoded where the report was judged (a parallel batch's workers), as UTF-8, kept beside
+# the report object they were made from: a report a later step replaces (waivers, a baseline) is
+# a new object, so it is encoded again. Entries go with their report (a weak reference).
+_ENCODED: dict[int, tuple[weakref.ref[Report], str, bytes]] = {}
 
 
-def remember_line(report: Report, lang: str, line: str) -> None:
-    """Note that ``line`` is :func:`report_line` of this very ``report`` in ``lang``."""
+def remember_line(report: Report, lang: str, line: bytes) -> None:
+    """Note that ``line`` is :func:`report_line_bytes` of this very ``report`` in ``lang``."""
     key = id(report)
 
     def forget(_: object) -> None:
@@ -184,11 +184,18 @@ def remember_line(report: Report, lang: str, line: str) -> None:
     _ENCODED[key] = (weakref.ref(report, forget), lang, line)
 
 
-def report_line(report: Report, lang: str) -> str:
-    """One report as one line of JSON: see the note above."""
+def _remembered(report: Report, lang: str) -> bytes | None:
     known = _ENCODED.get(id(report))
     if known is not None and known[0]() is report and known[1] == lang:
         return known[2]
+    return None
+
+
+def report_line(report: Report, lang: str) -> str:
+    """One report as one line of JSON: see the note above."""
+    known = _remembered(report, lang)
+    if known is not None:
+        return known.decode("utf-8")
     items = list(report_dict(report, lang, findings=False, pack=False).items())
     at = next(i for i, (key, _) in enumerate(items) if key == "pack")
     tenant = items.pop()[1] if items[-1][0] == "tenant_evidence" else None
@@ -200,24 +207,55 @@ def report_line(report: Report, lang: str) -> str:
     return text + "}"
 
 
+def report_line_bytes(report: Report, lang: str) -> bytes:
+    """:func:`report_line` as UTF-8: what a batch's JSON document is made of (a worker's line
+    crosses to the command and into the file without being decoded and encoded again)."""
+    known = _remembered(report, lang)
+    return known if known is not None else report_line(report, lang).encode("utf-8")
+
+
 def dumps(document: dict[str, Any]) -> str:
-    """Deterministic JSON text: the document's fields indented, and each item of its long
+    """Deterministic JSON text: :func:`dumps_bytes`, decoded."""
+    return dumps_bytes(document).decode("utf-8")
+
+
+def dumps_bytes(document: dict[str, Any]) -> bytes:
+    """Deterministic JSON as UTF-8: the document's fields indented, and each item of its long
     list — a single report's findings, a batch's reports — on one line of its own, written by
     the C encoder (``indent`` would make Python encode every value), so diffs stay one line per
-    finding or profile."""
+    finding or profile. Made as bytes: a batch's lines arrive encoded (:class:`_Line`), and
+    its text is joined once, never decoded (a large batch's JSON is 70 kB per profile)."""
     long_key = "reports" if "reports" in document else "findings"
-    parts = ["{\n"]  # one join at the end: a batch's text is copied once, not per step
+    parts = [b"{\n"]  # one join at the end: a batch's text is copied once, not per step
     for index, (key, value) in enumerate(document.items()):
-        parts.append((",\n  " if index else "  ") + json.dumps(key) + ": ")
+        head = (",\n  " if index else "  ") + json.dumps(key) + ": "
         if key == long_key and value:
-            parts.append("[\n    " + ",\n    ".join(
-                item.text if isinstance(item, _Line)
-                else json.dumps(item, ensure_ascii=False, separators=(", ", ": "))
-                for item in value) + "\n  ]")
+            parts.append(head.encode() + b"[\n    ")
+            for number, item in enumerate(value):
+                if number:
+                    parts.append(b",\n    ")
+                parts.append(item.data if isinstance(item, _Line)
+                             else _ENCODE(item).encode("utf-8"))
+            parts.append(b"\n  ]")
+        elif key == "matrix" and isinstance(value, dict) and value.get("rows"):
+            parts.append((head + _matrix_text(value)).encode("utf-8"))
         else:
-            parts.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
-    parts.append("\n}\n")
-    return "".join(parts)
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            parts.append((head + text).encode("utf-8"))
+    parts.append(b"\n}\n")
+    return b"".join(parts)
+
+
+def _matrix_text(matrix: dict[str, Any]) -> str:
+    """A batch's matrix: its fields indented, each row (one per firm) on one line."""
+    fields = []
+    for key, value in matrix.items():
+        if key == "rows":
+            rows = ",\n      ".join(_ENCODE(row) for row in value)
+            fields.append(f'"rows": [\n      {rows}\n    ]')
+        else:
+            fields.append(f"{json.dumps(key)}: {_ENCODE(value)}")
+    return "{\n    " + ",\n    ".join(fields) + "\n  }"
 
 
 def batch_header() -> dict[str, Any]:
@@ -226,13 +264,13 @@ def batch_header() -> dict[str, Any]:
 
 
 class _Line:
-    """A report already encoded as one line (:func:`report_line`), for :func:`dumps`: held,
-    not copied (a ``str`` subclass would copy every line, 100 MB for a large batch)."""
+    """A report already encoded as one line of UTF-8 (:func:`report_line_bytes`), for
+    :func:`dumps_bytes`: held, not copied."""
 
-    __slots__ = ("text",)
+    __slots__ = ("data",)
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
 
 def batch_document(result: RunResult, lang: str, encoded: bool = False) -> dict[str, Any]:
@@ -245,7 +283,7 @@ def batch_document(result: RunResult, lang: str, encoded: bool = False) -> dict[
                         "counts": result.counts(), "exit_code": result.exit_code,
                         "gate": {"fail_on": gate.fail_on, "tripped": gate.tripped,
                                  "below": gate.below, "known": gate.known}},
-            "reports": [_Line(report_line(r, lang)) if encoded else report_dict(r, lang)
+            "reports": [_Line(report_line_bytes(r, lang)) if encoded else report_dict(r, lang)
                         for r in result.reports],
             "matrix": result.matrix.as_dict(),
             "invalid": [{"file": item.file,
@@ -260,6 +298,11 @@ def batch_document(result: RunResult, lang: str, encoded: bool = False) -> dict[
 def render_json(result: RunResult, lang: str) -> str:
     """One judged profile → one report document; a batch, or an input that could not be
     judged → a batch document (``{"format": ...-batch, "reports": [...], "invalid": ...}``)."""
+    return render_json_bytes(result, lang).decode("utf-8")
+
+
+def render_json_bytes(result: RunResult, lang: str) -> bytes:
+    """:func:`render_json` as UTF-8, as the command writes it (a batch is never decoded)."""
     if not result.batch and not result.invalid and len(result.reports) == 1:
-        return dumps(report_dict(result.reports[0], lang))
-    return dumps(batch_document(result, lang, encoded=True))
+        return dumps_bytes(report_dict(result.reports[0], lang))
+    return dumps_bytes(batch_document(result, lang, encoded=True))
