@@ -366,9 +366,17 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def chunk_size(count: int, workers: int) -> int:
-    """Chunks small enough to balance the load, large enough to amortise the round trips."""
-    return max(1, min(32, math.ceil(count / (workers * 4))))
+def chunks_of(items: list[Any], workers: int, largest: int = 32) -> list[list[Any]]:
+    """``items`` in chunks that shrink toward the end (guided scheduling): large enough at
+    first to amortise the round trips, small at the end so that the workers finish together
+    (the last chunk one worker takes is what the others may wait for)."""
+    chunks = []
+    start = 0
+    while start < len(items):
+        size = max(1, min(largest, math.ceil((len(items) - start) / (workers * 4))))
+        chunks.append(items[start:start + size])
+        start += size
+    return chunks
 
 
 def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
@@ -397,9 +405,7 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     # chunks were given out (see _encode_results), so its own share of the work (reading the
     # results, then the report) runs beside theirs rather than after it.
     workers = min(jobs, len(names))
-    size = chunk_size(len(names), workers)
-    items = list(enumerate(names))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = chunks_of(list(enumerate(names)), workers)
     from concurrent.futures import ProcessPoolExecutor  # only when parallel
 
     previous = _on_sigterm()

@@ -8,8 +8,11 @@ import json
 import shutil
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from netsep_check.api import Checker, Options, run
-from netsep_check.batch import run_batch
+from netsep_check.batch import chunks_of, run_batch
 from netsep_check.report import json_report
 from netsep_check.report.json_report import (
     remember_line,
@@ -119,3 +122,13 @@ def test_a_remembered_line_is_used_only_for_its_own_report_and_language(examples
     assert report_line(report, "ko") != "MARK"
     replaced = dataclasses.replace(report)  # what waivers and a baseline make: a new report
     assert report_line(replaced, "en") == real
+
+
+@given(st.integers(0, 5000), st.integers(1, 16))
+def test_chunks_keep_every_item_in_order_and_shrink_toward_the_end(count, workers):
+    chunks = chunks_of(list(range(count)), workers)
+    assert [item for chunk in chunks for item in chunk] == list(range(count))
+    sizes = [len(chunk) for chunk in chunks]
+    assert all(0 < size <= 32 for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)  # the last ones are the smallest
+    assert count == 0 or sizes[-1] == 1  # the workers finish within one profile of each other
