@@ -269,8 +269,14 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
                     container[frame.key] = value  # a mapping's value stands where its key does
                     frame.marks[frame.key] = frame.key_mark
                     frame.key = _NO_KEY
+                elif type(value) is str and value not in container:  # a key (place()'s
+                    total += 1  # checks, inline: most keys pass them)
+                    frame.size += 1
+                    frame.text += chars
+                    frame.key = value
+                    frame.key_mark = at
                 else:
-                    place(value, 1, at, None, chars)  # a key: its checks
+                    place(value, 1, at, None, chars)  # a key: not text, or a repeated one
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.tag is not None and not event.implicit and event.tag not in (
                         _CORE + "map", _CORE + "seq", "!"):
