@@ -188,12 +188,18 @@ class Outcome:
 
 _WORKER_CHECKER: Any = None
 _WORKER_LANG: str | None = None  # a JSON report in this language is to come
+_WORKER_SPOOL: Any = None  # where this worker spools its JSON lines (netsep_check.spool)
 
 
-def _init_worker(checker: Any, json_lang: str | None = None) -> None:
-    global _WORKER_CHECKER, _WORKER_LANG
+def _init_worker(checker: Any, json_lang: str | None = None,
+                 spool_folder: str | None = None) -> None:
+    global _WORKER_CHECKER, _WORKER_LANG, _WORKER_SPOOL
     _WORKER_CHECKER = checker
     _WORKER_LANG = json_lang
+    if spool_folder is not None:
+        from netsep_check.spool import WorkerSpool
+
+        _WORKER_SPOOL = WorkerSpool(spool_folder)
     import signal
 
     # Ctrl-C reaches the whole process group: the parent alone answers it, by ending every
@@ -325,7 +331,14 @@ def _encode_results(results: list[tuple[int, str, Any, bytes | None]]) -> tuple[
 
 
 def _check_chunk_encoded(chunk: list[tuple[int, str]]) -> tuple[int, bytes, bytes]:
-    return _encode_results(_check_chunk(chunk))
+    results: list[Any] = _check_chunk(chunk)
+    lines = [line for _, _, _, line in results if line is not None]
+    spans = _WORKER_SPOOL.put(lines) if _WORKER_SPOOL is not None and lines else None
+    if spans is not None:  # each line sent as where it was spooled: ("spool", offset, length)
+        where = iter(spans)
+        results = [(index, kind, payload, line if line is None else ("spool", *next(where)))
+                   for index, kind, payload, line in results]
+    return _encode_results(results)
 
 
 def _decode_results(payload: tuple[int, bytes, bytes], known: dict[int, dict[int, Any]]
@@ -408,31 +421,54 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     chunks = chunks_of(list(enumerate(names)), workers)
     from concurrent.futures import ProcessPoolExecutor  # only when parallel
 
+    spool = None
+    if json_lang is not None:
+        from netsep_check.spool import SpoolFolder
+
+        spool = SpoolFolder.make()
     previous = _on_sigterm()
     try:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
                                    initializer=_init_worker,
-                                   initargs=(checker.fresh(), json_lang))
+                                   initargs=(checker.fresh(), json_lang,
+                                             spool.path if spool is not None else None))
+        import gc
+
+        # The workers are forked at the first submit: objects of the command frozen first are
+        # never touched by their collectors, so the pages they share are not copied. The
+        # command then collects nothing while the results (acyclic data) pour in.
+        gc.freeze()
+        collecting = gc.isenabled()
         try:
             futures = [pool.submit(_check_chunk_encoded, chunk) for chunk in chunks]
+            gc.disable()
             known: dict[int, dict[int, Any]] = {}
             for future in futures:
-                for index, kind, payload, line in _decode_results(future.result(), known):
-                    if kind == "ok":
-                        outcomes[index] = Outcome(names[index], report=payload)
+                payload = future.result()
+                for index, kind, report, line in _decode_results(payload, known):
+                    if kind != "ok":
+                        outcomes[index] = Outcome(names[index], problems=report)
+                    else:
+                        outcomes[index] = Outcome(names[index], report=report)
                         if line is not None and json_lang is not None:
                             from netsep_check.report.json_report import remember_line
 
-                            remember_line(payload, json_lang, line)
-                    else:
-                        outcomes[index] = Outcome(names[index], problems=payload)
+                            if isinstance(line, tuple) and spool is not None:
+                                line = spool.part(payload[0], line[1], line[2])
+                            remember_line(report, json_lang, line)
                     advance(1)
             pool.shutdown(wait=True)
         except BaseException:  # Ctrl-C, SIGTERM, a failed chunk: every worker ends now
             stop_workers(pool)
             raise
+        finally:
+            gc.unfreeze()
+            if collecting:
+                gc.enable()
     finally:
         _restore_sigterm(previous)
+        if spool is not None:
+            spool.remove()  # the files the command opened stay readable
     return [o for o in outcomes if o is not None]
 
 

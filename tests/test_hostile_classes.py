@@ -761,26 +761,18 @@ def test_a_failing_write_leaves_the_previous_report(tmp_path, monkeypatch):
     report = tmp_path / "r.json"
     report.write_text("old\n", encoding="utf-8")
 
-    class Full:
-        def __init__(self, handle):
-            self.handle = handle
+    real = out._write_bytes
 
-        def __enter__(self):
-            return self
+    def full(fd, data):  # the disk fills after 10 bytes
+        real(fd, bytes(data[:10]))
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-        def __exit__(self, *exc):
-            self.handle.close()
-
-        def write(self, data):
-            self.handle.write(bytes(data[:10]))
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    real = out.os.fdopen
-    monkeypatch.setattr(out.os, "fdopen", lambda fd, mode: Full(real(fd, mode)))
-    with pytest.raises(InputError):
-        out.write_all([(report, "x" * 100_000)])
-    assert report.read_text(encoding="utf-8") == "old\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+    monkeypatch.setattr(out, "_write_bytes", full)
+    for content in ("x" * 100_000, b"x" * 100_000, [b"{", b"x" * 100_000, b"}"]):
+        with pytest.raises(InputError):
+            out.write_all([(report, content)])
+        assert report.read_text(encoding="utf-8") == "old\n"
+        assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
 
 def test_write_all_replaces_every_file(tmp_path, capsys):

@@ -87,13 +87,12 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _write(text: str | bytes | list[tuple[Path | None, str | bytes]],
-           output: Path | None = None) -> None:
+def _write(text: str | list[tuple[Path | None, Any]], output: Path | None = None) -> None:
     """Write one text, or every ``(output, text)`` of a run, through
     :func:`netsep_check.output.write_all`: atomically, all or nothing."""
     from netsep_check.output import write_all
 
-    made = [(output, text)] if isinstance(text, str | bytes) else text
+    made = [(output, text)] if isinstance(text, str) else text
     write_all(made)
     for path, _ in made:
         if path is not None:

@@ -138,15 +138,15 @@ def _targets(fmts: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str
 
 
 def _render(fmt: str, result: Any, lang: str, color: bool,
-            sarif_root: Path | None = None) -> str | bytes:
-    """One format's text of the run's one result (JSON as UTF-8: a batch's lines arrive
-    encoded from the workers and go into the file as they are)."""
+            sarif_root: Path | None = None) -> Any:
+    """One format's text of the run's one result (JSON as UTF-8 parts: a batch's lines, as
+    its workers spooled them, go into the file as they are)."""
     from netsep_check.report import renderer
 
     if fmt == "json":
-        from netsep_check.report.json_report import render_json_bytes
+        from netsep_check.report.json_report import render_json_parts
 
-        return render_json_bytes(result, lang)
+        return render_json_parts(result, lang)
     render = renderer(fmt)
     if fmt == "text":
         return render(result, lang, color=color)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from netsep_check import __version__
 from netsep_check.evaluate.findings import Finding, Report
 from netsep_check.load import format_path
+from netsep_check.output import FileRange, as_bytes
 from netsep_check.report._common import notes, problem_text
 from netsep_check.report.messages import finding_message, unmatched_waiver_text
 from netsep_check.rules.packs import display_name
@@ -171,11 +172,12 @@ def _finding_line(finding: Finding, lang: str) -> str:
 # Lines encoded where the report was judged (a parallel batch's workers), as UTF-8, kept beside
 # the report object they were made from: a report a later step replaces (waivers, a baseline) is
 # a new object, so it is encoded again. Entries go with their report (a weak reference).
-_ENCODED: dict[int, tuple[weakref.ref[Report], str, bytes]] = {}
+_ENCODED: dict[int, tuple[weakref.ref[Report], str, bytes | FileRange]] = {}
 
 
-def remember_line(report: Report, lang: str, line: bytes) -> None:
-    """Note that ``line`` is :func:`report_line_bytes` of this very ``report`` in ``lang``."""
+def remember_line(report: Report, lang: str, line: bytes | FileRange) -> None:
+    """Note that ``line`` (its bytes, or where a worker spooled them) is
+    :func:`report_line_bytes` of this very ``report`` in ``lang``."""
     key = id(report)
 
     def forget(_: object) -> None:
@@ -184,7 +186,7 @@ def remember_line(report: Report, lang: str, line: bytes) -> None:
     _ENCODED[key] = (weakref.ref(report, forget), lang, line)
 
 
-def _remembered(report: Report, lang: str) -> bytes | None:
+def _remembered(report: Report, lang: str) -> bytes | FileRange | None:
     known = _ENCODED.get(id(report))
     if known is not None and known[0]() is report and known[1] == lang:
         return known[2]
@@ -195,7 +197,7 @@ def report_line(report: Report, lang: str) -> str:
     """One report as one line of JSON: see the note above."""
     known = _remembered(report, lang)
     if known is not None:
-        return known.decode("utf-8")
+        return (known.read() if isinstance(known, FileRange) else known).decode("utf-8")
     items = list(report_dict(report, lang, findings=False, pack=False).items())
     at = next(i for i, (key, _) in enumerate(items) if key == "pack")
     tenant = items.pop()[1] if items[-1][0] == "tenant_evidence" else None
@@ -210,23 +212,30 @@ def report_line(report: Report, lang: str) -> str:
 def report_line_bytes(report: Report, lang: str) -> bytes:
     """:func:`report_line` as UTF-8: what a batch's JSON document is made of (a worker's line
     crosses to the command and into the file without being decoded and encoded again)."""
+    known = _line_part(report, lang)
+    return known.read() if isinstance(known, FileRange) else known
+
+
+def _line_part(report: Report, lang: str) -> bytes | FileRange:
+    """The report's line: where a worker spooled it, or its bytes."""
     known = _remembered(report, lang)
     return known if known is not None else report_line(report, lang).encode("utf-8")
 
 
 def dumps(document: dict[str, Any]) -> str:
-    """Deterministic JSON text: :func:`dumps_bytes`, decoded."""
-    return dumps_bytes(document).decode("utf-8")
+    """Deterministic JSON text: :func:`dumps_parts`, joined and decoded."""
+    return as_bytes(dumps_parts(document)).decode("utf-8")
 
 
-def dumps_bytes(document: dict[str, Any]) -> bytes:
-    """Deterministic JSON as UTF-8: the document's fields indented, and each item of its long
-    list — a single report's findings, a batch's reports — on one line of its own, written by
-    the C encoder (``indent`` would make Python encode every value), so diffs stay one line per
-    finding or profile. Made as bytes: a batch's lines arrive encoded (:class:`_Line`), and
-    its text is joined once, never decoded (a large batch's JSON is 70 kB per profile)."""
+def dumps_parts(document: dict[str, Any]) -> list[bytes | FileRange]:
+    """Deterministic JSON as UTF-8 parts: the document's fields indented, and each item of
+    its long list — a single report's findings, a batch's reports — on one line of its own,
+    written by the C encoder (``indent`` would make Python encode every value), so diffs stay one line per
+    finding or profile. Made as bytes: a batch's lines arrive encoded, or spooled to files
+    (:class:`_Line`), and are written as they are, never decoded or joined in memory (a large
+    batch's JSON is 70 kB per profile)."""
     long_key = "reports" if "reports" in document else "findings"
-    parts = [b"{\n"]  # one join at the end: a batch's text is copied once, not per step
+    parts: list[bytes | FileRange] = [b"{\n"]
     for index, (key, value) in enumerate(document.items()):
         head = (",\n  " if index else "  ") + json.dumps(key) + ": "
         if key == long_key and value:
@@ -243,7 +252,7 @@ def dumps_bytes(document: dict[str, Any]) -> bytes:
             text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
             parts.append((head + text).encode("utf-8"))
     parts.append(b"\n}\n")
-    return b"".join(parts)
+    return parts
 
 
 def _matrix_text(matrix: dict[str, Any]) -> str:
@@ -264,12 +273,12 @@ def batch_header() -> dict[str, Any]:
 
 
 class _Line:
-    """A report already encoded as one line of UTF-8 (:func:`report_line_bytes`), for
-    :func:`dumps_bytes`: held, not copied."""
+    """A report already encoded as one line of UTF-8 (:func:`report_line_bytes`), or where a
+    worker spooled it, for :func:`dumps_parts`: held, not copied."""
 
     __slots__ = ("data",)
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes | FileRange) -> None:
         self.data = data
 
 
@@ -283,7 +292,7 @@ def batch_document(result: RunResult, lang: str, encoded: bool = False) -> dict[
                         "counts": result.counts(), "exit_code": result.exit_code,
                         "gate": {"fail_on": gate.fail_on, "tripped": gate.tripped,
                                  "below": gate.below, "known": gate.known}},
-            "reports": [_Line(report_line_bytes(r, lang)) if encoded else report_dict(r, lang)
+            "reports": [_Line(_line_part(r, lang)) if encoded else report_dict(r, lang)
                         for r in result.reports],
             "matrix": result.matrix.as_dict(),
             "invalid": [{"file": item.file,
@@ -298,11 +307,12 @@ def batch_document(result: RunResult, lang: str, encoded: bool = False) -> dict[
 def render_json(result: RunResult, lang: str) -> str:
     """One judged profile → one report document; a batch, or an input that could not be
     judged → a batch document (``{"format": ...-batch, "reports": [...], "invalid": ...}``)."""
-    return render_json_bytes(result, lang).decode("utf-8")
+    return as_bytes(render_json_parts(result, lang)).decode("utf-8")
 
 
-def render_json_bytes(result: RunResult, lang: str) -> bytes:
-    """:func:`render_json` as UTF-8, as the command writes it (a batch is never decoded)."""
+def render_json_parts(result: RunResult, lang: str) -> list[bytes | FileRange]:
+    """:func:`render_json` as UTF-8 parts, as the command writes them (a batch's lines are
+    copied from where its workers spooled them, never decoded)."""
     if not result.batch and not result.invalid and len(result.reports) == 1:
-        return dumps_bytes(report_dict(result.reports[0], lang))
-    return dumps_bytes(batch_document(result, lang, encoded=True))
+        return dumps_parts(report_dict(result.reports[0], lang))
+    return dumps_parts(batch_document(result, lang, encoded=True))
