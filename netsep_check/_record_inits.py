@@ -146,11 +146,12 @@ def _13(self, file, problems):
 CODES["def __init__(self, file, problems):\n  __setattr(self, 'file', file)\n  __setattr(self, 'problems', problems)"] = _13.__code__
 
 
-def _14(self, file, report, problems):
+def _14(self, file, report, problems, skipped):
   self.file = file
   self.report = report
   self.problems = __fact_problems() if problems is __NOTHING else problems
-CODES['def __init__(self, file, report=__dflt_report, problems=__NOTHING):\n  self.file = file\n  self.report = report\n  self.problems = __fact_problems() if problems is __NOTHING else problems'] = _14.__code__
+  self.skipped = skipped
+CODES['def __init__(self, file, report=__dflt_report, problems=__NOTHING, skipped=__dflt_skipped):\n  self.file = file\n  self.report = report\n  self.problems = __fact_problems() if problems is __NOTHING else problems\n  self.skipped = skipped'] = _14.__code__
 
 
 def _15(self, file, sha256, format, lines, requests, unparsed, unaccepted, unaccepted_hosts, unaccepted_requests, truncated):
@@ -502,12 +503,14 @@ def _45(self, path, status, evidence, owner, due):
 CODES["def __init__(self, path, status, evidence, owner, due):\n  __setattr(self, 'path', path)\n  __setattr(self, 'status', status)\n  __setattr(self, 'evidence', evidence)\n  __setattr(self, 'owner', owner)\n  __setattr(self, 'due', due)"] = _45.__code__
 
 
-def _46(self, paths, problems, batch, skipped):
+def _46(self, paths, problems, batch, skipped, sift, groups):
   self.paths = paths
   self.problems = problems
   self.batch = batch
   self.skipped = __fact_skipped() if skipped is __NOTHING else skipped
-CODES['def __init__(self, paths, problems, batch, skipped=__NOTHING):\n  self.paths = paths\n  self.problems = problems\n  self.batch = batch\n  self.skipped = __fact_skipped() if skipped is __NOTHING else skipped'] = _46.__code__
+  self.sift = sift
+  self.groups = __fact_groups() if groups is __NOTHING else groups
+CODES['def __init__(self, paths, problems, batch, skipped=__NOTHING, sift=__dflt_sift, groups=__NOTHING):\n  self.paths = paths\n  self.problems = problems\n  self.batch = batch\n  self.skipped = __fact_skipped() if skipped is __NOTHING else skipped\n  self.sift = sift\n  self.groups = __fact_groups() if groups is __NOTHING else groups'] = _46.__code__
 
 
 def _47(self, plans, product, confidence):

@@ -265,14 +265,17 @@ def run(inputs: Sequence[str | Path], options: Options = Options()) -> RunResult
         from netsep_check.evaluate.diff import load_baseline
 
         baseline = load_baseline(options.baseline, options.max_bytes)
-    found = expand_inputs(list(inputs))
+    found = expand_inputs(list(inputs), sift=False)  # what is not a profile: see judge_or_sift
     if found.batch or len(found.paths) > 1:
         outcomes = run_batch(checker, found.paths, options.jobs, show=options.progress,
-                             json_lang=options.json_lang)
+                             json_lang=options.json_lang, sift=found.sift)
     else:
-        outcomes = run_batch(checker, found.paths, 1, show=False)
-    invalid = tuple(Invalid(p.file, (p,)) for p in found.problems) + tuple(
-        Invalid(o.file, tuple(o.problems)) for o in outcomes if o.report is None)
+        outcomes = run_batch(checker, found.paths, 1, show=False, sift=found.sift)
+    skipped = tuple((o.file, o.skipped) for o in outcomes if o.skipped is not None)
+    problems = found.settle({i for i, o in enumerate(outcomes) if o.skipped is not None})
+    invalid = tuple(Invalid(p.file, (p,)) for p in problems) + tuple(
+        Invalid(o.file, tuple(o.problems)) for o in outcomes
+        if o.report is None and o.skipped is None)
     reports = tuple(o.report for o in outcomes if o.report is not None)
     unmatched: tuple[Waiver, ...] = ()
     if waivers is not None:
@@ -286,7 +289,7 @@ def run(inputs: Sequence[str | Path], options: Options = Options()) -> RunResult
         baseline.require_firms(reports)
         reports = tuple(baseline.apply(r) for r in reports)
     standing = gate(reports, options.fail_on, baseline is not None)
-    return RunResult(reports, invalid, tuple(found.skipped), unmatched, standing,
+    return RunResult(reports, invalid, skipped, unmatched, standing,
                      found.batch or len(reports) + len(invalid) > 1,
                      exit_code(invalid, standing))
 

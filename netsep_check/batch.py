@@ -23,7 +23,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import field
 from pathlib import Path
 from typing import Any
@@ -46,11 +46,26 @@ class Inputs:
     problems: list[Problem]
     batch: bool  # more than one profile, or a folder or a pattern was given
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, what it is instead)
+    # sift=False: positions in ``paths`` of the files a folder or a pattern brought in (and
+    # no argument named), classified only if they cannot be judged as profiles (see
+    # :func:`judge_or_sift`); and per such argument, (its position among the problems, its
+    # text, what to say when it brought in no profile, the positions of what it brought in)
+    sift: frozenset[int] = frozenset()
+    groups: list[tuple[int, str, str, list[int]]] = field(default_factory=list)
 
     @property
     def not_profiles(self) -> int:
         """How many files a folder or a pattern brought in that are not profiles."""
         return len(self.skipped)
+
+    def settle(self, skipped: set[int]) -> list[Problem]:
+        """The problems, once the files at the positions in ``skipped`` turned out not to be
+        profiles: an argument that brought in none is a problem, in its place."""
+        problems = list(self.problems)
+        for at, text, message, positions in reversed(self.groups):
+            if all(position in skipped for position in positions):
+                problems.insert(at, Problem(text, message))
+        return problems
 
 
 def _other_schemas() -> list[tuple[str, dict[str, Any]]]:
@@ -93,11 +108,16 @@ def other_kind(path: Path) -> str | None:
     return kinds[0] if len(kinds) == 1 else None
 
 
-def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
-    """Files as given, folders to their profile files, patterns to the files they match."""
+def expand_inputs(arguments: Sequence[str | Path], sift: bool = True) -> Inputs:
+    """Files as given, folders to their profile files, patterns to the files they match.
+    ``sift``: leave out, now, the other netsep-check documents a folder or a pattern brought
+    in (each file read); ``False``: note them in ``Inputs.sift``, for :func:`judge_or_sift`
+    (a profile that can be judged is never classified, so never read twice)."""
     paths: list[Path] = []
     problems: list[Problem] = []
     skipped: list[tuple[str, str]] = []
+    found_by: list[int] = []  # per path: the argument group that brought it in, or -1
+    pending: list[tuple[int, str, str, int]] = []  # (problem position, text, message, group)
     batch = False
     for argument in arguments:
         text = str(argument)
@@ -108,16 +128,13 @@ def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
             continue
         if text == "-" or path.is_file():
             paths.append(path)
-        elif path.is_dir():
+            found_by.append(-1)
+            continue
+        if path.is_dir():
             batch = True
-            found = sorted(p for p in path.iterdir()  # anything but a folder: a named
-                           if p.suffix.lower() in PROFILE_SUFFIXES  # pipe, a link loop, a
-                           and not p.is_dir())  # device is judged, so refused, not ignored
-            found = _sift(found, skipped)
-            if not found:
-                problems.append(Problem(text, "folder holds no profile file "
-                                        f"({', '.join('*' + s for s in PROFILE_SUFFIXES)})"))
-            paths.extend(found)
+            found = _listed(path)
+            empty = ("folder holds no profile file "
+                     f"({', '.join('*' + s for s in PROFILE_SUFFIXES)})")
         elif _GLOB_CHARS & set(text):
             batch = True
             try:
@@ -125,20 +142,59 @@ def expand_inputs(arguments: Sequence[str | Path]) -> Inputs:
             except (OSError, ValueError) as exc:
                 problems.append(Problem(text, f"cannot expand this pattern: {exc}"))
                 continue
-            found = _sift(found, skipped)
-            if not found:
-                problems.append(Problem(text, "no file matches this pattern"))
-            paths.extend(found)
+            empty = "no file matches this pattern"
         else:
             paths.append(path)  # reading it reports what is wrong ("no such file", ...)
-    seen: set[str] = set()
-    unique = []
-    for path in paths:
-        key = str(path) if str(path) == "-" else os.path.realpath(path)
-        if key not in seen:
-            seen.add(key)
+            found_by.append(-1)
+            continue
+        if sift:
+            found = _sift(found, skipped)
+        if not found:
+            problems.append(Problem(text, empty))
+        elif not sift:
+            pending.append((len(problems), text, empty, len(pending)))
+        paths.extend(found)
+        found_by.extend([len(pending) - 1 if not sift else -1] * len(found))
+    seen: dict[str, int] = {}
+    unique: list[Path] = []
+    named: set[int] = set()  # positions an argument named as a file: never sifted
+    members: list[list[int]] = [[] for _ in pending]
+    for path, group in zip(paths, found_by, strict=True):
+        key = str(path) if str(path) == "-" else _identity(path)
+        position = seen.get(key)
+        if position is None:
+            position = seen[key] = len(unique)
             unique.append(path)
-    return Inputs(unique, problems, batch or len(unique) > 1 or bool(problems), skipped)
+        if group < 0:
+            named.add(position)
+        else:
+            members[group].append(position)
+    groups = [(at, text, empty, members[group]) for at, text, empty, group in pending]
+    sifted = frozenset(p for positions in members for p in positions) - named
+    return Inputs(unique, problems, batch or len(unique) > 1 or bool(problems), skipped,
+                  sifted, groups)
+
+
+def _listed(folder: Path) -> list[Path]:
+    """The files of ``folder`` with a profile's suffix, sorted; anything but a folder (a
+    named pipe, a link loop, a device) is kept: judged, so refused, not ignored."""
+    with os.scandir(folder) as entries:
+        names = sorted(entry.name for entry in entries
+                       if os.path.splitext(entry.name)[1].lower() in PROFILE_SUFFIXES
+                       and not _folder_entry(entry))
+    return [folder / name for name in names]
+
+
+def _folder_entry(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop (ELOOP), unreadable: not a folder, so judged and refused
+        return False
+
+
+def _identity(path: Path) -> str:
+    """What makes two spellings of a file the same file: its real path."""
+    return os.path.realpath(path)
 
 
 def _glob(pattern: str) -> list[Path]:
@@ -179,11 +235,35 @@ def _sift(found: list[Path], skipped: list[tuple[str, str]]) -> list[Path]:
 
 @record(frozen=False)
 class Outcome:
-    """One input: its report, or the problems that kept it from being evaluated."""
+    """One input: its report, or the problems that kept it from being evaluated, or what it
+    is instead of a profile (a file a folder or a pattern brought in: see judge_or_sift)."""
 
     file: str
     report: Report | None = None
     problems: list[Problem] = field(default_factory=list)
+    skipped: str | None = None
+
+
+def judge_or_sift(checker: Any, path: str, sift: bool) -> tuple[str, Any]:
+    """("ok", report), ("invalid", problems) or, for a file a folder or a pattern brought in
+    (``sift``) that cannot be judged as a profile and is another netsep-check document,
+    ("skipped", what it is). A file judged as a profile is never classified: it holds
+    ``profile_version``, so :func:`other_kind` would have it judged too."""
+    try:
+        return "ok", checker.check(path)
+    except RunInputError:
+        raise  # the run cannot go on (in a worker: crosses back to the command)
+    except InputError as exc:
+        kind = other_kind(Path(path)) if sift else None
+        return ("skipped", kind) if kind is not None else ("invalid", list(exc.problems))
+
+
+def _outcome(name: str, kind: str, payload: Any) -> Outcome:
+    if kind == "ok":
+        return Outcome(name, report=payload)
+    if kind == "skipped":
+        return Outcome(name, skipped=payload)
+    return Outcome(name, problems=payload)
 
 
 _WORKER_CHECKER: Any = None
@@ -261,26 +341,24 @@ def stop_workers(pool: Any) -> None:
             manager.join(timeout=1)
 
 
-def _check_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, str, Any, bytes | None]]:
-    """In a worker: evaluate a chunk; ("ok", report, its JSON line or None) or ("invalid",
-    problems, None) per profile. The JSON line (when a JSON report is to come) is encoded
-    here, as UTF-8, in parallel, rather than by the command one report after another."""
+def _check_chunk(chunk: list[tuple[int, str, bool]]
+                 ) -> list[tuple[int, str, Any, bytes | None]]:
+    """In a worker: evaluate a chunk; ("ok", report, its JSON line or None), ("invalid",
+    problems, None) or ("skipped", what it is, None) per profile. The JSON line (when a JSON
+    report is to come) is encoded here, as UTF-8, in parallel, rather than by the command one
+    report after another."""
     results: list[tuple[int, str, Any, bytes | None]] = []
     encode = None
     if _WORKER_LANG is not None:
         from netsep_check.report.json_report import report_line_bytes
 
         encode = report_line_bytes
-    for index, path in chunk:
-        try:
-            report = _WORKER_CHECKER.check(path)
-        except RunInputError:
-            raise  # crosses back to the parent, which ends the run
-        except InputError as exc:
-            results.append((index, "invalid", list(exc.problems), None))
-            continue
-        line = encode(report, _WORKER_LANG) if encode is not None and _WORKER_LANG else None
-        results.append((index, "ok", report, line))
+    for index, path, sift in chunk:
+        kind, payload = judge_or_sift(_WORKER_CHECKER, path, sift)
+        line = None
+        if kind == "ok" and encode is not None and _WORKER_LANG:
+            line = encode(payload, _WORKER_LANG)
+        results.append((index, kind, payload, line))
     return results
 
 
@@ -330,7 +408,7 @@ def _encode_results(results: list[tuple[int, str, Any, bytes | None]]) -> tuple[
     return os.getpid(), new, body.getvalue()
 
 
-def _check_chunk_encoded(chunk: list[tuple[int, str]]) -> tuple[int, bytes, bytes]:
+def _check_chunk_encoded(chunk: list[tuple[int, str, bool]]) -> tuple[int, bytes, bytes]:
     results: list[Any] = _check_chunk(chunk)
     lines = [line for _, _, _, line in results if line is not None]
     spans = _WORKER_SPOOL.put(lines) if _WORKER_SPOOL is not None and lines else None
@@ -394,31 +472,30 @@ def chunks_of(items: list[Any], workers: int, largest: int = 32) -> list[list[An
 
 def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
               on_progress: Callable[[int], None] | None = None,
-              show: bool = False, json_lang: str | None = None) -> list[Outcome]:
+              show: bool = False, json_lang: str | None = None,
+              sift: Collection[int] = ()) -> list[Outcome]:
     """Check every profile; outcomes in input order. ``on_progress(n)``: n more are done;
     ``show``: a progress bar on standard error when it is a terminal; ``json_lang``: a JSON
-    report in that language is to come (parallel workers encode each report's line)."""
+    report in that language is to come (parallel workers encode each report's line);
+    ``sift``: the positions of files to classify when they cannot be judged
+    (:func:`judge_or_sift`)."""
     if show and on_progress is None and len(paths) > 1 and sys.stderr.isatty():
-        return _with_progress(checker, paths, jobs, json_lang)
+        return _with_progress(checker, paths, jobs, json_lang, sift)
     jobs = jobs or default_jobs()
     names = [str(p) for p in paths]
     advance = on_progress or (lambda n: None)
     outcomes: list[Outcome | None] = [None] * len(names)
     if jobs <= 1 or len(names) <= 1 or "-" in names:
         for index, name in enumerate(names):
-            try:
-                outcomes[index] = Outcome(name, report=checker.check(paths[index]))
-            except RunInputError:
-                raise
-            except InputError as exc:
-                outcomes[index] = Outcome(name, problems=list(exc.problems))
+            outcomes[index] = _outcome(name, *judge_or_sift(checker, name, index in sift))
             advance(1)
         return [o for o in outcomes if o is not None]
     # ``jobs`` workers judge; the command reads their results as they come, in the order the
     # chunks were given out (see _encode_results), so its own share of the work (reading the
     # results, then the report) runs beside theirs rather than after it.
     workers = min(jobs, len(names))
-    chunks = chunks_of(list(enumerate(names)), workers)
+    chunks = chunks_of([(index, name, index in sift) for index, name in enumerate(names)],
+                       workers)
     from concurrent.futures import ProcessPoolExecutor  # only when parallel
 
     spool = None
@@ -446,16 +523,13 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
             for future in futures:
                 payload = future.result()
                 for index, kind, report, line in _decode_results(payload, known):
-                    if kind != "ok":
-                        outcomes[index] = Outcome(names[index], problems=report)
-                    else:
-                        outcomes[index] = Outcome(names[index], report=report)
-                        if line is not None and json_lang is not None:
-                            from netsep_check.report.json_report import remember_line
+                    outcomes[index] = _outcome(names[index], kind, report)
+                    if kind == "ok" and line is not None and json_lang is not None:
+                        from netsep_check.report.json_report import remember_line
 
-                            if isinstance(line, tuple) and spool is not None:
-                                line = spool.part(payload[0], line[1], line[2])
-                            remember_line(report, json_lang, line)
+                        if isinstance(line, tuple) and spool is not None:
+                            line = spool.part(payload[0], line[1], line[2])
+                        remember_line(report, json_lang, line)
                     advance(1)
             pool.shutdown(wait=True)
         except BaseException:  # Ctrl-C, SIGTERM, a failed chunk: every worker ends now
@@ -473,7 +547,7 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
 
 
 def _with_progress(checker: Any, paths: Sequence[Path], jobs: int | None,
-                   json_lang: str | None = None) -> list[Outcome]:
+                   json_lang: str | None = None, sift: Collection[int] = ()) -> list[Outcome]:
     """:func:`run_batch` with a progress bar on standard error."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -482,4 +556,4 @@ def _with_progress(checker: Any, paths: Sequence[Path], jobs: int | None,
                   TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("check", total=len(paths))
         return run_batch(checker, paths, jobs, lambda n: bar.advance(task, n),
-                         json_lang=json_lang)
+                         json_lang=json_lang, sift=sift)

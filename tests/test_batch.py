@@ -226,3 +226,59 @@ def test_matrix_and_its_text(examples):
         assert word in text
     assert "…" not in text  # no header cut short
     assert "통과" in render_matrix_text(result, "ko")
+
+
+def _not_profiles_folder(tmp_path, examples):
+    folder = tmp_path / "mixed-kinds"
+    folder.mkdir()
+    shutil.copy(examples / "waivers.yaml", folder / "a-waivers.yaml")
+    shutil.copy(examples / "m365-compliant.yaml", folder / "b-profile.yaml")
+    (folder / "c-broken.yaml").write_text("profile_version: 1\nfirm: [\n", encoding="utf-8")
+    only = tmp_path / "only-waivers"
+    only.mkdir()
+    shutil.copy(examples / "waivers.yaml", only / "w.yaml")
+    return folder, only
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_what_is_not_a_profile_is_found_only_when_it_cannot_be_judged(examples, tmp_path,
+                                                                      monkeypatch, jobs):
+    """Files a folder brings in are classified lazily: a profile that is judged is never
+    read as another kind; a waivers file is skipped and counted; a folder of nothing but
+    other documents is a problem in its argument's place; a file also named on its own is
+    judged, never skipped."""
+    import netsep_check.batch as batch
+
+    folder, only = _not_profiles_folder(tmp_path, examples)
+    asked: list[str] = []
+    real = batch.other_kind
+    monkeypatch.setattr(batch, "other_kind", lambda path: (asked.append(path.name),
+                                                           real(path))[1])
+    missing = tmp_path / "missing.yaml"
+    result = run([str(missing), str(only), str(folder)], Options(jobs=jobs))
+    if jobs == 1:  # (workers forked keep their own list)
+        assert sorted(asked) == ["a-waivers.yaml", "c-broken.yaml", "w.yaml"]
+    assert result.skipped == ((str(only / "w.yaml"), "a waivers file"),
+                              (str(folder / "a-waivers.yaml"), "a waivers file"))
+    assert [i.file for i in result.invalid] == [str(only), str(missing),  # as they were
+                                                str(folder / "c-broken.yaml")]
+    assert "folder holds no profile file" in result.invalid[0].problems[0].message
+    assert [r.profile_file for r in result.reports] == [str(folder / "b-profile.yaml")]
+    named = run([str(folder), str(folder / "a-waivers.yaml")], Options(jobs=jobs))
+    assert named.skipped == ()  # named on its own: judged (and refused) as a profile
+    assert str(folder / "a-waivers.yaml") in [i.file for i in named.invalid]
+
+
+def test_expand_inputs_can_leave_the_sifting_for_later(examples, tmp_path):
+    folder, only = _not_profiles_folder(tmp_path, examples)
+    now = expand_inputs([str(folder), str(only)])
+    later = expand_inputs([str(folder), str(only)], sift=False)
+    assert [p.name for p in now.paths] == ["b-profile.yaml", "c-broken.yaml"]
+    assert len(now.problems) == 1 and now.skipped == [
+        (str(folder / "a-waivers.yaml"), "a waivers file"), (str(only / "w.yaml"),
+                                                             "a waivers file")]
+    assert [p.name for p in later.paths] == ["a-waivers.yaml", "b-profile.yaml",
+                                             "c-broken.yaml", "w.yaml"]
+    assert later.problems == [] and later.sift == frozenset({0, 1, 2, 3})
+    assert later.settle({0, 3}) == now.problems  # the waivers files turned out not profiles
+    assert later.settle({0}) == []
