@@ -104,7 +104,8 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
         _err(f"note: {unmatched_waiver_text(waiver.describe(), lang)}")
     _refuse_inputs([output for _, output in targets],  # and the files the run read
                    [*(r.profile_file for r in result.reports), *(i.file for i in result.invalid),
-                    *(p for r in result.reports for p in (*r.pack.meta_paths, *r.pack.rule_paths))])
+                    *(p for pack in {id(r.pack): r.pack for r in result.reports}.values()
+                      for p in (*pack.meta_paths, *pack.rule_paths))])
     _write([(output, _render(fmt, result, lang, color=output is None and _terminal(),
                              sarif_root=sarif_root))
             for fmt, output in targets])  # written only once every format could be made

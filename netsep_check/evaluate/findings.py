@@ -159,11 +159,20 @@ class Report:
     tenant_evidence: tuple[dict[str, Any], ...] = ()
 
     def counts(self) -> dict[str, int]:
-        counter = Counter(f.status for f in self.findings)
+        pairs = self._by_area()
+        counter: Counter[str] = Counter()
+        for (_, status), count in pairs.items():
+            counter[status] += count
         return {status: counter.get(status, 0) for status in STATUSES}
 
     def _by_area(self) -> Counter[tuple[str, str]]:
-        return Counter([(f.rule.area, f.status) for f in self.findings])
+        """How many findings of each (area, status), counted once per report (kept beside
+        its frozen findings, and pickled with it: a worker's count reaches the command)."""
+        pairs: Counter[tuple[str, str]] | None = self.__dict__.get("_pairs")
+        if pairs is None:
+            pairs = self.__dict__["_pairs"] = Counter([(f.rule.area, f.status)
+                                                       for f in self.findings])
+        return pairs
 
     def counts_by_area(self) -> dict[str, dict[str, int]]:
         pairs = self._by_area()
