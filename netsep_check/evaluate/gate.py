@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from netsep_check._record import record
 from netsep_check.evaluate.findings import Finding, Report
-from netsep_check.vocabulary import DEFAULT_FAIL_ON, at_or_above
+from netsep_check.vocabulary import DEFAULT_FAIL_ON, FAILING, at_or_above
 
 
 def trips(finding: Finding, fail_on: str = DEFAULT_FAIL_ON) -> bool:
@@ -41,9 +41,7 @@ def gate(reports: Iterable[Report], fail_on: str = DEFAULT_FAIL_ON,
          baseline: bool = False) -> Gate:
     tripped = below = known = 0
     for report in reports:
-        for finding in report.findings:
-            if not finding.failing:
-                continue
+        for finding in [f for f in report.findings if f.status in FAILING]:  # ``failing``
             if finding.known:
                 known += 1
             elif finding.status == "error" or at_or_above(finding.rule.severity, fail_on):

@@ -35,14 +35,18 @@ def matrix(reports: Iterable[Report]) -> Matrix:
     """A firm with several profiles gets one row, worst over all of them. Rows keep the order
     in which firms first appear; columns the order of the areas."""
     profiles: dict[str, list[str]] = {}
-    cells: dict[str, dict[str, list[str]]] = {}
+    cells: dict[str, dict[str, set[str]]] = {}
     used: set[str] = set()
     for report in reports:
         profiles.setdefault(report.firm, []).append(report.profile_file)
         row = cells.setdefault(report.firm, {})
         for area, status in report.worst_by_area().items():
             used.add(area)
-            row.setdefault(area, []).append(status)
+            statuses = row.get(area)
+            if statuses is None:
+                row[area] = {status}
+            else:
+                statuses.add(status)
     areas = tuple(area for area in AREAS if area in used)
     rows = []
     for firm, row in cells.items():
