@@ -78,8 +78,15 @@ class Marks:
     def nearest(self, path: Path) -> tuple[int, int]:
         """Line and column of ``path``, or of its deepest ancestor that has a mark."""
         entry = self._root
-        for part in path:
-            child = self._child(entry, part)
+        for part in path:  # _child, inline (every finding asks)
+            children = entry[2] if len(entry) > 2 else None
+            kind = type(children)
+            if kind is dict and type(part) is str:
+                child = children.get(part)  # type: ignore[union-attr]
+            elif kind is list and type(part) is int and 0 <= part < len(children):  # type: ignore[arg-type]
+                child = children[part]  # type: ignore[index]
+            else:
+                child = self._child(entry, part)  # anything else: the general rule
             if child is None:
                 break
             entry = child

@@ -264,3 +264,33 @@ def test_a_large_file_digest_made_beside_its_decoding_is_its_sha256(tmp_path):
     document = load_document(path, max_bytes=16 << 20)
     assert document.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert len(document.data["items"]) == 40_000
+
+
+def _nearest_by_rule(marks, path):
+    """Marks.nearest as its general rule states it: one _child step at a time."""
+    entry = marks._root
+    for part in path:
+        child = marks._child(entry, part)
+        if child is None:
+            break
+        entry = child
+    return entry[0], entry[1]
+
+
+_KEYS = st.sampled_from(["a", "b", "c", "0"])
+_PARTS = st.one_of(_KEYS, st.integers(-2, 4), st.booleans(), st.none())
+
+
+@given(st.recursive(st.one_of(st.integers(), st.text(max_size=3)),
+                    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                            st.dictionaries(_KEYS, inner, max_size=4)),
+                    max_leaves=20),
+       st.lists(st.lists(_PARTS, max_size=5), max_size=8))
+def test_nearest_follows_the_general_rule(data, paths):
+    import yaml
+
+    text = yaml.safe_dump({"root": data})
+    _, marks = build_tree(text, "t.yaml")
+    for path in paths:
+        full = ("root", *path)
+        assert marks.nearest(full) == _nearest_by_rule(marks, full)
