@@ -8,8 +8,7 @@ fixed set of comparisons.
 
 from __future__ import annotations
 
-import fnmatch
-import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -54,6 +53,10 @@ class ProductRow:
     def matches(self, plan: str) -> bool:
         return _plan_test(self.plans)(plan.upper())
 
+    def matches_any(self, upper: Sequence[str]) -> bool:
+        """Whether one of ``upper`` (plan names, upper-cased: ``plan.upper()``) matches."""
+        return any(map(_plan_test(self.plans), upper))
+
 
 _GLOB = frozenset("*?[")
 
@@ -67,6 +70,9 @@ def _plan_test(plans: tuple[str, ...]) -> Any:
     if all(p.endswith("*") and not _GLOB & set(p[:-1]) for p in upper):
         prefixes = tuple(p[:-1] for p in upper)
         return lambda name: name.startswith(prefixes)
+    import fnmatch  # only for a pattern other than PREFIX*
+    import re
+
     pattern = re.compile("|".join(fnmatch.translate(p) for p in upper))
     return lambda name: pattern.match(name) is not None
 
@@ -218,7 +224,21 @@ def load_mapping(path: Path | str | None = None, importer_name: str = "scubagear
     than on every check, as built-in packs are."""
     builtin = path is None
     path = Path(path) if path is not None else mapping_root() / f"{importer_name}.yaml"
-    return _load_mapping_cached(path.resolve(), not builtin if lint is None else lint)
+    lint = not builtin if lint is None else lint
+    if builtin and not lint:  # built once, then read from the cache beside the packs
+        return _builtin_mapping(path.resolve(), importer_name)
+    return _load_mapping_cached(path.resolve(), lint)
+
+
+@lru_cache(maxsize=8)
+def _builtin_mapping(path: Path, importer_name: str) -> TenantMapping:
+    from netsep_check.facts import IMPORTERS
+    from netsep_check.facts.mapping_cache import cached_mapping
+
+    if importer_name not in IMPORTERS:  # the usual error, from the usual place
+        return _load_mapping_cached(path, False)
+    return cached_mapping(path, importer_name, IMPORTERS[importer_name],
+                          lambda: _load_mapping_cached(path, False))
 
 
 @lru_cache(maxsize=8)
