@@ -65,7 +65,7 @@ def cache_key(path: Path, importer_module: str) -> str:
         files.append(f"{origin}:{info.st_size}:{info.st_mtime_ns}")
     from netsep_check.rules.parsed import _code_key  # the YAML reader's (cached: the packs)
 
-    schema = here.parent / "schemas" / "tenant-mapping.schema.json"
+    schema = Path(netsep_check.__file__).parent / "schemas" / "tenant-mapping.schema.json"
     for file in (schema, path):
         info = file.stat()
         files.append(f"{file}:{info.st_size}:{info.st_mtime_ns}")
