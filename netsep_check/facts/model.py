@@ -204,7 +204,8 @@ def _utc_timestamp(value: Any) -> bool:
 def _fact_valid(fact: Any) -> bool:
     if type(fact) is not dict or not _FACT.issuperset(fact):
         return False
-    fact_id, kind, check = fact.get("id"), fact.get("kind"), fact.get("check")
+    fact_id: Any = fact.get("id")
+    kind, check = fact.get("kind"), fact.get("check")
     if not (_text(fact_id, 1, 120) and _ID_CHARS.issuperset(fact_id)
             and type(kind) is str and kind in KINDS and type(check) is str and check in CHECKS
             and "value" in fact):
@@ -220,7 +221,7 @@ def _fact_valid(fact: Any) -> bool:
         return False
     if "reported_id" in fact and not _text(fact["reported_id"], 0, 120):
         return False
-    product = fact.get("product")
+    product: Any = fact.get("product")
     return "product" not in fact or (_text(product, 1, 40) and _NAME_CHARS.issuperset(product))
 
 
