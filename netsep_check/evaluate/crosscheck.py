@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # egress logs are read only when given
 KINDS = ("contradiction", "weak", "stale", "unmeasured", "confirmed")  # worst first
 _SUMMARY_ORDER = ("contradiction", "weak", "stale", "confirmed", "unmeasured")
 _SHARING_RANK = {"disabled": 0, "restricted": 1, "open": 2}
-_KOREAN = r"korea|주민|외국인등록|여권|운전면허|resident registration"  # compiled when a type is
+_KOREAN = r"korea|주민|외국인등록|여권|운전면허|resident registration"  # a Korean DLP type
 _DEFAULT_RETENTION_DAYS = 180  # Microsoft's audit retention without the advanced plan
 
 
@@ -219,11 +219,21 @@ def _compare(row: SettingRow, control: Any, values: dict[str, Any], profile: Map
     if row.compare == "korean_types":
         if not isinstance(first, tuple):
             return None, status, ()
-        import re  # compiled once (re caches it), only when DLP types are compared
-
-        korean = re.compile(_KOREAN, re.I)
-        return any(isinstance(t, str) and korean.search(t) for t in first), status, ()
+        return any(isinstance(t, str) and _korean(t) for t in first), status, ()
     raise ValueError(f"unknown comparison {row.compare!r}")  # the schema lists them all
+
+
+def _korean(text: str) -> bool:
+    """Whether a DLP type's name is a Korean one (:data:`_KOREAN`, any case). An ASCII name
+    can hold only the English words, and ASCII letters are alike in any case exactly when
+    their lower case is: a substring test says what the pattern would; any other name is
+    searched with the pattern itself (compiled once, on first need)."""
+    if text.isascii():
+        lower = text.lower()
+        return "korea" in lower or "resident registration" in lower
+    import re
+
+    return re.search(_KOREAN, text, re.I) is not None
 
 
 def _kind(holds: bool | None, confidence: str) -> str:

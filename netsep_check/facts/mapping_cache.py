@@ -34,7 +34,7 @@ from netsep_check.facts.mapping import (
     TenantMapping,
 )
 
-FORMAT = 1  # of what encode() writes
+FORMAT = 2  # of what encode() writes
 # The comparisons the tenant-mapping schema allows (a test checks they are the schema's).
 COMPARISONS = ("sharing_level", "retention_days", "must_be_true", "must_be_zero",
                "korean_types", "licensed_products")
@@ -74,106 +74,110 @@ def cache_key(path: Path, importer_module: str) -> str:
 
 
 def encode(mapping: TenantMapping) -> dict[str, Any]:
-    """A built mapping as plain JSON data (rows as lists: what :func:`decode` reads back)."""
+    """A built mapping as plain JSON data, a list per field of each kind of row (what
+    :func:`decode` checks a column at a time)."""
+    policies, settings, products = mapping.policies, mapping.settings, mapping.products
     return {
         "id": mapping.id, "importer": mapping.importer, "version": mapping.version,
         "title": mapping.title, "file": mapping.file, "sha256": mapping.sha256,
-        "policies": [[r.policy, r.control, r.confidence, [[k, list(v)] for k, v in r.when],
-                      r.rationale, r.line] for r in mapping.policies],
-        "settings": [[list(r.facts), r.control, r.field, r.compare, r.confidence, r.rationale,
-                      r.line] for r in mapping.settings],
-        "products": [[list(r.plans), r.product, r.confidence] for r in mapping.products],
+        "policies": {
+            "policy": [r.policy for r in policies], "control": [r.control for r in policies],
+            "confidence": [r.confidence for r in policies],
+            "when": [[[k, list(v)] for k, v in r.when] for r in policies],
+            "rationale": [r.rationale for r in policies], "line": [r.line for r in policies]},
+        "settings": {
+            "facts": [list(r.facts) for r in settings], "control": [r.control for r in settings],
+            "field": [r.field for r in settings], "compare": [r.compare for r in settings],
+            "confidence": [r.confidence for r in settings],
+            "rationale": [r.rationale for r in settings], "line": [r.line for r in settings]},
+        "products": {
+            "plans": [list(r.plans) for r in products], "product": [r.product for r in products],
+            "confidence": [r.confidence for r in products]},
     }
 
 
-class _Refused(Exception):
-    """A cache entry that is not what :func:`encode` writes."""
+def _texts(value: Any) -> bool:
+    return type(value) is list and all(type(v) is str for v in value)
 
 
-def _text(value: Any) -> str:
-    if type(value) is not str:
-        raise _Refused
-    return value
+def _words(value: Any) -> bool:
+    return type(value) is dict and all(type(k) is str and type(v) is str
+                                       for k, v in value.items())
 
 
-def _texts(value: Any) -> tuple[str, ...]:
-    if type(value) is not list or any(type(v) is not str for v in value):
-        raise _Refused
-    return tuple(value)
+def _columns(data: Any, names: tuple[str, ...]) -> list[list[Any]] | None:
+    """The columns ``names`` of a kind of row, all lists of one length; None otherwise."""
+    if type(data) is not dict or data.keys() != set(names):
+        return None
+    columns = [data[name] for name in names]
+    if any(type(c) is not list or len(c) != len(columns[0]) for c in columns):
+        return None
+    return columns
 
 
-def _words(value: Any) -> dict[str, str]:
-    if type(value) is not dict or any(type(k) is not str or type(v) is not str
-                                      for k, v in value.items()):
-        raise _Refused
-    return dict(value)
+def _lines(column: list[Any]) -> bool:
+    return all(v is None or type(v) is int for v in column)
 
 
-def _line(value: Any) -> int | None:
-    if value is not None and type(value) is not int:
-        raise _Refused
-    return value
+def _policies(data: Any) -> tuple[PolicyRow, ...] | None:
+    columns = _columns(data, ("policy", "control", "confidence", "when", "rationale", "line"))
+    if columns is None:
+        return None
+    policy, control, confidence, when, rationale, line = columns
+    if not (_texts(policy) and _texts(control) and all(c in CONFIDENCES for c in confidence)
+            and all(type(w) is list and all(type(p) is list and len(p) == 2
+                                             and type(p[0]) is str and _texts(p[1]) for p in w)
+                    for w in when)
+            and all(map(_words, rationale)) and _lines(line)):
+        return None
+    pairs = [tuple((k, tuple(v)) for k, v in w) for w in when]
+    return tuple(map(PolicyRow, policy, control, confidence, pairs, rationale, line))
 
 
-def _confidence(value: Any) -> str:
-    if value not in CONFIDENCES or type(value) is not str:
-        raise _Refused
-    return value
+def _settings(data: Any) -> tuple[SettingRow, ...] | None:
+    columns = _columns(data, ("facts", "control", "field", "compare", "confidence",
+                              "rationale", "line"))
+    if columns is None:
+        return None
+    facts, control, field, compare, confidence, rationale, line = columns
+    if not (all(_texts(f) and f for f in facts) and _texts(control)
+            and all(f is None or type(f) is str for f in field)
+            and all(c in COMPARISONS for c in compare)
+            and all(c in CONFIDENCES for c in confidence)
+            and all(map(_words, rationale)) and _lines(line)):
+        return None
+    return tuple(map(SettingRow, map(tuple, facts), control, field, compare, confidence,
+                     rationale, line))
 
 
-def _row(value: Any, size: int) -> list[Any]:
-    if type(value) is not list or len(value) != size:
-        raise _Refused
-    return value
-
-
-def _rows(data: dict[str, Any], key: str) -> list[Any]:
-    value = data.get(key)
-    if type(value) is not list:
-        raise _Refused
-    return value
-
-
-def _when(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    if type(value) is not list:
-        raise _Refused
-    return tuple((_text(pair[0]), _texts(pair[1])) for pair in (_row(v, 2) for v in value))
-
-
-def _policy(value: Any) -> PolicyRow:
-    policy, control, confidence, when, rationale, line = _row(value, 6)
-    return PolicyRow(_text(policy), _text(control), _confidence(confidence), _when(when),
-                     _words(rationale), _line(line))
-
-
-def _setting(value: Any) -> SettingRow:
-    facts, control, field, compare, confidence, rationale, line = _row(value, 7)
-    if compare not in COMPARISONS or type(compare) is not str or not facts:
-        raise _Refused
-    return SettingRow(_texts(facts), _text(control), None if field is None else _text(field),
-                      compare, _confidence(confidence), _words(rationale), _line(line))
-
-
-def _product(value: Any) -> ProductRow:
-    plans, product, confidence = _row(value, 3)
-    return ProductRow(_texts(plans), _text(product), _confidence(confidence))
+def _products(data: Any) -> tuple[ProductRow, ...] | None:
+    columns = _columns(data, ("plans", "product", "confidence"))
+    if columns is None:
+        return None
+    plans, product, confidence = columns
+    if not (all(map(_texts, plans)) and _texts(product)
+            and all(c in CONFIDENCES for c in confidence)):
+        return None
+    return tuple(map(ProductRow, map(tuple, plans), product, confidence))
 
 
 def decode(data: Any, importer: str) -> TenantMapping | None:
     """The mapping an entry holds, or None when it is not exactly what :func:`encode` writes
-    for the mapping of ``importer``."""
-    try:
-        if type(data) is not dict or data.get("importer") != importer:
-            raise _Refused
-        return TenantMapping(
-            _text(data.get("id")), importer, _text(data.get("version")),
-            _words(data.get("title")),
-            tuple(_policy(v) for v in _rows(data, "policies")),
-            tuple(_setting(v) for v in _rows(data, "settings")),
-            tuple(_product(v) for v in _rows(data, "products")),
-            _text(data.get("file")), _text(data.get("sha256")))
-    except (_Refused, ValueError, TypeError):  # ValueError: a row of the wrong length
+    for the mapping of ``importer`` (every field of every row of its type, every word one of
+    those allowed)."""
+    if type(data) is not dict or data.get("importer") != importer:
         return None
+    meta: list[Any] = [data.get(key) for key in ("id", "version", "file", "sha256")]
+    if not all(type(v) is str for v in meta) or not _words(data.get("title")):
+        return None
+    policies = _policies(data.get("policies"))
+    settings = _settings(data.get("settings"))
+    products = _products(data.get("products"))
+    if policies is None or settings is None or products is None:
+        return None
+    mapping_id, version, file, digest = meta
+    return TenantMapping(mapping_id, importer, version, data["title"], policies, settings,
+                         products, file, digest)
 
 
 def cached_mapping(path: Path, importer: str, importer_module: str,

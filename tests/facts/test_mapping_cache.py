@@ -112,17 +112,25 @@ def _damage(entry: Path, change) -> None:
 
 
 DAMAGES = {
-    "confidence": lambda d: d["policies"][0].__setitem__(2, "certain"),
-    "comparison": lambda d: d["settings"][0].__setitem__(3, "eval"),
-    "row length": lambda d: d["policies"][0].pop(),
-    "line as text": lambda d: d["policies"][0].__setitem__(5, "12"),
-    "when not pairs": lambda d: d["policies"][0].__setitem__(3, {"applies_to": ["all"]}),
-    "rationale not words": lambda d: d["settings"][0].__setitem__(5, {"en": 1}),
+    "confidence": lambda d: d["policies"]["confidence"].__setitem__(0, "certain"),
+    "comparison": lambda d: d["settings"]["compare"].__setitem__(0, "eval"),
+    "column short": lambda d: d["policies"]["line"].pop(),
+    "column missing": lambda d: d["settings"].pop("field"),
+    "column extra": lambda d: d["products"].__setitem__("extra", []),
+    "line as text": lambda d: d["policies"]["line"].__setitem__(0, "12"),
+    "boolean line": lambda d: d["policies"]["line"].__setitem__(0, True),
+    "when not pairs": lambda d: d["policies"]["when"].__setitem__(0, {"applies_to": ["a"]}),
+    "when pair short": lambda d: d["policies"]["when"].__setitem__(0, [["applies_to"]]),
+    "when values text": lambda d: d["policies"]["when"].__setitem__(0, [["a", "all"]]),
+    "rationale not words": lambda d: d["settings"]["rationale"].__setitem__(0, {"en": 1}),
+    "policy id a number": lambda d: d["policies"]["policy"].__setitem__(0, 5),
+    "field a number": lambda d: d["settings"]["field"].__setitem__(0, 5),
     "another importer": lambda d: d.__setitem__("importer", "maester"),
-    "plans not a list": lambda d: d["products"][0].__setitem__(0, "M365*"),
+    "plans not a list": lambda d: d["products"]["plans"].__setitem__(0, "M365*"),
     "no policies": lambda d: d.pop("policies"),
-    "boolean line": lambda d: d["policies"][0].__setitem__(5, True),
-    "no setting facts": lambda d: d["settings"][0].__setitem__(0, []),
+    "no setting facts": lambda d: d["settings"]["facts"].__setitem__(0, []),
+    "title not words": lambda d: d.__setitem__("title", ["x"]),
+    "digest missing": lambda d: d.pop("sha256"),
 }
 
 
@@ -186,3 +194,10 @@ def test_the_comparisons_are_the_schemas():
     schema = packaged_schema("tenant-mapping")
     compare = schema["properties"]["settings"]["items"]["properties"]["compare"]
     assert tuple(compare["enum"]) == mapping_cache.COMPARISONS
+
+
+def test_the_built_in_mapping_has_every_kind_of_row():
+    """What the damage cases above reach into is there to damage."""
+    built = mapping.load_mapping()
+    assert built.policies and built.settings and built.products
+    assert any(r.when for r in built.policies) and any(r.field for r in built.settings)
