@@ -173,8 +173,7 @@ class Checker:
             results += crosscheck(profile, [f for f in facts if f.source.importer == importer],
                                   mapping, as_of, max_age, document.file)
         if self.egress_logs:  # the log reader (and ipaddress) only when a log is given
-            from netsep_check.facts.egress import read_egress
-            from netsep_check.facts.mapping import load_hosts
+            from netsep_check.facts.egress import load_hosts, read_egress
 
             accept = egress_accept(profile, load_hosts())
             results += egress_results(profile, [read_egress(p, accept)

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from netsep_check._record import record
 from netsep_check.errors import InputError
-from netsep_check.facts.mapping import HostTable, PolicyRow, SettingRow, TenantMapping
+from netsep_check.facts.mapping import PolicyRow, SettingRow, TenantMapping
 from netsep_check.facts.model import Fact, TenantFacts, parse_timestamp, tenant_hash
 
 if TYPE_CHECKING:  # egress logs are read only when given
-    from netsep_check.facts.egress import EgressSummary
+    from netsep_check.facts.egress import EgressSummary, HostTable
 
 KINDS = ("contradiction", "weak", "stale", "unmeasured", "confirmed")  # worst first
 _SUMMARY_ORDER = ("contradiction", "weak", "stale", "confirmed", "unmeasured")

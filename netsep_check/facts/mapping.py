@@ -250,36 +250,11 @@ def _load_mapping_cached(path: Path, lint: bool) -> TenantMapping:
     return _build(document)
 
 
-@record
-class HostTable:
-    exact: dict[str, tuple[str, ...]]
-    suffixes: dict[str, tuple[str, ...]]  # ".sharepoint.com" → products
-    file: str
+def __getattr__(name: str) -> Any:
+    """The egress host table (:class:`HostTable`, :func:`load_hosts`) lives with the egress
+    log reader (facts/egress.py), imported only when a log is read; named here as before."""
+    if name in ("HostTable", "load_hosts"):
+        from netsep_check.facts import egress
 
-    def products(self, host: str) -> tuple[str, ...]:
-        host = host.lower().rstrip(".")
-        found = self.exact.get(host)
-        if found is not None:
-            return found
-        at = host.find(".")
-        while at != -1:  # longest matching "*." suffix first
-            hit = self.suffixes.get(host[at:])
-            if hit is not None:
-                return hit
-            at = host.find(".", at + 1)
-        return ()
-
-
-def load_hosts(path: Path | str | None = None) -> HostTable:
-    path = Path(path) if path is not None else mapping_root() / "egress-hosts.yaml"
-    document = _checked(path, "egress-hosts", "egress host table")
-    exact: dict[str, tuple[str, ...]] = {}
-    suffixes: dict[str, tuple[str, ...]] = {}
-    for row in document.data["hosts"]:
-        host = row["host"].lower()
-        if host.startswith("*."):
-            suffixes[host[1:]] = tuple(dict.fromkeys((*suffixes.get(host[1:], ()),
-                                                      *row["products"])))
-        else:
-            exact[host] = tuple(dict.fromkeys((*exact.get(host, ()), *row["products"])))
-    return HostTable(exact, suffixes, document.file)
+        return getattr(egress, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

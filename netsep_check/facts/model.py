@@ -133,9 +133,10 @@ def sealed(facts: TenantFacts, file: str) -> TenantFacts:
 def from_dict(data: dict[str, Any], file: str, digest: str) -> TenantFacts:
     """A schema-valid facts document → :class:`TenantFacts` (the schema is checked first)."""
     s = data["source"]
-    facts = tuple(Fact(id=f["id"], kind=f["kind"], check=f["check"], value=_frozen(f["value"]),
-                       criticality=f.get("criticality"), reported_id=f.get("reported_id"),
-                       product=f.get("product")) for f in data["facts"])
+    facts = tuple([Fact(f["id"], f["kind"], f["check"],
+                        _frozen(f["value"]) if type(f["value"]) is list else f["value"],
+                        f.get("criticality"), f.get("reported_id"), f.get("product"))
+                   for f in data["facts"]])
     return TenantFacts(
         source=FactsSource(s["importer"], s["tool"], s["tool_version"], s["report_id"],
                            s["collected_at"], s["input_sha256"]),
