@@ -9,7 +9,7 @@ fixed set of comparisons.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +90,20 @@ class TenantMapping:
     sha256: str
 
     def rows_for(self, control: str) -> tuple[tuple[PolicyRow, ...], tuple[SettingRow, ...]]:
-        return (tuple(r for r in self.policies if r.control == control),
-                tuple(r for r in self.settings if r.control == control))
+        return self._by_control.get(control, ((), ()))
+
+    @cached_property
+    def _by_control(self) -> dict[str, tuple[tuple[PolicyRow, ...], tuple[SettingRow, ...]]]:
+        """Each control's rows, in the mapping's order (found once: a check asks per
+        control, and per finding)."""
+        policies: dict[str, list[PolicyRow]] = {}
+        settings: dict[str, list[SettingRow]] = {}
+        for row in self.policies:
+            policies.setdefault(row.control, []).append(row)
+        for setting in self.settings:
+            settings.setdefault(setting.control, []).append(setting)
+        return {key: (tuple(policies.get(key, ())), tuple(settings.get(key, ())))
+                for key in (*policies, *settings)}
 
     def controls(self) -> tuple[str, ...]:
         keys = [r.control for r in self.policies] + [r.control for r in self.settings]
