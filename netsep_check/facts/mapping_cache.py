@@ -97,12 +97,14 @@ def encode(mapping: TenantMapping) -> dict[str, Any]:
 
 
 def _texts(value: Any) -> bool:
-    return type(value) is list and all(type(v) is str for v in value)
+    return type(value) is list and all([type(v) is str for v in value])
 
 
-def _words(value: Any) -> bool:
-    return type(value) is dict and all(type(k) is str and type(v) is str
-                                       for k, v in value.items())
+def _all_words(column: list[Any]) -> bool:
+    """Every item a mapping of texts to texts (a rationale, a title)."""
+    if not all([type(d) is dict for d in column]):
+        return False
+    return all([type(k) is str and type(v) is str for d in column for k, v in d.items()])
 
 
 def _columns(data: Any, names: tuple[str, ...]) -> list[list[Any]] | None:
@@ -116,7 +118,7 @@ def _columns(data: Any, names: tuple[str, ...]) -> list[list[Any]] | None:
 
 
 def _lines(column: list[Any]) -> bool:
-    return all(v is None or type(v) is int for v in column)
+    return all([v is None or type(v) is int for v in column])
 
 
 def _policies(data: Any) -> tuple[PolicyRow, ...] | None:
@@ -124,11 +126,11 @@ def _policies(data: Any) -> tuple[PolicyRow, ...] | None:
     if columns is None:
         return None
     policy, control, confidence, when, rationale, line = columns
-    if not (_texts(policy) and _texts(control) and all(c in CONFIDENCES for c in confidence)
-            and all(type(w) is list and all(type(p) is list and len(p) == 2
-                                             and type(p[0]) is str and _texts(p[1]) for p in w)
-                    for w in when)
-            and all(map(_words, rationale)) and _lines(line)):
+    if not (_texts(policy) and _texts(control) and all([c in CONFIDENCES for c in confidence])
+            and all([type(w) is list for w in when])
+            and all([type(p) is list and len(p) == 2 and type(p[0]) is str and _texts(p[1])
+                     for w in when for p in w])
+            and _all_words(rationale) and _lines(line)):
         return None
     pairs = [tuple((k, tuple(v)) for k, v in w) for w in when]
     return tuple(map(PolicyRow, policy, control, confidence, pairs, rationale, line))
@@ -140,11 +142,11 @@ def _settings(data: Any) -> tuple[SettingRow, ...] | None:
     if columns is None:
         return None
     facts, control, field, compare, confidence, rationale, line = columns
-    if not (all(_texts(f) and f for f in facts) and _texts(control)
-            and all(f is None or type(f) is str for f in field)
-            and all(c in COMPARISONS for c in compare)
-            and all(c in CONFIDENCES for c in confidence)
-            and all(map(_words, rationale)) and _lines(line)):
+    if not (all([_texts(f) and bool(f) for f in facts]) and _texts(control)
+            and all([f is None or type(f) is str for f in field])
+            and all([c in COMPARISONS for c in compare])
+            and all([c in CONFIDENCES for c in confidence])
+            and _all_words(rationale) and _lines(line)):
         return None
     return tuple(map(SettingRow, map(tuple, facts), control, field, compare, confidence,
                      rationale, line))
@@ -156,7 +158,7 @@ def _products(data: Any) -> tuple[ProductRow, ...] | None:
         return None
     plans, product, confidence = columns
     if not (all(map(_texts, plans)) and _texts(product)
-            and all(c in CONFIDENCES for c in confidence)):
+            and all([c in CONFIDENCES for c in confidence])):
         return None
     return tuple(map(ProductRow, map(tuple, plans), product, confidence))
 
@@ -168,7 +170,7 @@ def decode(data: Any, importer: str) -> TenantMapping | None:
     if type(data) is not dict or data.get("importer") != importer:
         return None
     meta: list[Any] = [data.get(key) for key in ("id", "version", "file", "sha256")]
-    if not all(type(v) is str for v in meta) or not _words(data.get("title")):
+    if not all(type(v) is str for v in meta) or not _all_words([data.get("title")]):
         return None
     policies = _policies(data.get("policies"))
     settings = _settings(data.get("settings"))

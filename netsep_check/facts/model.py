@@ -202,28 +202,31 @@ def _utc_timestamp(value: Any) -> bool:
                            and rest[3] == ":" and _digits(rest[4:6]))
 
 
-def _fact_valid(fact: Any) -> bool:
-    if type(fact) is not dict or not _FACT.issuperset(fact):
+def _facts_valid(facts: list[Any]) -> bool:
+    """Every fact of the list, a field at a time (one pass per field, no call per fact)."""
+    if not all([type(f) is dict for f in facts]) or not all(map(_FACT.issuperset, facts)):
         return False
-    fact_id: Any = fact.get("id")
-    kind, check = fact.get("kind"), fact.get("check")
-    if not (_text(fact_id, 1, 120) and _ID_CHARS.issuperset(fact_id)
-            and type(kind) is str and kind in KINDS and type(check) is str and check in CHECKS
-            and "value" in fact):
+    ids: list[Any] = [f.get("id") for f in facts]
+    if not all([type(i) is str and 1 <= len(i) <= 120 for i in ids]) \
+            or not all(map(_ID_CHARS.issuperset, ids)):
         return False
-    value = fact["value"]
-    if type(value) is list:
-        if len(value) > MAX_VALUES or not all(type(v) in _SCALARS for v in value):
-            return False
-    elif type(value) not in _SCALARS:
+    if not all([f.get("kind") in KINDS and type(f["kind"]) is str
+                and f.get("check") in CHECKS and type(f["check"]) is str and "value" in f
+                for f in facts]):
         return False
-    if "criticality" in fact and (type(fact["criticality"]) is not str
-                                  or fact["criticality"] not in _CRITICALITIES):
+    values = [f["value"] for f in facts]
+    lists = [v for v in values if type(v) is list]
+    if not all([type(v) in _SCALARS for v in values if type(v) is not list]) or not all(
+            [len(v) <= MAX_VALUES and all([type(x) in _SCALARS for x in v]) for v in lists]):
         return False
-    if "reported_id" in fact and not _text(fact["reported_id"], 0, 120):
+    optional = [f for f in facts if len(f) > 4]  # criticality, reported_id, product
+    if not all([type(f.get("criticality", "shall")) is str
+                and f.get("criticality", "shall") in _CRITICALITIES
+                and _text(f.get("reported_id", ""), 0, 120) for f in optional]):
         return False
-    product: Any = fact.get("product")
-    return "product" not in fact or (_text(product, 1, 40) and _NAME_CHARS.issuperset(product))
+    products: list[Any] = [f["product"] for f in optional if "product" in f]
+    return all([_text(p, 1, 40) for p in products]) and all(map(_NAME_CHARS.issuperset,
+                                                                  products))
 
 
 def plainly_valid(data: Any) -> bool:
@@ -246,7 +249,7 @@ def plainly_valid(data: Any) -> bool:
     if type(tenant) is not dict or tenant.keys() != _TENANT or not _hex64(tenant["id_sha256"]) \
             or tenant["service"] != "m365" or type(tenant["service"]) is not str:
         return False
-    if type(facts) is not list or len(facts) > MAX_FACTS or not all(map(_fact_valid, facts)):
+    if type(facts) is not list or len(facts) > MAX_FACTS or not _facts_valid(facts):
         return False
     unknown = data.get("unknown_policies", [])
     return type(unknown) is list and len(unknown) <= MAX_FACTS and all(
