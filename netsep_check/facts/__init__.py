@@ -87,9 +87,9 @@ def _plain_facts(text: str) -> dict[str, Any] | None:
 
     # A valid document nests 4 deep, within the loader's bound (load/tree.py Limits); its
     # values, counted as the loader counts them (load/shape.py), may not be.
-    nodes = 1 + len(data) + 8 + len(data.get("unknown_policies", ())) + sum(
-        1 + len(fact) + (len(fact["value"]) if type(fact["value"]) is list else 0)
-        for fact in data["facts"])
+    facts = data["facts"]
+    nodes = 1 + len(data) + 8 + len(data.get("unknown_policies", ())) + len(facts) + sum(
+        map(len, facts)) + sum([len(f["value"]) for f in facts if type(f["value"]) is list])
     return data if nodes <= DEFAULT_MAX_NODES else None
 
 

@@ -128,11 +128,12 @@ def _policies(data: Any) -> tuple[PolicyRow, ...] | None:
     policy, control, confidence, when, rationale, line = columns
     if not (_texts(policy) and _texts(control) and all([c in CONFIDENCES for c in confidence])
             and all([type(w) is list for w in when])
-            and all([type(p) is list and len(p) == 2 and type(p[0]) is str and _texts(p[1])
-                     for w in when for p in w])
+            and all([type(p) is list and len(p) == 2 and type(p[0]) is str
+                     and type(p[1]) is list for w in when for p in w])
+            and all([type(v) is str for w in when for p in w for v in p[1]])
             and _all_words(rationale) and _lines(line)):
         return None
-    pairs = [tuple((k, tuple(v)) for k, v in w) for w in when]
+    pairs = [tuple([(k, tuple(v)) for k, v in w]) for w in when]
     return tuple(map(PolicyRow, policy, control, confidence, pairs, rationale, line))
 
 

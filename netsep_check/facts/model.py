@@ -45,6 +45,8 @@ def tenant_hash(tenant_id: str) -> str:
 
 def _frozen(value: Any) -> Any:
     if isinstance(value, list | tuple):
+        if not any([isinstance(v, list | tuple) for v in value]):
+            return tuple(value)  # a list of scalars, as every valid one is
         return tuple(_frozen(v) for v in value)
     return value
 
