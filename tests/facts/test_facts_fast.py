@@ -195,6 +195,15 @@ def test_the_timestamp_check_is_narrower_than_the_schemas_pattern(text):
      "duplicate key"),
     (FACTS.read_text(encoding="utf-8").replace('"value": "pass"', '"value": NaN', 1),
      "NaN"),
+    (FACTS.read_text(encoding="utf-8").replace('"kind": "policy"',
+                                               '"kind": "setting", "kind": "policy"', 1),
+     "duplicate key"),
+    (FACTS.read_text(encoding="utf-8").replace(
+        '"value": "pass"', '"value": {"a": 1, "b": "x:y"}, "value": "pass"', 1),
+     "duplicate key"),
+    (FACTS.read_text(encoding="utf-8").replace('"service": "m365"',
+                                               '"service": "m365", "service": "m365"'),
+     "duplicate key"),
     (FACTS.read_text(encoding="utf-8").replace('"kind": "policy"', '"kind": "rule"', 1),
      "facts[0].kind"),
     (FACTS.read_text(encoding="utf-8").replace('"id": "MS.AAD.1.1v1"', '"id": "MS\\u0020AAD"',
@@ -217,3 +226,39 @@ def test_a_facts_file_with_an_escape_is_read_the_careful_way(tmp_path):
     careful, quick = load_facts(path), load_facts(FACTS)
     assert careful.source.tool == "ScubaGear"
     assert careful == dataclasses.replace(quick, file=str(path), sha256=careful.sha256)
+
+
+@pytest.mark.parametrize("text", [
+    '{"format": "netsep-check-tenant-facts", "format_version": 1, "source": {"importer": "x", '
+    '"tool": "T: a", "tool_version": "1:2", "report_id": "r:1", "collected_at": '
+    '"2026-05-04T17:15:48+09:00", "input_sha256": "' + "a" * 64 + '"}, "tenant": {"id_sha256": '
+    '"' + "b" * 64 + '", "service": "m365"}, "facts": [{"id": "a.b", "kind": "setting", '
+    '"check": "automated", "value": ["x:y", "::", 1]}], "unknown_policies": ["a:b"]}',
+])
+def test_colons_inside_texts_are_no_repeated_key(tmp_path, monkeypatch, text):
+    """The quick way counts the colons outside texts: colons inside them change nothing."""
+    path = tmp_path / "facts.json"
+    path.write_text(text, encoding="utf-8")
+    assert facts_module._plain_facts(text) is not None
+    quick = load_facts(path)
+    monkeypatch.setattr(facts_module, "_plain_facts", lambda text: None)
+    assert load_facts(path) == quick
+
+
+def test_any_repeated_key_sends_the_file_the_careful_way():
+    """Every key of the sample written twice, one at a time (the same value, so the data
+    parsed is the same): never the quick way."""
+    text = FACTS.read_text(encoding="utf-8")
+    assert facts_module._plain_facts(text) is not None
+    at = 0
+    tried = 0
+    while (at := text.find('": ', at)) != -1:
+        start = text.rfind('"', 0, at) + 1
+        end = text.find("\n", at)
+        member = text[start - 1:end].rstrip(",")  # "key": value
+        if member.endswith(("{", "[")):  # a nested object or list: its key repeated empty
+            member = member[:-1] + ("{}" if member.endswith("{") else "[]")
+        doubled = text[:start - 1] + member + ", " + text[start - 1:]
+        assert facts_module._plain_facts(doubled) is None, member
+        at, tried = end, tried + 1
+    assert tried > 500
