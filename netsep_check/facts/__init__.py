@@ -57,6 +57,13 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate key")
+    return result
+
+
 def _plain_facts(text: str) -> dict[str, Any] | None:
     """The data of a facts document that is plainly well-formed and valid — JSON without an
     escape, a repeated key or a NaN, within the loader's bounds, and one the schema surely
@@ -70,22 +77,17 @@ def _plain_facts(text: str) -> dict[str, Any] | None:
     if "\\" in text:
         return None  # an escape (a lone surrogate?): the careful way
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, object_pairs_hook=_unique_keys,
+                          parse_constant=_refuse_constant)
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
         return None
     if not plainly_valid(data):
-        return None
-    facts = data["facts"]
-    # A repeated key: without an escape, the text between a '"' and the next is exactly one
-    # key or text, so the colons outside them are the key-value pairs written — one per pair
-    # kept, unless a key was repeated (the mappings of a valid document: the top, source with
-    # its 6 keys, tenant with its 2, and the facts).
-    if "".join(text.split('"')[0::2]).count(":") != len(data) + 8 + sum(map(len, facts)):
         return None
     from netsep_check.load.tree import DEFAULT_MAX_NODES
 
     # A valid document nests 4 deep, within the loader's bound (load/tree.py Limits); its
     # values, counted as the loader counts them (load/shape.py), may not be.
+    facts = data["facts"]
     nodes = 1 + len(data) + 8 + len(data.get("unknown_policies", ())) + len(facts) + sum(
         map(len, facts)) + sum([len(f["value"]) for f in facts if type(f["value"]) is list])
     return data if nodes <= DEFAULT_MAX_NODES else None
