@@ -552,12 +552,7 @@ def _50(self, profile_file, profile_sha256, as_of, as_of_overridden, firm, regim
 CODES["def __init__(self, profile_file, profile_sha256, as_of, as_of_overridden, firm, regime, service, pack, findings, notes=__dflt_notes, evidence_checked=__dflt_evidence_checked, evidence_verified=__dflt_evidence_verified, tenant_evidence=__dflt_tenant_evidence):\n  __setattr(self, 'profile_file', profile_file)\n  __setattr(self, 'profile_sha256', profile_sha256)\n  __setattr(self, 'as_of', as_of)\n  __setattr(self, 'as_of_overridden', as_of_overridden)\n  __setattr(self, 'firm', firm)\n  __setattr(self, 'regime', regime)\n  __setattr(self, 'service', service)\n  __setattr(self, 'pack', pack)\n  __setattr(self, 'findings', findings)\n  __setattr(self, 'notes', notes)\n  __setattr(self, 'evidence_checked', evidence_checked)\n  __setattr(self, 'evidence_verified', evidence_verified)\n  __setattr(self, 'tenant_evidence', tenant_evidence)"] = _50.__code__
 
 
-def _51(self, reads):
-  __setattr(self, 'reads', reads)
-CODES["def __init__(self, reads=__dflt_reads):\n  __setattr(self, 'reads', reads)"] = _51.__code__
-
-
-def _52(self, reports, invalid, skipped, unmatched_waivers, gate, batch, exit_code):
+def _51(self, reports, invalid, skipped, unmatched_waivers, gate, batch, exit_code):
   __setattr(self, 'reports', reports)
   __setattr(self, 'invalid', invalid)
   __setattr(self, 'skipped', skipped)
@@ -565,41 +560,41 @@ def _52(self, reports, invalid, skipped, unmatched_waivers, gate, batch, exit_co
   __setattr(self, 'gate', gate)
   __setattr(self, 'batch', batch)
   __setattr(self, 'exit_code', exit_code)
-CODES["def __init__(self, reports, invalid, skipped, unmatched_waivers, gate, batch, exit_code):\n  __setattr(self, 'reports', reports)\n  __setattr(self, 'invalid', invalid)\n  __setattr(self, 'skipped', skipped)\n  __setattr(self, 'unmatched_waivers', unmatched_waivers)\n  __setattr(self, 'gate', gate)\n  __setattr(self, 'batch', batch)\n  __setattr(self, 'exit_code', exit_code)"] = _52.__code__
+CODES["def __init__(self, reports, invalid, skipped, unmatched_waivers, gate, batch, exit_code):\n  __setattr(self, 'reports', reports)\n  __setattr(self, 'invalid', invalid)\n  __setattr(self, 'skipped', skipped)\n  __setattr(self, 'unmatched_waivers', unmatched_waivers)\n  __setattr(self, 'gate', gate)\n  __setattr(self, 'batch', batch)\n  __setattr(self, 'exit_code', exit_code)"] = _51.__code__
 
 
-def _53(self, results, mappings, sources):
+def _52(self, results, mappings, sources):
   __setattr(self, 'results', results)
   __setattr(self, 'mappings', mappings)
   __setattr(self, 'sources', sources)
-CODES["def __init__(self, results, mappings, sources):\n  __setattr(self, 'results', results)\n  __setattr(self, 'mappings', mappings)\n  __setattr(self, 'sources', sources)"] = _53.__code__
+CODES["def __init__(self, results, mappings, sources):\n  __setattr(self, 'results', results)\n  __setattr(self, 'mappings', mappings)\n  __setattr(self, 'sources', sources)"] = _52.__code__
 
 
-def _54(self, rule, check, when, notes):
+def _53(self, rule, check, when, notes):
   __setattr(self, 'rule', rule)
   __setattr(self, 'check', check)
   __setattr(self, 'when', when)
   __setattr(self, 'notes', notes)
-CODES["def __init__(self, rule, check, when=__dflt_when, notes=__dflt_notes):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'check', check)\n  __setattr(self, 'when', when)\n  __setattr(self, 'notes', notes)"] = _54.__code__
+CODES["def __init__(self, rule, check, when=__dflt_when, notes=__dflt_notes):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'check', check)\n  __setattr(self, 'when', when)\n  __setattr(self, 'notes', notes)"] = _53.__code__
 
 
-def _55(self, rule, has_pass, has_fail):
+def _54(self, rule, has_pass, has_fail):
   __setattr(self, 'rule', rule)
   __setattr(self, 'has_pass', has_pass)
   __setattr(self, 'has_fail', has_fail)
-CODES["def __init__(self, rule, has_pass, has_fail):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'has_pass', has_pass)\n  __setattr(self, 'has_fail', has_fail)"] = _55.__code__
+CODES["def __init__(self, rule, has_pass, has_fail):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'has_pass', has_pass)\n  __setattr(self, 'has_fail', has_fail)"] = _54.__code__
 
 
-def _56(self, rule, name, expected, actual, detail):
+def _55(self, rule, name, expected, actual, detail):
   __setattr(self, 'rule', rule)
   __setattr(self, 'name', name)
   __setattr(self, 'expected', expected)
   __setattr(self, 'actual', actual)
   __setattr(self, 'detail', detail)
-CODES["def __init__(self, rule, name, expected, actual, detail=__dflt_detail):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'name', name)\n  __setattr(self, 'expected', expected)\n  __setattr(self, 'actual', actual)\n  __setattr(self, 'detail', detail)"] = _56.__code__
+CODES["def __init__(self, rule, name, expected, actual, detail=__dflt_detail):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'name', name)\n  __setattr(self, 'expected', expected)\n  __setattr(self, 'actual', actual)\n  __setattr(self, 'detail', detail)"] = _55.__code__
 
 
-def _57(self, rule, path, firm, justification, approved_by, approved_on, ticket, expires_on, file, line, state):
+def _56(self, rule, path, firm, justification, approved_by, approved_on, ticket, expires_on, file, line, state):
   __setattr(self, 'rule', rule)
   __setattr(self, 'path', path)
   __setattr(self, 'firm', firm)
@@ -611,17 +606,17 @@ def _57(self, rule, path, firm, justification, approved_by, approved_on, ticket,
   __setattr(self, 'file', file)
   __setattr(self, 'line', line)
   __setattr(self, 'state', state)
-CODES["def __init__(self, rule, path, firm, justification, approved_by, approved_on, ticket, expires_on, file, line, state):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'path', path)\n  __setattr(self, 'firm', firm)\n  __setattr(self, 'justification', justification)\n  __setattr(self, 'approved_by', approved_by)\n  __setattr(self, 'approved_on', approved_on)\n  __setattr(self, 'ticket', ticket)\n  __setattr(self, 'expires_on', expires_on)\n  __setattr(self, 'file', file)\n  __setattr(self, 'line', line)\n  __setattr(self, 'state', state)"] = _57.__code__
+CODES["def __init__(self, rule, path, firm, justification, approved_by, approved_on, ticket, expires_on, file, line, state):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'path', path)\n  __setattr(self, 'firm', firm)\n  __setattr(self, 'justification', justification)\n  __setattr(self, 'approved_by', approved_by)\n  __setattr(self, 'approved_on', approved_on)\n  __setattr(self, 'ticket', ticket)\n  __setattr(self, 'expires_on', expires_on)\n  __setattr(self, 'file', file)\n  __setattr(self, 'line', line)\n  __setattr(self, 'state', state)"] = _56.__code__
 
 
-def _58(self, rule, reason, by_pack):
+def _57(self, rule, reason, by_pack):
   __setattr(self, 'rule', rule)
   __setattr(self, 'reason', reason)
   __setattr(self, 'by_pack', by_pack)
-CODES["def __init__(self, rule, reason, by_pack):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'reason', reason)\n  __setattr(self, 'by_pack', by_pack)"] = _58.__code__
+CODES["def __init__(self, rule, reason, by_pack):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'reason', reason)\n  __setattr(self, 'by_pack', by_pack)"] = _57.__code__
 
 
-def _59(self, rule, status, paths, line, column, failures, waiver, known):
+def _58(self, rule, status, paths, line, column, failures, waiver, known):
   __setattr(self, 'rule', rule)
   __setattr(self, 'status', status)
   __setattr(self, 'paths', paths)
@@ -630,10 +625,10 @@ def _59(self, rule, status, paths, line, column, failures, waiver, known):
   __setattr(self, 'failures', failures)
   __setattr(self, 'waiver', waiver)
   __setattr(self, 'known', known)
-CODES["def __init__(self, rule, status, paths, line, column, failures=__dflt_failures, waiver=__dflt_waiver, known=__dflt_known):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'status', status)\n  __setattr(self, 'paths', paths)\n  __setattr(self, 'line', line)\n  __setattr(self, 'column', column)\n  __setattr(self, 'failures', failures)\n  __setattr(self, 'waiver', waiver)\n  __setattr(self, 'known', known)"] = _59.__code__
+CODES["def __init__(self, rule, status, paths, line, column, failures=__dflt_failures, waiver=__dflt_waiver, known=__dflt_known):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'status', status)\n  __setattr(self, 'paths', paths)\n  __setattr(self, 'line', line)\n  __setattr(self, 'column', column)\n  __setattr(self, 'failures', failures)\n  __setattr(self, 'waiver', waiver)\n  __setattr(self, 'known', known)"] = _58.__code__
 
 
-def _60(self, rule_id, severity, area, title, base, head, new):
+def _59(self, rule_id, severity, area, title, base, head, new):
   __setattr(self, 'rule_id', rule_id)
   __setattr(self, 'severity', severity)
   __setattr(self, 'area', area)
@@ -641,20 +636,20 @@ def _60(self, rule_id, severity, area, title, base, head, new):
   __setattr(self, 'base', base)
   __setattr(self, 'head', head)
   __setattr(self, 'new', new)
-CODES["def __init__(self, rule_id, severity, area, title, base, head, new=__dflt_new):\n  __setattr(self, 'rule_id', rule_id)\n  __setattr(self, 'severity', severity)\n  __setattr(self, 'area', area)\n  __setattr(self, 'title', title)\n  __setattr(self, 'base', base)\n  __setattr(self, 'head', head)\n  __setattr(self, 'new', new)"] = _60.__code__
+CODES["def __init__(self, rule_id, severity, area, title, base, head, new=__dflt_new):\n  __setattr(self, 'rule_id', rule_id)\n  __setattr(self, 'severity', severity)\n  __setattr(self, 'area', area)\n  __setattr(self, 'title', title)\n  __setattr(self, 'base', base)\n  __setattr(self, 'head', head)\n  __setattr(self, 'new', new)"] = _59.__code__
 
 
-def _61(self, rule_id, status, severity, area, title, elements):
+def _60(self, rule_id, status, severity, area, title, elements):
   __setattr(self, 'rule_id', rule_id)
   __setattr(self, 'status', status)
   __setattr(self, 'severity', severity)
   __setattr(self, 'area', area)
   __setattr(self, 'title', title)
   __setattr(self, 'elements', elements)
-CODES["def __init__(self, rule_id, status, severity, area, title, elements=__dflt_elements):\n  __setattr(self, 'rule_id', rule_id)\n  __setattr(self, 'status', status)\n  __setattr(self, 'severity', severity)\n  __setattr(self, 'area', area)\n  __setattr(self, 'title', title)\n  __setattr(self, 'elements', elements)"] = _61.__code__
+CODES["def __init__(self, rule_id, status, severity, area, title, elements=__dflt_elements):\n  __setattr(self, 'rule_id', rule_id)\n  __setattr(self, 'status', status)\n  __setattr(self, 'severity', severity)\n  __setattr(self, 'area', area)\n  __setattr(self, 'title', title)\n  __setattr(self, 'elements', elements)"] = _60.__code__
 
 
-def _62(self, source, kind, profile_file, firm, as_of, pack_id, pack_version, pack_digest, rules, profile_sha256):
+def _61(self, source, kind, profile_file, firm, as_of, pack_id, pack_version, pack_digest, rules, profile_sha256):
   __setattr(self, 'source', source)
   __setattr(self, 'kind', kind)
   __setattr(self, 'profile_file', profile_file)
@@ -665,10 +660,10 @@ def _62(self, source, kind, profile_file, firm, as_of, pack_id, pack_version, pa
   __setattr(self, 'pack_digest', pack_digest)
   __setattr(self, 'rules', rules)
   __setattr(self, 'profile_sha256', profile_sha256)
-CODES["def __init__(self, source, kind, profile_file, firm, as_of, pack_id, pack_version, pack_digest, rules, profile_sha256=__dflt_profile_sha256):\n  __setattr(self, 'source', source)\n  __setattr(self, 'kind', kind)\n  __setattr(self, 'profile_file', profile_file)\n  __setattr(self, 'firm', firm)\n  __setattr(self, 'as_of', as_of)\n  __setattr(self, 'pack_id', pack_id)\n  __setattr(self, 'pack_version', pack_version)\n  __setattr(self, 'pack_digest', pack_digest)\n  __setattr(self, 'rules', rules)\n  __setattr(self, 'profile_sha256', profile_sha256)"] = _62.__code__
+CODES["def __init__(self, source, kind, profile_file, firm, as_of, pack_id, pack_version, pack_digest, rules, profile_sha256=__dflt_profile_sha256):\n  __setattr(self, 'source', source)\n  __setattr(self, 'kind', kind)\n  __setattr(self, 'profile_file', profile_file)\n  __setattr(self, 'firm', firm)\n  __setattr(self, 'as_of', as_of)\n  __setattr(self, 'pack_id', pack_id)\n  __setattr(self, 'pack_version', pack_version)\n  __setattr(self, 'pack_digest', pack_digest)\n  __setattr(self, 'rules', rules)\n  __setattr(self, 'profile_sha256', profile_sha256)"] = _61.__code__
 
 
-def _63(self, source, tenant_id_sha256, service, facts, unknown_policies, file, sha256):
+def _62(self, source, tenant_id_sha256, service, facts, unknown_policies, file, sha256):
   __setattr(self, 'source', source)
   __setattr(self, 'tenant_id_sha256', tenant_id_sha256)
   __setattr(self, 'service', service)
@@ -676,18 +671,18 @@ def _63(self, source, tenant_id_sha256, service, facts, unknown_policies, file, 
   __setattr(self, 'unknown_policies', unknown_policies)
   __setattr(self, 'file', file)
   __setattr(self, 'sha256', sha256)
-CODES["def __init__(self, source, tenant_id_sha256, service, facts, unknown_policies=__dflt_unknown_policies, file=__dflt_file, sha256=__dflt_sha256):\n  __setattr(self, 'source', source)\n  __setattr(self, 'tenant_id_sha256', tenant_id_sha256)\n  __setattr(self, 'service', service)\n  __setattr(self, 'facts', facts)\n  __setattr(self, 'unknown_policies', unknown_policies)\n  __setattr(self, 'file', file)\n  __setattr(self, 'sha256', sha256)"] = _63.__code__
+CODES["def __init__(self, source, tenant_id_sha256, service, facts, unknown_policies=__dflt_unknown_policies, file=__dflt_file, sha256=__dflt_sha256):\n  __setattr(self, 'source', source)\n  __setattr(self, 'tenant_id_sha256', tenant_id_sha256)\n  __setattr(self, 'service', service)\n  __setattr(self, 'facts', facts)\n  __setattr(self, 'unknown_policies', unknown_policies)\n  __setattr(self, 'file', file)\n  __setattr(self, 'sha256', sha256)"] = _62.__code__
 
 
-def _64(self, targets, shared, broken, unused):
+def _63(self, targets, shared, broken, unused):
   __setattr(self, 'targets', targets)
   __setattr(self, 'shared', shared)
   __setattr(self, 'broken', broken)
   __setattr(self, 'unused', unused)
-CODES["def __init__(self, targets, shared=__dflt_shared, broken=__dflt_broken, unused=__dflt_unused):\n  __setattr(self, 'targets', targets)\n  __setattr(self, 'shared', shared)\n  __setattr(self, 'broken', broken)\n  __setattr(self, 'unused', unused)"] = _64.__code__
+CODES["def __init__(self, targets, shared=__dflt_shared, broken=__dflt_broken, unused=__dflt_unused):\n  __setattr(self, 'targets', targets)\n  __setattr(self, 'shared', shared)\n  __setattr(self, 'broken', broken)\n  __setattr(self, 'unused', unused)"] = _63.__code__
 
 
-def _65(self, test, reads, text, probe, holds, unary, staged, shape):
+def _64(self, test, reads, text, probe, holds, unary, staged, shape):
   __setattr(self, 'test', test)
   __setattr(self, 'reads', reads)
   __setattr(self, 'text', __fact_text() if text is __NOTHING else text)
@@ -697,22 +692,22 @@ def _65(self, test, reads, text, probe, holds, unary, staged, shape):
   __setattr(self, 'staged', staged)
   __setattr(self, 'shape', shape)
   self.__post_init__()
-CODES["def __init__(self, test, reads, text=__NOTHING, probe=__dflt_probe, holds=__dflt_holds, unary=__dflt_unary, staged=__dflt_staged, shape=__dflt_shape):\n  __setattr(self, 'test', test)\n  __setattr(self, 'reads', reads)\n  __setattr(self, 'text', __fact_text() if text is __NOTHING else text)\n  __setattr(self, 'probe', probe)\n  __setattr(self, 'holds', holds)\n  __setattr(self, 'unary', unary)\n  __setattr(self, 'staged', staged)\n  __setattr(self, 'shape', shape)\n  self.__post_init__()"] = _65.__code__
+CODES["def __init__(self, test, reads, text=__NOTHING, probe=__dflt_probe, holds=__dflt_holds, unary=__dflt_unary, staged=__dflt_staged, shape=__dflt_shape):\n  __setattr(self, 'test', test)\n  __setattr(self, 'reads', reads)\n  __setattr(self, 'text', __fact_text() if text is __NOTHING else text)\n  __setattr(self, 'probe', probe)\n  __setattr(self, 'holds', holds)\n  __setattr(self, 'unary', unary)\n  __setattr(self, 'staged', staged)\n  __setattr(self, 'shape', shape)\n  self.__post_init__()"] = _64.__code__
 
 
-def _66(self, text, var, keys, schema_path, fetch):
+def _65(self, text, var, keys, schema_path, fetch):
   __setattr(self, 'text', text)
   __setattr(self, 'var', var)
   __setattr(self, 'keys', keys)
   __setattr(self, 'schema_path', schema_path)
   __setattr(self, 'fetch', fetch)
   self.__post_init__()
-CODES["def __init__(self, text, var, keys, schema_path, fetch=__dflt_fetch):\n  __setattr(self, 'text', text)\n  __setattr(self, 'var', var)\n  __setattr(self, 'keys', keys)\n  __setattr(self, 'schema_path', schema_path)\n  __setattr(self, 'fetch', fetch)\n  self.__post_init__()"] = _66.__code__
+CODES["def __init__(self, text, var, keys, schema_path, fetch=__dflt_fetch):\n  __setattr(self, 'text', text)\n  __setattr(self, 'var', var)\n  __setattr(self, 'keys', keys)\n  __setattr(self, 'schema_path', schema_path)\n  __setattr(self, 'fetch', fetch)\n  self.__post_init__()"] = _65.__code__
 
 
-def _67(self, var, keys, value, other):
+def _66(self, var, keys, value, other):
   __setattr(self, 'var', var)
   __setattr(self, 'keys', keys)
   __setattr(self, 'value', value)
   __setattr(self, 'other', other)
-CODES["def __init__(self, var, keys, value, other=__dflt_other):\n  __setattr(self, 'var', var)\n  __setattr(self, 'keys', keys)\n  __setattr(self, 'value', value)\n  __setattr(self, 'other', other)"] = _67.__code__
+CODES["def __init__(self, var, keys, value, other=__dflt_other):\n  __setattr(self, 'var', var)\n  __setattr(self, 'keys', keys)\n  __setattr(self, 'value', value)\n  __setattr(self, 'other', other)"] = _66.__code__

@@ -152,8 +152,7 @@ class Checker:
         )
         from netsep_check.evaluate.tenant import TenantInput
         from netsep_check.facts import load_facts
-        from netsep_check.facts.egress import read_egress
-        from netsep_check.facts.mapping import load_hosts, load_mapping
+        from netsep_check.facts.mapping import load_mapping
 
         facts = []
         for path in self.tenant_facts:
@@ -173,7 +172,9 @@ class Checker:
             mappings.append(mapping)
             results += crosscheck(profile, [f for f in facts if f.source.importer == importer],
                                   mapping, as_of, max_age, document.file)
-        if self.egress_logs:
+        if self.egress_logs:  # the log reader (and ipaddress) only when a log is given
+            from netsep_check.facts.egress import load_hosts, read_egress
+
             accept = egress_accept(profile, load_hosts())
             results += egress_results(profile, [read_egress(p, accept)
                                                 for p in self.egress_logs])

@@ -18,22 +18,21 @@ Manual checks, not-applicable passes and low-confidence rows are never evidence 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from netsep_check._record import record
 from netsep_check.errors import InputError
-from netsep_check.facts.mapping import HostTable, PolicyRow, SettingRow, TenantMapping
+from netsep_check.facts.mapping import PolicyRow, SettingRow, TenantMapping
 from netsep_check.facts.model import Fact, TenantFacts, parse_timestamp, tenant_hash
 
 if TYPE_CHECKING:  # egress logs are read only when given
-    from netsep_check.facts.egress import EgressSummary
+    from netsep_check.facts.egress import EgressSummary, HostTable
 
 KINDS = ("contradiction", "weak", "stale", "unmeasured", "confirmed")  # worst first
 _SUMMARY_ORDER = ("contradiction", "weak", "stale", "confirmed", "unmeasured")
 _SHARING_RANK = {"disabled": 0, "restricted": 1, "open": 2}
-_KOREAN = re.compile(r"korea|주민|외국인등록|여권|운전면허|resident registration", re.I)
+_KOREAN = r"korea|주민|외국인등록|여권|운전면허|resident registration"  # a Korean DLP type
 _DEFAULT_RETENTION_DAYS = 180  # Microsoft's audit retention without the advanced plan
 
 
@@ -116,7 +115,15 @@ def _area(key: str) -> str:
     return "scope" if area == "usage" else area
 
 
-def _policies(control: dict[str, Any], rows: tuple[PolicyRow, ...], facts: TenantFacts,
+def _index(facts: TenantFacts) -> dict[str, Fact]:
+    """The facts by id; the first of a repeated id, as :meth:`TenantFacts.get` finds it."""
+    index: dict[str, Fact] = {}
+    for fact in facts.facts:
+        index.setdefault(fact.id, fact)
+    return index
+
+
+def _policies(control: dict[str, Any], rows: tuple[PolicyRow, ...], facts: Mapping[str, Fact],
               ) -> tuple[str, tuple[Measurement, ...]]:
     failing: dict[str, list[Measurement]] = {"high": [], "medium": []}
     passing: list[Measurement] = []
@@ -192,8 +199,8 @@ def _compare(row: SettingRow, control: Any, values: dict[str, Any], profile: Map
         declared = sorted(usage | set(scope.get("saas_products") or ()))
         if not isinstance(first, tuple):  # absent, or not a list in a hand-made facts file
             return None, declared, ()
-        licensed = sorted({p.product for plan in first if isinstance(plan, str)
-                           for p in mapping.products if p.matches(plan)})
+        plans = [plan.upper() for plan in first if isinstance(plan, str)]
+        licensed = sorted({p.product for p in mapping.products if p.matches_any(plans)})
         relevant = {p.product for p in mapping.products if p.confidence != "low"}
         missing = tuple(p for p in licensed if p in relevant and p not in declared)
         return not missing, tuple(declared), (("licensed", tuple(licensed)),
@@ -212,8 +219,21 @@ def _compare(row: SettingRow, control: Any, values: dict[str, Any], profile: Map
     if row.compare == "korean_types":
         if not isinstance(first, tuple):
             return None, status, ()
-        return any(isinstance(t, str) and _KOREAN.search(t) for t in first), status, ()
+        return any(isinstance(t, str) and _korean(t) for t in first), status, ()
     raise ValueError(f"unknown comparison {row.compare!r}")  # the schema lists them all
+
+
+def _korean(text: str) -> bool:
+    """Whether a DLP type's name is a Korean one (:data:`_KOREAN`, any case). An ASCII name
+    can hold only the English words, and ASCII letters are alike in any case exactly when
+    their lower case is: a substring test says what the pattern would; any other name is
+    searched with the pattern itself (compiled once, on first need)."""
+    if text.isascii():
+        lower = text.lower()
+        return "korea" in lower or "resident registration" in lower
+    import re
+
+    return re.search(_KOREAN, text, re.I) is not None
 
 
 def _kind(holds: bool | None, confidence: str) -> str:
@@ -252,13 +272,14 @@ def crosscheck(profile: Mapping[str, Any], facts: Sequence[TenantFacts],
                  ("max_age_days", max_age_days))))
         if item.service != "m365" or mapping.importer != item.source.importer:
             continue
+        by_id = _index(item)
         for key in mapping.controls():
             control, path = _control(profile, key)
             policy_rows, setting_rows = mapping.rows_for(key)
             area = _area(key)
             if isinstance(control, dict) and control.get("status") == "implemented" and any(
                     r.confidence != "low" for r in policy_rows):
-                kind, measured = _policies(control, policy_rows, item)
+                kind, measured = _policies(control, policy_rows, by_id)
                 if stale and kind == "confirmed":
                     kind = "unmeasured"
                 results.append(TenantResult(
@@ -267,7 +288,7 @@ def crosscheck(profile: Mapping[str, Any], facts: Sequence[TenantFacts],
             for row in setting_rows:
                 if row.confidence == "low":
                     continue
-                values = {f: _value(item.get(f)) for f in row.facts}
+                values = {f: _value(by_id.get(f)) for f in row.facts}
                 holds, declared, detail = _compare(row, control, values, profile, mapping)
                 if declared is None or (row.compare not in (
                         "sharing_level", "retention_days", "licensed_products")

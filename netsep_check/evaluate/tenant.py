@@ -40,13 +40,6 @@ _SUFFIX = {"policies": "", "sharing_level": "-LEVEL", "retention_days": "-RETENT
            "licensed_products": "-LICENSED", "facts_age": "", "egress": ""}
 
 
-@record
-class _Measured:
-    """A synthetic rule's check: nothing to evaluate (the cross-check did the work)."""
-
-    reads: tuple[str, ...] = ()
-
-
 @lru_cache(maxsize=64)
 def _title(control: str) -> tuple[str, str]:
     """(en, ko) name of a control, from the profile schema's "English (한국어)" titles."""

@@ -180,3 +180,41 @@ def read_egress(path: Path | str, accept: Callable[[str], bool],
         requests=requests, unparsed=unparsed, unaccepted=tuple(top),
         unaccepted_hosts=len(counts) + extra_hosts,
         unaccepted_requests=sum(counts.values()) + extra_requests, truncated=extra_hosts > 0)
+
+
+@record
+class HostTable:
+    exact: dict[str, tuple[str, ...]]
+    suffixes: dict[str, tuple[str, ...]]  # ".sharepoint.com" → products
+    file: str
+
+    def products(self, host: str) -> tuple[str, ...]:
+        host = host.lower().rstrip(".")
+        found = self.exact.get(host)
+        if found is not None:
+            return found
+        at = host.find(".")
+        while at != -1:  # longest matching "*." suffix first
+            hit = self.suffixes.get(host[at:])
+            if hit is not None:
+                return hit
+            at = host.find(".", at + 1)
+        return ()
+
+
+def load_hosts(path: Path | str | None = None) -> HostTable:
+    """The egress host table (policies/tenant-mapping/egress-hosts.yaml, or ``path``)."""
+    from netsep_check.facts.mapping import _checked, mapping_root
+
+    path = Path(path) if path is not None else mapping_root() / "egress-hosts.yaml"
+    document = _checked(path, "egress-hosts", "egress host table")
+    exact: dict[str, tuple[str, ...]] = {}
+    suffixes: dict[str, tuple[str, ...]] = {}
+    for row in document.data["hosts"]:
+        host = row["host"].lower()
+        if host.startswith("*."):
+            suffixes[host[1:]] = tuple(dict.fromkeys((*suffixes.get(host[1:], ()),
+                                                      *row["products"])))
+        else:
+            exact[host] = tuple(dict.fromkeys((*exact.get(host, ()), *row["products"])))
+    return HostTable(exact, suffixes, document.file)

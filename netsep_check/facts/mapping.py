@@ -8,9 +8,9 @@ fixed set of comparisons.
 
 from __future__ import annotations
 
-import fnmatch
-import re
-from functools import lru_cache
+from collections.abc import Sequence
+from functools import cached_property, lru_cache
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,10 @@ class ProductRow:
     def matches(self, plan: str) -> bool:
         return _plan_test(self.plans)(plan.upper())
 
+    def matches_any(self, upper: Sequence[str]) -> bool:
+        """Whether one of ``upper`` (plan names, upper-cased: ``plan.upper()``) matches."""
+        return any(map(_plan_test(self.plans), upper))
+
 
 _GLOB = frozenset("*?[")
 
@@ -66,7 +70,10 @@ def _plan_test(plans: tuple[str, ...]) -> Any:
     upper = tuple(p.upper() for p in plans)
     if all(p.endswith("*") and not _GLOB & set(p[:-1]) for p in upper):
         prefixes = tuple(p[:-1] for p in upper)
-        return lambda name: name.startswith(prefixes)
+        return methodcaller("startswith", prefixes)  # name.startswith(prefixes), called in C
+    import fnmatch  # only for a pattern other than PREFIX*
+    import re
+
     pattern = re.compile("|".join(fnmatch.translate(p) for p in upper))
     return lambda name: pattern.match(name) is not None
 
@@ -84,8 +91,20 @@ class TenantMapping:
     sha256: str
 
     def rows_for(self, control: str) -> tuple[tuple[PolicyRow, ...], tuple[SettingRow, ...]]:
-        return (tuple(r for r in self.policies if r.control == control),
-                tuple(r for r in self.settings if r.control == control))
+        return self._by_control.get(control, ((), ()))
+
+    @cached_property
+    def _by_control(self) -> dict[str, tuple[tuple[PolicyRow, ...], tuple[SettingRow, ...]]]:
+        """Each control's rows, in the mapping's order (found once: a check asks per
+        control, and per finding)."""
+        policies: dict[str, list[PolicyRow]] = {}
+        settings: dict[str, list[SettingRow]] = {}
+        for row in self.policies:
+            policies.setdefault(row.control, []).append(row)
+        for setting in self.settings:
+            settings.setdefault(setting.control, []).append(setting)
+        return {key: (tuple(policies.get(key, ())), tuple(settings.get(key, ())))
+                for key in (*policies, *settings)}
 
     def controls(self) -> tuple[str, ...]:
         keys = [r.control for r in self.policies] + [r.control for r in self.settings]
@@ -218,7 +237,21 @@ def load_mapping(path: Path | str | None = None, importer_name: str = "scubagear
     than on every check, as built-in packs are."""
     builtin = path is None
     path = Path(path) if path is not None else mapping_root() / f"{importer_name}.yaml"
-    return _load_mapping_cached(path.resolve(), not builtin if lint is None else lint)
+    lint = not builtin if lint is None else lint
+    if builtin and not lint:  # built once, then read from the cache beside the packs
+        return _builtin_mapping(path.resolve(), importer_name)
+    return _load_mapping_cached(path.resolve(), lint)
+
+
+@lru_cache(maxsize=8)
+def _builtin_mapping(path: Path, importer_name: str) -> TenantMapping:
+    from netsep_check.facts import IMPORTERS
+    from netsep_check.facts.mapping_cache import cached_mapping
+
+    if importer_name not in IMPORTERS:  # the usual error, from the usual place
+        return _load_mapping_cached(path, False)
+    return cached_mapping(path, importer_name, IMPORTERS[importer_name],
+                          lambda: _load_mapping_cached(path, False))
 
 
 @lru_cache(maxsize=8)
@@ -230,36 +263,11 @@ def _load_mapping_cached(path: Path, lint: bool) -> TenantMapping:
     return _build(document)
 
 
-@record
-class HostTable:
-    exact: dict[str, tuple[str, ...]]
-    suffixes: dict[str, tuple[str, ...]]  # ".sharepoint.com" → products
-    file: str
+def __getattr__(name: str) -> Any:
+    """The egress host table (:class:`HostTable`, :func:`load_hosts`) lives with the egress
+    log reader (facts/egress.py), imported only when a log is read; named here as before."""
+    if name in ("HostTable", "load_hosts"):
+        from netsep_check.facts import egress
 
-    def products(self, host: str) -> tuple[str, ...]:
-        host = host.lower().rstrip(".")
-        found = self.exact.get(host)
-        if found is not None:
-            return found
-        at = host.find(".")
-        while at != -1:  # longest matching "*." suffix first
-            hit = self.suffixes.get(host[at:])
-            if hit is not None:
-                return hit
-            at = host.find(".", at + 1)
-        return ()
-
-
-def load_hosts(path: Path | str | None = None) -> HostTable:
-    path = Path(path) if path is not None else mapping_root() / "egress-hosts.yaml"
-    document = _checked(path, "egress-hosts", "egress host table")
-    exact: dict[str, tuple[str, ...]] = {}
-    suffixes: dict[str, tuple[str, ...]] = {}
-    for row in document.data["hosts"]:
-        host = row["host"].lower()
-        if host.startswith("*."):
-            suffixes[host[1:]] = tuple(dict.fromkeys((*suffixes.get(host[1:], ()),
-                                                      *row["products"])))
-        else:
-            exact[host] = tuple(dict.fromkeys((*exact.get(host, ()), *row["products"])))
-    return HostTable(exact, suffixes, document.file)
+        return getattr(egress, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -45,6 +45,8 @@ def tenant_hash(tenant_id: str) -> str:
 
 def _frozen(value: Any) -> Any:
     if isinstance(value, list | tuple):
+        if not any([isinstance(v, list | tuple) for v in value]):
+            return tuple(value)  # a list of scalars, as every valid one is
         return tuple(_frozen(v) for v in value)
     return value
 
@@ -133,12 +135,139 @@ def sealed(facts: TenantFacts, file: str) -> TenantFacts:
 def from_dict(data: dict[str, Any], file: str, digest: str) -> TenantFacts:
     """A schema-valid facts document → :class:`TenantFacts` (the schema is checked first)."""
     s = data["source"]
-    facts = tuple(Fact(id=f["id"], kind=f["kind"], check=f["check"], value=_frozen(f["value"]),
-                       criticality=f.get("criticality"), reported_id=f.get("reported_id"),
-                       product=f.get("product")) for f in data["facts"])
+    facts = tuple([Fact(f["id"], f["kind"], f["check"],
+                        _frozen(f["value"]) if type(f["value"]) is list else f["value"],
+                        f.get("criticality"), f.get("reported_id"), f.get("product"))
+                   for f in data["facts"]])
     return TenantFacts(
         source=FactsSource(s["importer"], s["tool"], s["tool_version"], s["report_id"],
                            s["collected_at"], s["input_sha256"]),
         tenant_id_sha256=data["tenant"]["id_sha256"], service=data["tenant"]["service"],
         facts=facts, unknown_policies=tuple(data.get("unknown_policies", ())), file=file,
         sha256=digest)
+
+
+# --- a facts document the schema surely accepts -----------------------------------------------
+# :func:`plainly_valid` holds a facts document to a narrower reading of the tenant-facts schema
+# (netsep_check/schemas/tenant-facts.schema.json): exact types, ASCII digits, no line break in an
+# id. True only when the schema would find no error (tests/facts/test_facts_fast.py checks this
+# against the schema, and pins the schema it was written for); False means "ask the schema",
+# which then names every error. It spares a check compiling the schema for a valid file.
+
+_HEX = frozenset("0123456789abcdef")
+_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+_TOP = frozenset(("format", "format_version", "source", "tenant", "facts", "unknown_policies"))
+_SOURCE = frozenset(("importer", "tool", "tool_version", "report_id", "collected_at",
+                     "input_sha256"))
+_TENANT = frozenset(("id_sha256", "service"))
+_FACT = frozenset(("id", "kind", "check", "value", "criticality", "reported_id", "product"))
+_SCALARS = (str, int, float, bool, type(None))
+_CRITICALITIES = ("shall", "should")
+MAX_FACTS = 5000  # the schema's maxItems of facts and unknown_policies
+MAX_VALUES = 2000  # the schema's maxItems of a list value
+
+
+def _text(value: Any, low: int, high: int) -> bool:
+    return type(value) is str and low <= len(value) <= high
+
+
+def _hex64(value: Any) -> bool:
+    return type(value) is str and len(value) == 64 and _HEX.issuperset(value)
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def _utc_timestamp(value: Any) -> bool:
+    """``^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$``, with
+    ASCII digits."""
+    if type(value) is not str or len(value) < 17 or value[4] != "-" or value[7] != "-" \
+            or value[10] != "T" or value[13] != ":" or not all(
+                _digits(value[a:b]) for a, b in ((0, 4), (5, 7), (8, 10), (11, 13), (14, 16))):
+        return False
+    rest = value[16:]
+    if rest.startswith(":"):
+        if not _digits(rest[1:3]) or len(rest[1:3]) != 2:
+            return False
+        rest = rest[3:]
+        if rest.startswith("."):
+            end = 1
+            while end < len(rest) and _digits(rest[end]):
+                end += 1
+            if end == 1:
+                return False
+            rest = rest[end:]
+    return rest == "Z" or (len(rest) == 6 and rest[0] in "+-" and _digits(rest[1:3])
+                           and rest[3] == ":" and _digits(rest[4:6]))
+
+
+def _ascii_word(text: str, punctuation: str) -> bool:
+    """Whether ``text`` holds only ASCII letters and digits and the characters of
+    ``punctuation``: string methods, not a step per character."""
+    for mark in punctuation:
+        text = text.replace(mark, "")
+    return text.isascii() and (not text or text.isalnum())
+
+
+def _facts_valid(facts: list[Any]) -> bool:
+    """Every fact of the list, in one pass without a call per fact; the ids and products
+    are then checked joined, by string methods."""
+    products = []
+    for fact in facts:
+        if type(fact) is not dict or not _FACT.issuperset(fact):
+            return False
+        fact_id, kind, check = fact.get("id"), fact.get("kind"), fact.get("check")
+        if type(fact_id) is not str or not 0 < len(fact_id) <= 120 or type(kind) is not str \
+                or kind not in KINDS or type(check) is not str or check not in CHECKS \
+                or "value" not in fact:
+            return False
+        value = fact["value"]
+        if type(value) is list:
+            if len(value) > MAX_VALUES or not all([type(v) in _SCALARS for v in value]):
+                return False
+        elif type(value) not in _SCALARS:
+            return False
+        if len(fact) > 4:  # one of criticality, reported_id, product
+            level = fact.get("criticality", "shall")
+            reported = fact.get("reported_id", "")
+            if type(level) is not str or level not in _CRITICALITIES \
+                    or type(reported) is not str or len(reported) > 120:
+                return False
+            if "product" in fact:
+                product = fact["product"]
+                if type(product) is not str or not 0 < len(product) <= 40:
+                    return False
+                products.append(product)
+    ids = "".join([fact["id"] for fact in facts])  # [A-Za-z0-9_.-]
+    names = "".join(products)  # [a-z0-9_]
+    return _ascii_word(ids, "_.-") and _ascii_word(names, "_") and names == names.lower()
+
+
+def plainly_valid(data: Any) -> bool:
+    """True only when ``data`` is a facts document the tenant-facts schema accepts."""
+    if type(data) is not dict or not _TOP.issuperset(data) or len(data) < 5:
+        return False  # the five required keys: all but unknown_policies
+    source, tenant, facts = data.get("source"), data.get("tenant"), data.get("facts")
+    if not (data.get("format") == FORMAT_ID and type(data.get("format")) is str
+            and type(data.get("format_version")) is int
+            and data.get("format_version") == FORMAT_VERSION):
+        return False
+    if type(source) is not dict or source.keys() != _SOURCE:
+        return False
+    importer = source["importer"]
+    if not (type(importer) is str and importer[:1] in _LOWER and _NAME_CHARS.issuperset(importer)
+            and _text(source["tool"], 1, 200) and _text(source["tool_version"], 0, 100)
+            and _text(source["report_id"], 1, 200) and _utc_timestamp(source["collected_at"])
+            and _hex64(source["input_sha256"])):
+        return False
+    if type(tenant) is not dict or tenant.keys() != _TENANT or not _hex64(tenant["id_sha256"]) \
+            or tenant["service"] != "m365" or type(tenant["service"]) is not str:
+        return False
+    if type(facts) is not list or len(facts) > MAX_FACTS or not _facts_valid(facts):
+        return False
+    unknown = data.get("unknown_policies", [])
+    return type(unknown) is list and len(unknown) <= MAX_FACTS and all(
+        _text(item, 0, 120) for item in unknown)

@@ -8,6 +8,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from netsep_check.api import Checker
 from netsep_check.errors import InputError
@@ -201,3 +203,15 @@ def test_timestamps(profile, when, ok):
     else:
         with pytest.raises(InputError):
             run(profile, when=when)
+
+
+@given(st.one_of(st.text(max_size=30), st.sampled_from([
+    "Korea Resident Registration Number", "KOREA passport", "resident REGISTRATION",
+    "\u212aorea", "re\u017fident regi\u017ftration", "주민등록번호", "외국인등록번호",
+    "U.S. Social Security Number", "re\ufb06ration", "Kor ea", "여권 번호", "운전면허"])))
+def test_korean_types_are_found_as_the_pattern_finds_them(text):
+    import re
+
+    from netsep_check.evaluate.crosscheck import _KOREAN, _korean
+
+    assert _korean(text) == (re.search(_KOREAN, text, re.I) is not None)
