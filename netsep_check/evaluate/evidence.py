@@ -12,6 +12,7 @@ the ``evidence_files`` operator: evidence findings come from the same engine as 
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -49,6 +50,7 @@ class _Checked:
                               self.reason or None, self.sha256, self.expected)
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the text; a batch repeats its paths
 def _escapes(text: str) -> str | None:
     """Why a path written in a profile may not be followed, or None."""
     if PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute() \
