@@ -103,11 +103,17 @@ def _write_content(fd: int, content: Content) -> None:
     if isinstance(content, str | bytes):
         _write_bytes(fd, content.encode("utf-8") if isinstance(content, str) else content)
         return
+    run: list[bytes] = []  # bytes between ranges, written in one call
     for part in content:
         if isinstance(part, FileRange):
+            if run:
+                _write_bytes(fd, b"".join(run))
+                run = []
             _copy_range(part, fd)
         else:
-            _write_bytes(fd, part)
+            run.append(part)
+    if run:
+        _write_bytes(fd, b"".join(run))
 
 
 def _temporary(path: Path, text: Content) -> Path:
@@ -148,10 +154,10 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def write_all(targets: Iterable[tuple[Path | None, Content]]) -> None:
-    """Write every ``(path, text)`` (text, or text already encoded as UTF-8); ``None`` is
-    standard output. All or nothing for the
-    files: an :class:`InputError` naming the file that could not be written (exit 2) leaves
-    every previous file as it was and no temporary file behind."""
+    """Write every ``(path, content)`` (text, or UTF-8 :data:`Content`); ``None`` is standard
+    output. All or nothing for the files: an :class:`InputError` naming the file that could
+    not be written (exit 2) leaves every previous file as it was and no temporary file
+    behind."""
     pending: list[tuple[Path, Path]] = []  # (temporary, final)
     targets = list(targets)
     device = [path is not None and _device(path) for path, _ in targets]
