@@ -102,7 +102,10 @@ class _Compiler:
         parts: list[Check] = []
         add = parts.append
 
-        if "type" in schema:
+        text_node = schema.get("type") == "string"  # its type and text keywords: one check
+        if text_node:
+            add(self._text(schema))
+        elif "type" in schema:
             kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
             tests = [is_type(kind) for kind in kinds]
             add(tests[0] if len(tests) == 1 else (lambda v: any(t(v) for t in tests)))
@@ -118,7 +121,8 @@ class _Compiler:
             add(lambda v: canonical_or_none(v) == wanted)
         if "$ref" in schema:  # a node still being compiled (recursion) gives its forward check
             add(self.check(self.resolve(schema["$ref"])))
-        self._strings(schema, add)
+        if not text_node:
+            self._strings(schema, add)
         self._arrays(schema, add)
         self._numbers(schema, add)
         self._objects(schema, add)
@@ -136,6 +140,30 @@ class _Compiler:
                     return False
             return True
         return every
+
+    def _text(self, schema: dict[str, Any]) -> Check:
+        """``type: string`` with its pattern, lengths and format, fused (most leaves of a
+        profile): what :meth:`_strings` adds, after the type check, in one call."""
+        checks: list[Check] = []
+        self._strings(schema, checks.append)
+        if not checks:
+            return lambda v: isinstance(v, str)
+        search = pattern_search(schema["pattern"]) if "pattern" in schema else None
+        low = schema.get("minLength")
+        high = schema.get("maxLength")
+        date = "format" in schema  # _strings has refused any format but date
+
+        def text(v: Any) -> bool:
+            if not isinstance(v, str):
+                return False
+            if search is not None and search(v) is None:
+                return False
+            if low is not None and len(v) < low:
+                return False
+            if high is not None and len(v) > high:
+                return False
+            return not date or is_date(v)
+        return text
 
     def _strings(self, schema: dict[str, Any], add: Callable[[Check], None]) -> None:
         if "pattern" in schema:
