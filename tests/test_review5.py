@@ -1,0 +1,86 @@
+"""Review 5 (cold review of the parallel batch: workers judging, JSON lines spooled to a
+private temporary folder, files sifted only when they cannot be judged): defects found by
+attacking the installed command, each with the test that showed it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def _session(sid: int) -> list[int]:
+    """Processes of session ``sid`` still alive (zombies are dead)."""
+    alive = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[3]) == sid and fields[0] != "Z":
+            alive.append(int(entry))
+    return alive
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    """Enough profiles that a --jobs 2 batch runs for seconds (its spool folder in use)."""
+    folder = tmp_path_factory.mktemp("many")
+    for index in range(150):
+        for path in sorted(EXAMPLES.glob("*.yaml")):
+            if path.name != "waivers.yaml":
+                shutil.copy(path, folder / f"{index:03}-{path.name}")
+    return folder
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_hang_up_ends_the_workers_and_leaves_no_spool(many, tmp_path):
+    """SIGHUP (a terminal closed, an ssh session dropped) killed the command at once: its
+    workers lived on, blocked for ever writing results nobody reads, and the spool folder
+    (70 kB a profile) stayed in TMPDIR. It must end the run as SIGTERM does: exit 129, every
+    worker ended, no spool folder, the previous report untouched."""
+    spools = tmp_path / "tmp"
+    spools.mkdir()
+    output = tmp_path / "r.json"
+    output.write_text("previous report\n", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netsep_check", "check", many, "--jobs", "2",
+         "--format", "json", "-o", output, "--evidence-root", EXAMPLES],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        start_new_session=True, env={**os.environ, "TMPDIR": str(spools)})
+    try:
+        deadline = time.monotonic() + 30
+        while not any(spools.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert proc.poll() is None, "the batch ended before it could be hung up"
+        assert any(spools.iterdir()), "no spool folder: nothing to test"
+        os.kill(proc.pid, signal.SIGHUP)
+        _, stderr = proc.communicate(timeout=20)
+        deadline = time.monotonic() + 5
+        while _session(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = _session(proc.pid)
+    finally:
+        for pid in _session(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert left == []
+    assert list(spools.iterdir()) == []
+    assert proc.returncode == 129, stderr
+    assert "Traceback" not in stderr
+    assert output.read_text(encoding="utf-8") == "previous report\n"
