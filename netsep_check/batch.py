@@ -490,7 +490,8 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     report in that language is to come (parallel workers encode each report's line);
     ``sift``: the positions of files to classify when they cannot be judged
     (:func:`judge_or_sift`)."""
-    if show and on_progress is None and len(paths) > 1 and sys.stderr.isatty():
+    if show and on_progress is None and len(paths) > 1 and sys.stderr is not None \
+            and sys.stderr.isatty():  # None: closed when the command started (2>&-)
         return _with_progress(checker, paths, jobs, json_lang, sift)
     jobs = jobs or default_jobs()
     names = [str(p) for p in paths]

@@ -84,3 +84,19 @@ def test_a_hang_up_ends_the_workers_and_leaves_no_spool(many, tmp_path):
     assert proc.returncode == 129, stderr
     assert "Traceback" not in stderr
     assert output.read_text(encoding="utf-8") == "previous report\n"
+
+
+def test_a_batch_with_standard_error_closed_is_judged_not_an_internal_error(tmp_path):
+    """``2>&-``: Python starts with ``sys.stderr`` None, and the progress-bar test asked it
+    ``isatty()``: an internal error (exit 3) instead of the batch's verdict."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for name in ("m365-compliant.yaml", "pulse-noncompliant-controls.yaml"):
+        shutil.copy(EXAMPLES / name, folder / name)
+    output = tmp_path / "r.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "netsep_check", "check", folder, "--jobs", "2",
+         "--format", "json", "-o", output, "--evidence-root", EXAMPLES],
+        stdout=subprocess.DEVNULL, cwd=ROOT, preexec_fn=lambda: os.close(2), timeout=120)
+    assert proc.returncode == 1
+    assert '"verdict": "fail"' in output.read_text(encoding="utf-8")
