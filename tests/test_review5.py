@@ -100,3 +100,30 @@ def test_a_batch_with_standard_error_closed_is_judged_not_an_internal_error(tmp_
         stdout=subprocess.DEVNULL, cwd=ROOT, preexec_fn=lambda: os.close(2), timeout=120)
     assert proc.returncode == 1
     assert '"verdict": "fail"' in output.read_text(encoding="utf-8")
+
+
+def test_a_batch_with_a_progress_bar_leaves_nothing_in_tmpdir(tmp_path):
+    """On a terminal the progress bar's thread makes the workers start from a fork server,
+    whose socket sits in a ``pymp-*`` folder of TMPDIR that multiprocessing removes at exit;
+    the command leaves by ``os._exit`` (no exit handlers), so every interactive batch left
+    one behind."""
+    import pty
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for name in ("m365-compliant.yaml", "pulse-noncompliant-controls.yaml"):
+        shutil.copy(EXAMPLES / name, folder / name)
+    spools = tmp_path / "tmp"
+    spools.mkdir()
+    main, terminal = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "netsep_check", "check", folder, "--jobs", "2",
+             "--format", "json", "-o", tmp_path / "r.json", "--evidence-root", EXAMPLES],
+            stdout=subprocess.DEVNULL, stderr=terminal, cwd=ROOT, timeout=120,
+            env={**os.environ, "TMPDIR": str(spools)})
+    finally:
+        os.close(terminal)
+        os.close(main)
+    assert proc.returncode == 1
+    assert list(spools.iterdir()) == []
