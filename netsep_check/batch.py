@@ -318,7 +318,8 @@ def _on_sigterm() -> Any:
         return None
     return {number: signal.signal(number, _raise_terminated)
             for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None))
-            if number is not None}
+            if number is not None  # a hang-up ignored (nohup) stays ignored
+            and not (number != signal.SIGTERM and signal.getsignal(number) == signal.SIG_IGN)}
 
 
 def _restore_sigterm(previous: Any) -> None:

@@ -127,3 +127,19 @@ def test_a_batch_with_a_progress_bar_leaves_nothing_in_tmpdir(tmp_path):
         os.close(main)
     assert proc.returncode == 1
     assert list(spools.iterdir()) == []
+
+
+def test_a_batch_run_under_nohup_survives_a_hang_up():
+    """Answering SIGHUP must not undo ``nohup``: an ignored hang-up stays ignored."""
+    from netsep_check import batch
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        handlers = batch._on_sigterm()
+        try:
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is batch._raise_terminated
+        finally:
+            batch._restore_sigterm(handlers)
+    finally:
+        signal.signal(signal.SIGHUP, previous)
