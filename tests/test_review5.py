@@ -143,3 +143,49 @@ def test_a_batch_run_under_nohup_survives_a_hang_up():
             batch._restore_sigterm(handlers)
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+def test_jobs_2_writes_every_format_as_jobs_1_does_for_a_hostile_folder(tmp_path):
+    """A folder with a waivers file, a pack, a JSON report, a broken profile, a named pipe
+    and links, judged with waivers and a baseline (reports replaced after judging, so their
+    spooled lines must not be used): byte for byte the same files, exit code and messages."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for name in ("m365-compliant.yaml", "m365-noncompliant-scope.yaml",
+                 "pulse-noncompliant-controls.yaml"):
+        for copy in range(3):
+            shutil.copy(EXAMPLES / name, folder / f"{copy}-{name}")
+    shutil.copytree(EXAMPLES / "evidence", folder / "evidence")
+    shutil.copy(EXAMPLES / "custom-pack" / "pack.yaml", folder / "pack.yaml")
+    waivers = (EXAMPLES / "waivers.yaml").read_text(encoding="utf-8")
+    (folder / "w.yaml").write_text(waivers, encoding="utf-8")
+    (folder / "broken.yaml").write_text("profile_version: [\n", encoding="utf-8")
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "link.yaml").symlink_to("0-m365-compliant.yaml")
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+
+    def check(jobs: int, *more: object) -> tuple[int, str, dict[str, bytes]]:
+        out = tmp_path / f"out{jobs}"
+        out.mkdir(exist_ok=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "netsep_check", "check", folder, *more,
+             "--jobs", str(jobs), "--lang", "en", "--format", "json", "-o", out / "r.json",
+             "--format", "markdown", "-o", out / "r.md", "--format", "sarif",
+             "-o", out / "r.sarif", "--format", "text"],
+            capture_output=True, cwd=tmp_path, env=env, timeout=300)
+        files = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+        messages = proc.stderr.decode().replace(str(out), "OUT")
+        return proc.returncode, proc.stdout.decode() + messages, files
+
+    base = tmp_path / "base.json"
+    subprocess.run([sys.executable, "-m", "netsep_check", "check",
+                    folder / "0-m365-noncompliant-scope.yaml", "--format", "json",
+                    "-o", base], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    (tmp_path / "waivers.yaml").write_text(waivers, encoding="utf-8")
+    more = ("--waivers", tmp_path / "waivers.yaml", "--baseline", base,
+            "--as-of", "2025-06-30")
+    one, two = check(1, *more), check(2, *more)
+    assert one == two
+    assert one[0] == 2  # the broken profile and the pipe
+    assert "skipped" in one[1] and "a waivers file" in one[1]
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(("netsep-check-", "pymp-"))] == []
