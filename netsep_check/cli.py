@@ -100,6 +100,7 @@ def run() -> None:
         with contextlib.suppress(Exception):
             sys.stderr.write(f"error: <stdout>: cannot write: {why}\n")
             sys.stderr.flush()
+        _remove_multiprocessing_folder()
         os._exit(2)
     except SystemExit as exc:
         code = exc.code
