@@ -288,33 +288,45 @@ def _init_worker(checker: Any, json_lang: str | None = None,
     # A worker forked from the parent inherits its SIGTERM handler (_on_sigterm): the parent's
     # way of ending a worker must end it, at once.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):  # a hang-up, like Ctrl-C, is answered by the parent alone
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM during a parallel batch: the run ends as for Ctrl-C, with exit code 143."""
+    """SIGTERM (or SIGHUP) during a parallel batch: the run ends as for Ctrl-C, with exit
+    code 143 (129)."""
 
     exit_code = 143
 
+    def __init__(self, exit_code: int = 143) -> None:
+        super().__init__()
+        self.exit_code = exit_code
+
 
 def _raise_terminated(signum: int, frame: Any) -> None:
-    raise Terminated()
+    raise Terminated(128 + signum)
 
 
 def _on_sigterm() -> Any:
-    """Turn SIGTERM into :class:`Terminated` (main thread only); the previous handler."""
+    """Turn SIGTERM and SIGHUP into :class:`Terminated` (main thread only); the previous
+    handlers. A hang-up (a terminal closed) would otherwise kill the command alone: its
+    workers would live on, blocked, and the spool folder would stay behind."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         return None
-    return signal.signal(signal.SIGTERM, _raise_terminated)
+    return {number: signal.signal(number, _raise_terminated)
+            for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None))
+            if number is not None  # a hang-up ignored (nohup) stays ignored
+            and not (number != signal.SIGTERM and signal.getsignal(number) == signal.SIG_IGN)}
 
 
 def _restore_sigterm(previous: Any) -> None:
     import signal
 
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
+    for number, handler in (previous or {}).items():
+        signal.signal(number, handler)
 
 
 def stop_workers(pool: Any) -> None:
@@ -479,7 +491,8 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     report in that language is to come (parallel workers encode each report's line);
     ``sift``: the positions of files to classify when they cannot be judged
     (:func:`judge_or_sift`)."""
-    if show and on_progress is None and len(paths) > 1 and sys.stderr.isatty():
+    if show and on_progress is None and len(paths) > 1 and sys.stderr is not None \
+            and sys.stderr.isatty():  # None: closed when the command started (2>&-)
         return _with_progress(checker, paths, jobs, json_lang, sift)
     jobs = jobs or default_jobs()
     names = [str(p) for p in paths]
@@ -499,12 +512,12 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     from concurrent.futures import ProcessPoolExecutor  # only when parallel
 
     spool = None
-    if json_lang is not None:
-        from netsep_check.spool import SpoolFolder
-
-        spool = SpoolFolder.make()
-    previous = _on_sigterm()
+    previous = _on_sigterm()  # first: a signal between the two would leave the folder behind
     try:
+        if json_lang is not None:
+            from netsep_check.spool import SpoolFolder
+
+            spool = SpoolFolder.make()
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
                                    initializer=_init_worker,
                                    initargs=(checker.fresh(), json_lang,

@@ -100,6 +100,7 @@ def run() -> None:
         with contextlib.suppress(Exception):
             sys.stderr.write(f"error: <stdout>: cannot write: {why}\n")
             sys.stderr.flush()
+        _remove_multiprocessing_folder()
         os._exit(2)
     except SystemExit as exc:
         code = exc.code
@@ -111,4 +112,22 @@ def run() -> None:
                     stream.flush()
         except (OSError, ValueError):  # a closed or broken pipe: Python's own exit reports it
             raise exc from None
+        _remove_multiprocessing_folder()
         os._exit(code or 0)
+
+
+def _remove_multiprocessing_folder() -> None:
+    """The ``pymp-*`` folder of TMPDIR (a fork server's socket: a batch with a progress bar)
+    that multiprocessing removes at exit, an exit handler :func:`run` skips."""
+    import sys
+
+    process = sys.modules.get("multiprocessing.process")
+    if process is None:
+        return
+    import contextlib
+    import shutil
+
+    with contextlib.suppress(Exception):
+        folder = process.current_process()._config.get("tempdir")
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)

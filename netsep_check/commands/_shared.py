@@ -51,9 +51,9 @@ def guarded(func: Callable[..., int]) -> Callable[..., None]:
             code = EXIT_INPUT
         except click.exceptions.ClickException:
             raise
-        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM in a batch (exit_code 143)
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (143) / SIGHUP (129) in a batch
             code = getattr(exc, "exit_code", 130)
-            _err("terminated" if code == 143 else "interrupted")
+            _err("interrupted" if code == 130 else "terminated")
         except Exception as exc:  # a defect of ours: say so, exit 3
             import os
             import traceback
