@@ -510,6 +510,7 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     chunks = chunks_of([(index, name, index in sift) for index, name in enumerate(names)],
                        workers)
     from concurrent.futures import ProcessPoolExecutor  # only when parallel
+    from concurrent.futures.process import BrokenProcessPool
 
     spool = None
     previous = _on_sigterm()  # first: a signal between the two would leave the folder behind
@@ -545,6 +546,13 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
                         remember_line(report, json_lang, line)
                     advance(1)
             pool.shutdown(wait=True)
+        except BrokenProcessPool:  # a worker killed from outside (the OOM killer, kill -9)
+            stop_workers(pool)
+            raise RunInputError([Problem(
+                "<batch>", "a worker process of the batch ended before finishing its "
+                "profiles (stopped from outside, for example when memory ran out); no report "
+                "was written: run again, or with fewer --jobs", code="batch.worker_lost")]
+            ) from None
         except BaseException:  # Ctrl-C, SIGTERM, a failed chunk: every worker ends now
             stop_workers(pool)
             raise

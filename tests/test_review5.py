@@ -189,3 +189,30 @@ def test_jobs_2_writes_every_format_as_jobs_1_does_for_a_hostile_folder(tmp_path
     assert one[0] == 2  # the broken profile and the pipe
     assert "skipped" in one[1] and "a waivers file" in one[1]
     assert [p for p in tmp_path.iterdir() if p.name.startswith(("netsep-check-", "pymp-"))] == []
+
+
+def _killed(chunk):  # what the out-of-memory killer does to a worker
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_killed_from_outside_is_a_named_error_not_an_internal_one(
+        examples, tmp_path, monkeypatch, run):
+    import netsep_check.batch as batch
+    from netsep_check.api import Checker
+    from netsep_check.errors import RunInputError
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for index in range(6):
+        shutil.copy(examples / "m365-compliant.yaml", folder / f"{index}.yaml")
+    shutil.copytree(examples / "evidence", folder / "evidence")
+
+    monkeypatch.setattr(batch, "_check_chunk_encoded", _killed)  # workers are forked with it
+    with pytest.raises(RunInputError) as raised:
+        batch.run_batch(Checker(), sorted(folder.glob("*.yaml")), jobs=2, json_lang="ko")
+    assert raised.value.problems[0].code == "batch.worker_lost"
+    out = tmp_path / "out.json"
+    result = run("check", folder, "--format", "json", "-o", out, "--jobs", "2", "--lang", "en")
+    assert result.exit_code == 2, result.stderr
+    assert "worker process" in result.stderr and "internal error" not in result.stderr
+    assert not out.exists()

@@ -93,6 +93,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file.stdin_closed": ("cannot read file: standard input is closed",
                           "파일을 읽을 수 없습니다: 표준 입력이 닫혀 있습니다"),
     "output.unwritable": ("cannot write report: {reason}", "보고서를 쓸 수 없습니다: {reason}"),
+    "batch.worker_lost": ("a worker process of the batch ended before finishing its profiles "
+                          "(stopped from outside, for example when memory ran out); no "
+                          "report was written: run again, or with fewer --jobs",
+                          "일괄 검사의 작업 프로세스가 프로파일을 다 검사하기 전에 "
+                          "종료되었습니다(외부에서 중단됨, 예: 메모리 부족). 보고서를 쓰지 "
+                          "않았습니다. 다시 실행하거나 --jobs를 줄이십시오"),
     "output.stdout_closed": ("cannot write report: standard output is closed",
                              "보고서를 쓸 수 없습니다: 표준 출력이 닫혀 있습니다"),
     "output.reader_gone": ("cannot write report: the reader of standard output closed it "
