@@ -120,8 +120,52 @@ class TenantFacts:
 
 def dumps(facts: TenantFacts) -> str:
     """The canonical text of a facts document (what ``import`` writes; its sha256 is the
-    facts' digest whether a check reads this file or imports the tool's file itself)."""
-    return json.dumps(facts.as_dict(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    facts' digest whether a check reads this file or imports the tool's file itself):
+    ``json.dumps(..., ensure_ascii=False, indent=2)``, made by :func:`indented`."""
+    return indented(facts.as_dict()) + "\n"
+
+
+_SCALAR = json.JSONEncoder(ensure_ascii=False).encode  # the C encoder, for one value
+
+
+def indented(value: Any) -> str:
+    """Exactly ``json.dumps(value, ensure_ascii=False, indent=2)`` (property-tested), without
+    the pure-Python encoder that ``indent`` selects: containers laid out here, every text and
+    number encoded by the C encoder. A mapping with a key that is not text is left to
+    ``json.dumps`` whole."""
+    out: list[str] = []
+    _lay_out(value, "\n", out)
+    return "".join(out)
+
+
+def _lay_out(value: Any, pad: str, out: list[str]) -> None:
+    kind = type(value)
+    if kind is dict:
+        if not value:
+            out.append("{}")
+        elif not all(type(key) is str for key in value):
+            out.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", pad))
+        else:
+            inner = pad + "  "
+            out.append("{")
+            for number, (key, item) in enumerate(value.items()):
+                out.append(("," if number else "") + inner + _SCALAR(key) + ": ")
+                _lay_out(item, inner, out)
+            out.append(pad + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+        else:
+            inner = pad + "  "
+            out.append("[")
+            for number, item in enumerate(value):
+                out.append(("," if number else "") + inner)
+                _lay_out(item, inner, out)
+            out.append(pad + "]")
+    elif isinstance(value, dict | list | tuple):  # a subclass: as json.dumps lays it out
+        out.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", pad))
+    else:
+        out.append(_SCALAR(value))
 
 
 def sealed(facts: TenantFacts, file: str) -> TenantFacts:

@@ -262,3 +262,28 @@ def test_any_repeated_key_sends_the_file_the_careful_way():
         assert facts_module._plain_facts(doubled) is None, member
         at, tried = end, tried + 1
     assert tried > 500
+
+
+_JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=3), inner, max_size=4),
+        st.dictionaries(st.integers(0, 3), inner, max_size=2)),
+    max_leaves=25)
+
+
+@given(_JSON)
+def test_the_canonical_facts_text_is_json_dumps_indented(value):
+    from netsep_check.facts.model import indented
+
+    assert indented(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_imported_facts_keep_their_digest():
+    from netsep_check.facts import import_file
+    from netsep_check.facts.model import dumps
+
+    facts = import_file("scubagear", ROOT / "tests" / "data" / "scubagear"
+                        / "ScubaResults_fa5589b7-d528-4f80.json")
+    assert dumps(facts) == json.dumps(facts.as_dict(), ensure_ascii=False, indent=2) + "\n"
