@@ -14,25 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_hostile_classes import _live_in_session
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-
-
-def _session(sid: int) -> list[int]:
-    """Processes of session ``sid`` still alive (zombies are dead)."""
-    alive = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
-                stat = handle.read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[3]) == sid and fields[0] != "Z":
-            alive.append(int(entry))
-    return alive
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +56,11 @@ def test_a_hang_up_ends_the_workers_and_leaves_no_spool(many, tmp_path):
         os.kill(proc.pid, signal.SIGHUP)
         _, stderr = proc.communicate(timeout=20)
         deadline = time.monotonic() + 5
-        while _session(proc.pid) and time.monotonic() < deadline:
+        while _live_in_session(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        left = _session(proc.pid)
+        left = _live_in_session(proc.pid)
     finally:
-        for pid in _session(proc.pid):
+        for pid in _live_in_session(proc.pid):
             os.kill(pid, signal.SIGKILL)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
