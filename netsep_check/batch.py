@@ -160,7 +160,7 @@ def expand_inputs(arguments: Sequence[str | Path], sift: bool = True) -> Inputs:
     named: set[int] = set()  # positions an argument named as a file: never sifted
     members: list[list[int]] = [[] for _ in pending]
     for path, group in zip(paths, found_by, strict=True):
-        key = str(path) if str(path) == "-" else _identity(path)
+        key = str(path) if str(path) == "-" else os.path.realpath(path)
         position = seen.get(key)
         if position is None:
             position = seen[key] = len(unique)
@@ -190,11 +190,6 @@ def _folder_entry(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()
     except OSError:  # a link loop (ELOOP), unreadable: not a folder, so judged and refused
         return False
-
-
-def _identity(path: Path) -> str:
-    """What makes two spellings of a file the same file: its real path."""
-    return os.path.realpath(path)
 
 
 def _glob(pattern: str) -> list[Path]:
@@ -533,14 +528,14 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
         try:
             futures = [pool.submit(_check_chunk_encoded, chunk) for chunk in chunks]
             gc.disable()
+            if json_lang is not None:
+                from netsep_check.report.json_report import remember_line
             known: dict[int, dict[int, Any]] = {}
             for future in futures:
                 payload = future.result()
                 for index, kind, report, line in _decode_results(payload, known):
                     outcomes[index] = _outcome(names[index], kind, report)
                     if kind == "ok" and line is not None and json_lang is not None:
-                        from netsep_check.report.json_report import remember_line
-
                         if isinstance(line, tuple) and spool is not None:
                             line = spool.part(payload[0], line[1], line[2])
                         remember_line(report, json_lang, line)
