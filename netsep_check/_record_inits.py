@@ -91,16 +91,16 @@ def _8(self, fail_on, tripped, below, known, baseline):
 CODES["def __init__(self, fail_on, tripped, below, known, baseline):\n  __setattr(self, 'fail_on', fail_on)\n  __setattr(self, 'tripped', tripped)\n  __setattr(self, 'below', below)\n  __setattr(self, 'known', known)\n  __setattr(self, 'baseline', baseline)"] = _8.__code__
 
 
-def _9(self, file, data, sha256, text, _marks, is_json, _json_top, _positions):
+def _9(self, file, data, sha256, text, _marks, is_json, _json_index, _positions):
   self.file = file
   self.data = data
   self.sha256 = sha256
   self.text = text
   self._marks = _marks
   self.is_json = is_json
-  self._json_top = _json_top
+  self._json_index = _json_index
   self._positions = __fact__positions() if _positions is __NOTHING else _positions
-CODES['def __init__(self, file, data, sha256, text, _marks=__dflt__marks, is_json=__dflt_is_json, _json_top=__dflt__json_top, _positions=__NOTHING):\n  self.file = file\n  self.data = data\n  self.sha256 = sha256\n  self.text = text\n  self._marks = _marks\n  self.is_json = is_json\n  self._json_top = _json_top\n  self._positions = __fact__positions() if _positions is __NOTHING else _positions'] = _9.__code__
+CODES['def __init__(self, file, data, sha256, text, _marks=__dflt__marks, is_json=__dflt_is_json, _json_index=__dflt__json_index, _positions=__NOTHING):\n  self.file = file\n  self.data = data\n  self.sha256 = sha256\n  self.text = text\n  self._marks = _marks\n  self.is_json = is_json\n  self._json_index = _json_index\n  self._positions = __fact__positions() if _positions is __NOTHING else _positions'] = _9.__code__
 
 
 def _10(self, file, firm, regime, service, as_of, items):

@@ -47,12 +47,14 @@ class JsonMarks:
     stands where its key does, as in :class:`Marks`.
     """
 
-    def __init__(self, text: str, top: dict[str, tuple[int, int]] | None = None) -> None:
+    def __init__(self, text: str,
+                 index: dict[int, dict[str, tuple[int, int]]] | None = None) -> None:
         self.text = text
-        self._index: dict[int, dict[Any, tuple[int, int]] | list[tuple[int, int]] | None] = {}
+        # the children of each container by its offset; ``index``: the mappings indexed
+        # while the text was parsed (see _parse_object)
+        self._index: dict[int, dict[Any, tuple[int, int]] | list[tuple[int, int]] | None] = (
+            dict(index) if index else {})
         self._lines: list[tuple[int, int]] = [(0, 1)]  # (offset, line) anchors, sorted
-        if top is not None:  # the top level, indexed while it was parsed
-            self._index[self._skip_space(0)] = top
 
     def _skip_space(self, at: int) -> int:
         text = self.text
@@ -142,14 +144,15 @@ class Document:
     text: str = field(repr=False)
     _marks: Marks | JsonMarks | None = field(default=None, repr=False)
     is_json: bool = False  # parsed by json: marks located in the JSON text when asked
-    _json_top: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    # where the keys of its mappings stand, by offset, noted while parsed (JSON)
+    _json_index: dict[int, dict[str, tuple[int, int]]] | None = field(default=None, repr=False)
     _positions: dict[Path, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     @property
     def marks(self) -> Marks | JsonMarks:
         if self._marks is None:
             if self.is_json:
-                self._marks = JsonMarks(self.text, self._json_top)
+                self._marks = JsonMarks(self.text, self._json_index)
             else:
                 try:
                     self._marks = build_tree(self.text, self.file)[1]
@@ -191,47 +194,75 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _parse_top(text: str, decoder: json.JSONDecoder) -> tuple[Any, Any] | None:
-    """Parse a JSON object value by value, noting where each top-level key and value start
-    (the positions every report asks for, at no extra cost), or None for anything but a
-    well-formed object: ``json.loads`` then parses it, or names what is wrong."""
+_INDEXED_LEVELS = 6  # mappings within mappings indexed while parsed (see _parse_object)
+
+
+def _parse_object(text: str, at: int, decoder: json.JSONDecoder,
+                  index: dict[int, dict[str, tuple[int, int]]], levels: int
+                  ) -> tuple[dict[str, Any], int] | None:
+    """Parse the JSON object starting at offset ``at`` value by value, noting in ``index``
+    where each of its keys and values start (the positions reports ask for, at no extra
+    cost). A value that is itself an object is parsed so too, ``levels`` deep; anything else
+    (lists above all) by the C decoder. Returns the mapping and the offset past it, or None
+    for anything but a well-formed object: ``json.loads`` then parses the text, or names
+    what is wrong.
+
+    Finding a position later means skipping over the values before it with the C decoder,
+    once for every mapping on the way down: a list of 100,000 entries four mappings deep was
+    decoded again four times for its own line."""
     skip = JsonMarks(text)._skip_space
-    pos = skip(0)
-    if not text.startswith("{", pos):
-        return None
-    pos = skip(pos + 1)
+    pos = skip(at + 1)
     pairs: list[tuple[str, Any]] = []
-    index: dict[str, tuple[int, int]] = {}
-    try:
-        while not text.startswith("}", pos) or pairs:
-            if not text.startswith('"', pos):
+    children: dict[str, tuple[int, int]] = {}
+    while not text.startswith("}", pos) or pairs:
+        if not text.startswith('"', pos):
+            return None
+        key, end = _scanstring(text, pos + 1)
+        colon = skip(end)
+        if not text.startswith(":", colon):
+            return None
+        start = skip(colon + 1)
+        if levels > 1 and text.startswith("{", start):
+            parsed = _parse_object(text, start, decoder, index, levels - 1)
+            if parsed is None:
                 return None
-            key, end = _scanstring(text, pos + 1)
-            colon = skip(end)
-            if not text.startswith(":", colon):
-                return None
-            start = skip(colon + 1)
+            value, end = parsed
+        else:
             value, end = decoder.raw_decode(text, start)
-            pairs.append((key, value))
-            index.setdefault(key, (pos, start))
-            pos = skip(end)
-            if text.startswith(",", pos):
-                pos = skip(pos + 1)
-            elif text.startswith("}", pos):
-                break
-            else:
-                return None
-    except json.JSONDecodeError:
-        return None
-    if skip(pos + 1) != len(text):
-        return None
+        pairs.append((key, value))
+        children.setdefault(key, (pos, start))
+        pos = skip(end)
+        if text.startswith(",", pos):
+            pos = skip(pos + 1)
+        elif text.startswith("}", pos):
+            break
+        else:
+            return None
+    index[at] = children
     hook = decoder.object_pairs_hook
     if hook is not None:
-        return hook(pairs), index
-    top = dict(pairs)
-    if len(top) != len(pairs):
+        return hook(pairs), pos + 1
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
         raise _JsonDuplicate(pairs)
-    return top, index
+    return mapping, pos + 1
+
+
+def _parse_top(text: str, decoder: json.JSONDecoder
+               ) -> tuple[Any, dict[int, dict[str, tuple[int, int]]]] | None:
+    """A JSON object parsed by :func:`_parse_object`, and where the keys of its mappings
+    stand; None for anything but a well-formed object."""
+    at = JsonMarks(text)._skip_space(0)
+    if not text.startswith("{", at):
+        return None
+    index: dict[int, dict[str, tuple[int, int]]] = {}
+    try:
+        parsed = _parse_object(text, at, decoder, index, _INDEXED_LEVELS)
+    except json.JSONDecodeError:
+        return None
+    if parsed is None or JsonMarks(text)._skip_space(parsed[1]) != len(text):
+        return None
+    return parsed[0], index
 
 
 _PLAIN_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # dicts made in C
@@ -239,9 +270,9 @@ _PLAIN_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # dicts made
 
 def _load_json(source: Source, limits: Limits) -> Document:
     text = source.text
-    # A text without a backslash holds no escape: its keys are checked for repeats by
-    # counting (see _no_duplicate_keys), not by a Python call for every mapping.
-    plain = "\\" not in text
+    # A text in which no escape spells a colon (\u003a): its keys are checked for repeats by
+    # counting colons (see _no_duplicate_keys), not by a Python call for every mapping.
+    plain = _COLON_ESCAPE.search(text) is None
     try:
         data, index = _parse_json(text, source.file, plain)
         try:
@@ -264,14 +295,15 @@ def _load_json(source: Source, limits: Limits) -> Document:
     except RecursionError:
         raise InputError.one(source.file, "nesting too deep to read") from None
     document = Document(source.file, data, source.sha256, text, is_json=True,
-                        _json_top=index)
-    if not plain and _SURROGATE_ESCAPE.search(text):  # paired escapes are one character;
+                        _json_index=index)
+    if "\\" in text and _SURROGATE_ESCAPE.search(text):  # paired escapes are one character;
         _no_lone_surrogates(document)  # lone ones cannot be written as UTF-8 by any report
     return document
 
 
 def _parse_json(text: str, file: str, plain: bool) -> tuple[Any, Any]:
-    """The parsed data and the index of its top level (None if not parsed value by value);
+    """The parsed data and where the keys of its mappings stand (None if not parsed value by
+    value: see _parse_object);
     ``plain``: without the hook that refuses a repeated key."""
     hook = None if plain else _no_duplicates(file)
     decoder = _PLAIN_DECODER if plain else json.JSONDecoder(
@@ -283,6 +315,7 @@ def _parse_json(text: str, file: str, plain: bool) -> tuple[Any, Any]:
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_COLON_ESCAPE = re.compile(r"\\u003a", re.IGNORECASE)  # the one escape that spells a colon
 
 
 def _lone(text: str) -> bool:

@@ -64,8 +64,9 @@ def _colons_in_texts(data: Any) -> int:
 def _no_duplicate_keys(text: str, data: Any, pairs: int) -> bool:
     """True if no mapping of ``data``, parsed from the JSON ``text`` without the
     duplicate-key hook, lost a repeated key; ``pairs``: the key-value pairs of its mappings.
-    Only for a text without any backslash (no escape: each key and text value holds exactly
-    the characters written between its quotes). Every ":" of such a text either parts a key
+    Only for a text in which no escape spells a colon (``\\u003a``): each colon of a parsed
+    key or text is then written out between its quotes (other escapes spell other
+    characters). Every ":" of such a text either parts a key
     from its value or stands inside a key or a text; a repeated key drops at least one pair
     (its separator) and what the dropped value held, so the parsed pairs plus the colons of
     the parsed keys and texts fall short of the text's colons exactly when a key was

@@ -21,6 +21,14 @@ TEMPLATE_VALUES: dict[tuple[str | int, ...], str] = {
 # values are looked up at their own paths instead (three lookups, not three scans).
 _MARKERS = ("TODO", "TBD", "FIXME")
 _TODO = re.compile(r"^\s*(TODO|TBD|FIXME)\b")  # upper case, as the templates write it
+# An escape that could spell a letter of a marker (JSON \u0054; YAML \x54, \u0054,
+# \U00000054), or a YAML escaped line break, which joins "TO\<newline>DO" into one word:
+# without one, a marker in a parsed text is written out in the source. Escapes of anything
+# else (the \uXXXX of Korean text written by ``json.dumps``) spell no marker.
+_MARKER_ESCAPE = re.compile(
+    r"\\(?:[\r\n]|(?:x|u00|U000000)(?:"
+    + "|".join(sorted(f"{ord(c):02x}" for c in {c for m in _MARKERS for c in m})) + "))",
+    re.IGNORECASE)
 
 
 def holds_marker(source: str, most: int = 1000) -> bool:
@@ -101,7 +109,7 @@ def placeholder_problems(document: Document) -> list[Problem]:
     problems: list[Problem] = []
     found: list[tuple[FieldPath, str]] = []
     source = document.text
-    if source and "\\" not in source and not holds_marker(source):
+    if source and not holds_marker(source) and not _MARKER_ESCAPE.search(source):
         # No TODO-like placeholder can be in a text that holds none of their words (and no
         # escape, such as \u0054ODO, that could spell one): only the template values can be
         # left, and only where the templates put them.

@@ -173,10 +173,12 @@ class Compiled:
     # that is not a text); ("member", var, texts, positive, on_value): ``var`` itself is
     # (``positive``) or is not one of the constant texts (``on_value`` answers for a value
     # that is not a text). Each answers exactly as ``unary`` does. ("contained", var,
-    # members_now, rest): ``var`` itself is in a list of the profile whose texts and
-    # canonical members ``members_now(ctx)`` gives (or raises); ``rest``: what decides for a
+    # members_now, rest): ``var`` itself is in a list of the profile whose members (texts
+    # and canonical keys) ``members_now(ctx)`` gives (or raises); ``rest``: what decides for a
     # value not in the list (an ``any`` whose first part it is): False, nothing (the
     # condition fails); "staged", other parts that are all staged; True, other parts.
+    # ("whole", var, every_holds): ``var`` itself, as ``unary`` reads it; ``every_holds(a
+    # list)`` is True only when ``unary`` holds for every element, else None (ask each).
     shape: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:

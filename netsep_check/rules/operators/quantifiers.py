@@ -190,7 +190,7 @@ class _Fast:
 
     __slots__ = ("buckets", "check", "check_on", "check_stage", "contained", "fetch", "fused",
                  "if_empty", "index", "join", "joined", "key_var", "name", "var", "where",
-                 "where_detail", "where_on", "where_stage")
+                 "where_detail", "where_on", "where_stage", "whole")
 
     def __init__(self, name: str, fetch: Any, var: str, key_var: str | None,
                  if_empty: str | None, check: Any, where: Any, index: _Index | None,
@@ -213,6 +213,12 @@ class _Fast:
                                         else (None, True, None)))
         # every element of a list is in another list of the profile: one loop, no call per
         # element (an element that is not: see ``_all_contained``)
+        # every element of a list passes a check on the element itself that can read the
+        # whole list at once (see ``Compiled.shape``)
+        self.whole = None
+        if (name == "every" and where is None and key_var is None and shape is not None
+                and shape[0] == "whole" and shape[1] == var):
+            self.whole = shape[2]
         self.contained = None
         if (name == "every" and where is None and index is None and shape is not None
                 and shape[0] == "contained" and shape[1] == var):
@@ -234,14 +240,17 @@ class _Fast:
         (the list cannot be read so: ask the whole check)."""
         members_now, rest = self.contained  # type: ignore[misc]
         try:
-            texts, keys = members_now(ctx)
+            members = members_now(ctx)
         except Exception:
             return None
-        for item in container:
+        texts = members.texts
+        if set(map(type, container)) <= {str} and texts.issuperset(container):
+            return True if container or self.if_empty is None else self.if_empty == "pass"
+        for item in container:  # one that is not in the list (or not a text): which
             if type(item) is str:
                 if item in texts:
                     continue
-            elif item is not None and canonical(item) in keys:
+            elif item is not None and canonical(item) in members.keys:
                 continue
             if rest == "staged":  # the other parts are staged: they answer, element by element
                 return None
@@ -344,6 +353,9 @@ class _Fast:
             joined = self._joined(ctx, container)
             if joined is not None:
                 return joined
+        if (self.whole is not None and type(container) is list and container
+                and self.whole(container)):
+            return True
         if self.contained is not None and type(container) is list:
             answer = self._all_contained(ctx, container)
             if answer is not None:
@@ -594,6 +606,14 @@ def _quantifier(name: str) -> Any:
             # which the detailed check stays independent of (the fast path's only judge)
             check_fn, check_key = check_on or (None, False)
             where_fn, where_key = where_on or (None, False)
+            # every element in a list of the profile passes (the ``contained`` shape, see
+            # ``_Fast``): the texts of that list, so those elements need no binding
+            texts = None
+            if fast.contained is not None and type(container) is list:
+                try:
+                    texts = fast.contained[0](ctx).texts
+                except Exception:
+                    texts = None
             saved = ctx.vars.copy()
             failures: list[Failure] = []
             matched = False
@@ -630,6 +650,8 @@ def _quantifier(name: str) -> Any:
                         if not verdict:
                             continue
                     seen += 1
+                    if texts is not None and type(item) is str and item in texts:
+                        continue
                     verdict = None
                     if check_fn is not None:
                         try:

@@ -48,11 +48,24 @@ class _Members:
     """Membership in constant time (``in`` on a list compares every item: a subset of two
     100,000-item lists would take 10^10 steps), with JSON equality: ``true`` is not ``1``."""
 
-    __slots__ = ("keys", "texts")
+    __slots__ = ("_keys", "texts")
 
     def __init__(self, items: list[Any]) -> None:
-        self.keys = {canonical(item) for item in items}
-        self.texts = {item for item in items if isinstance(item, str)}  # the common case
+        self._keys: set[Any] | None
+        if set(map(type, items)) <= {str}:  # plain texts, the common case: read at C speed,
+            self.texts: set[Any] = set(items)  # their canonical keys made only if asked
+            self._keys = None
+        else:
+            self._keys = {canonical(item) for item in items}  # TypeError: not plain data
+            self.texts = {item for item in items if isinstance(item, str)}
+
+    @property
+    def keys(self) -> set[Any]:
+        """The canonical members (see :func:`canonical`)."""
+        keys = self._keys
+        if keys is None:
+            keys = self._keys = {("s", text) for text in self.texts}  # canonical of a text
+        return keys
 
     def __contains__(self, item: Any) -> bool:
         return canonical(item) in self.keys
@@ -201,8 +214,11 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         left = _list(ref.get(ctx), ref.text, ref.concrete(ctx))
         wanted = rhs.get(ctx)
         members = members_of(left, ctx)
-        found = (canonical(wanted) in members.keys) if members is not None else any(
-            same(wanted, item) for item in left)
+        if members is None:
+            found = any(same(wanted, item) for item in left)
+        else:
+            found = wanted in members.texts if type(wanted) is str else (
+                canonical(wanted) in members.keys)
         if found:
             return None
         return [Failure(ref.concrete(ctx), "contains", left, wanted, rhs.label)]
@@ -227,24 +243,25 @@ def _contains(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     if ref.var is None and value_of is not None:  # a list of the profile, an element's field
         walk = walker(value_of[1])
 
-        def members_now(ctx: Ctx) -> tuple[set[str], set[Any]]:
-            """The list's texts and canonical members, or raise (cannot say)."""
+        def members_now(ctx: Ctx) -> _Members:
+            """The list's members, or raise (cannot say)."""
             left = fetch(ctx)
             if type(left) is not list:
                 raise FALLBACK
             members = members_of(left, ctx)
             if members is None:
                 raise FALLBACK
-            return members.texts, members.keys
+            return members
 
         def stage(ctx: Ctx) -> Any:
-            texts, keys = members_now(ctx)
+            members = members_now(ctx)
+            texts = members.texts
 
             def on_value(value: Any) -> bool:
                 wanted = walk(value)
                 if type(wanted) is str:
                     return wanted in texts
-                return canonical(wanted) in keys
+                return canonical(wanted) in members.keys
             return on_value
         staged = (value_of[0], stage)
         if not value_of[1]:  # the variable itself is in the list (see ``Compiled.shape``)

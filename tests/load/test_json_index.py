@@ -1,0 +1,156 @@
+"""The positions of a JSON profile's mappings, noted while it is parsed (``_parse_object``).
+
+They must be exactly the positions found later by skipping through the text (JsonMarks
+without an index), and the parse must give what ``json.loads`` gives, or the same input
+error as before.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netsep_check.errors import InputError
+from netsep_check.load.document import _INDEXED_LEVELS, JsonMarks, parse_source
+from netsep_check.load.source import Source
+from tests.conftest import all_paths
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)
+_leaf = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
+                  st.floats(allow_nan=False, allow_infinity=False), _text)
+_tree = st.recursive(_leaf, lambda children: st.one_of(
+    st.lists(children, max_size=4), st.dictionaries(_text, children, max_size=4)),
+    max_leaves=50)
+_layout = st.sampled_from([
+    {"indent": None}, {"indent": 0}, {"indent": 2}, {"indent": "\t"},
+    {"indent": None, "separators": (",", ":")}, {"indent": 1, "separators": (" ,", " : ")},
+    {"indent": None, "separators": (",\r\n", ":\t")}])
+
+
+def _deep(levels: int) -> dict[str, Any]:
+    tree: dict[str, Any] = {"leaf": [1, {"in": "a list"}], "z": "end"}
+    for level in range(levels):
+        tree = {"before": [level] * 3, f"k{level}": tree, "after": {"x": level}}
+    return tree
+
+
+@settings(max_examples=150, deadline=None)
+@given(tree=st.dictionaries(_text, _tree, max_size=5), layout=_layout,
+       ascii_only=st.booleans())
+def test_positions_noted_while_parsed_are_the_positions_found_later(tree, layout, ascii_only):
+    text = json.dumps(tree, ensure_ascii=ascii_only, **layout)
+    document = parse_source(Source("t.json", text, ""))
+    assert document.data == json.loads(text)
+    assert document._json_index is not None
+    later = JsonMarks(text)  # no index: every container found by skipping through the text
+    for path in [*all_paths(tree), ("nowhere",), *((*p, "x", 0) for p in all_paths(tree)[:5])]:
+        assert document.marks.get(path) == later.get(path), path
+        assert document.marks.nearest(path) == later.nearest(path), path
+
+
+@pytest.mark.parametrize("levels", [1, _INDEXED_LEVELS - 1, _INDEXED_LEVELS,
+                                    _INDEXED_LEVELS + 3])
+def test_mappings_deeper_than_the_indexed_levels_are_found_later(levels):
+    tree = _deep(levels)
+    text = json.dumps(tree, indent=2)
+    document = parse_source(Source("t.json", text, ""))
+    assert document.data == tree
+    indexed = len(document._json_index)  # type: ignore[arg-type]
+    # each level holds two mappings (the next level and "after"); the innermost a third
+    assert indexed == min(2 * levels + 1, 2 * _INDEXED_LEVELS - 1)
+    later = JsonMarks(text)
+    for path in all_paths(tree):
+        assert document.marks.get(path) == later.get(path), path
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": {"b": 1, "b": 2}}',  # a repeated key one level down
+    '{"a": {"b": {"c": {"d": 1, "d": 1}}}}',
+    '{"a": {"b": "\\u0041", "b": 2}}',  # with an escape: the hook path
+    '{"a": {"b": 1}, "a": {"b": 1}}',
+    # in a list (decoded by C, checked by counting colons): an escaped colon would make up
+    # for the pair a repeated key dropped
+    '{"l": [{"a": 1, "a": 2, "\\u003a": 3}]}',
+    '{"l": [{"a": 1, "a": 2}], "y": "\\u003A"}',
+])
+def test_a_repeated_key_at_any_level_is_refused_with_its_line(text):
+    with pytest.raises(InputError) as caught:
+        parse_source(Source("t.json", text, ""))
+    assert caught.value.problems[0].line == 1
+    assert "duplicate" in caught.value.problems[0].message.lower()
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": {"b": 1,}}', '{"a": {"b" 1}}', '{"a": {"b": 1}', '{"a": {"b": 1}} x',
+    '{"a": {"b": NaN}}', '{"a": {1: 2}}', '{"a": {"b": [1, 2}}',
+])
+def test_malformed_nested_objects_are_the_same_input_errors(text):
+    with pytest.raises(InputError) as caught:
+        parse_source(Source("t.json", text, ""))
+    try:
+        json.loads(text, parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name)))
+    except ValueError:
+        pass
+    else:  # pragma: no cover - every case above is malformed
+        raise AssertionError(text)
+    assert caught.value.problems
+
+
+# --- repeated keys, whatever the escapes --------------------------------------------------
+
+_chars = st.sampled_from(["a", "b", ":", "é", "한"])
+_pair_trees = st.recursive(
+    st.one_of(st.integers(0, 3), st.text(_chars, max_size=3)),
+    lambda children: st.one_of(  # a mapping as its pairs, or a list (as a tuple)
+        st.lists(st.tuples(st.text(_chars, max_size=2), children), max_size=4),
+        st.lists(children, max_size=3).map(tuple)),
+    max_leaves=12)
+
+
+def _write(value: Any, rng: Any) -> str:
+    """JSON text of a tree whose mappings are lists of pairs (keys may repeat), each character
+    of a key or text written out or as an escape (\\u003a, \\u003A, ...) at random."""
+    if isinstance(value, list):
+        return "{" + ", ".join(f"{_write(key, rng)}: {_write(item, rng)}"
+                               for key, item in value) + "}"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_write(item, rng) for item in value) + "]"
+    if isinstance(value, str):
+        return '"' + "".join(
+            (f"\\u{ord(c):04x}" if rng.random() < 0.5 else f"\\u{ord(c):04X}")
+            if rng.random() < 0.4 else c for c in value) + '"'
+    return json.dumps(value)
+
+
+def _repeats(value: Any) -> bool:
+    if isinstance(value, tuple):
+        return any(_repeats(item) for item in value)
+    if not isinstance(value, list):
+        return False
+    keys = [key for key, _ in value]
+    return len(set(keys)) != len(keys) or any(_repeats(item) for _, item in value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return {key: _plain(item) for key, item in value} if isinstance(value, list) else value
+
+
+@settings(max_examples=300, deadline=None)
+@given(tree=st.lists(st.tuples(st.text(_chars, max_size=2), _pair_trees), max_size=4),
+       seed=st.integers(0, 2**16))
+def test_a_repeated_key_is_refused_whatever_the_escapes(tree, seed):
+    import random
+
+    text = _write(tree, random.Random(seed))
+    if _repeats(tree):
+        with pytest.raises(InputError) as caught:
+            parse_source(Source("t.json", text, ""))
+        assert "duplicate" in caught.value.problems[0].message.lower()
+    else:
+        assert parse_source(Source("t.json", text, "")).data == _plain(tree)

@@ -1,0 +1,67 @@
+"""Checks that read a whole list at C speed must answer exactly as the element loop does.
+
+``_plain_hosts`` may say True only when ``host_reach`` lets every item through; ``_Members``
+of plain texts makes its canonical keys only when asked, and they are the keys it made
+before; ``every`` over a list contained in another list answers as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netsep_check.rules.operators.sets import _Members
+from netsep_check.rules.operators.text import _plain_hosts, host_reach
+from netsep_check.values import canonical
+
+_host_chars = st.sampled_from(list("ab.*- \t\n\x00\u3000\u00a01"))
+_hosts = st.lists(st.one_of(st.text(_host_chars, max_size=6),
+                            st.sampled_from(["", " ", ".", " . ", ". .", "..", "a.", "*.com",
+                                             "*.sharepoint.com", "login.example.com"])),
+                  max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(items=_hosts)
+def test_plain_hosts_says_true_only_when_every_item_passes(items):
+    answer = _plain_hosts(items)
+    assert answer in (True, None)
+    if answer:
+        assert all(host_reach(item) is None for item in items)
+    elif items and all(isinstance(item, str) for item in items):
+        # it gives up only on a NUL, a wildcard, or an item of spaces and dots alone
+        assert any("\x00" in item or "*" in item
+                   or all(c.isspace() or c == "." for c in item) for item in items)
+
+
+def test_plain_hosts_leaves_odd_values_to_the_loop():
+    assert _plain_hosts(["a.com", 1]) is None
+    assert _plain_hosts(["a.com", None]) is None
+    assert _plain_hosts(["a.com", "*.com"]) is None
+    assert _plain_hosts(["a.com", " .. "]) is None
+    assert _plain_hosts(["a.com", "b.example.org."]) is True
+
+
+_values = st.one_of(st.text(max_size=4), st.integers(-3, 3), st.booleans(), st.none(),
+                    st.floats(allow_nan=False), st.lists(st.integers(0, 2), max_size=2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=st.lists(_values, max_size=8), probe=_values)
+def test_members_are_the_canonical_members(items, probe):
+    members = _Members(items)
+    assert members.keys == {canonical(item) for item in items}
+    assert members.texts == {item for item in items if isinstance(item, str)}
+    assert (probe in members) == any(canonical(probe) == canonical(item) for item in items)
+
+
+def test_members_of_texts_make_their_keys_only_when_asked():
+    members = _Members(["a", "b", "a"])
+    assert members._keys is None  # the common case: no key made
+    assert members.texts == {"a", "b"}
+    assert members.keys == {("s", "a"), ("s", "b")}
+    assert members._keys is not None
+    mixed: Any = _Members(["a", 1, True])
+    assert mixed._keys == {("s", "a"), ("n", 1), ("b", True)}
