@@ -615,7 +615,7 @@ def peers(work: Path, runs: int, count: int, with_rego: bool) -> None:
         "(floor / hand-written)", None)
     if with_rego:
         rego_peers(work, folder, count, pack.parameters, t_ours, runs,
-                   [theirs_one for theirs_one in theirs()])
+                   [theirs_one for theirs_one in theirs()], t_hand)
     else:
         row("peer", "  Rego engines", "not run (--with-rego)", None, "≥ 10× faster", None)
 
@@ -702,7 +702,7 @@ print(json.dumps({"per_profile": statistics.median(times) / len(inputs), "verdic
 
 
 def rego_peers(work: Path, folder: Path, count: int, params: dict[str, Any], t_ours: float,
-               runs: int, expected: list[dict[str, str]]) -> None:
+               runs: int, expected: list[dict[str, str]], t_hand: float) -> None:
     venv = HERE / ".venv"
     python = venv / "bin" / "python"
     if not python.exists():
@@ -742,6 +742,12 @@ def rego_peers(work: Path, folder: Path, count: int, params: dict[str, Any], t_o
         row("peer", f"rule evaluation vs the fastest Rego engine, {best[0]}",
             f"{ms(t_ours)} vs {ms(best[1])}", best[1] / t_ours, "≥ 10× faster",
             best[1] / t_ours >= 10)
+        # what the target asks of any evaluator in Python: the hand-written functions are
+        # the floor, and ≥ 10× faster than the engine means within best / 10 of them
+        row("peer", "  what ≥ 10× asks: hand-written Python vs the same engine "
+            "(the evaluation may cost at most a tenth of this, in hand-written units)",
+            f"{ms(t_hand)} vs {ms(best[1])}", best[1] / t_hand, "(engine / hand-written)",
+            None)
 
 
 # --- main -------------------------------------------------------------------------------------

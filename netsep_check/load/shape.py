@@ -11,6 +11,9 @@ from netsep_check.load.tree import Limits
 
 __all__ = ["_check_shape", "_colons_in_texts", "_no_duplicate_keys"]
 
+_CONTAINERS = frozenset({dict, list})
+
+
 def _check_shape(data: Any, file: str, limits: Limits) -> int:
     """Depth and size bounds for trees that did not come through the YAML builder (the
     same bounds: containers nested at most ``max_depth`` deep, at most ``max_nodes`` values).
@@ -18,9 +21,9 @@ def _check_shape(data: Any, file: str, limits: Limits) -> int:
     mappings.
 
     A level is its mappings and its lists, each gathered in one list whatever their
-    parents: their children are read and typed at C speed (``map``, ``set(map(type, ...))``),
-    so there is no Python step per container or per value — a ScubaGear file holds thousands
-    of small lists, a large profile 100,000 evidence entries."""
+    parents: their children are read at C speed (``map``, ``chain``) and the containers among
+    them kept in one comprehension, so there is no Python step per container — a ScubaGear
+    file holds thousands of small lists, a large profile 100,000 evidence entries."""
     mappings: list[Any] = [data] if type(data) is dict else []
     lists: list[Any] = [data] if type(data) is list else []
     depth = count = 1
@@ -35,12 +38,11 @@ def _check_shape(data: Any, file: str, limits: Limits) -> int:
         if count > limits.max_nodes:
             raise InputError.one(file, f"document holds more than {limits.max_nodes} values",
                                  code="file.too_many_values", limit=limits.max_nodes)
-        children = list(chain(chain.from_iterable(map(dict.values, mappings)),
-                              chain.from_iterable(lists)))
-        kinds = set(map(type, children))
-        mappings = [child for child in children if type(child) is dict] \
-            if dict in kinds else []
-        lists = [child for child in children if type(child) is list] if list in kinds else []
+        containers = [child for child in chain(chain.from_iterable(map(dict.values, mappings)),
+                                               chain.from_iterable(lists))
+                      if type(child) in _CONTAINERS]
+        mappings = [child for child in containers if type(child) is dict]
+        lists = [child for child in containers if type(child) is list]
         depth += 1
     return pairs
 
