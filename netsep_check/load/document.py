@@ -195,6 +195,10 @@ def _reject_constant(name: str) -> Any:
 
 
 _INDEXED_LEVELS = 6  # mappings within mappings indexed while parsed (see _parse_object)
+# ... in a text this long or longer; a shorter one is parsed by the C decoder below its top
+# level (a Python step per key of a 7 kB profile costs twice its whole parse, and finding a
+# position later in so small a text costs next to nothing)
+_INDEXED_FROM = 256 << 10
 
 
 def _parse_object(text: str, at: int, decoder: json.JSONDecoder,
@@ -257,7 +261,8 @@ def _parse_top(text: str, decoder: json.JSONDecoder
         return None
     index: dict[int, dict[str, tuple[int, int]]] = {}
     try:
-        parsed = _parse_object(text, at, decoder, index, _INDEXED_LEVELS)
+        parsed = _parse_object(text, at, decoder, index,
+                               _INDEXED_LEVELS if len(text) >= _INDEXED_FROM else 1)
     except json.JSONDecodeError:
         return None
     if parsed is None or JsonMarks(text)._skip_space(parsed[1]) != len(text):

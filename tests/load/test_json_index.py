@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netsep_check.errors import InputError
+from netsep_check.load import document as document_module
 from netsep_check.load.document import _INDEXED_LEVELS, JsonMarks, parse_source
 from netsep_check.load.source import Source
 from tests.conftest import all_paths
@@ -38,12 +40,20 @@ def _deep(levels: int) -> dict[str, Any]:
     return tree
 
 
+def _parse(text: str, indexed_from: int = 0) -> Any:
+    """``parse_source`` of a JSON text, its mappings indexed while parsed from
+    ``indexed_from`` characters (0: always; the tool does so from 256 kB)."""
+    with mock.patch.object(document_module, "_INDEXED_FROM", indexed_from):
+        return parse_source(Source("t.json", text, ""))
+
+
 @settings(max_examples=150, deadline=None)
 @given(tree=st.dictionaries(_text, _tree, max_size=5), layout=_layout,
-       ascii_only=st.booleans())
-def test_positions_noted_while_parsed_are_the_positions_found_later(tree, layout, ascii_only):
+       ascii_only=st.booleans(), indexed_from=st.sampled_from([0, 1 << 30]))
+def test_positions_noted_while_parsed_are_the_positions_found_later(tree, layout, ascii_only,
+                                                                   indexed_from):
     text = json.dumps(tree, ensure_ascii=ascii_only, **layout)
-    document = parse_source(Source("t.json", text, ""))
+    document = _parse(text, indexed_from)
     assert document.data == json.loads(text)
     assert document._json_index is not None
     later = JsonMarks(text)  # no index: every container found by skipping through the text
@@ -57,7 +67,7 @@ def test_positions_noted_while_parsed_are_the_positions_found_later(tree, layout
 def test_mappings_deeper_than_the_indexed_levels_are_found_later(levels):
     tree = _deep(levels)
     text = json.dumps(tree, indent=2)
-    document = parse_source(Source("t.json", text, ""))
+    document = _parse(text)
     assert document.data == tree
     indexed = len(document._json_index)  # type: ignore[arg-type]
     # each level holds two mappings (the next level and "after"); the innermost a third
@@ -77,9 +87,10 @@ def test_mappings_deeper_than_the_indexed_levels_are_found_later(levels):
     '{"l": [{"a": 1, "a": 2, "\\u003a": 3}]}',
     '{"l": [{"a": 1, "a": 2}], "y": "\\u003A"}',
 ])
-def test_a_repeated_key_at_any_level_is_refused_with_its_line(text):
+@pytest.mark.parametrize("indexed_from", [0, 1 << 30])
+def test_a_repeated_key_at_any_level_is_refused_with_its_line(text, indexed_from):
     with pytest.raises(InputError) as caught:
-        parse_source(Source("t.json", text, ""))
+        _parse(text, indexed_from)
     assert caught.value.problems[0].line == 1
     assert "duplicate" in caught.value.problems[0].message.lower()
 
@@ -88,9 +99,10 @@ def test_a_repeated_key_at_any_level_is_refused_with_its_line(text):
     '{"a": {"b": 1,}}', '{"a": {"b" 1}}', '{"a": {"b": 1}', '{"a": {"b": 1}} x',
     '{"a": {"b": NaN}}', '{"a": {1: 2}}', '{"a": {"b": [1, 2}}',
 ])
-def test_malformed_nested_objects_are_the_same_input_errors(text):
+@pytest.mark.parametrize("indexed_from", [0, 1 << 30])
+def test_malformed_nested_objects_are_the_same_input_errors(text, indexed_from):
     with pytest.raises(InputError) as caught:
-        parse_source(Source("t.json", text, ""))
+        _parse(text, indexed_from)
     try:
         json.loads(text, parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name)))
     except ValueError:
@@ -143,14 +155,14 @@ def _plain(value: Any) -> Any:
 
 @settings(max_examples=300, deadline=None)
 @given(tree=st.lists(st.tuples(st.text(_chars, max_size=2), _pair_trees), max_size=4),
-       seed=st.integers(0, 2**16))
-def test_a_repeated_key_is_refused_whatever_the_escapes(tree, seed):
+       seed=st.integers(0, 2**16), indexed_from=st.sampled_from([0, 1 << 30]))
+def test_a_repeated_key_is_refused_whatever_the_escapes(tree, seed, indexed_from):
     import random
 
     text = _write(tree, random.Random(seed))
     if _repeats(tree):
         with pytest.raises(InputError) as caught:
-            parse_source(Source("t.json", text, ""))
+            _parse(text, indexed_from)
         assert "duplicate" in caught.value.problems[0].message.lower()
     else:
-        assert parse_source(Source("t.json", text, "")).data == _plain(tree)
+        assert _parse(text, indexed_from).data == _plain(tree)
