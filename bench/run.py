@@ -355,6 +355,19 @@ def _pipeline(path: Path) -> Callable[[], Any]:
 
 
 def scale(work: Path, runs: int, sizes: tuple[int, ...]) -> None:
+    """How the cost grows with the profile; in-process figures with the command's collector
+    thresholds (cli.py), as the command runs."""
+    previous = gc.get_threshold()
+    from netsep_check.cli import GC_THRESHOLDS
+
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        _scale(work, runs, sizes)
+    finally:
+        gc.set_threshold(*previous)
+
+
+def _scale(work: Path, runs: int, sizes: tuple[int, ...]) -> None:
     nc = command()
     inner: dict[tuple[str, int], float] = {}
     times: dict[tuple[str, int], float] = {}

@@ -24,7 +24,8 @@ from netsep_check import __version__
 # re-walks them (about 8 % of a single check). Passes every 100,000 objects still bound the
 # memory that cyclic garbage can hold in a long batch. The library (``netsep_check.api``)
 # leaves the collector as its caller set it.
-gc.set_threshold(100_000, 50, 1000)
+GC_THRESHOLDS = (100_000, 50, 1000)
+gc.set_threshold(*GC_THRESHOLDS)
 
 __all__ = ["COMMANDS", "main", "run"]
 
