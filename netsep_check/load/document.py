@@ -202,14 +202,15 @@ _INDEXED_FROM = 256 << 10
 
 
 def _parse_object(text: str, at: int, decoder: json.JSONDecoder,
-                  index: dict[int, dict[str, tuple[int, int]]], levels: int
-                  ) -> tuple[dict[str, Any], int] | None:
+                  index: dict[int, dict[str, tuple[int, int]]], levels: int,
+                  repeated: list[Any]) -> tuple[dict[str, Any], int] | None:
     """Parse the JSON object starting at offset ``at`` value by value, noting in ``index``
     where each of its keys and values start (the positions reports ask for, at no extra
     cost). A value that is itself an object is parsed so too, ``levels`` deep; anything else
     (lists above all) by the C decoder. Returns the mapping and the offset past it, or None
     for anything but a well-formed object: ``json.loads`` then parses the text, or names
-    what is wrong.
+    what is wrong. Without a hook (``decoder.object_pairs_hook``), a mapping that repeats a
+    key is noted in ``repeated`` (see :func:`_parse_top`).
 
     Finding a position later means skipping over the values before it with the C decoder,
     once for every mapping on the way down: a list of 100,000 entries four mappings deep was
@@ -227,7 +228,7 @@ def _parse_object(text: str, at: int, decoder: json.JSONDecoder,
             return None
         start = skip(colon + 1)
         if levels > 1 and text.startswith("{", start):
-            parsed = _parse_object(text, start, decoder, index, levels - 1)
+            parsed = _parse_object(text, start, decoder, index, levels - 1, repeated)
             if parsed is None:
                 return None
             value, end = parsed
@@ -248,25 +249,30 @@ def _parse_object(text: str, at: int, decoder: json.JSONDecoder,
         return hook(pairs), pos + 1
     mapping = dict(pairs)
     if len(mapping) != len(pairs):
-        raise _JsonDuplicate(pairs)
+        repeated.append(pairs)
     return mapping, pos + 1
 
 
 def _parse_top(text: str, decoder: json.JSONDecoder
                ) -> tuple[Any, dict[int, dict[str, tuple[int, int]]]] | None:
     """A JSON object parsed by :func:`_parse_object`, and where the keys of its mappings
-    stand; None for anything but a well-formed object."""
+    stand; None for anything but a well-formed object. A repeated key is refused only in a
+    text that is JSON throughout, as the C decoder without a hook and the count of colons
+    that follows it find it (a syntax error further on is named first)."""
     at = JsonMarks(text)._skip_space(0)
     if not text.startswith("{", at):
         return None
     index: dict[int, dict[str, tuple[int, int]]] = {}
+    repeated: list[Any] = []
     try:
         parsed = _parse_object(text, at, decoder, index,
-                               _INDEXED_LEVELS if len(text) >= _INDEXED_FROM else 1)
+                               _INDEXED_LEVELS if len(text) >= _INDEXED_FROM else 1, repeated)
     except json.JSONDecodeError:
         return None
     if parsed is None or JsonMarks(text)._skip_space(parsed[1]) != len(text):
         return None
+    if repeated:
+        raise _JsonDuplicate(repeated[0])
     return parsed[0], index
 
 

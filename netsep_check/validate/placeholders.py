@@ -22,11 +22,12 @@ TEMPLATE_VALUES: dict[tuple[str | int, ...], str] = {
 _MARKERS = ("TODO", "TBD", "FIXME")
 _TODO = re.compile(r"^\s*(TODO|TBD|FIXME)\b")  # upper case, as the templates write it
 # An escape that could spell a letter of a marker (JSON \u0054; YAML \x54, \u0054,
-# \U00000054), or a YAML escaped line break, which joins "TO\<newline>DO" into one word:
+# \U00000054), or a YAML escaped line break, which joins "TO\<newline>DO" into one word
+# (any break YAML 1.1 knows: \r, \n, NEL U+0085, LS U+2028, PS U+2029):
 # without one, a marker in a parsed text is written out in the source. Escapes of anything
 # else (the \uXXXX of Korean text written by ``json.dumps``) spell no marker.
 _MARKER_ESCAPE = re.compile(
-    r"\\(?:[\r\n]|(?:x|u00|U000000)(?:"
+    r"\\(?:[\r\n\x85\u2028\u2029]|(?:x|u00|U000000)(?:"
     + "|".join(sorted(f"{ord(c):02x}" for c in {c for m in _MARKERS for c in m})) + "))",
     re.IGNORECASE)
 
