@@ -383,6 +383,23 @@ def test_a_million_invalid_items_are_capped_and_counted(tmp_path, suffix):
     assert len(outcome.stderr.splitlines()) < 110
 
 
+@pytest.mark.parametrize("where", ["top", "usage", "deep"])
+def test_a_mapping_of_a_million_unknown_keys_is_refused_in_bounds(tmp_path, where):
+    """A mapping with 1.5 million unknown keys just under the size limit (one schema error
+    that says a million things): each key was read one by one to note where it stands, every
+    key's problem was made (a gigabyte) before all but a hundred were dropped, and the whole
+    mapping was indexed for the first key's line (17 s and 1.4 GB before)."""
+    keys = ",".join(f'"{i:x}":0' for i in range(1_450_000))
+    text = {"top": "{" + keys + "}", "usage": '{"usage":{' + keys + "}}",
+            "deep": '{"security_measures":{"endpoint":{' + keys + "}}}"}[where]
+    path = tmp_path / "wide.json"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size < 16 << 20
+    outcome = run_process("check", path, "--format", "json", "--lang", "en")
+    assert_input_error(outcome, path.name, "only the first 100")
+    assert len(outcome.stderr.splitlines()) < 110
+
+
 def _fifo(path: Path) -> Path:
     import os
 

@@ -32,6 +32,7 @@ def format_path(path: Iterable[str | int]) -> str:
 
 
 _DECODER = json.JSONDecoder()
+_UNSEEN = object()  # a container not indexed at all
 # json's string scanner (C speed); typeshed does not declare it
 _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _SPACE = " \t\n\r"
@@ -42,9 +43,9 @@ class JsonMarks:
 
     A JSON profile is parsed by ``json`` (C speed), which keeps no positions. Rather than
     parse the text again as YAML for its marks (ten times the cost of the parse), a position
-    is found by walking down its path: each container on the way is indexed once, its
-    children's offsets found by letting the C scanner skip over each child. A mapping's value
-    stands where its key does, as in :class:`Marks`.
+    is found by walking down its path: each container on the way is indexed once, as far as
+    the path needs, its children's offsets found by letting the C scanner skip over each
+    child. A mapping's value stands where its key does, as in :class:`Marks`.
     """
 
     def __init__(self, text: str,
@@ -55,6 +56,8 @@ class JsonMarks:
         self._index: dict[int, dict[Any, tuple[int, int]] | list[tuple[int, int]] | None] = (
             dict(index) if index else {})
         self._lines: list[tuple[int, int]] = [(0, 1)]  # (offset, line) anchors, sorted
+        # where the indexing of a container not yet indexed to its end goes on, by its offset
+        self._more: dict[int, int] = {}
 
     def _skip_space(self, at: int) -> int:
         text = self.text
@@ -62,42 +65,58 @@ class JsonMarks:
             at += 1
         return at
 
-    def _children(self, at: int) -> Any:
-        """The children of the container starting at offset ``at``: key or index → (offset
-        of its mark, offset of its value); None for a scalar."""
-        if at in self._index:
-            return self._index[at]
+    def _child(self, at: int, part: Any) -> tuple[int, int]:
+        """(offset of its mark, offset of its value) of the child ``part`` (a key, an index)
+        of the container starting at offset ``at``; LookupError when there is none. A
+        container is indexed as far as a lookup needs, and no further: the first keys of a
+        mapping of a million are found without reading the rest."""
+        found = self._index.get(at, _UNSEEN)
+        if found is _UNSEEN:
+            text = self.text
+            found = {} if text.startswith("{", at) else [] if text.startswith("[", at) else None
+            self._index[at] = found
+            if found is not None:
+                self._more[at] = self._skip_space(at + 1)
+        if isinstance(found, dict):
+            if not isinstance(part, str):
+                raise LookupError(part)
+            while part not in found and at in self._more:
+                self._read_on(at, found)
+        elif isinstance(found, list):
+            if not isinstance(part, int) or part < 0:
+                raise LookupError(part)
+            while len(found) <= part and at in self._more:
+                self._read_on(at, found)
+        else:
+            raise LookupError(part)
+        return found[part]  # type: ignore[no-any-return]
+
+    def _read_on(self, at: int, found: dict[Any, tuple[int, int]] | list[tuple[int, int]]
+                 ) -> None:
+        """Index the next child of the container at ``at`` (the C scanner skips over it)."""
         text, skip = self.text, self._skip_space
-        found: Any = None
-        if text.startswith("{", at):
-            found = {}
-            pos = skip(at + 1)
-            while pos < len(text) and text[pos] == '"':
-                key, end = _scanstring(text, pos + 1)
-                value = skip(skip(end) + 1)  # past the colon
-                found[key] = (pos, value)
-                pos = skip(_DECODER.raw_decode(text, value)[1])
-                pos = skip(pos + 1) if text.startswith(",", pos) else pos
-        elif text.startswith("[", at):
-            found = []
-            pos = skip(at + 1)
-            while pos < len(text) and text[pos] != "]":
-                found.append((pos, pos))
-                pos = skip(_DECODER.raw_decode(text, pos)[1])
-                pos = skip(pos + 1) if text.startswith(",", pos) else pos
-        self._index[at] = found
-        return found
+        pos = self._more[at]
+        if isinstance(found, dict):
+            if pos >= len(text) or text[pos] != '"':
+                del self._more[at]
+                return
+            key, end = _scanstring(text, pos + 1)
+            value = skip(skip(end) + 1)  # past the colon
+            found.setdefault(key, (pos, value))
+        else:
+            if pos >= len(text) or text[pos] == "]":
+                del self._more[at]
+                return
+            value = pos
+            found.append((pos, pos))
+        pos = skip(_DECODER.raw_decode(text, value)[1])
+        self._more[at] = skip(pos + 1) if text.startswith(",", pos) else pos
 
     def _offset(self, path: Path, exact: bool) -> int | None:
         mark = value = self._skip_space(0)
         for part in path:
-            children = self._children(value)
-            by_key = isinstance(children, dict) and isinstance(part, str)
-            by_index = isinstance(children, list) and isinstance(part, int) and part >= 0
             try:
-                if not (by_key or by_index):
-                    raise LookupError(part)
-                mark, value = children[part]
+                mark, value = self._child(value, part)
             except LookupError:
                 if exact:
                     return None
@@ -199,18 +218,27 @@ _INDEXED_LEVELS = 6  # mappings within mappings indexed while parsed (see _parse
 # level (a Python step per key of a 7 kB profile costs twice its whole parse, and finding a
 # position later in so small a text costs next to nothing)
 _INDEXED_FROM = 256 << 10
+# Keys read one by one (a Python step each, about 3 µs) before the C decoder takes the whole
+# text instead: a real profile's mappings hold a few hundred keys (its long lists are decoded
+# in C), a hostile one a million (seconds, and the index of every key).
+_KEYS_ONE_BY_ONE = 20_000
+
+
+class _TooManyKeys(Exception):
+    pass
 
 
 def _parse_object(text: str, at: int, decoder: json.JSONDecoder,
                   index: dict[int, dict[str, tuple[int, int]]], levels: int,
-                  repeated: list[Any]) -> tuple[dict[str, Any], int] | None:
+                  repeated: list[Any], budget: list[int]) -> tuple[dict[str, Any], int] | None:
     """Parse the JSON object starting at offset ``at`` value by value, noting in ``index``
     where each of its keys and values start (the positions reports ask for, at no extra
     cost). A value that is itself an object is parsed so too, ``levels`` deep; anything else
     (lists above all) by the C decoder. Returns the mapping and the offset past it, or None
     for anything but a well-formed object: ``json.loads`` then parses the text, or names
     what is wrong. Without a hook (``decoder.object_pairs_hook``), a mapping that repeats a
-    key is noted in ``repeated`` (see :func:`_parse_top`).
+    key is noted in ``repeated`` (see :func:`_parse_top`). ``budget``: the keys still to be
+    read one by one; raises :class:`_TooManyKeys` past them.
 
     Finding a position later means skipping over the values before it with the C decoder,
     once for every mapping on the way down: a list of 100,000 entries four mappings deep was
@@ -222,13 +250,17 @@ def _parse_object(text: str, at: int, decoder: json.JSONDecoder,
     while not text.startswith("}", pos) or pairs:
         if not text.startswith('"', pos):
             return None
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooManyKeys
         key, end = _scanstring(text, pos + 1)
         colon = skip(end)
         if not text.startswith(":", colon):
             return None
         start = skip(colon + 1)
         if levels > 1 and text.startswith("{", start):
-            parsed = _parse_object(text, start, decoder, index, levels - 1, repeated)
+            parsed = _parse_object(text, start, decoder, index, levels - 1, repeated,
+                                   budget)
             if parsed is None:
                 return None
             value, end = parsed
@@ -256,7 +288,8 @@ def _parse_object(text: str, at: int, decoder: json.JSONDecoder,
 def _parse_top(text: str, decoder: json.JSONDecoder
                ) -> tuple[Any, dict[int, dict[str, tuple[int, int]]]] | None:
     """A JSON object parsed by :func:`_parse_object`, and where the keys of its mappings
-    stand; None for anything but a well-formed object. A repeated key is refused only in a
+    stand; None for anything but a well-formed object, or for one with more keys than are
+    read one by one (``_KEYS_ONE_BY_ONE``). A repeated key is refused only in a
     text that is JSON throughout, as the C decoder without a hook and the count of colons
     that follows it find it (a syntax error further on is named first)."""
     at = JsonMarks(text)._skip_space(0)
@@ -266,8 +299,9 @@ def _parse_top(text: str, decoder: json.JSONDecoder
     repeated: list[Any] = []
     try:
         parsed = _parse_object(text, at, decoder, index,
-                               _INDEXED_LEVELS if len(text) >= _INDEXED_FROM else 1, repeated)
-    except json.JSONDecodeError:
+                               _INDEXED_LEVELS if len(text) >= _INDEXED_FROM else 1, repeated,
+                               [_KEYS_ONE_BY_ONE])
+    except (json.JSONDecodeError, _TooManyKeys):
         return None
     if parsed is None or JsonMarks(text)._skip_space(parsed[1]) != len(text):
         return None

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -209,36 +210,46 @@ def _named_keys(schema: Any, root: dict[str, Any] | None, *, deep: bool,
     return names, patterns
 
 
-def _extra_keys(instance: dict[str, Any], names: set[str], patterns: list[str]) -> list[str]:
+_NONE = object()  # no key at all (a key may be any value YAML allows)
+
+
+def _extra_keys(instance: dict[str, Any], names: set[str], patterns: list[str]
+                ) -> Iterator[str]:
     compiled = [re.compile(p) for p in patterns]
-    return [key for key in instance if key not in names
-            and not any(p.search(key) for p in compiled)]
+    return (key for key in instance if key not in names
+            and not any(p.search(key) for p in compiled))
 
 
-def _unknown_keys(error: Any, root: dict[str, Any] | None) -> list[Said]:
+def _unknown_keys(error: Any, root: dict[str, Any] | None) -> Iterable[Said]:
+    """One said thing per unknown key, made as they are asked for: an object of a million
+    unknown keys is one error, of which only the first few hundred are listed (and ten
+    thousand counted, see :func:`schema_problems`)."""
     path, value, schema = tuple(error.absolute_path), error.instance, error.schema
     deep = error.validator == "unevaluatedProperties"
     names, patterns = _named_keys(schema, root, deep=deep)
     extra = _extra_keys(value, names, patterns)
-    if deep and not extra:  # a key jsonschema counts as unevaluated for another reason
+    first: Any = next(extra, _NONE)
+    if deep and first is _NONE:  # a key jsonschema counts as unevaluated for another reason
         match = re.search(r"\((.*) (?:was|were) unexpected\)", error.message)
-        extra = [k for k in value if match and repr(k) in match.group(1)]
-    if not extra:
+        extra = (k for k in value if match and repr(k) in match.group(1))
+        first = next(extra, _NONE)
+    if first is _NONE:
         return [Said(path, error.message)]
+    keys: Iterator[str] = chain((first,), extra)
     allowed = sorted(names)
     shown = ", ".join(allowed) or "none"
     if str(schema.get("description", "")).startswith("exactly one operator"):
-        return [Said((*path, key), f"unknown operator {key!r} (known: {shown})",
+        return (Said((*path, key), f"unknown operator {key!r} (known: {shown})",
                      "schema.unknown_operator", {"key": key, "expected": allowed})
-                for key in extra]
+                for key in keys)
     x_keys = any(p.startswith("^x_") for p in patterns)
     hint = "; annotations of your own go under keys named x_*" if x_keys else ""
-    return [Said((*path, key), f"unknown key {key!r} (expected one of: {shown}{hint})",
+    return (Said((*path, key), f"unknown key {key!r} (expected one of: {shown}{hint})",
                  "schema.unknown_key", {"key": key, "expected": allowed, "x_keys": x_keys})
-            for key in extra]
+            for key in keys)
 
 
-def describe(error: Any, root: dict[str, Any] | None = None) -> list[Said]:
+def describe(error: Any, root: dict[str, Any] | None = None) -> Iterable[Said]:
     """What one jsonschema error says; unknown keys each get their own. ``root`` is the
     whole schema, for the ``$ref``s an object's known keys may come through."""
     path = tuple(error.absolute_path)
