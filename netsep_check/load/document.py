@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import field
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from netsep_check._record import record
 from netsep_check.errors import InputError
@@ -317,7 +318,7 @@ def _load_json(source: Source, limits: Limits) -> Document:
     text = source.text
     # A text in which no escape spells a colon (\u003a): its keys are checked for repeats by
     # counting colons (see _no_duplicate_keys), not by a Python call for every mapping.
-    plain = _COLON_ESCAPE.search(text) is None
+    plain = "\\" not in text or _escapes().colon.search(text) is None
     try:
         data, index = _parse_json(text, source.file, plain)
         try:
@@ -341,7 +342,7 @@ def _load_json(source: Source, limits: Limits) -> Document:
         raise InputError.one(source.file, "nesting too deep to read") from None
     document = Document(source.file, data, source.sha256, text, is_json=True,
                         _json_index=index)
-    if "\\" in text and _SURROGATE_ESCAPE.search(text):  # paired escapes are one character;
+    if "\\" in text and _escapes().surrogate.search(text):  # paired escapes are one character;
         _no_lone_surrogates(document)  # lone ones cannot be written as UTF-8 by any report
     return document
 
@@ -359,8 +360,17 @@ def _parse_json(text: str, file: str, plain: bool) -> tuple[Any, Any]:
     return json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant), None
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
-_COLON_ESCAPE = re.compile(r"\\u003a", re.IGNORECASE)  # the one escape that spells a colon
+class _Escapes(NamedTuple):
+    surrogate: re.Pattern[str]
+    colon: re.Pattern[str]
+
+
+@functools.cache
+def _escapes() -> _Escapes:
+    """The escapes looked for in a JSON text that holds a backslash (compiled on first use:
+    most texts hold none, and a compile costs a check a few hundred thousand instructions)."""
+    return _Escapes(re.compile(r"\\u[dD][89abcdefABCDEF]"),
+                    re.compile(r"\\u003[aA]"))  # the one escape that spells a colon
 
 
 def _lone(text: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from netsep_check.errors import Problem
@@ -22,14 +23,23 @@ TEMPLATE_VALUES: dict[tuple[str | int, ...], str] = {
 _MARKERS = ("TODO", "TBD", "FIXME")
 _TODO = re.compile(r"^\s*(TODO|TBD|FIXME)\b")  # upper case, as the templates write it
 # An escape that could spell a letter of a marker (JSON \u0054; YAML \x54, \u0054,
-# \U00000054), or a YAML escaped line break, which joins "TO\<newline>DO" into one word
-# (any break YAML 1.1 knows: \r, \n, NEL U+0085, LS U+2028, PS U+2029):
-# without one, a marker in a parsed text is written out in the source. Escapes of anything
-# else (the \uXXXX of Korean text written by ``json.dumps``) spell no marker.
-_MARKER_ESCAPE = re.compile(
-    r"\\(?:[\r\n\x85\u2028\u2029]|(?:x|u00|U000000)(?:"
-    + "|".join(sorted(f"{ord(c):02x}" for c in {c for m in _MARKERS for c in m})) + "))",
-    re.IGNORECASE)
+# \U00000054, hexadecimal digits in either case), or a YAML escaped line break, which joins
+# "TO\<newline>DO" into one word (any break YAML 1.1 knows: \r, \n, NEL U+0085, LS U+2028,
+# PS U+2029): without one, a marker in a parsed text is written out in the source. Escapes of
+# anything else (the \uXXXX of Korean text written by ``json.dumps``) spell no marker.
+# Literals, not a character class or IGNORECASE: a class beyond Latin-1 costs a compile
+# two million instructions.
+_MARKER_CODES = sorted({code for c in {c for m in _MARKERS for c in m}
+                        for code in (f"{ord(c):02x}", f"{ord(c):02X}")})
+_LINE_BREAKS = ("\r", "\n", "\x85", "\u2028", "\u2029")
+
+
+@cache
+def _marker_escape() -> re.Pattern[str]:
+    """Compiled on first use: only a source holding a backslash is searched."""
+    breaks = "|".join(map(re.escape, _LINE_BREAKS))
+    return re.compile(r"\\(?:" + breaks + r"|(?:x|u00|U000000)(?:"
+                      + "|".join(_MARKER_CODES) + "))")
 
 
 def holds_marker(source: str, most: int = 1000) -> bool:
@@ -110,7 +120,8 @@ def placeholder_problems(document: Document) -> list[Problem]:
     problems: list[Problem] = []
     found: list[tuple[FieldPath, str]] = []
     source = document.text
-    if source and not holds_marker(source) and not _MARKER_ESCAPE.search(source):
+    if source and not holds_marker(source) and not (
+            "\\" in source and _marker_escape().search(source)):
         # No TODO-like placeholder can be in a text that holds none of their words (and no
         # escape, such as \u0054ODO, that could spell one): only the template values can be
         # left, and only where the templates put them.

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netsep_check.report._safe import visible
 
@@ -87,3 +89,26 @@ def test_the_batch_matrix_shows_profile_text_without_obeying_it(run, tmp_path):
     matrix = result.stdout[result.stdout.rindex("Bank "):]
     assert f"Bank {shown} end" in matrix
     assert "bad\\x1b]0;t\\x07.yaml" in result.stdout and "YAML syntax error" in result.stdout
+
+
+# --- visible() is a translation table, not a regular expression: the same text out ----------
+
+_REFERENCE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def _reference_visible(value: str) -> str:
+    def spell(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code <= 0x9F else f"<U+{code:04X}>"
+    return _REFERENCE.sub(spell, value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(st.one_of(st.characters(), st.sampled_from(
+    list("\x00\x08\t\n\x0b\x1b\x1f\x7f\x85\x9b\x9f\xa0\u061c\u200d\u200e\u200f\u2028"
+         "\u202a\u202e\u202f\u2065\u2066\u2069\u206a 한글")))))
+def test_visible_spells_exactly_what_the_reference_pattern_finds(text):
+    from netsep_check.report._safe import has_unsafe, visible
+
+    assert visible(text) == _reference_visible(text)
+    assert has_unsafe(text) == (_REFERENCE.search(text) is not None)

@@ -23,25 +23,30 @@ _hosts = st.lists(st.one_of(st.text(_host_chars, max_size=6),
                   max_size=8)
 
 
+_PLAIN = [f"h{i}.example.com" for i in range(17)]  # a list long enough to be read whole
+
+
 @settings(max_examples=400, deadline=None)
-@given(items=_hosts)
-def test_plain_hosts_says_true_only_when_every_item_passes(items):
+@given(items=_hosts, where=st.integers(0, 17))
+def test_plain_hosts_says_true_only_when_every_item_passes(items, where):
+    items = _PLAIN[:where] + items + _PLAIN[where:]
     answer = _plain_hosts(items)
     assert answer in (True, None)
     if answer:
         assert all(host_reach(item) is None for item in items)
-    elif items and all(isinstance(item, str) for item in items):
+    else:
         # it gives up only on a NUL, a wildcard, or an item of spaces and dots alone
         assert any("\x00" in item or "*" in item
                    or all(c.isspace() or c == "." for c in item) for item in items)
 
 
-def test_plain_hosts_leaves_odd_values_to_the_loop():
-    assert _plain_hosts(["a.com", 1]) is None
-    assert _plain_hosts(["a.com", None]) is None
-    assert _plain_hosts(["a.com", "*.com"]) is None
-    assert _plain_hosts(["a.com", " .. "]) is None
-    assert _plain_hosts(["a.com", "b.example.org."]) is True
+def test_plain_hosts_leaves_odd_values_and_short_lists_to_the_loop():
+    assert _plain_hosts([*_PLAIN, 1]) is None
+    assert _plain_hosts([*_PLAIN, None]) is None
+    assert _plain_hosts([*_PLAIN, "*.com"]) is None
+    assert _plain_hosts([*_PLAIN, " .. "]) is None
+    assert _plain_hosts([*_PLAIN, "b.example.org."]) is True
+    assert _plain_hosts(_PLAIN[:16]) is None  # short: each judged on its own
 
 
 _values = st.one_of(st.text(max_size=4), st.integers(-3, 3), st.booleans(), st.none(),

@@ -396,7 +396,7 @@ def _compile_path(text: str, env: Env) -> PathRef:
             raise RuleSyntaxError(f"malformed field path {text!r} at {segment!r}", env.where)
         keys.append(match.group(1))
         schema_parts.append(match.group(1))
-        for index in re.findall(r"\[(-?[0-9]+)\]", match.group(2)):
+        for index in re.findall(r"\[(-?[0-9]+)\]", match.group(2)) if match.group(2) else ():
             keys.append(int(index))
             schema_parts[-1] += "[]"
     var = None

@@ -206,17 +206,21 @@ def host_reach(host: str) -> str | None:
     return None
 
 
-_BLANK_ITEM = re.compile(r"\x00[\s.]*\x00")  # an item of spaces and dots alone, or empty
+@functools.cache
+def _blank_item() -> re.Pattern[str]:
+    """An item of spaces and dots alone, or empty (compiled on first use: only long lists
+    are read whole)."""
+    return re.compile(r"\x00[\s.]*\x00")
 
 
 def _plain_hosts(items: list[Any]) -> bool | None:
     """True when every item is a plain host name, which :func:`host_reach` lets through: a
     text with no ``*`` and with something besides spaces and dots. Found at C speed over
     the items joined by NUL (a NUL inside an item can only make this say None); None when
-    one may not be (each is then judged on its own)."""
-    if set(map(type, items)) <= {str}:
+    one may not be, or the list is short (each is then judged on its own)."""
+    if len(items) > 16 and set(map(type, items)) <= {str}:
         joined = "\x00".join(items)
-        if "*" not in joined and not _BLANK_ITEM.search(f"\x00{joined}\x00"):
+        if "*" not in joined and not _blank_item().search(f"\x00{joined}\x00"):
             return True
     return None
 
