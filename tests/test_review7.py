@@ -43,6 +43,8 @@ def test_a_oneof_of_many_unknown_keys_says_a_bounded_message():
         assert len(said) < 5_000
         assert "u0" in said
     assert "not listed" in problem_text(problem, "en")
+    # the second alternative (a basis per regime) has its say too
+    assert "expected one of: sandbox, standing_exception" in problem.message
     assert "표시하지 않은" in problem_text(problem, "ko")
 
 
