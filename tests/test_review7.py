@@ -122,3 +122,23 @@ def test_a_fact_value_within_bounds_is_still_judged_by_the_schema(tmp_path):
     with pytest.raises(InputError) as caught:
         load_facts(path)
     assert [p.code for p in caught.value.problems] == ["schema.no_alternative"]
+
+
+@pytest.mark.parametrize("text", [
+    '  \n\t {"dup": 1, "dup": 2}',  # a tab before the object: JSON's blank, not YAML's
+    '{"dup": 1, "dup": 2}\n\t',
+    '{"' + "k" * 1100 + '": 1, "dup": 1, "dup": 2}',  # a key YAML cannot read (> 1024)
+    '{"' + "k" * 1100 + '": 1, "dup": 1, "dup": 2, "a": "\\u003a"}',  # with the hook
+])
+def test_a_repeated_json_key_is_named_not_called_a_yaml_syntax_error(text):
+    # the YAML builder names the line of a repeated key; where it cannot read the JSON it
+    # said "YAML syntax error" about a JSON file (144c69d and 08eb518 alike)
+    from netsep_check.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        parse_source(Source("p.json", text, ""))
+    (problem,) = caught.value.problems
+    assert problem.code in ("yaml.duplicate_key", "json.duplicate_key")
+    assert problem.params["key"] == "dup"
+    assert "YAML" not in problem_text(problem, "en")
+    assert problem_text(problem, "ko").startswith("키 'dup'이(가) 중복되었습니다")

@@ -158,6 +158,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file.too_many_values": ("document holds more than {limit} values",
                              "문서의 값이 {limit}개를 넘습니다"),
     "json.syntax": ("JSON syntax error: {problem}", "JSON 구문 오류: {problem}"),
+    "json.duplicate_key": ("duplicate key {key}", "키 {key}이(가) 중복되었습니다"),
 }
 
 # Words around the problems (the CLI's lines).
