@@ -307,7 +307,11 @@ def _parse_top(text: str, decoder: json.JSONDecoder
     if parsed is None or JsonMarks(text)._skip_space(parsed[1]) != len(text):
         return None
     if repeated:
-        raise _JsonDuplicate(repeated[0])
+        seen: set[str] = set()
+        for key, _ in repeated[0]:
+            if key in seen:
+                raise _JsonDuplicate(key)
+            seen.add(key)
     return parsed[0], index
 
 
@@ -332,10 +336,19 @@ def _load_json(source: Source, limits: Limits) -> Document:
     except json.JSONDecodeError as exc:
         raise InputError.one(source.file, f"JSON syntax error: {exc.msg}", exc.lineno,
                              exc.colno, code="json.syntax", problem=exc.msg) from None
-    except _JsonDuplicate:
-        # The YAML builder reads JSON too, and names the line of the repeated key.
-        build_tree(text, source.file, limits)
-        raise InputError.one(source.file, "duplicate key in JSON") from None  # pragma: no cover
+    except _JsonDuplicate as exc:
+        # The YAML builder reads JSON too, and names the line of the repeated key; a tab
+        # before or after the top-level object (JSON's blank, not YAML's) is read as a space.
+        # What YAML cannot read (a key of over 1024 characters) is not a YAML syntax error.
+        lead, end = len(text) - len(text.lstrip(_SPACE)), len(text.rstrip(_SPACE))
+        try:
+            build_tree(text[:lead].replace("\t", " ") + text[lead:end]
+                       + text[end:].replace("\t", " "), source.file, limits)
+        except InputError as named:
+            if any(p.code == "yaml.duplicate_key" for p in named.problems):
+                raise
+        raise InputError.one(source.file, f"duplicate key {exc.args[0]!r}",
+                             code="json.duplicate_key", key=exc.args[0]) from None
     except ValueError as exc:
         raise InputError.one(source.file, f"JSON error: {exc}") from None
     except RecursionError:

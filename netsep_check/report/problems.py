@@ -76,6 +76,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "schema.too_many_items": ("has more than {max} item(s)", "항목은 {max}개 이하여야 합니다"),
     "schema.no_alternative": ("{value} is not valid: {reasons}",
                               "{value}은(는) 유효하지 않습니다: {reasons}"),
+    "schema.more_reasons": ("other reasons not listed", "표시하지 않은 그 밖의 사유"),
     "provider.duplicate_id": ("provider {id} is recorded twice (first on line {first_line}); give "
                               "one record per provider, its latest evaluation",
                               "제공자 {id}이(가) 두 번 기재되어 있습니다 (처음 기재: {first_line}행). "
@@ -157,6 +158,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file.too_many_values": ("document holds more than {limit} values",
                              "문서의 값이 {limit}개를 넘습니다"),
     "json.syntax": ("JSON syntax error: {problem}", "JSON 구문 오류: {problem}"),
+    "json.duplicate_key": ("duplicate key {key}", "키 {key}이(가) 중복되었습니다"),
 }
 
 # Words around the problems (the CLI's lines).
