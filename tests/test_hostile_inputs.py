@@ -184,6 +184,9 @@ DOCUMENT_CASES: dict[str, Case] = {
     "scalar-not-mapping": _case("just text\n", 1, "mapping"),
     "null-document": _case("null\n", 1, "mapping"),
     "huge-integer": _case("a: " + "9" * 5000 + "\n", 1, "digits"),
+    # JSON's decoder says only that some number is too long (in Python's English, no line)
+    "huge-integer-json": _case('{"a": "9 lives",\n "b": -' + "9" * 5000 + "}", 2, "digits",
+                               "far more", suffix=".json"),
     "syntax-error": _case("a: [1, 2\n", 2, "syntax"),
     "control-character": _case("a: \x07\n", None, "character"),
     "complex-key": _case("? [a, b]\n: 1\n", 1, "key"),

@@ -6,6 +6,7 @@ import functools
 import gc
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import field
 from pathlib import Path as FsPath
@@ -350,6 +351,13 @@ def _load_json(source: Source, limits: Limits) -> Document:
         raise InputError.one(source.file, f"duplicate key {exc.args[0]!r}",
                              code="json.duplicate_key", key=exc.args[0]) from None
     except ValueError as exc:
+        number = _long_number(text) if "integer string conversion" in str(exc) else None
+        if number is not None:  # int() refuses more than sys.get_int_max_str_digits() digits
+            line, column, start, digits = number
+            raise InputError.one(source.file, f"number {start}... has {digits} digits, far "
+                                 "more than any profile value; quote it if it is meant as text",
+                                 line, column, code="json.long_number", start=start,
+                                 digits=digits) from None
         raise InputError.one(source.file, f"JSON error: {exc}") from None
     except RecursionError:
         raise InputError.one(source.file, "nesting too deep to read") from None
@@ -358,6 +366,22 @@ def _load_json(source: Source, limits: Limits) -> Document:
     if "\\" in text and _escapes().surrogate.search(text):  # paired escapes are one character;
         _no_lone_surrogates(document)  # lone ones cannot be written as UTF-8 by any report
     return document
+
+
+def _long_number(text: str) -> tuple[int, int, str, int] | None:
+    """Line, column, first digits and length of the first number too long for ``int()`` in
+    a JSON text (the decoder says only that one is; a run of digits inside a text can be
+    taken for it only where the text holds more digits than any number may)."""
+    limit = sys.get_int_max_str_digits()
+    if not limit:
+        return None
+    found = re.search(rf"(?<![0-9A-Za-z_.\"])-?[0-9]{{{limit + 1},}}", text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    digits = found.group().lstrip("-")
+    return line, column, digits[:20], len(digits)
 
 
 def _parse_json(text: str, file: str, plain: bool) -> tuple[Any, Any]:

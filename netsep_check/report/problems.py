@@ -158,6 +158,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file.too_many_values": ("document holds more than {limit} values",
                              "문서의 값이 {limit}개를 넘습니다"),
     "json.syntax": ("JSON syntax error: {problem}", "JSON 구문 오류: {problem}"),
+    "json.long_number": ("number {start}... has {digits} digits, far more than any profile "
+                         "value; quote it if it is meant as text",
+                         "{digits}자리 숫자는 프로파일 값으로 너무 깁니다. 문자열이면 따옴표로 "
+                         "감싸십시오"),
     "json.duplicate_key": ("duplicate key {key}", "키 {key}이(가) 중복되었습니다"),
 }
 
