@@ -40,6 +40,24 @@ _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # 
 _SPACE = " \t\n\r"
 
 
+def _breaks(text: str, start: int, end: int) -> int:
+    """The line breaks of ``text[start:end]``: CR LF, LF, or a CR alone (JSON allows each as
+    white space; YAML reads each as a line break)."""
+    lf = text.count("\n", start, end)
+    if "\r" not in text:
+        return lf
+    return lf + text.count("\r", start, end) - text.count("\r\n", start, end)
+
+
+def _line_start(text: str, offset: int) -> int:
+    """Where the line holding ``offset`` starts."""
+    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    return _breaks(text, 0, offset) + 1, offset - _line_start(text, offset) + 1
+
+
 class JsonMarks:
     """Where the values of a JSON text stand, found on demand.
 
@@ -133,9 +151,9 @@ class JsonMarks:
         anchors = self._lines
         i = bisect.bisect_right(anchors, (offset, 1 << 62)) - 1
         start, line = anchors[i]
-        line += self.text.count("\n", start, offset)
+        line += _breaks(self.text, start, offset)
         bisect.insort(anchors, (offset, line))
-        return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return line, offset - _line_start(self.text, offset) + 1
 
     def nearest(self, path: Path) -> tuple[int, int]:
         try:
@@ -335,8 +353,9 @@ def _load_json(source: Source, limits: Limits) -> Document:
         if plain and not _no_duplicate_keys(text, data, pairs):
             data, index = _parse_json(text, source.file, False)  # names the repeated key
     except json.JSONDecodeError as exc:
-        raise InputError.one(source.file, f"JSON syntax error: {exc.msg}", exc.lineno,
-                             exc.colno, code="json.syntax", problem=exc.msg) from None
+        line, column = _line_column(text, exc.pos)  # json counts LF alone
+        raise InputError.one(source.file, f"JSON syntax error: {exc.msg}", line, column,
+                             code="json.syntax", problem=exc.msg) from None
     except _JsonDuplicate as exc:
         # The YAML builder reads JSON too, and names the line of the repeated key; a tab
         # before or after the top-level object (JSON's blank, not YAML's) is read as a space.
@@ -378,8 +397,7 @@ def _long_number(text: str) -> tuple[int, int, str, int] | None:
     found = re.search(rf"(?<![0-9A-Za-z_.\"])-?[0-9]{{{limit + 1},}}", text)
     if found is None:
         return None
-    line = text.count("\n", 0, found.start()) + 1
-    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    line, column = _line_column(text, found.start())
     digits = found.group().lstrip("-")
     return line, column, digits[:20], len(digits)
 

@@ -166,3 +166,26 @@ def test_a_repeated_key_is_refused_whatever_the_escapes(tree, seed, indexed_from
         assert "duplicate" in caught.value.problems[0].message.lower()
     else:
         assert _parse(text, indexed_from).data == _plain(tree)
+
+
+@settings(max_examples=100, deadline=None)
+@given(tree=st.dictionaries(_text.filter(lambda t: "\r" not in t and "\n" not in t), _tree,
+                            max_size=5),
+       ending=st.sampled_from(["\r", "\r\n"]), indexed_from=st.sampled_from([0, 1 << 30]))
+def test_a_text_with_cr_line_ends_has_the_lines_of_the_same_text_with_lf(tree, ending,
+                                                                         indexed_from):
+    """JSON allows CR LF and a CR alone as white space between tokens, and YAML reads them as
+    line breaks: a position counts them as lines (json's own error position counts LF only)."""
+    text = json.dumps(tree, indent=1, ensure_ascii=False)
+    lf = _parse(text, indexed_from)
+    other = _parse(text.replace("\n", ending), indexed_from)
+    for path in [*all_paths(tree), ("nowhere",)]:
+        assert other.marks.nearest(path) == lf.marks.nearest(path), path
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r", "\r\n"])
+def test_a_syntax_error_is_on_its_line_whatever_the_line_ends(ending):
+    text = ending.join(['{', '  "a": 1,', '  "b" 2', '}'])
+    with pytest.raises(InputError) as caught:
+        _parse(text)
+    assert (caught.value.problems[0].line, caught.value.problems[0].column) == (3, 7)
