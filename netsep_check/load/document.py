@@ -7,6 +7,7 @@ import gc
 import json
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import field
 from pathlib import Path as FsPath
@@ -38,6 +39,15 @@ _UNSEEN = object()  # a container not indexed at all
 # json's string scanner (C speed); typeshed does not declare it
 _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _SPACE = " \t\n\r"
+
+
+def _has(children: Any, part: Any) -> bool:
+    """Whether ``children`` (a mapping's, a list's, or None for a scalar) hold ``part``."""
+    if isinstance(children, dict):
+        return isinstance(part, str) and part in children
+    if isinstance(children, list):
+        return isinstance(part, int) and 0 <= part < len(children)
+    return False
 
 
 def _breaks(text: str, start: int, end: int) -> int:
@@ -78,6 +88,7 @@ class JsonMarks:
         self._lines: list[tuple[int, int]] = [(0, 1)]  # (offset, line) anchors, sorted
         # where the indexing of a container not yet indexed to its end goes on, by its offset
         self._more: dict[int, int] = {}
+        self._lock = threading.Lock()
 
     def _skip_space(self, at: int) -> int:
         text = self.text
@@ -89,27 +100,24 @@ class JsonMarks:
         """(offset of its mark, offset of its value) of the child ``part`` (a key, an index)
         of the container starting at offset ``at``; LookupError when there is none. A
         container is indexed as far as a lookup needs, and no further: the first keys of a
-        mapping of a million are found without reading the rest."""
+        mapping of a million are found without reading the rest. Indexing holds a lock:
+        threads sharing a document see a container's children in order, none twice."""
         found = self._index.get(at, _UNSEEN)
-        if found is _UNSEEN:
-            text = self.text
-            found = {} if text.startswith("{", at) else [] if text.startswith("[", at) else None
-            self._index[at] = found
-            if found is not None:
-                self._more[at] = self._skip_space(at + 1)
-        if isinstance(found, dict):
-            if not isinstance(part, str):
-                raise LookupError(part)
-            while part not in found and at in self._more:
-                self._read_on(at, found)
-        elif isinstance(found, list):
-            if not isinstance(part, int) or part < 0:
-                raise LookupError(part)
-            while len(found) <= part and at in self._more:
-                self._read_on(at, found)
-        else:
+        if found is _UNSEEN or (at in self._more and not _has(found, part)):
+            with self._lock:
+                found = self._index.get(at, _UNSEEN)
+                if found is _UNSEEN:
+                    text = self.text
+                    found = ({} if text.startswith("{", at) else
+                             [] if text.startswith("[", at) else None)
+                    if found is not None:
+                        self._more[at] = self._skip_space(at + 1)
+                    self._index[at] = found
+                while at in self._more and not _has(found, part):
+                    self._read_on(at, found)  # type: ignore[arg-type]
+        if not _has(found, part):
             raise LookupError(part)
-        return found[part]  # type: ignore[no-any-return]
+        return found[part]  # type: ignore[index, no-any-return]
 
     def _read_on(self, at: int, found: dict[Any, tuple[int, int]] | list[tuple[int, int]]
                  ) -> None:

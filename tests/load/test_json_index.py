@@ -189,3 +189,31 @@ def test_a_syntax_error_is_on_its_line_whatever_the_line_ends(ending):
     with pytest.raises(InputError) as caught:
         _parse(text)
     assert (caught.value.problems[0].line, caught.value.problems[0].column) == (3, 7)
+
+
+def _ask(marks: JsonMarks, paths: list[Any], into: dict[Any, Any]) -> None:
+    for path in paths:
+        into[path] = marks.nearest(path)
+
+
+def test_threads_sharing_a_document_find_the_same_positions():
+    """Containers are indexed as far as a lookup needs, under a lock: threads asking at once
+    see each child once, in order."""
+    import threading
+
+    tree = {"a": {f"k{i}": [i, {"x": i}] for i in range(3000)}, "b": list(range(3000))}
+    text = json.dumps(tree, indent=1)
+    later = JsonMarks(text)
+    expected = {path: later.nearest(path) for path in all_paths(tree)}
+    paths = list(expected)
+    for _ in range(3):
+        shared = JsonMarks(text)
+        results: list[dict[Any, Any]] = [{} for _ in range(4)]
+        workers = [threading.Thread(target=_ask, args=(shared, paths[n::2] + paths[::-1],
+                                                       results[n])) for n in range(4)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        for got in results:
+            assert got == {path: expected[path] for path in got}
