@@ -7,14 +7,14 @@ import gc
 import json
 import re
 import sys
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import field
 from pathlib import Path as FsPath
 from typing import Any, NamedTuple
 
 from netsep_check._record import record
 from netsep_check.errors import InputError
+from netsep_check.load.json_marks import _SPACE, JsonMarks, _line_column, _scanstring
 from netsep_check.load.shape import _check_shape as _check_shape  # facts/scubagear.py uses it
 from netsep_check.load.shape import _no_duplicate_keys
 from netsep_check.load.source import DEFAULT_MAX_BYTES, Source, read_source
@@ -32,153 +32,6 @@ def format_path(path: Iterable[str | int]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
-
-
-_DECODER = json.JSONDecoder()
-_UNSEEN = object()  # a container not indexed at all
-# json's string scanner (C speed); typeshed does not declare it
-_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
-_SPACE = " \t\n\r"
-
-
-def _has(children: Any, part: Any) -> bool:
-    """Whether ``children`` (a mapping's, a list's, or None for a scalar) hold ``part``."""
-    if isinstance(children, dict):
-        return isinstance(part, str) and part in children
-    if isinstance(children, list):
-        return isinstance(part, int) and 0 <= part < len(children)
-    return False
-
-
-def _breaks(text: str, start: int, end: int) -> int:
-    """The line breaks of ``text[start:end]``: CR LF, LF, or a CR alone (JSON allows each as
-    white space; YAML reads each as a line break)."""
-    lf = text.count("\n", start, end)
-    if "\r" not in text:
-        return lf
-    return lf + text.count("\r", start, end) - text.count("\r\n", start, end)
-
-
-def _line_start(text: str, offset: int) -> int:
-    """Where the line holding ``offset`` starts."""
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-
-
-def _line_column(text: str, offset: int) -> tuple[int, int]:
-    return _breaks(text, 0, offset) + 1, offset - _line_start(text, offset) + 1
-
-
-class JsonMarks:
-    """Where the values of a JSON text stand, found on demand.
-
-    A JSON profile is parsed by ``json`` (C speed), which keeps no positions. Rather than
-    parse the text again as YAML for its marks (ten times the cost of the parse), a position
-    is found by walking down its path: each container on the way is indexed once, as far as
-    the path needs, its children's offsets found by letting the C scanner skip over each
-    child. A mapping's value stands where its key does, as in :class:`Marks`.
-    """
-
-    def __init__(self, text: str,
-                 index: dict[int, dict[str, tuple[int, int]]] | None = None) -> None:
-        self.text = text
-        # the children of each container by its offset; ``index``: the mappings indexed
-        # while the text was parsed (see _parse_object)
-        self._index: dict[int, dict[Any, tuple[int, int]] | list[tuple[int, int]] | None] = (
-            dict(index) if index else {})
-        self._lines: list[tuple[int, int]] = [(0, 1)]  # (offset, line) anchors, sorted
-        # where the indexing of a container not yet indexed to its end goes on, by its offset
-        self._more: dict[int, int] = {}
-        self._lock = threading.Lock()
-
-    def _skip_space(self, at: int) -> int:
-        text = self.text
-        while at < len(text) and text[at] in _SPACE:
-            at += 1
-        return at
-
-    def _child(self, at: int, part: Any) -> tuple[int, int]:
-        """(offset of its mark, offset of its value) of the child ``part`` (a key, an index)
-        of the container starting at offset ``at``; LookupError when there is none. A
-        container is indexed as far as a lookup needs, and no further: the first keys of a
-        mapping of a million are found without reading the rest. Indexing holds a lock:
-        threads sharing a document see a container's children in order, none twice."""
-        found = self._index.get(at, _UNSEEN)
-        if found is _UNSEEN or (at in self._more and not _has(found, part)):
-            with self._lock:
-                found = self._index.get(at, _UNSEEN)
-                if found is _UNSEEN:
-                    text = self.text
-                    found = ({} if text.startswith("{", at) else
-                             [] if text.startswith("[", at) else None)
-                    if found is not None:
-                        self._more[at] = self._skip_space(at + 1)
-                    self._index[at] = found
-                while at in self._more and not _has(found, part):
-                    self._read_on(at, found)  # type: ignore[arg-type]
-        if not _has(found, part):
-            raise LookupError(part)
-        return found[part]  # type: ignore[index, no-any-return]
-
-    def _read_on(self, at: int, found: dict[Any, tuple[int, int]] | list[tuple[int, int]]
-                 ) -> None:
-        """Index the next child of the container at ``at`` (the C scanner skips over it)."""
-        text, skip = self.text, self._skip_space
-        pos = self._more[at]
-        if isinstance(found, dict):
-            if pos >= len(text) or text[pos] != '"':
-                del self._more[at]
-                return
-            key, end = _scanstring(text, pos + 1)
-            value = skip(skip(end) + 1)  # past the colon
-            found.setdefault(key, (pos, value))
-        else:
-            if pos >= len(text) or text[pos] == "]":
-                del self._more[at]
-                return
-            value = pos
-            found.append((pos, pos))
-        pos = skip(_DECODER.raw_decode(text, value)[1])
-        self._more[at] = skip(pos + 1) if text.startswith(",", pos) else pos
-
-    def _offset(self, path: Path, exact: bool) -> int | None:
-        mark = value = self._skip_space(0)
-        for part in path:
-            try:
-                mark, value = self._child(value, part)
-            except LookupError:
-                if exact:
-                    return None
-                break
-        return mark
-
-    def _line_column(self, offset: int) -> tuple[int, int]:
-        if offset == self._skip_space(0):
-            return 1, 1
-        import bisect
-
-        anchors = self._lines
-        i = bisect.bisect_right(anchors, (offset, 1 << 62)) - 1
-        start, line = anchors[i]
-        line += _breaks(self.text, start, offset)
-        bisect.insort(anchors, (offset, line))
-        return line, offset - _line_start(self.text, offset) + 1
-
-    def nearest(self, path: Path) -> tuple[int, int]:
-        try:
-            offset = self._offset(path, exact=False)
-        except ValueError:  # not the JSON it was parsed from: no position, nothing worse
-            return 1, 1
-        return self._line_column(offset) if offset is not None else (1, 1)
-
-    def get(self, path: Path, default: Any = None) -> tuple[int, int] | Any:
-        try:
-            offset = self._offset(path, exact=True)
-        except ValueError:
-            return default
-        return self._line_column(offset) if offset is not None else default
-
-    def __contains__(self, path: Path) -> bool:
-        return self.get(path) is not None
 
 
 @record(frozen=False)
