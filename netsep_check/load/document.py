@@ -14,7 +14,13 @@ from typing import Any, NamedTuple
 
 from netsep_check._record import record
 from netsep_check.errors import InputError
-from netsep_check.load.json_marks import _SPACE, JsonMarks, _line_column, _scanstring
+from netsep_check.load.json_marks import (
+    _SPACE,
+    JsonMarks,
+    _line_column,
+    _scanstring,
+    skip_space,
+)
 from netsep_check.load.shape import _check_shape as _check_shape  # facts/scubagear.py uses it
 from netsep_check.load.shape import _no_duplicate_keys
 from netsep_check.load.source import DEFAULT_MAX_BYTES, Source, read_source
@@ -124,7 +130,7 @@ def _parse_object(text: str, at: int, decoder: json.JSONDecoder,
     Finding a position later means skipping over the values before it with the C decoder,
     once for every mapping on the way down: a list of 100,000 entries four mappings deep was
     decoded again four times for its own line."""
-    skip = JsonMarks(text)._skip_space
+    skip = functools.partial(skip_space, text)
     pos = skip(at + 1)
     pairs: list[tuple[str, Any]] = []
     children: dict[str, tuple[int, int]] = {}
@@ -173,7 +179,7 @@ def _parse_top(text: str, decoder: json.JSONDecoder
     read one by one (``_KEYS_ONE_BY_ONE``). A repeated key is refused only in a
     text that is JSON throughout, as the C decoder without a hook and the count of colons
     that follows it find it (a syntax error further on is named first)."""
-    at = JsonMarks(text)._skip_space(0)
+    at = skip_space(text, 0)
     if not text.startswith("{", at):
         return None
     index: dict[int, dict[str, tuple[int, int]]] = {}
@@ -184,7 +190,7 @@ def _parse_top(text: str, decoder: json.JSONDecoder
                                [_KEYS_ONE_BY_ONE])
     except (json.JSONDecodeError, _TooManyKeys):
         return None
-    if parsed is None or JsonMarks(text)._skip_space(parsed[1]) != len(text):
+    if parsed is None or skip_space(text, parsed[1]) != len(text):
         return None
     if repeated:
         seen: set[str] = set()

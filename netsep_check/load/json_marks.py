@@ -16,6 +16,13 @@ _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # 
 _SPACE = " \t\n\r"
 
 
+def skip_space(text: str, at: int) -> int:
+    """The offset of the first character at or after ``at`` that is not JSON white space."""
+    while at < len(text) and text[at] in _SPACE:
+        at += 1
+    return at
+
+
 def _has(children: Any, part: Any) -> bool:
     """Whether ``children`` (a mapping's, a list's, or None for a scalar) hold ``part``."""
     if isinstance(children, dict):
@@ -65,12 +72,6 @@ class JsonMarks:
         self._more: dict[int, int] = {}
         self._lock = threading.Lock()
 
-    def _skip_space(self, at: int) -> int:
-        text = self.text
-        while at < len(text) and text[at] in _SPACE:
-            at += 1
-        return at
-
     def _child(self, at: int, part: Any) -> tuple[int, int]:
         """(offset of its mark, offset of its value) of the child ``part`` (a key, an index)
         of the container starting at offset ``at``; LookupError when there is none. A
@@ -86,7 +87,7 @@ class JsonMarks:
                     found = ({} if text.startswith("{", at) else
                              [] if text.startswith("[", at) else None)
                     if found is not None:
-                        self._more[at] = self._skip_space(at + 1)
+                        self._more[at] = skip_space(text, at + 1)
                     self._index[at] = found
                 while at in self._more and not _has(found, part):
                     self._read_on(at, found)  # type: ignore[arg-type]
@@ -97,14 +98,14 @@ class JsonMarks:
     def _read_on(self, at: int, found: dict[Any, tuple[int, int]] | list[tuple[int, int]]
                  ) -> None:
         """Index the next child of the container at ``at`` (the C scanner skips over it)."""
-        text, skip = self.text, self._skip_space
+        text = self.text
         pos = self._more[at]
         if isinstance(found, dict):
             if pos >= len(text) or text[pos] != '"':
                 del self._more[at]
                 return
             key, end = _scanstring(text, pos + 1)
-            value = skip(skip(end) + 1)  # past the colon
+            value = skip_space(text, skip_space(text, end) + 1)  # past the colon
             found.setdefault(key, (pos, value))
         else:
             if pos >= len(text) or text[pos] == "]":
@@ -112,11 +113,11 @@ class JsonMarks:
                 return
             value = pos
             found.append((pos, pos))
-        pos = skip(_DECODER.raw_decode(text, value)[1])
-        self._more[at] = skip(pos + 1) if text.startswith(",", pos) else pos
+        pos = skip_space(text, _DECODER.raw_decode(text, value)[1])
+        self._more[at] = skip_space(text, pos + 1) if text.startswith(",", pos) else pos
 
     def _offset(self, path: Path, exact: bool) -> int | None:
-        mark = value = self._skip_space(0)
+        mark = value = skip_space(self.text, 0)
         for part in path:
             try:
                 mark, value = self._child(value, part)
@@ -127,7 +128,7 @@ class JsonMarks:
         return mark
 
     def _line_column(self, offset: int) -> tuple[int, int]:
-        if offset == self._skip_space(0):
+        if offset == skip_space(self.text, 0):
             return 1, 1
         import bisect
 
