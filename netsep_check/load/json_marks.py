@@ -32,22 +32,27 @@ def _has(children: Any, part: Any) -> bool:
     return False
 
 
-def _breaks(text: str, start: int, end: int) -> int:
+def _breaks(text: str, start: int, end: int, cr: bool) -> int:
     """The line breaks of ``text[start:end]``: CR LF, LF, or a CR alone (JSON allows each as
-    white space; YAML reads each as a line break)."""
+    white space; YAML reads each as a line break). ``cr``: whether ``text`` holds a CR at all
+    (asked once per text: asking it here cost a scan of the whole text per position)."""
     lf = text.count("\n", start, end)
-    if "\r" not in text:
+    if not cr:
         return lf
     return lf + text.count("\r", start, end) - text.count("\r\n", start, end)
 
 
 def _line_start(text: str, offset: int) -> int:
-    """Where the line holding ``offset`` starts."""
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    """Where the line holding ``offset`` starts: after the last LF before it, or after a CR
+    between that LF and ``offset`` (the CR is looked for on that line only, never back
+    through the whole text)."""
+    lf = text.rfind("\n", 0, offset)
+    return max(lf, text.rfind("\r", lf + 1, offset)) + 1
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
-    return _breaks(text, 0, offset) + 1, offset - _line_start(text, offset) + 1
+    return (_breaks(text, 0, offset, "\r" in text) + 1,
+            offset - _line_start(text, offset) + 1)
 
 
 class JsonMarks:
@@ -71,6 +76,7 @@ class JsonMarks:
         # where the indexing of a container not yet indexed to its end goes on, by its offset
         self._more: dict[int, int] = {}
         self._lock = threading.Lock()
+        self._cr: bool | None = None  # whether the text holds a CR (asked at the first line)
 
     def _child(self, at: int, part: Any) -> tuple[int, int]:
         """(offset of its mark, offset of its value) of the child ``part`` (a key, an index)
@@ -135,7 +141,9 @@ class JsonMarks:
         anchors = self._lines
         i = bisect.bisect_right(anchors, (offset, 1 << 62)) - 1
         start, line = anchors[i]
-        line += _breaks(self.text, start, offset)
+        if self._cr is None:
+            self._cr = "\r" in self.text
+        line += _breaks(self.text, start, offset, self._cr)
         bisect.insort(anchors, (offset, line))
         return line, offset - _line_start(self.text, offset) + 1
 
