@@ -62,6 +62,8 @@ class _Compiler:
         self.root = root
         self.checks: dict[int, Check] = {}  # id(schema node) → its check
         self.keep: list[Any] = []  # keep compiled nodes alive so their ids stay theirs
+        # the column checks of texts: a yes from one says every item is a text
+        self._text_columns: set[Callable[[list[Any]], bool]] = set()
 
     def resolve(self, ref: str) -> Any:
         if (ref != "#" and not ref.startswith("#/")) or "%" in ref:
@@ -181,27 +183,35 @@ class _Compiler:
             add(lambda v: not isinstance(v, str) or is_date(v))
 
     def _arrays(self, schema: dict[str, Any], add: Callable[[Check], None]) -> None:
+        distinct = schema.get("uniqueItems") is True
         if "items" in schema:
             item = self.check(schema["items"])
             whole = self.column(schema["items"])
+            texts = whole is not None and whole in self._text_columns
 
             def items(v: Any) -> bool:
+                """Every item valid, and no two equal if ``uniqueItems``: one check, so that
+                a list of texts known valid by its column check is not read again for the
+                types of its items."""
                 if isinstance(v, list):
-                    if whole is not None and len(v) > 8 and whole(v):
-                        return True  # the whole list at once, at C speed
+                    if whole is not None and len(v) > 8 and whole(v):  # at C speed
+                        if not distinct:
+                            return True
+                        return len(set(v)) == len(v) if texts else unique(v)
                     for x in v:
                         if not item(x):
                             return False
+                    return not distinct or unique(v)
                 return True
             add(items)
+        elif distinct:
+            add(lambda v: not isinstance(v, list) or unique(v))
         if "minItems" in schema:
             low = schema["minItems"]
             add(lambda v: not isinstance(v, list) or len(v) >= low)
         if "maxItems" in schema:
             high = schema["maxItems"]
             add(lambda v: not isinstance(v, list) or len(v) <= high)
-        if schema.get("uniqueItems") is True:
-            add(lambda v: not isinstance(v, list) or unique(v))
 
     def _numbers(self, schema: dict[str, Any], add: Callable[[Check], None]) -> None:
         def number(v: Any) -> bool:
@@ -352,12 +362,14 @@ class _Compiler:
 
     def _text_column(self, chain: list[dict[str, Any]]) -> Callable[[list[Any]], bool] | None:
         tests: list[Callable[[list[Any]], bool]] = []
+        patterns: list[Callable[[list[Any]], bool]] = []
         for node in chain:
             if node.get("type", "string") != "string":
                 return None
             if "pattern" in node:
                 search = pattern_search(node["pattern"])
-                tests.append(matches(search, node["pattern"]))
+                patterns.append(matches(search, node["pattern"]))
+                tests.append(patterns[-1])
             if "minLength" in node:
                 tests.append(longer(node["minLength"]))
             if "maxLength" in node:
@@ -369,13 +381,23 @@ class _Compiler:
                     return None
                 tests.append(lambda col: all(map(is_date, col)))
 
+        # A pattern's test reads every item as text first: a join or a search raises
+        # TypeError on any item that is not text, which is then the type check (one pass
+        # fewer over a long column); lengths and members are asked only of texts.
+        tests.sort(key=lambda test: test not in patterns)
+        typed = bool(patterns)
+
         def text_column(col: list[Any]) -> bool:
-            if not col or not set(map(type, col)) <= {str}:
+            if not col or (not typed and not set(map(type, col)) <= {str}):
                 return False
-            for test in tests:  # noqa: SIM110 - speed
-                if not test(col):
-                    return False
+            try:
+                for test in tests:  # a loop, not all(): speed
+                    if not test(col):
+                        return False
+            except TypeError:  # an item that is not text
+                return False
             return True
+        self._text_columns.add(text_column)
         return text_column
 
     def _record_column(self, node: dict[str, Any]) -> Callable[[list[Any]], bool] | None:

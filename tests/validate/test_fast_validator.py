@@ -242,3 +242,40 @@ def test_a_fused_text_check_is_the_schema(schema, value):
         assert not fast or expected, (schema, value)
     else:
         assert fast == expected, (schema, value)
+
+
+_LONG_ITEMS = st.one_of(
+    st.sampled_from(["abc", "a_b", "x", "", "ab\n", "12", "é", "abcdefgh"]),
+    st.text(alphabet="ab_\n1", max_size=4), st.integers(0, 3), st.none(), st.booleans(),
+    st.just(b"abc"), st.lists(st.just("a"), max_size=1), st.just({"a": "b"}))
+
+
+@settings(max_examples=400 * SCALE, deadline=None)
+@given(schema=st.fixed_dictionaries({"type": st.just("string")}, optional={
+           "pattern": st.sampled_from(["^[a-z_]+$", "^[a-z]{1,3}$", "[0-9]"]),
+           "minLength": st.integers(0, 2), "maxLength": st.integers(2, 6),
+           "enum": st.just(["abc", "a_b", "x", "ab", "12"])}),
+       distinct=st.booleans(), count=st.integers(9, 90),
+       odd=st.lists(_LONG_ITEMS, max_size=3), where=st.integers(0, 90), repeat=st.booleans())
+def test_a_long_text_list_checked_whole_is_the_schema(schema, distinct, count, odd, where,
+                                                      repeat):
+    """A list long enough for the column checks (more than 8 items; 64 for a joined scan):
+    the type of each item read by the pattern's own join or search, and uniqueItems asked
+    of the texts without reading their types again (validate/fast.py). Never valid where
+    jsonschema finds an error; where both can tell, the same answer."""
+    import jsonschema
+
+    items = [f"ab{chr(97 + i % 26)}"[: 1 + i % 3] if "enum" not in schema else "abc"
+             for i in range(count)]
+    if distinct and "enum" not in schema:
+        items = [f"{'abcdefghij'[i % 10]}{'abcdefghij'[i // 10 % 10]}" for i in range(count)]
+    items[where:where] = odd
+    if repeat:
+        items.append(items[0])
+    array = {"type": "array", "items": schema, **({"uniqueItems": True} if distinct else {})}
+    expected = jsonschema.Draft202012Validator(array).is_valid(items)
+    fast = compile_schema(array)(items)
+    assert not (fast and not expected), (array, odd, items)
+    if not any(isinstance(x, str | bytes) and "\n" in str(x) for x in items) and not any(
+            isinstance(x, bytes) for x in items):
+        assert fast == expected, (array, odd)
