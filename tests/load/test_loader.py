@@ -236,7 +236,19 @@ _SHAPES = st.recursive(
 @example(tree=[{"a": {"b": 1}}] * 40, depth=2, nodes=200)
 @example(tree=[{"a": [1]}, {"b": 1}] * 20, depth=2, nodes=200)
 @example(tree=[{"a": 1, "b": 2}] * 40, depth=2, nodes=200)
-def test_json_shape_bounds_and_pairs_agree_with_a_plain_walk(tree, depth, nodes):
+@pytest.mark.parametrize("long", [256, 2], ids=["as shipped", "every list read as long"])
+def test_json_shape_bounds_and_pairs_agree_with_a_plain_walk(tree, depth, nodes, long):
+    """Also with every list of two items or more counted as long (load/shape.py reads a long
+    list's item types first, and skips a list of texts or takes a list of one kind of
+    container whole)."""
+    from netsep_check.load import shape
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shape, "_LONG", long)
+        _judge_shape(tree, depth, nodes)
+
+
+def _judge_shape(tree, depth, nodes):
     from netsep_check.load.document import _check_shape
 
     values, deepest, pairs = _shape(tree)
