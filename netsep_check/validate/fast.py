@@ -422,11 +422,12 @@ class _Compiler:
         take = {name: itemgetter(name) for name in required}
 
         def record_column(col: list[Any]) -> bool:
-            if not set(map(type, col)) <= {dict}:
+            if not take and not set(map(type, col)) <= {dict}:
                 return False
-            try:  # each required key's values, taken at C speed: a missing one is a KeyError
+            try:  # each required key's values, taken at C speed: a missing one is a KeyError,
+                # an item that is not a mapping (a text, a number, a list, null) a TypeError
                 taken = {name: list(map(get, col)) for name, get in take.items()}
-            except KeyError:
+            except (KeyError, TypeError):
                 return False
             # An item with no more keys than the required ones holds exactly those (named):
             # only the wider items (a path, a digest, a note) can hold any other key
