@@ -138,13 +138,19 @@ class JsonMarks:
             return 1, 1
         import bisect
 
-        anchors = self._lines
-        i = bisect.bisect_right(anchors, (offset, 1 << 62)) - 1
-        start, line = anchors[i]
-        if self._cr is None:
-            self._cr = "\r" in self.text
-        line += _breaks(self.text, start, offset, self._cr)
-        bisect.insort(anchors, (offset, line))
+        with self._lock:  # the anchors are read and extended as one step (threads)
+            anchors = self._lines
+            i = bisect.bisect_right(anchors, (offset, 1 << 62)) - 1
+            start, line = anchors[i]
+            if self._cr is None:
+                self._cr = "\r" in self.text
+            if i + 1 < len(anchors) and anchors[i + 1][0] - offset < offset - start:
+                after, line_after = anchors[i + 1]  # nearer after: count back from it (lines
+                # asked from the end of a text first are not each counted from its start)
+                line = line_after - _breaks(self.text, offset, after, self._cr)
+            else:
+                line += _breaks(self.text, start, offset, self._cr)
+            bisect.insort(anchors, (offset, line))
         return line, offset - _line_start(self.text, offset) + 1
 
     def nearest(self, path: Path) -> tuple[int, int]:

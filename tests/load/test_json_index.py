@@ -183,6 +183,24 @@ def test_a_text_with_cr_line_ends_has_the_lines_of_the_same_text_with_lf(tree, e
         assert other.marks.nearest(path) == lf.marks.nearest(path), path
 
 
+@settings(max_examples=100, deadline=None)
+@given(tree=st.dictionaries(_text.filter(lambda t: "\r" not in t and "\n" not in t), _tree,
+                            min_size=1, max_size=6),
+       ending=st.sampled_from(["\n", "\r", "\r\n"]), seed=st.integers(0, 2**32 - 1))
+def test_lines_asked_in_any_order_are_the_lines_counted_from_the_start(tree, ending, seed):
+    """Each line found is kept as an anchor, and the next is counted from the nearer anchor,
+    before or after it: in whatever order positions are asked (the end of a text first, or
+    at random), each is the line counted from the text's start."""
+    import random
+
+    text = json.dumps(tree, indent=1, ensure_ascii=False).replace("\n", ending)
+    paths = all_paths(tree)
+    random.Random(seed).shuffle(paths)
+    shared = JsonMarks(text)
+    for path in paths:
+        assert shared.nearest(path) == JsonMarks(text).nearest(path), path
+
+
 @pytest.mark.parametrize("ending", ["\n", "\r", "\r\n"])
 def test_a_syntax_error_is_on_its_line_whatever_the_line_ends(ending):
     text = ending.join(['{', '  "a": 1,', '  "b" 2', '}'])
