@@ -285,6 +285,32 @@ def _init_worker(checker: Any, json_lang: str | None = None,
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "SIGHUP"):  # a hang-up, like Ctrl-C, is answered by the parent alone
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    _end_with_parent(signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _end_with_parent(signum: int) -> None:
+    """Linux: the kernel sends this worker ``signum`` when the process that started it ends,
+    however it ends. SIGKILL of the command (the OOM killer, a CI job's time-out) leaves no
+    handler to end the workers, which then lived on, each blocked for ever on a queue that
+    nobody writes. A worker whose parent ended before the request ends at once. Elsewhere
+    (no ``prctl``) nothing changes."""
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        asked = ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0)
+    except (OSError, AttributeError):  # no C library to ask: as elsewhere
+        return
+    if asked == 0 and os.getppid() != parent:  # the parent ended before the request held
+        os._exit(1)
 
 
 class Terminated(KeyboardInterrupt):

@@ -691,6 +691,42 @@ def test_interrupting_a_parallel_batch_ends_every_worker(many_profiles, tmp_path
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl: Linux only")
+def test_killing_a_parallel_batch_outright_ends_every_worker(many_profiles, tmp_path):
+    """SIGKILL of the command (the OOM killer, a CI job's time-out) leaves it no handler: its
+    workers lived on, each blocked for ever on a queue nobody writes. The kernel now ends
+    each worker when the command ends (batch._end_with_parent). The spool folder of a
+    command killed outright stays behind in TMPDIR: nothing of the command runs to remove
+    it."""
+    import os
+    import signal
+
+    spools = tmp_path / "tmp"
+    spools.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netsep_check", "check", many_profiles, "--jobs", "2",
+         "--format", "json", "-o", tmp_path / "r.json", "--evidence-root", EXAMPLES],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+        start_new_session=True, env={**os.environ, "TMPDIR": str(spools)})
+    try:
+        deadline = time.monotonic() + 20
+        while len(_live_in_session(proc.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        assert proc.poll() is None, "the batch ended before it could be killed"
+        assert len(_live_in_session(proc.pid)) >= 3
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while _live_in_session(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = _live_in_session(proc.pid)
+    finally:
+        for pid in _live_in_session(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+    assert left == [], "workers outlived the command"
+
+
 OUTPUT_SPELLINGS = {
     "same": lambda p: p,
     "dot-slash": lambda p: Path(str(p.parent) + "/./" + p.name),
