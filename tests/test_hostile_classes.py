@@ -636,6 +636,15 @@ def _live_in_session(sid: int) -> list[int]:
     return alive
 
 
+def _left_in_session(sid: int, seconds: float = 5) -> list[int]:
+    """Processes of session ``sid`` still alive after waiting up to ``seconds`` for them all
+    to end."""
+    deadline = time.monotonic() + seconds
+    while _live_in_session(sid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return _live_in_session(sid)
+
+
 @pytest.fixture(scope="module")
 def many_profiles(tmp_path_factory):
     """256 profiles of 1,000 providers each: chunks of 32 that take seconds each, so a run
@@ -683,10 +692,7 @@ def test_interrupting_a_parallel_batch_ends_every_worker(many_profiles, tmp_path
     assert took < 2, took
     assert stderr.strip() in ("interrupted", "terminated"), stderr
     assert "Traceback" not in stderr
-    deadline = time.monotonic() + 5
-    while _live_in_session(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _live_in_session(proc.pid) == []
+    assert _left_in_session(proc.pid) == []
     assert output.read_text(encoding="utf-8") == "previous report\n"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
@@ -717,10 +723,7 @@ def test_killing_a_parallel_batch_outright_ends_every_worker(many_profiles, tmp_
         assert len(_live_in_session(proc.pid)) >= 3
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
-        deadline = time.monotonic() + 5
-        while _live_in_session(proc.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        left = _live_in_session(proc.pid)
+        left = _left_in_session(proc.pid)
     finally:
         for pid in _live_in_session(proc.pid):
             os.kill(pid, signal.SIGKILL)
