@@ -325,7 +325,7 @@ def _leave_fork_server() -> None:
     with contextlib.suppress(Exception):
         from multiprocessing import forkserver
 
-        server = forkserver._forkserver  # type: ignore[attr-defined]
+        server: Any = forkserver._forkserver  # its alive pipe: a private attribute
         alive = server._forkserver_alive_fd
         if alive is not None:
             server._forkserver_alive_fd = None
