@@ -296,7 +296,12 @@ def _end_with_parent(signum: int) -> None:
     however it ends. SIGKILL of the command (the OOM killer, a CI job's time-out) leaves no
     handler to end the workers, which then lived on, each blocked for ever on a queue that
     nobody writes. A worker whose parent ended before the request ends at once. Elsewhere
-    (no ``prctl``) nothing changes."""
+    (no ``prctl``, no ``ctypes``) nothing changes.
+
+    A worker started by the fork server is the server's child, and holds (as every client
+    of it) the write end of the server's "alive" pipe: the server ends only when every
+    holder has closed it. The worker closes its copy (it starts no process), so that when
+    the command ends the server ends too, and with it, by this signal, the worker."""
     import os
     import sys
 
@@ -307,10 +312,24 @@ def _end_with_parent(signum: int) -> None:
         import ctypes
 
         asked = ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0)
-    except (OSError, AttributeError):  # no C library to ask: as elsewhere
+    except (OSError, AttributeError, ImportError):  # no C library to ask: as elsewhere
         return
     if asked == 0 and os.getppid() != parent:  # the parent ended before the request held
         os._exit(1)
+    if asked == 0:
+        _leave_fork_server()
+
+
+def _leave_fork_server() -> None:
+    """Close this worker's copy of the fork server's "alive" pipe (see _end_with_parent)."""
+    with contextlib.suppress(Exception):
+        from multiprocessing import forkserver
+
+        server: Any = forkserver._forkserver  # its alive pipe: a private attribute
+        alive = server._forkserver_alive_fd
+        if alive is not None:
+            server._forkserver_alive_fd = None
+            os.close(alive)
 
 
 class Terminated(KeyboardInterrupt):
