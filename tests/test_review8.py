@@ -1,0 +1,147 @@
+"""Review 8 (red team of 6881257, the fused text-list and uniqueItems checks): cases found by
+running the installed ``netsep-check`` as a subprocess on copies of the examples.
+
+Line numbers are those an editor, ``grep -n`` and the JSON path show: lines end at LF, CR LF
+or CR only. YAML 1.1 (libyaml) also ends a line at NEL (U+0085), LS (U+2028) and PS (U+2029),
+so before this review every position after such a character in a YAML text (or in a JSON text
+read by the YAML builder for a repeated key) stood one line further down per character."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_evidence
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+_ODD = "\u2028\u0085\u2029"  # three characters YAML 1.1 takes for line breaks, no editor does
+
+
+def _command() -> list[str]:
+    found = shutil.which("netsep-check", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "netsep_check"]
+
+
+def _check(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*_command(), "check", str(path), "--lang", "en", *args],
+                          capture_output=True, text=True, timeout=60, cwd=path.parent)
+
+
+def _example(name: str) -> str:
+    return (EXAMPLES / name).read_text(encoding="utf-8")
+
+
+def _at(path: Path, needle: str) -> tuple[int, int]:
+    """The editor's line (lines end at LF, CR LF, CR) and column of ``needle``'s first
+    occurrence."""
+    text = path.read_bytes().decode("utf-8")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return next((i, line.index(needle) + 1) for i, line in enumerate(lines, 1)
+                if needle in line)
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return _at(path, needle)[0]
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_bytes(text.encode("utf-8"))
+    copy_evidence(folder)
+    return path
+
+
+_TASKS = "tasks: [email, calendar, messaging, video_meeting, document_collaboration]\n  data"
+
+
+def test_yaml_error_line_after_a_line_separator_in_a_value(tmp_path):
+    # netsep-check check p.yaml: "p.yaml:35:28: usage.tasks[2]: expected text" for a value
+    # on line 32 (the firm's name holds LS, NEL and PS)
+    text = (_example("m365-compliant.yaml")
+            .replace("  name: 예시은행", f'  name: "예시{_ODD}은행"')
+            .replace(_TASKS, "tasks: [email, calendar, 12345, video_meeting, "
+                             "document_collaboration]\n  data"))
+    path = _write(tmp_path, "p.yaml", text)
+    result = _check(path, "--no-evidence-check")
+    assert result.returncode == 2, result.stderr
+    line = _line_of(path, "12345")
+    assert _at(path, "12345")[1] == 28
+    assert f"p.yaml:{line}:28: usage.tasks[2]: expected text" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\r"])
+def test_yaml_column_after_a_line_separator_on_the_same_line(tmp_path, brk):
+    # an LS inside a flow list: the item after it stands on the same editor line, further right
+    text = (_example("m365-compliant.yaml")
+            .replace(_TASKS, 'tasks: [email, "cal\u2028endar", 12345, video_meeting, '
+                             'document_collaboration]\n  data')).replace("\n", brk)
+    path = _write(tmp_path, "p.yaml", text)
+    result = _check(path, "--no-evidence-check")
+    assert result.returncode == 2, result.stderr
+    line, column = _at(path, "12345")
+    assert column == 31
+    assert f"p.yaml:{line}:{column}: usage.tasks[2]: expected text" in result.stderr, \
+        result.stderr
+
+
+def test_yaml_duplicate_key_lines_after_a_line_separator(tmp_path):
+    # "p.yaml:28:3: duplicate key 'extended' (first defined on line 27)" for lines 25 and 24
+    text = (_example("m365-compliant.yaml")
+            .replace("  name: 예시은행", f'  name: "예시{_ODD}은행"')
+            .replace("  extended: false\n", "  extended: false\n  extended: true\n"))
+    path = _write(tmp_path, "p.yaml", text)
+    result = _check(path, "--no-evidence-check")
+    assert result.returncode == 2, result.stderr
+    first, second = _line_of(path, "extended: false"), _line_of(path, "extended: true")
+    assert (f"p.yaml:{second}:3: duplicate key 'extended' (first defined on line {first})"
+            in result.stderr), result.stderr
+
+
+def test_yaml_syntax_error_line_after_a_line_separator(tmp_path):
+    text = (_example("m365-compliant.yaml")
+            .replace("  name: 예시은행", f'  name: "예시{_ODD}은행"')
+            .replace("  extended: false\n", "  extended: false\n  - bad\n"))
+    path = _write(tmp_path, "p.yaml", text)
+    result = _check(path, "--no-evidence-check")
+    assert result.returncode == 2, result.stderr
+    line = _line_of(path, "- bad")
+    assert f"p.yaml:{line}:3: YAML syntax error" in result.stderr, result.stderr
+
+
+def test_json_duplicate_key_line_after_a_literal_line_separator(tmp_path):
+    # JSON allows LS, NEL and PS unescaped inside a text; the repeated key is named by the YAML
+    # builder, which counted them as line breaks ("line 78" for a key on line 75)
+    from netsep_check.load import load_document
+
+    data = load_document(EXAMPLES / "m365-compliant.yaml").data
+    data["firm"]["name"] = f"예시{_ODD}은행"
+    text = json.dumps(data, ensure_ascii=False, indent=1).replace(
+        '"result": "suitable"', '"result": "suitable", "result": "unsuitable"')
+    path = _write(tmp_path, "p.json", text)
+    result = _check(path, "--no-evidence-check")
+    assert result.returncode == 2, result.stderr
+    line = _line_of(path, '"result": "unsuitable"')
+    assert f"p.json:{line}:27: duplicate key 'result' (first defined on line {line})" \
+        in result.stderr, result.stderr
+
+
+def test_finding_lines_of_a_yaml_profile_with_a_line_separator(tmp_path):
+    # the report's finding lines (json "line") must not move when a name holds LS/NEL/PS:
+    # the same profile without them gives the lines an editor shows for both
+    plain = _write(tmp_path, "plain.yaml", _example("m365-noncompliant-scope.yaml"))
+    odd = _write(tmp_path, "odd.yaml", _example("m365-noncompliant-scope.yaml").replace(
+        "  name: ", f'  name: "{_ODD}" #', 1))
+
+    def lines(path: Path) -> dict[str, tuple[int, int]]:
+        result = _check(path, "--format", "json")
+        assert result.returncode == 1, result.stderr
+        return {f["rule_id"]: (f["line"], f["column"])
+                for f in json.loads(result.stdout)["findings"]}
+
+    got, want = lines(odd), lines(plain)
+    assert got == want
