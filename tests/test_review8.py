@@ -145,3 +145,49 @@ def test_finding_lines_of_a_yaml_profile_with_a_line_separator(tmp_path):
 
     got, want = lines(odd), lines(plain)
     assert got == want
+
+
+def _limited() -> None:  # the brief's bound: at most 1 GiB of address space
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def _long_name(tmp_path: Path, name_text: str) -> Path:
+    # a firm name of some 15 MB, quoted; the file stays under the 16 MiB limit
+    return _write(tmp_path, "p.yaml", _example("m365-compliant.yaml").replace(
+        "  name: 예시은행", f'  name: "{name_text}"'))
+
+
+def test_text_report_of_a_firm_name_of_millions_of_lines_is_bounded(tmp_path):
+    # netsep-check check p.yaml (text format): rich laid out each of 5,000,000 lines of the
+    # name in the heading; over 1 GiB, MemoryError, exit 3 ("a bug in netsep-check")
+    path = _long_name(tmp_path, "예시" + "x\\n" * 5_000_000)
+    result = subprocess.run([*_command(), "check", str(path), "--lang", "en",
+                             "--no-evidence-check"], capture_output=True, text=True,
+                            timeout=60, cwd=tmp_path, preexec_fn=_limited)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("netsep-check — 예시x x x")
+    assert "…" in "".join(result.stdout.splitlines()[:10])  # the name is cut in the heading
+    assert len(result.stdout) < 200_000
+    assert "COMPLIANT" in result.stdout
+
+
+def test_oscal_report_of_a_long_firm_name_takes_seconds(tmp_path):
+    # every observation hashed the key holding the firm's name into its UUID, and folded the
+    # name into a prop again: an 11 MB name took 25 s (16 MiB: more than 35 s)
+    import time
+
+    path = _long_name(tmp_path, "가나 " * 1_500_000)
+    for form in ("oscal-ar", "oscal-poam"):
+        start = time.monotonic()
+        result = subprocess.run([*_command(), "check", str(path), "--lang", "en",
+                                 "--no-evidence-check", "--format", form, "-o",
+                                 str(tmp_path / f"r.{form}.json")],
+                                capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                                preexec_fn=_limited)
+        took = time.monotonic() - start
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert took < 12, (form, took)
+    document = json.loads((tmp_path / "r.oscal-ar.json").read_text(encoding="utf-8"))
+    assert "assessment-results" in document
