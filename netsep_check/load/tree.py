@@ -11,7 +11,9 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from array import array
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 import yaml
@@ -63,10 +65,12 @@ class Marks:
     well under the size limit (100 levels × 2 million values).
     """
 
-    __slots__ = ("_root",)
+    __slots__ = ("_move", "_root")
 
-    def __init__(self, children: dict[str, Any] | list[Any] | None = None) -> None:
+    def __init__(self, children: dict[str, Any] | list[Any] | None = None,
+                 move: Callable[[int, int], tuple[int, int]] | None = None) -> None:
         self._root: tuple[Any, ...] = (1, 1, children)
+        self._move = move  # libyaml's line and column → an editor's (see _editor_lines)
 
     @staticmethod
     def _child(entry: tuple[Any, ...], part: str | int) -> tuple[Any, ...] | None:
@@ -92,6 +96,8 @@ class Marks:
             if child is None:
                 break
             entry = child
+        if self._move is not None:
+            return self._move(entry[0], entry[1])
         return entry[0], entry[1]
 
     def get(self, path: Path, default: Any = None) -> tuple[int, int] | Any:
@@ -99,6 +105,8 @@ class Marks:
         entry: tuple[Any, ...] | None = self._root
         for part in path:
             entry = self._child(entry, part) if entry is not None else None
+        if entry is not None and self._move is not None:
+            return self._move(entry[0], entry[1])
         return (entry[0], entry[1]) if entry is not None else default
 
     def __contains__(self, path: Path) -> bool:
@@ -172,29 +180,26 @@ _NO_KEY = object()
 _YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
+def _starts(text: str, breaks: str) -> array[int]:
+    return array("q", chain((0,), (m.end() for m in re.finditer(breaks, text))))
+
+
 def _editor_lines(text: str) -> Callable[[int, int], tuple[int, int]] | None:
-    """``(line, column)`` as libyaml counts them → as an editor does; None where they agree."""
+    """``(line, column)`` as libyaml counts them → as an editor does; None where they agree.
+    The line starts are found on the first position asked for (most texts are never asked)."""
     if not any(brk in text for brk in _YAML_ONLY_BREAKS):
         return None
-    yaml_starts = [0, *(m.end() for m in re.finditer("\r\n|[\r\n\x85\u2028\u2029]", text))]
-    starts = [0, *(m.end() for m in re.finditer("\r\n|[\r\n]", text))]
+    tables: list[array[int]] = []
 
     def move(line: int, column: int) -> tuple[int, int]:
+        if not tables:
+            tables.append(_starts(text, "\r\n|[\r\n\x85\u2028\u2029]"))  # libyaml's lines
+            tables.append(_starts(text, "\r\n|[\r\n]"))  # an editor's
+        yaml_starts, starts = tables
         offset = yaml_starts[max(1, min(line, len(yaml_starts))) - 1] + column - 1
         real = bisect.bisect_right(starts, offset)
         return real, offset - starts[real - 1] + 1
     return move
-
-
-def _moved(entry: Any, move: Callable[[int, int], tuple[int, int]]) -> Any:
-    """A marks entry (see :class:`Marks`) with every position moved."""
-    if isinstance(entry, dict):
-        return {key: _moved(child, move) for key, child in entry.items()}
-    if isinstance(entry, list):
-        return [_moved(child, move) for child in entry]
-    if isinstance(entry, tuple):
-        return (*move(entry[0], entry[1]), *(_moved(c, move) for c in entry[2:]))
-    return entry
 
 
 def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Marks]:
@@ -376,5 +381,4 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
     if root is _NO_KEY:
         raise InputError.one(file, "file holds no YAML document (it is empty or only comments)",
                              1, 1, code="yaml.no_document")
-    move = _editor_lines(text)
-    return root, Marks(root_marks if move is None else _moved(root_marks, move))
+    return root, Marks(root_marks, _editor_lines(text))
