@@ -191,3 +191,23 @@ def test_oscal_report_of_a_long_firm_name_takes_seconds(tmp_path):
         assert took < 12, (form, took)
     document = json.loads((tmp_path / "r.oscal-ar.json").read_text(encoding="utf-8"))
     assert "assessment-results" in document
+
+
+def test_sarif_notifications_of_an_invalid_profile_each_stand_at_their_own_line(tmp_path):
+    # netsep-check check p.yaml --format sarif: every toolExecutionNotification of an invalid
+    # input carried the region of its first problem (32:18 for a problem at 32:25), and the
+    # run of invalid inputs had no columnKind, so SARIF's default (UTF-16 code units) read
+    # the code-point columns one off after an emoji
+    text = _example("m365-compliant.yaml").replace(
+        _TASKS, 'tasks: [email, "한국😀", 12345, video_meeting, document_collaboration]\n  data')
+    path = _write(tmp_path, "p.yaml", text)
+    result = _check(path, "--no-evidence-check", "--format", "sarif")
+    assert result.returncode == 2, result.stderr
+    (run,) = json.loads(result.stdout)["runs"]
+    assert run["columnKind"] == "unicodeCodePoints"
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    regions = {n["message"]["text"].split(": ")[1]: n["locations"][0]["physicalLocation"]["region"]
+               for n in notes}
+    line = _line_of(path, "12345")
+    assert regions["usage.tasks[1]"] == {"startLine": line, "startColumn": _at(path, '"한국')[1]}
+    assert regions["usage.tasks[2]"] == {"startLine": line, "startColumn": _at(path, "12345")[1]}
