@@ -211,3 +211,48 @@ def test_sarif_notifications_of_an_invalid_profile_each_stand_at_their_own_line(
     line = _line_of(path, "12345")
     assert regions["usage.tasks[1]"] == {"startLine": line, "startColumn": _at(path, '"한국')[1]}
     assert regions["usage.tasks[2]"] == {"startLine": line, "startColumn": _at(path, "12345")[1]}
+
+
+def test_a_cr_only_squid_log_is_read_line_by_line(tmp_path):
+    # FALSE GREEN: netsep-check check m365-compliant.yaml --egress-log access.log, with the
+    # example log saved with CR-only line endings (6 requests, 2 to destinations neither
+    # allowed nor of an approved product): read as one line, it "passed" with "all 1 requests
+    # went to allowed destinations" and exit 0
+    profile = _write(tmp_path, "p.yaml", _example("m365-compliant.yaml"))
+    lines = (EXAMPLES / "tenant" / "proxy-access.log").read_text(encoding="utf-8").splitlines()
+    log = tmp_path / "access.log"
+    log.write_bytes(("\r".join(lines) + "\r").encode("utf-8"))
+    result = _check(profile, "--egress-log", str(log), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    (egress,) = [f for f in json.loads(result.stdout)["findings"]
+                 if f["rule_id"] == "EGRESS-DESTINATIONS"]
+    assert egress["status"] == "fail"
+    assert "(2 of 6 requests" in egress["message"]
+
+
+def test_line_breaks_across_read_blocks(tmp_path):
+    # the log is read in 1 MiB blocks: a CR ending one block and the LF opening the next are
+    # one line break, not an empty line between (the line count names lines in errors); a
+    # CR-only log of 15,000 lines is 15,000 lines (main: one line, one request)
+    from netsep_check.facts.egress import read_egress
+
+    record = ("1778000000.101    230 10.20.1.15 TCP_TUNNEL/200 5231 CONNECT {}:443 - "
+              "HIER_DIRECT/20.190.1.1 -")
+    for shift in range(200):
+        lines = [record.format("login.microsoftonline.com") + " " * shift,
+                 *(record.format("evil.example.com" if i % 1000 == 0 else
+                                 "login.microsoftonline.com") for i in range(1, 15_000))]
+        data = ("\r\n".join(lines) + "\r\n").encode()
+        if data[(1 << 20) - 1:1 << 20] == b"\r":
+            break
+    else:
+        pytest.fail("no padding puts a CR at the block's end")
+    log = tmp_path / "access.log"
+    log.write_bytes(data)
+    summary = read_egress(log, lambda host: host != "evil.example.com")
+    assert (summary.lines, summary.requests, summary.unparsed) == (15_000, 15_000, 0)
+    assert summary.unaccepted == (("evil.example.com", 14),)
+    log.write_bytes(data.replace(b"\r\n", b"\r"))
+    summary = read_egress(log, lambda host: host != "evil.example.com")
+    assert (summary.lines, summary.requests, summary.unparsed) == (15_000, 15_000, 0)
+    assert summary.unaccepted == (("evil.example.com", 14),)
