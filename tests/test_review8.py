@@ -256,3 +256,25 @@ def test_line_breaks_across_read_blocks(tmp_path):
     summary = read_egress(log, lambda host: host != "evil.example.com")
     assert (summary.lines, summary.requests, summary.unparsed) == (15_000, 15_000, 0)
     assert summary.unaccepted == (("evil.example.com", 14),)
+
+
+def test_a_url_hiding_its_host_behind_a_fragment_or_backslash_is_not_allowed(tmp_path):
+    # FALSE GREEN: a proxy log whose only other requests went to evil.example.com, written
+    # "http://evil.example.com#@login.microsoftonline.com/" (the authority ends at "#"; a
+    # browser reads "\" as "/"), was read as login.microsoftonline.com: "all 3 requests went
+    # to allowed destinations", exit 0
+    profile = _write(tmp_path, "p.yaml", _example("m365-compliant.yaml"))
+    allowed = next(line for line in (EXAMPLES / "tenant" / "proxy-access.log").read_text(
+        encoding="utf-8").splitlines() if "CONNECT login.microsoftonline.com:443" in line)
+    tricks = ["GET http://evil.example.com#@login.microsoftonline.com/x",
+              "GET http://evil.example.com\\@login.microsoftonline.com/x"]
+    log = tmp_path / "access.log"
+    log.write_text("\n".join([allowed, *(allowed.replace(
+        "CONNECT login.microsoftonline.com:443", trick) for trick in tricks)]) + "\n",
+        encoding="utf-8")
+    result = _check(profile, "--egress-log", str(log), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    (egress,) = [f for f in json.loads(result.stdout)["findings"]
+                 if f["rule_id"] == "EGRESS-DESTINATIONS"]
+    assert egress["status"] == "fail"
+    assert "evil.example.com (2)" in egress["message"]

@@ -37,11 +37,17 @@ class EgressSummary:
     truncated: bool  # more distinct unaccepted destinations than were remembered
 
 
+_AUTHORITY_END = re.compile(r"[/?#\\]")
+
+
 def _host(text: str) -> str | None:
     host = text.strip().strip('"').lower()
     if "://" in host:
         host = host.split("://", 1)[1]
-    host = host.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    # the authority ends at the first / ? # or \ (a browser's URL parser reads \ as /): only
+    # then is a user name dropped; "http://evil.example#@login.microsoftonline.com/" was
+    # taken for login.microsoftonline.com, its real destination unseen
+    host = _AUTHORITY_END.split(host, 1)[0].rsplit("@", 1)[-1]
     if host.startswith("["):  # [v6]:port
         host = host[1:].split("]", 1)[0]
     elif host.count(":") == 1:
