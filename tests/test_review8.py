@@ -278,3 +278,17 @@ def test_a_url_hiding_its_host_behind_a_fragment_or_backslash_is_not_allowed(tmp
                  if f["rule_id"] == "EGRESS-DESTINATIONS"]
     assert egress["status"] == "fail"
     assert "evil.example.com (2)" in egress["message"]
+
+
+def test_a_csv_egress_log_with_a_utf8_bom_names_its_first_host(tmp_path):
+    # Excel's "CSV UTF-8" opens with a byte-order mark: the first row's host (500 requests to
+    # evil.example.com) was "1 of 2 lines named no destination", the host never named
+    profile = _write(tmp_path, "p.yaml", _example("m365-compliant.yaml"))
+    log = tmp_path / "egress.csv"
+    log.write_bytes(b"\xef\xbb\xbfevil.example.com,500\nlogin.microsoftonline.com,3\n")
+    result = _check(profile, "--egress-log", str(log), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    (egress,) = [f for f in json.loads(result.stdout)["findings"]
+                 if f["rule_id"] == "EGRESS-DESTINATIONS"]
+    assert egress["status"] == "fail"
+    assert "evil.example.com (500)" in egress["message"]

@@ -152,6 +152,8 @@ def read_egress(path: Path | str, accept: Callable[[str], bool],
                 continue
             if b"\x00" in raw:
                 raise InputError.one(file, "contains a NUL byte; an egress log is text", lines)
+            if lines == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 BOM (Excel's "CSV
+                raw = raw[3:]  # UTF-8"): its first host was read as unreadable, not named
             stripped = raw.strip()
             if not stripped or stripped.startswith(b"#"):
                 continue
