@@ -37,11 +37,17 @@ class EgressSummary:
     truncated: bool  # more distinct unaccepted destinations than were remembered
 
 
+_AUTHORITY_END = re.compile(r"[/?#\\]")
+
+
 def _host(text: str) -> str | None:
     host = text.strip().strip('"').lower()
     if "://" in host:
         host = host.split("://", 1)[1]
-    host = host.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    # the authority ends at the first / ? # or \ (a browser's URL parser reads \ as /): only
+    # then is a user name dropped; "http://evil.example#@login.microsoftonline.com/" was
+    # taken for login.microsoftonline.com, its real destination unseen
+    host = _AUTHORITY_END.split(host, 1)[0].rsplit("@", 1)[-1]
     if host.startswith("["):  # [v6]:port
         host = host[1:].split("]", 1)[0]
     elif host.count(":") == 1:
@@ -117,8 +123,14 @@ def read_egress(path: Path | str, accept: Callable[[str], bool],
             if not block:
                 break
             digest.update(block)
-            parts = (tail + block).split(b"\n")
-            tail = parts.pop()
+            data, held = tail + block, b""
+            if b"\r" in data:  # CR LF, or CR alone (a CR-only log read as one line kept
+                # only its first request: a log of 6, 2 of them not allowed, "passed")
+                if data.endswith(b"\r"):  # its LF may open the next block
+                    data, held = data[:-1], b"\r"
+                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            parts = data.split(b"\n")
+            tail = parts.pop() + held
             for part in parts:
                 if overlong:
                     overlong = False
@@ -140,6 +152,8 @@ def read_egress(path: Path | str, accept: Callable[[str], bool],
                 continue
             if b"\x00" in raw:
                 raise InputError.one(file, "contains a NUL byte; an egress log is text", lines)
+            if lines == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 BOM (Excel's "CSV
+                raw = raw[3:]  # UTF-8"): its first host was read as unreadable, not named
             stripped = raw.strip()
             if not stripped or stripped.startswith(b"#"):
                 continue

@@ -8,8 +8,12 @@ the number of values an alias may expand to (no "billion laughs").
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
+from array import array
+from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 import yaml
@@ -61,10 +65,12 @@ class Marks:
     well under the size limit (100 levels × 2 million values).
     """
 
-    __slots__ = ("_root",)
+    __slots__ = ("_move", "_root")
 
-    def __init__(self, children: dict[str, Any] | list[Any] | None = None) -> None:
+    def __init__(self, children: dict[str, Any] | list[Any] | None = None,
+                 move: Callable[[int, int], tuple[int, int]] | None = None) -> None:
         self._root: tuple[Any, ...] = (1, 1, children)
+        self._move = move  # libyaml's line and column → an editor's (see _editor_lines)
 
     @staticmethod
     def _child(entry: tuple[Any, ...], part: str | int) -> tuple[Any, ...] | None:
@@ -90,6 +96,8 @@ class Marks:
             if child is None:
                 break
             entry = child
+        if self._move is not None:
+            return self._move(entry[0], entry[1])
         return entry[0], entry[1]
 
     def get(self, path: Path, default: Any = None) -> tuple[int, int] | Any:
@@ -97,6 +105,8 @@ class Marks:
         entry: tuple[Any, ...] | None = self._root
         for part in path:
             entry = self._child(entry, part) if entry is not None else None
+        if entry is not None and self._move is not None:
+            return self._move(entry[0], entry[1])
         return (entry[0], entry[1]) if entry is not None else default
 
     def __contains__(self, path: Path) -> bool:
@@ -164,6 +174,33 @@ class _Frame:
 
 _NO_KEY = object()
 
+# YAML 1.1 (libyaml) also breaks lines at NEL, LS and PS; editors, grep and the JSON path
+# (json_marks) count only LF, CR LF and CR. The marks of a text holding one are moved to the
+# line and column an editor shows (a name holding three LS put every later line three off).
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _starts(text: str, breaks: str) -> array[int]:
+    return array("q", chain((0,), (m.end() for m in re.finditer(breaks, text))))
+
+
+def _editor_lines(text: str) -> Callable[[int, int], tuple[int, int]] | None:
+    """``(line, column)`` as libyaml counts them → as an editor does; None where they agree.
+    The line starts are found on the first position asked for (most texts are never asked)."""
+    if not any(brk in text for brk in _YAML_ONLY_BREAKS):
+        return None
+    tables: list[array[int]] = []
+
+    def move(line: int, column: int) -> tuple[int, int]:
+        if not tables:
+            tables.append(_starts(text, "\r\n|[\r\n\x85\u2028\u2029]"))  # libyaml's lines
+            tables.append(_starts(text, "\r\n|[\r\n]"))  # an editor's
+        yaml_starts, starts = tables
+        offset = yaml_starts[max(1, min(line, len(yaml_starts))) - 1] + column - 1
+        real = bisect.bisect_right(starts, offset)
+        return real, offset - starts[real - 1] + 1
+    return move
+
 
 def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Marks]:
     """Parse one YAML (or JSON) document into plain data and the marks of its values."""
@@ -182,6 +219,9 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
         mark = getattr(at or event, "start_mark", None)
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
+        move = _editor_lines(text)
+        if move is not None and line is not None and column is not None:
+            line, column = move(line, column)
         raise InputError.one(file, message, line, column, code=code, **params)
 
     def place(value: Any, size: int, at: tuple[int, int], children: Any = None,
@@ -213,9 +253,11 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
             if not isinstance(value, str):
                 fail("a mapping key must be a plain string", event, "yaml.key_not_string")
             if value in container:
-                fail(f"duplicate key {value!r} (first defined on line "
-                     f"{frame.marks[value][0]})", event, "yaml.duplicate_key", key=value,
-                     first_line=frame.marks[value][0])
+                move = _editor_lines(text)
+                first = frame.marks[value][:2]
+                first_line = (move(*first) if move is not None else first)[0]
+                fail(f"duplicate key {value!r} (first defined on line {first_line})", event,
+                     "yaml.duplicate_key", key=value, first_line=first_line)
             frame.key = value
             frame.key_mark = at
             return
@@ -326,9 +368,11 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
         problem = exc.problem or "invalid YAML"
         if exc.context:
             problem = f"{exc.context}: {problem}"
-        raise InputError.one(file, f"YAML syntax error: {problem}",
-                             mark.line + 1 if mark else None,
-                             mark.column + 1 if mark else None,
+        move = _editor_lines(text)
+        at = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        if move is not None and mark:
+            at = move(*at)
+        raise InputError.one(file, f"YAML syntax error: {problem}", at[0], at[1],
                              code="yaml.syntax", problem=problem) from None
     except yaml.YAMLError as exc:
         raise InputError.one(file, f"YAML error: {exc}") from None
@@ -337,4 +381,4 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
     if root is _NO_KEY:
         raise InputError.one(file, "file holds no YAML document (it is empty or only comments)",
                              1, 1, code="yaml.no_document")
-    return root, Marks(root_marks)
+    return root, Marks(root_marks, _editor_lines(text))

@@ -16,6 +16,7 @@ the URN ``urn:netsep-check`` (nothing a consumer could fetch).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import uuid
@@ -83,12 +84,26 @@ def say(key: str, lang: str, **fields: Any) -> str:
 
 def line(value: object) -> str:
     """A single-line OSCAL string: no line breaks, no leading or trailing space."""
+    if type(value) is str:  # the firm's name goes into every observation: made once
+        return _line(value)
     return " ".join(str(value).split()) or "-"
+
+
+@functools.lru_cache(maxsize=1024)
+def _line(value: str) -> str:
+    return " ".join(value.split()) or "-"
 
 
 def ident(*parts: object) -> str:
     """A deterministic version-5 UUID over ``parts``."""
+    if all(type(p) is str for p in parts):  # a key holds the firm's name: hashed once
+        return _ident(parts)
     return str(uuid.uuid5(_ROOT, "\x1f".join(str(p) for p in parts)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _ident(parts: tuple[str, ...]) -> str:
+    return str(uuid.uuid5(_ROOT, "\x1f".join(parts)))
 
 
 def key_of(report: Report) -> tuple[str, ...]:
@@ -98,7 +113,20 @@ def key_of(report: Report) -> tuple[str, ...]:
 
 
 def uid(report: Report, *what: object) -> str:
-    return ident(*key_of(report), *what)
+    if not what:
+        return ident(*key_of(report))
+    # ident(*key_of(report), *what), the key hashed once: it holds the firm's name, which a
+    # hostile profile makes megabytes long, and every observation and finding asks
+    digest = _keyed(key_of(report)).copy()
+    digest.update("\x1f".join(str(w) for w in what).encode("utf-8"))
+    return str(uuid.UUID(bytes=digest.digest()[:16], version=5))
+
+
+@functools.lru_cache(maxsize=64)
+def _keyed(key: tuple[str, ...]) -> Any:
+    """SHA-1 (uuid5's hash) fed the namespace and ``key`` joined, with the separator after."""
+    return hashlib.sha1(_ROOT.bytes + ("\x1f".join(str(k) for k in key) + "\x1f").encode(
+        "utf-8"), usedforsecurity=False)
 
 
 def stamp(day: dt.date) -> str:

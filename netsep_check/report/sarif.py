@@ -261,21 +261,28 @@ def _invalid_run(result: RunResult, lang: str, root: str | Path | None = None
     the first problem, and a tool execution notification per problem; files skipped as not
     profiles: a note-level notification each."""
     results, notifications = [], []
+
+    def at(uri: str, problem: Any) -> dict[str, Any]:
+        """The file, and the line and column of ``problem`` where it has them."""
+        physical: dict[str, Any] = {"artifactLocation": _location(uri)}
+        if problem is not None and problem.line:
+            physical["region"] = {"startLine": problem.line,
+                                  **({"startColumn": problem.column} if problem.column else {})}
+        return physical
+
     for item in result.invalid:
         uri = artifact_uri(item.file, root)
-        first = item.problems[0] if item.problems else None
-        physical: dict[str, Any] = {"artifactLocation": _location(uri)}
-        if first is not None and first.line:
-            physical["region"] = {"startLine": first.line,
-                                  **({"startColumn": first.column} if first.column else {})}
+        physical = at(uri, item.problems[0] if item.problems else None)
         worded = [problem_line(p, lang) for p in item.problems]  # each with its line
         results.append({"ruleId": "INPUT-INVALID", "ruleIndex": 0, "kind": "fail",
                         "level": "error",
                         "message": {"text": "; ".join(worded) or ui("invalid_inputs", lang)},
                         "locations": [{"physicalLocation": physical}],
                         "properties": {"problems": len(item.problems)}})
+        # each problem at its own line (every one stood at the first problem's)
         notifications += [{"level": "error", "message": {"text": text},
-                           "locations": [{"physicalLocation": physical}]} for text in worded]
+                           "locations": [{"physicalLocation": at(uri, problem)}]}
+                          for text, problem in zip(worded, item.problems, strict=True)]
     for (file, _), said in zip(result.skipped, skipped_lines(result, lang), strict=True):
         notifications.append({"level": "note", "message": {"text": said}, "locations": [
             {"physicalLocation": {"artifactLocation": _location(artifact_uri(file, root))}}]})
@@ -287,6 +294,7 @@ def _invalid_run(result: RunResult, lang: str, root: str | Path | None = None
                                        "defaultConfiguration": {"level": "error"}}]}},
         "automationDetails": {"id": "netsep-check/input/"},
         "language": _LANGUAGE.get(lang, lang),
+        "columnKind": "unicodeCodePoints",  # as the judged runs: not SARIF's UTF-16 default
         "invocations": [{"executionSuccessful": not result.invalid,
                          "toolExecutionNotifications": notifications}],
         "results": results,

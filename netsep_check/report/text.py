@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
     from netsep_check.evaluate.result import RunResult
 
+MAX_NAME_CHARS = 300  # a longer firm name is cut in a report's heading
+
 _STYLE = {"fail": "bold red", "error": "bold magenta", "waived": "yellow", "pass": "green",
           "not_applicable": "dim"}
 
@@ -27,7 +29,14 @@ def _one(report: Report, lang: str, console: Console) -> None:
     from rich.text import Text
 
     pack = report.pack
-    console.print(Text(f"netsep-check — {visible(report.firm)}", style="bold"))
+    # the name on its one line, cut (the JSON report holds it whole): rich lays out each line
+    # and word of a text as an object (a name of 5 million line breaks, 15 MB, took more than
+    # 1 GB and ended in MemoryError, exit 3; on one line, 14 s of word wrapping)
+    name = str(report.firm)
+    if len(name) > MAX_NAME_CHARS:
+        name = name[:MAX_NAME_CHARS - 1] + "…"
+    firm = visible(name).replace("\n", " ")
+    console.print(Text(f"netsep-check — {firm}", style="bold"))
     console.print(Text(f"{ui('profile', lang)}: {visible(report.profile_file)}  "
                        f"sha256 {report.profile_sha256}"))
     console.print(Text(f"{ui('pack', lang)}: {visible(pack.id)} {visible(pack.version)}  "
