@@ -311,7 +311,9 @@ def _end_with_parent(signum: int) -> None:
     try:
         import ctypes
 
-        asked = ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0)
+        word = ctypes.c_ulong  # prctl(2) is variadic: its arguments as the kernel reads them
+        asked = ctypes.CDLL(None, use_errno=True).prctl(
+            ctypes.c_int(_PR_SET_PDEATHSIG), word(signum), word(0), word(0), word(0))
     except (OSError, AttributeError, ImportError):  # no C library to ask: as elsewhere
         return
     if asked == 0 and os.getppid() != parent:  # the parent ended before the request held
