@@ -14,6 +14,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -645,6 +646,27 @@ def _left_in_session(sid: int, seconds: float = 5) -> list[int]:
     return _live_in_session(sid)
 
 
+def _kill_outright(proc: subprocess.Popen[Any], processes: int, wait: float = 5) -> list[int]:
+    """Once ``processes`` of ``proc``'s session run, SIGKILL the command ``proc`` alone; the
+    processes of its session still alive ``wait`` seconds later (then killed)."""
+    import os
+    import signal
+
+    try:
+        deadline = time.monotonic() + 30
+        while len(_live_in_session(proc.pid)) < processes and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        assert proc.poll() is None, "the batch ended before it could be killed"
+        assert len(_live_in_session(proc.pid)) >= processes, _live_in_session(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        return _left_in_session(proc.pid, wait)
+    finally:
+        for pid in _live_in_session(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 @pytest.fixture(scope="module")
 def many_profiles(tmp_path_factory):
     """256 profiles of 1,000 providers each: chunks of 32 that take seconds each, so a run
@@ -705,7 +727,6 @@ def test_killing_a_parallel_batch_outright_ends_every_worker(many_profiles, tmp_
     command killed outright stays behind in TMPDIR: nothing of the command runs to remove
     it."""
     import os
-    import signal
 
     spools = tmp_path / "tmp"
     spools.mkdir()
@@ -714,19 +735,7 @@ def test_killing_a_parallel_batch_outright_ends_every_worker(many_profiles, tmp_
          "--format", "json", "-o", tmp_path / "r.json", "--evidence-root", EXAMPLES],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
         start_new_session=True, env={**os.environ, "TMPDIR": str(spools)})
-    try:
-        deadline = time.monotonic() + 20
-        while len(_live_in_session(proc.pid)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.3)
-        assert proc.poll() is None, "the batch ended before it could be killed"
-        assert len(_live_in_session(proc.pid)) >= 3
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-        left = _left_in_session(proc.pid)
-    finally:
-        for pid in _live_in_session(proc.pid):
-            os.kill(pid, signal.SIGKILL)
+    left = _kill_outright(proc, 3)  # the command and its 2 workers
     assert left == [], "workers outlived the command"
 
 

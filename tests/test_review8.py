@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,6 +48,17 @@ def _at(path: Path, needle: str) -> tuple[int, int]:
 
 def _line_of(path: Path, needle: str) -> int:
     return _at(path, needle)[0]
+
+
+def _failing_egress(profile: Path, log: Path) -> dict[str, Any]:
+    """The EGRESS-DESTINATIONS finding of a check of ``profile`` with ``log``, which must
+    fail it (exit 1)."""
+    result = _check(profile, "--egress-log", str(log), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    (egress,) = [f for f in json.loads(result.stdout)["findings"]
+                 if f["rule_id"] == "EGRESS-DESTINATIONS"]
+    assert egress["status"] == "fail"
+    return egress
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -89,28 +101,30 @@ def test_yaml_column_after_a_line_separator_on_the_same_line(tmp_path, brk):
         result.stderr
 
 
-def test_yaml_duplicate_key_lines_after_a_line_separator(tmp_path):
-    # "p.yaml:28:3: duplicate key 'extended' (first defined on line 27)" for lines 25 and 24
+def _refused_after_odd_breaks(tmp_path: Path, added: str) -> tuple[Path, str]:
+    """The example with NEL, LS and PS in its firm name and ``added`` after its
+    ``extended: false`` line, refused (exit 2): the file and the error output."""
     text = (_example("m365-compliant.yaml")
             .replace("  name: 예시은행", f'  name: "예시{_ODD}은행"')
-            .replace("  extended: false\n", "  extended: false\n  extended: true\n"))
+            .replace("  extended: false\n", "  extended: false\n" + added))
     path = _write(tmp_path, "p.yaml", text)
     result = _check(path, "--no-evidence-check")
     assert result.returncode == 2, result.stderr
+    return path, result.stderr
+
+
+def test_yaml_duplicate_key_lines_after_a_line_separator(tmp_path):
+    # "p.yaml:28:3: duplicate key 'extended' (first defined on line 27)" for lines 25 and 24
+    path, stderr = _refused_after_odd_breaks(tmp_path, "  extended: true\n")
     first, second = _line_of(path, "extended: false"), _line_of(path, "extended: true")
     assert (f"p.yaml:{second}:3: duplicate key 'extended' (first defined on line {first})"
-            in result.stderr), result.stderr
+            in stderr), stderr
 
 
 def test_yaml_syntax_error_line_after_a_line_separator(tmp_path):
-    text = (_example("m365-compliant.yaml")
-            .replace("  name: 예시은행", f'  name: "예시{_ODD}은행"')
-            .replace("  extended: false\n", "  extended: false\n  - bad\n"))
-    path = _write(tmp_path, "p.yaml", text)
-    result = _check(path, "--no-evidence-check")
-    assert result.returncode == 2, result.stderr
+    path, stderr = _refused_after_odd_breaks(tmp_path, "  - bad\n")
     line = _line_of(path, "- bad")
-    assert f"p.yaml:{line}:3: YAML syntax error" in result.stderr, result.stderr
+    assert f"p.yaml:{line}:3: YAML syntax error" in stderr, stderr
 
 
 def test_json_duplicate_key_line_after_a_literal_line_separator(tmp_path):
@@ -222,11 +236,7 @@ def test_a_cr_only_squid_log_is_read_line_by_line(tmp_path):
     lines = (EXAMPLES / "tenant" / "proxy-access.log").read_text(encoding="utf-8").splitlines()
     log = tmp_path / "access.log"
     log.write_bytes(("\r".join(lines) + "\r").encode("utf-8"))
-    result = _check(profile, "--egress-log", str(log), "--format", "json")
-    assert result.returncode == 1, result.stderr
-    (egress,) = [f for f in json.loads(result.stdout)["findings"]
-                 if f["rule_id"] == "EGRESS-DESTINATIONS"]
-    assert egress["status"] == "fail"
+    egress = _failing_egress(profile, log)
     assert "(2 of 6 requests" in egress["message"]
 
 
@@ -272,11 +282,7 @@ def test_a_url_hiding_its_host_behind_a_fragment_or_backslash_is_not_allowed(tmp
     log.write_text("\n".join([allowed, *(allowed.replace(
         "CONNECT login.microsoftonline.com:443", trick) for trick in tricks)]) + "\n",
         encoding="utf-8")
-    result = _check(profile, "--egress-log", str(log), "--format", "json")
-    assert result.returncode == 1, result.stderr
-    (egress,) = [f for f in json.loads(result.stdout)["findings"]
-                 if f["rule_id"] == "EGRESS-DESTINATIONS"]
-    assert egress["status"] == "fail"
+    egress = _failing_egress(profile, log)
     assert "evil.example.com (2)" in egress["message"]
 
 
@@ -286,9 +292,5 @@ def test_a_csv_egress_log_with_a_utf8_bom_names_its_first_host(tmp_path):
     profile = _write(tmp_path, "p.yaml", _example("m365-compliant.yaml"))
     log = tmp_path / "egress.csv"
     log.write_bytes(b"\xef\xbb\xbfevil.example.com,500\nlogin.microsoftonline.com,3\n")
-    result = _check(profile, "--egress-log", str(log), "--format", "json")
-    assert result.returncode == 1, result.stderr
-    (egress,) = [f for f in json.loads(result.stdout)["findings"]
-                 if f["rule_id"] == "EGRESS-DESTINATIONS"]
-    assert egress["status"] == "fail"
+    egress = _failing_egress(profile, log)
     assert "evil.example.com (500)" in egress["message"]

@@ -8,14 +8,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_hostile_classes import EXAMPLES, ROOT, _left_in_session, _live_in_session, _providers
+from tests.test_hostile_classes import EXAMPLES, ROOT, _kill_outright, _providers
 
 
 @pytest.fixture(scope="module")
@@ -53,20 +52,9 @@ def test_killing_a_batch_with_a_progress_bar_outright_ends_every_worker(long_pro
         except OSError:
             pass
     threading.Thread(target=drain, daemon=True).start()
-    try:
-        deadline = time.monotonic() + 30
-        # the command, the resource tracker, the fork server and 2 workers
-        while len(_live_in_session(proc.pid)) < 5 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.3)
-        assert proc.poll() is None, "the batch ended before it could be killed"
-        assert len(_live_in_session(proc.pid)) >= 5, _live_in_session(proc.pid)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-        left = _left_in_session(proc.pid, 10)
+    try:  # the command, the resource tracker, the fork server and 2 workers
+        left = _kill_outright(proc, 5, 10)
     finally:
-        for pid in _live_in_session(proc.pid):
-            os.kill(pid, signal.SIGKILL)
         os.close(master)
     assert left == [], "workers (and the fork server) outlived the command"
 
