@@ -175,9 +175,10 @@ class Checker:
         if self.egress_logs:  # the log reader (and ipaddress) only when a log is given
             from netsep_check.facts.egress import load_hosts, read_egress
 
-            accept = egress_accept(profile, load_hosts())
+            hosts = load_hosts()
+            accept = egress_accept(profile, hosts)
             results += egress_results(profile, [read_egress(p, accept)
-                                                for p in self.egress_logs])
+                                                for p in self.egress_logs], hosts)
         return TenantInput(results, tuple(mappings), tuple(facts_ref(f) for f in facts))
 
     def check(self, path: Path | str) -> Report:

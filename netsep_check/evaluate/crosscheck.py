@@ -350,25 +350,55 @@ def _allowed(profile: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(h.lower().rstrip(".") for h in control.get("allowed_destinations") or ())
 
 
+def own_tenants(profile: Mapping[str, Any], hosts: HostTable) -> dict[str, frozenset[str]]:
+    """The firm's own tenant under each suffix whose hosts name a tenant (``.sharepoint.com``):
+    every label of each tenant that an allowed_destinations entry under that suffix names
+    (``yesibank.sharepoint.com`` names ``yesibank``, ``yesibank-my``, ...). A wildcard over
+    the whole suffix (``*.sharepoint.com``) names none."""
+    own: dict[str, frozenset[str]] = {}
+    for entry in _allowed(profile):
+        bound = hosts.tenant(entry[2:] if entry.startswith("*.") else entry)
+        if bound is not None:
+            suffix, label = bound
+            own[suffix] = own.get(suffix, frozenset()) | hosts.tenant_labels(suffix, label)
+    return own
+
+
 def egress_accept(profile: Mapping[str, Any], hosts: HostTable) -> Callable[[str], bool]:
     """Whether a destination is allowed: listed in allowed_destinations (``*.`` matches any
-    sub-domain), or belonging (host table) to an approved product."""
+    sub-domain), or belonging (host table) to an approved product. A host under a suffix
+    whose hosts name a customer's tenant (``<tenant>.sharepoint.com``) is allowed only when
+    it is the firm's own tenant's (:func:`own_tenants`), whatever else would let it through:
+    another tenant's SharePoint is not the firm's SaaS."""
     allowed = _allowed(profile)
     exact = {h for h in allowed if not h.startswith("*.")}
     suffixes = tuple(h[1:] for h in allowed if h.startswith("*."))
     approved = set(approved_products(profile))
+    own = own_tenants(profile, hosts)
 
     def accept(host: str) -> bool:
+        bound = hosts.tenant(host)
+        if bound is not None and bound[1] not in own.get(bound[0], ()):
+            return False
         if host in exact or (suffixes and host.endswith(suffixes)):
             return True
         return bool(approved.intersection(hosts.products(host)))
     return accept
 
 
+def other_tenant_suffixes(hosts: HostTable, unaccepted: Sequence[tuple[str, int]],
+                          ) -> tuple[str, ...]:
+    """The suffixes whose hosts name a tenant (``sharepoint.com``) under which a destination
+    was refused: what a report adds to say why."""
+    found = (hosts.tenant(host) for host, _ in unaccepted)
+    return tuple(sorted({bound[0][1:] for bound in found if bound is not None}))
+
+
 def egress_results(profile: Mapping[str, Any], summaries: Sequence[EgressSummary],
-                   ) -> tuple[TenantResult, ...]:
+                   hosts: HostTable | None = None) -> tuple[TenantResult, ...]:
     """One result per log: a destination reached that is neither allowed nor an approved
-    product's contradicts the internet-access control; none confirms it."""
+    product's contradicts the internet-access control; none confirms it. ``hosts``: the
+    table the log was judged by (to say which refused hosts are another tenant's)."""
     control = ((profile.get("security_measures") or {}).get("network_link") or {}).get(
         "internet_access_control") or {}
     out = []
@@ -391,5 +421,7 @@ def egress_results(profile: Mapping[str, Any], summaries: Sequence[EgressSummary
             (("requests", log.requests), ("lines", log.lines), ("unparsed", log.unparsed),
              ("unaccepted_hosts", log.unaccepted_hosts),
              ("unaccepted_requests", log.unaccepted_requests), ("truncated", log.truncated),
-             ("approved_products", approved_products(profile)))))
+             ("approved_products", approved_products(profile)),
+             ("tenant_suffixes", other_tenant_suffixes(hosts, log.unaccepted)
+              if hosts is not None else ()))))
     return tuple(out)

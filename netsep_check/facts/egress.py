@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import field
 from pathlib import Path
 
 from netsep_check._record import record
@@ -201,19 +202,48 @@ class HostTable:
     exact: dict[str, tuple[str, ...]]
     suffixes: dict[str, tuple[str, ...]]  # ".sharepoint.com" → products
     file: str
+    # ".sharepoint.com" → the endings of a tenant's labels ("", "-my", ...): the label right
+    # under such a suffix names one customer's tenant, and only the firm's own is accepted
+    tenants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def _suffix(self, host: str) -> str | None:
+        """The longest ``*.`` suffix of the table that ``host`` lies under, or None."""
+        at = host.find(".")
+        while at != -1:  # longest matching "*." suffix first
+            if host[at:] in self.suffixes:
+                return host[at:]
+            at = host.find(".", at + 1)
+        return None
 
     def products(self, host: str) -> tuple[str, ...]:
         host = host.lower().rstrip(".")
         found = self.exact.get(host)
         if found is not None:
             return found
-        at = host.find(".")
-        while at != -1:  # longest matching "*." suffix first
-            hit = self.suffixes.get(host[at:])
-            if hit is not None:
-                return hit
-            at = host.find(".", at + 1)
-        return ()
+        suffix = self._suffix(host)
+        return self.suffixes[suffix] if suffix is not None else ()
+
+    def tenant(self, host: str) -> tuple[str, str] | None:
+        """(suffix, tenant label) when ``host`` lies under a suffix whose hosts name one
+        customer's tenant (``yesibank-my`` of ``yesibank-my.sharepoint.com``, or of
+        ``x.yesibank-my.sharepoint.com``); None for any other host, and for a host the table
+        names exactly (a host shared by every tenant)."""
+        host = host.lower().rstrip(".")
+        if not self.tenants or host in self.exact:
+            return None
+        suffix = self._suffix(host)
+        if suffix is None or suffix not in self.tenants:
+            return None
+        return suffix, host[:-len(suffix)].rsplit(".", 1)[-1]
+
+    def tenant_labels(self, suffix: str, label: str) -> frozenset[str]:
+        """Every label of the tenant that ``label`` (a label under ``suffix``) belongs to:
+        ``yesibank-my`` → ``yesibank``, ``yesibank-my``, ``yesibank-admin``, ...; the label
+        itself too, and, should a name end as an ending does, each reading of it."""
+        endings = self.tenants[suffix]
+        names = {label[:-len(end)] for end in endings if end and label.endswith(end)
+                 and len(label) > len(end)} | {label}
+        return frozenset(name + end for name in names for end in endings) | {label}
 
 
 def load_hosts(path: Path | str | None = None) -> HostTable:
@@ -224,11 +254,15 @@ def load_hosts(path: Path | str | None = None) -> HostTable:
     document = _checked(path, "egress-hosts", "egress host table")
     exact: dict[str, tuple[str, ...]] = {}
     suffixes: dict[str, tuple[str, ...]] = {}
+    tenants: dict[str, tuple[str, ...]] = {}
     for row in document.data["hosts"]:
         host = row["host"].lower()
         if host.startswith("*."):
             suffixes[host[1:]] = tuple(dict.fromkeys((*suffixes.get(host[1:], ()),
                                                       *row["products"])))
+            if "tenant_endings" in row:
+                tenants[host[1:]] = tuple(dict.fromkeys((*tenants.get(host[1:], ()),
+                                                         *row["tenant_endings"])))
         else:
             exact[host] = tuple(dict.fromkeys((*exact.get(host, ()), *row["products"])))
-    return HostTable(exact, suffixes, document.file)
+    return HostTable(exact, suffixes, document.file, tenants)

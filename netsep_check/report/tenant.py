@@ -62,15 +62,26 @@ def messages(result: TenantResult) -> dict[str, str]:
         if kind == "contradiction":
             hosts = ", ".join(f"{m.fact} ({m.value})" for m in result.measured)
             more = " (and more: the list was truncated)" if detail["truncated"] else ""
+            tenant_en = tenant_ko = ""
+            suffixes = ", ".join(detail.get("tenant_suffixes", ()))
+            if suffixes:  # why an approved product's host was refused
+                tenant_en = (f"; a host under {suffixes} names one customer's tenant and counts "
+                             "only for the firm's own tenant, the one an allowed_destinations "
+                             "entry under it names (such as yesibank.sharepoint.com; a '*.' "
+                             "wildcard over the whole suffix names none)")
+                tenant_ko = (f". {suffixes} 아래 호스트는 고객사 테넌트 하나를 가리키므로, "
+                             "allowed_destinations에 그 아래 호스트(예: yesibank.sharepoint.com)로 "
+                             "기재한 자사 테넌트의 호스트만 허용 목적지로 봅니다(접미사 전체의 '*.' "
+                             "와일드카드는 테넌트를 가리키지 않음)")
             return {"en": f"{detail['unaccepted_hosts']} destination(s) reached that are neither "
                           f"in allowed_destinations nor an approved product's "
                           f"({detail['unaccepted_requests']} of {detail['requests']} requests, "
-                          f"{en_at}): {hosts}{more}{unread_en}",
+                          f"{en_at}): {hosts}{more}{tenant_en}{unread_en}",
                     "ko": f"허용 목적지에도 허용된 제품에도 속하지 않는 목적지 "
                           f"{detail['unaccepted_hosts']}곳에 접속했습니다(요청 "
                           f"{detail['requests']}건 중 {detail['unaccepted_requests']}건, "
                           f"{ko_at}): {hosts}{' (일부만 표시)' if detail['truncated'] else ''}"
-                          f"{unread_ko}"}
+                          f"{tenant_ko}{unread_ko}"}
         if kind == "weak":
             return {"en": f"the {detail['requests']} requests read went to allowed destinations "
                           f"or approved products ({en_at}){unread_en}",

@@ -139,3 +139,113 @@ def test_an_empty_log_is_an_input_error_not_a_clean_bill(run, tmp_path):
     empty.write_bytes(b"")
     result = run("check", PROFILE, "--egress-log", empty, "--lang", "en")
     assert result.exit_code == 2 and "holds no request" in result.stderr
+
+
+# --- a host that names a customer's tenant (<tenant>.sharepoint.com): the firm's own only ------
+
+def _tenant_profile(tmp_path: Path, allowed: list[str]) -> Path:
+    import yaml
+
+    data = yaml.safe_load(PROFILE.read_text(encoding="utf-8"))
+    data["security_measures"]["network_link"]["internet_access_control"][
+        "allowed_destinations"] = allowed
+    path = tmp_path / "profile.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _egress(run, profile: Path, log: Path) -> dict:
+    result = run("check", profile, "--egress-log", log, "--format", "json", "--lang", "en")
+    assert result.exit_code in (0, 1), result.stderr
+    (finding,) = [f for f in json.loads(result.stdout)["findings"]
+                  if f["rule_id"] == "EGRESS-DESTINATIONS"]
+    return finding
+
+
+def test_another_tenants_sharepoint_is_not_the_firms_saas(run, tmp_path):
+    """Before: any *.sharepoint.com host belonged to the approved product sharepoint_online,
+    so uploads to an attacker's tenant passed EGRESS-DESTINATIONS (a false green)."""
+    log = tmp_path / "egress.csv"
+    log.write_text("yesibank.sharepoint.com,100\nyesibank-my.sharepoint.com,7\n"
+                   "YesiBank-Files.SharePoint.com.,2\nattacker.sharepoint.com,3\n"
+                   "www.attacker.sharepoint.com,1\nteams.microsoft.com,4\n", encoding="utf-8")
+    finding = _egress(run, PROFILE, log)
+    assert finding["status"] == "fail"
+    assert sorted(m["fact"] for m in finding["actual"]) == [
+        "attacker.sharepoint.com", "www.attacker.sharepoint.com"]
+    assert "counts only for the firm's own tenant" in finding["message"]
+
+
+@pytest.mark.parametrize("allowed", [
+    ["*.sharepoint.com", "login.microsoftonline.com"],  # a wildcard over every tenant
+    ["login.microsoftonline.com"],  # no tenant named at all
+])
+def test_a_tenant_is_accepted_only_when_the_profile_names_it(run, tmp_path, allowed):
+    log = tmp_path / "egress.csv"
+    log.write_text("yesibank.sharepoint.com,100\nattacker.sharepoint.com,3\n", encoding="utf-8")
+    finding = _egress(run, _tenant_profile(tmp_path, allowed), log)
+    assert finding["status"] == "fail"
+    assert sorted(m["fact"] for m in finding["actual"]) == [
+        "attacker.sharepoint.com", "yesibank.sharepoint.com"]
+
+
+def test_the_firms_onedrive_host_names_its_tenant_too(run, tmp_path):
+    log = tmp_path / "egress.csv"
+    log.write_text("yesibank.sharepoint.com,10\nyesibank-my.sharepoint.com,5\n", encoding="utf-8")
+    profile = _tenant_profile(tmp_path, ["yesibank-my.sharepoint.com", "teams.microsoft.com"])
+    assert _egress(run, profile, log)["status"] == "pass"
+
+
+def test_tenant_labels_of_the_host_table():
+    from netsep_check.facts.mapping import load_hosts
+
+    hosts = load_hosts()
+    assert hosts.tenant("a.b.yesibank-my.SharePoint.com.") == (".sharepoint.com", "yesibank-my")
+    assert hosts.tenant("sharepoint.com") is None  # the bare domain is no tenant's
+    assert hosts.tenant("outlook.office365.com") is None
+    assert hosts.tenant("x.sharepointonline.com") is None  # shared by every tenant
+    labels = hosts.tenant_labels(".sharepoint.com", "yesibank-my")
+    assert {"yesibank", "yesibank-my", "yesibank-files", "yesibank-admin"} <= labels
+    assert "yesibankmy" not in labels and "attacker" not in labels
+
+
+def test_tenant_endings_only_on_a_wildcard_row(tmp_path):
+    from netsep_check.facts.mapping import load_hosts
+
+    table = tmp_path / "egress-hosts.yaml"
+    table.write_text('hosts:\n  - {host: a.example.com, products: [x], tenant_endings: [""]}\n',
+                     encoding="utf-8")
+    with pytest.raises(InputError):
+        load_hosts(table)
+
+
+@pytest.mark.parametrize("own", ["yesibank", "yesibank-my", "a1", "ab-admin"])
+def test_accept_on_a_tenant_suffix_is_exactly_the_own_tenant(own):
+    """Property over every label made of the letters of the own tenant's name and an ending:
+    a host under sharepoint.com is accepted exactly when its tenant label is one of the own
+    tenant's labels, whatever the approved products or a wildcard of the allow-list say."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from netsep_check.evaluate.crosscheck import egress_accept
+    from netsep_check.facts.mapping import load_hosts
+
+    hosts = load_hosts()
+    profile = {"designation": {"approved_scope": {"saas_products": ["sharepoint_online"]}},
+               "security_measures": {"network_link": {"internet_access_control": {
+                   "allowed_destinations": [f"{own}.sharepoint.com", "*.sharepoint.com"]}}}}
+    accept = egress_accept(profile, hosts)
+    labels = hosts.tenant_labels(".sharepoint.com", own)
+    base = own.split("-")[0]
+    ends = st.sampled_from(["", "-my", "-files", "-myfiles", "-admin", "-evil", "x", "-m"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=sorted(set(base + "x-")), min_size=1, max_size=12), ends,
+           st.sampled_from(["", "www.", "a.b."]))
+    def check(name: str, end: str, above: str) -> None:
+        label = (name + end).strip("-") or "x"
+        host = f"{above}{label}.sharepoint.com"
+        assert accept(host) == (label in labels), host
+
+    check()
+    assert accept(f"{base}.sharepoint.com") and not accept("attacker.sharepoint.com")
