@@ -7,7 +7,10 @@ memory stays flat however many profiles a batch holds.
 
 A worker that cannot write its spool (a full disk, a read-only temporary folder) sends its
 lines inline from then on; the folder is removed when the batch ends (the command keeps each
-spool file open, so the ranges stay readable until the last one is dropped).
+spool file open, so the ranges stay readable until the last one is dropped). A command killed
+outright (SIGKILL) runs nothing that could remove it: its folder is named by its process and
+PID namespace, and the next parallel batch removes it once that process is gone
+(:func:`sweep`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,70 @@ import weakref
 from netsep_check.output import FileRange
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+_PREFIX = "netsep-check-spool-"
+_SWEEP_LOOK = 10_000  # entries of the temporary folder looked at, at most, per sweep
+
+
+def _namespace() -> str:
+    """This process's PID namespace (Linux: the inode of /proc/self/ns/pid), or ``x`` where
+    it cannot be told: a process id means something only within its namespace."""
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return "x"
+
+
+def _gone(pid: int) -> bool:
+    """Whether no process ``pid`` exists (one of another user, or a reused id, counts as
+    alive: its folder is kept)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def sweep(folder: str | None = None) -> list[str]:
+    """Remove the spool folders of commands that are gone: those in ``folder`` (the temporary
+    folder) named for this PID namespace, owned by this user, whose command no longer runs.
+    A folder of another namespace, user or of a live process, or one whose name says
+    neither, is left alone. Returns the folders removed."""
+    import stat
+    import tempfile
+
+    folder = folder or tempfile.gettempdir()
+    namespace = _namespace()
+    if namespace == "x":  # a process id alone could name a live command elsewhere
+        return []
+    mine = f"{_PREFIX}{namespace}-"
+    removed = []
+    try:
+        with os.scandir(folder) as entries:
+            for looked, entry in enumerate(entries):
+                if looked >= _SWEEP_LOOK:
+                    break
+                if not entry.name.startswith(mine):
+                    continue
+                pid_text = entry.name[len(mine):].split("-", 1)[0]
+                if not pid_text.isdigit() or not _gone(int(pid_text)):
+                    continue
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if not stat.S_ISDIR(info.st_mode) or info.st_uid != getattr(os, "getuid", lambda: -1)():
+                    continue
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed.append(entry.path)
+    except OSError:
+        return removed
+    return removed
 
 
 def _name(folder: str, pid: int) -> str:
@@ -47,11 +114,14 @@ class SpoolFolder:
     @classmethod
     def make(cls) -> SpoolFolder | None:
         """A new private folder (mode 0700), or ``None`` when none can be made (the lines are
-        then sent inline)."""
+        then sent inline). Named by this process and its PID namespace, so that a later batch
+        can tell it was left by a command that is gone (:func:`sweep`), whose folders it
+        removes first."""
         import tempfile
 
+        sweep()
         try:
-            return cls(tempfile.mkdtemp(prefix="netsep-check-spool-"))
+            return cls(tempfile.mkdtemp(prefix=f"{_PREFIX}{_namespace()}-{os.getpid()}-"))
         except OSError:
             return None
 

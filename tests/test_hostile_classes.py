@@ -724,8 +724,8 @@ def test_killing_a_parallel_batch_outright_ends_every_worker(many_profiles, tmp_
     """SIGKILL of the command (the OOM killer, a CI job's time-out) leaves it no handler: its
     workers lived on, each blocked for ever on a queue nobody writes. The kernel now ends
     each worker when the command ends (batch._end_with_parent). The spool folder of a
-    command killed outright stays behind in TMPDIR: nothing of the command runs to remove
-    it."""
+    command killed outright stays behind in TMPDIR (nothing of the command runs to remove
+    it) until the next parallel batch, which removes it (spool.sweep)."""
     import os
 
     spools = tmp_path / "tmp"
@@ -737,6 +737,15 @@ def test_killing_a_parallel_batch_outright_ends_every_worker(many_profiles, tmp_
         start_new_session=True, env={**os.environ, "TMPDIR": str(spools)})
     left = _kill_outright(proc, 3)  # the command and its 2 workers
     assert left == [], "workers outlived the command"
+    stale = [p for p in spools.iterdir() if p.name.startswith("netsep-check-spool-")]
+    assert stale, "no spool folder left: the sweep is not tested"  # made before the workers
+    again = subprocess.run(
+        [sys.executable, "-m", "netsep_check", "check", many_profiles, "--jobs", "2",
+         "--format", "json", "-o", tmp_path / "r2.json", "--evidence-root", EXAMPLES],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        env={**os.environ, "TMPDIR": str(spools)})
+    assert again.returncode in (0, 1), again.stderr
+    assert list(spools.iterdir()) == [], "the next batch left the killed one's folder"
 
 
 OUTPUT_SPELLINGS = {
