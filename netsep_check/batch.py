@@ -29,7 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from netsep_check._record import record
-from netsep_check.errors import InputError, Problem, RunInputError
+from netsep_check.errors import (
+    InputError,
+    Problem,
+    RunInputError,
+    restore_termination,
+    trap_termination,
+)
 from netsep_check.evaluate.findings import Report
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -334,41 +340,16 @@ def _leave_fork_server() -> None:
             os.close(alive)
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (or SIGHUP) during a parallel batch: the run ends as for Ctrl-C, with exit
-    code 143 (129)."""
-
-    exit_code = 143
-
-    def __init__(self, exit_code: int = 143) -> None:
-        super().__init__()
-        self.exit_code = exit_code
-
-
-def _raise_terminated(signum: int, frame: Any) -> None:
-    raise Terminated(128 + signum)
-
-
 def _on_sigterm() -> Any:
     """Turn SIGTERM and SIGHUP into :class:`Terminated` (main thread only); the previous
     handlers. A hang-up (a terminal closed) would otherwise kill the command alone: its
-    workers would live on, blocked, and the spool folder would stay behind."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return {number: signal.signal(number, _raise_terminated)
-            for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None))
-            if number is not None  # a hang-up ignored (nohup) stays ignored
-            and not (number != signal.SIGTERM and signal.getsignal(number) == signal.SIG_IGN)}
+    workers would live on, blocked, and the spool folder would stay behind. (The command
+    already traps them (``commands/_shared.guarded``); a library call may not have.)"""
+    return trap_termination()
 
 
 def _restore_sigterm(previous: Any) -> None:
-    import signal
-
-    for number, handler in (previous or {}).items():
-        signal.signal(number, handler)
+    restore_termination(previous)
 
 
 def stop_workers(pool: Any) -> None:

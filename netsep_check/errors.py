@@ -66,3 +66,48 @@ class InputError(Exception):
 class RunInputError(InputError):
     """Input that makes the whole run meaningless (a pack or rule that cannot be used), not
     one profile: it ends the run with exit 2 instead of listing the profile as invalid."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (or SIGHUP) while a command runs: the run ends as for Ctrl-C (every ``finally``
+    runs: no temporary file left, workers ended), with exit code 143 (129)."""
+
+    exit_code = 143
+
+    def __init__(self, exit_code: int = 143) -> None:
+        super().__init__()
+        self.exit_code = exit_code
+
+
+def raise_terminated(signum: int, frame: Any) -> None:
+    """A signal handler: :class:`Terminated` for signal ``signum``."""
+    raise Terminated(128 + signum)
+
+
+def trap_termination() -> dict[int, Any] | None:
+    """SIGTERM and SIGHUP raise :class:`Terminated` (main thread only), a hang-up that is
+    ignored (``nohup``) staying ignored; the previous handlers, for
+    :func:`restore_termination`. By ``_signal`` (built in): ``signal`` would cost a command
+    an import of ``enum``."""
+    import _signal  # type: ignore[import-not-found]
+
+    previous: dict[int, Any] = {}
+    try:
+        for number in (_signal.SIGTERM, getattr(_signal, "SIGHUP", None)):
+            if number is None or (number != _signal.SIGTERM
+                                  and _signal.getsignal(number) == _signal.SIG_IGN):
+                continue
+            previous[number] = _signal.signal(number, raise_terminated)
+    except ValueError:  # not the main thread: signals are the main thread's alone
+        restore_termination(previous)
+        return None
+    return previous
+
+
+def restore_termination(previous: dict[int, Any] | None) -> None:
+    """The handlers :func:`trap_termination` replaced, back."""
+    import _signal
+
+    for number, handler in (previous or {}).items():
+        if handler is not None:
+            _signal.signal(number, handler)

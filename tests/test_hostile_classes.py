@@ -719,6 +719,65 @@ def test_interrupting_a_parallel_batch_ends_every_worker(many_profiles, tmp_path
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
 
+# A run whose report writer sends the command a signal halfway through the first file: the
+# moment a report is on disk only in part (its temporary file)
+_SIGNAL_WHILE_WRITING = """
+import os, signal, sys
+from netsep_check import output
+number = getattr(signal, sys.argv[1])
+original = output._write_content
+def halfway(fd, content):
+    data = content.encode() if isinstance(content, str) else content
+    if isinstance(data, bytes):
+        os.write(fd, data[: len(data) // 2])
+    os.kill(os.getpid(), number)
+    original(fd, content)
+output._write_content = halfway
+sys.argv[:] = ["netsep-check", *sys.argv[2:]]
+from netsep_check.cli import run
+run()
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGHUP"), reason="POSIX signals")
+@pytest.mark.parametrize(("name", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_a_signal_while_a_report_is_written_leaves_the_previous_one(tmp_path, name, code):
+    """Outside a parallel batch, SIGTERM or a hang-up took its default action: the command
+    died at once, and a report being written stayed behind as a temporary file beside the
+    previous one. It now ends as Ctrl-C does: one line, exit 143 (129), nothing left."""
+    first, second = tmp_path / "r.json", tmp_path / "r.sarif"
+    first.write_text("previous report\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", _SIGNAL_WHILE_WRITING, name, "check", PROFILE, "--format",
+         "json", "-o", first, "--format", "sarif", "-o", second, "--evidence-root", EXAMPLES],
+        capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == code, (result.returncode, result.stderr)
+    assert result.stderr.strip() == "terminated", result.stderr
+    assert first.read_text(encoding="utf-8") == "previous report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+def test_a_single_check_ends_at_once_on_sigterm(tmp_path):
+    """SIGTERM during a long single check (not a batch): exit 143 and one line."""
+    import os
+    import signal
+
+    profile = tmp_path / "big.json"
+    profile.write_text(json.dumps(_providers(20_000, True)), encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netsep_check", "check", profile, "--format", "json", "-o",
+         tmp_path / "r.json", "--evidence-root", EXAMPLES],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    time.sleep(0.6)  # past the start-up and the imports: within the check
+    if proc.poll() is not None:
+        pytest.skip("the check ended before the signal")
+    os.kill(proc.pid, signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 143, stderr
+    assert stderr.strip() == "terminated" and "Traceback" not in stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["big.json"]
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl: Linux only")
 def test_killing_a_parallel_batch_outright_ends_every_worker(many_profiles, tmp_path):
     """SIGKILL of the command (the OOM killer, a CI job's time-out) leaves it no handler: its

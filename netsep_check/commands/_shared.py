@@ -12,7 +12,13 @@ from typing import Any, TypeVar
 
 import click
 
-from netsep_check.errors import EXIT_INPUT, EXIT_INTERNAL, InputError
+from netsep_check.errors import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    InputError,
+    restore_termination,
+    trap_termination,
+)
 
 LANG = click.Choice(["ko", "en"])
 
@@ -44,6 +50,10 @@ def guarded(func: Callable[..., int]) -> Callable[..., None]:
     """Turn results and errors into exit codes; no traceback for bad input."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
+        # SIGTERM or a hang-up at any moment ends the command as Ctrl-C does, its ``finally``
+        # blocks run: a report being written leaves no temporary file (before, only during a
+        # parallel batch; elsewhere the signal's default action ended the process at once)
+        trapped = trap_termination()
         try:
             code = func(*args, **kwargs)
         except InputError as exc:
@@ -64,6 +74,8 @@ def guarded(func: Callable[..., int]) -> Callable[..., None]:
                  "This is a bug in netsep-check, not in your input. Run again with "
                  "NETSEP_DEBUG=1 for details and report it.")
             code = EXIT_INTERNAL
+        finally:
+            restore_termination(trapped)
         sys.exit(code)
     return wrapper
 
