@@ -451,8 +451,21 @@ def test_a_wildcard_over_a_public_suffix_fails_the_allow_list(tmp_path, source, 
     path = profile(tmp_path, source, {_DESTINATIONS: ["login.microsoftonline.com", wildcard]})
     assert failing(path) == {"NET-ALLOWED-DESTINATIONS"}
     narrow = profile(tmp_path, source, {_DESTINATIONS: ["login.microsoftonline.com",
-                                                        "*.sharepoint.com"]}, name="n.yaml")
+                                                        "*.office.com"]}, name="n.yaml")
     assert failing(narrow) == set()
+
+
+@pytest.mark.parametrize("source", ["m365-compliant.yaml", "standing-compliant.yaml"])
+def test_a_wildcard_over_every_sharepoint_tenant_fails_the_allow_list(tmp_path, source):
+    """*.sharepoint.com lies under one registrable domain, so it passed; but each label
+    beneath it is another firm's tenant, and the list then allows them all."""
+    path = profile(tmp_path, source, {_DESTINATIONS: ["login.microsoftonline.com",
+                                                      "*.sharepoint.com"]})
+    assert failing(path) == {"NET-ALLOWED-DESTINATIONS"}
+    own = profile(tmp_path, source, {_DESTINATIONS: [
+        "login.microsoftonline.com", "*.yesibank.sharepoint.com", "yesibank-my.sharepoint.com"]},
+        name="own.yaml")
+    assert failing(own) == set()
 
 
 @pytest.mark.parametrize("wildcard", ["*", "*.*"])

@@ -45,3 +45,43 @@ def test_host_reach_allows_at_most_one_registrable_domain(host, why):
     assert host_reach(host) == why
     result = judge({"host_within_one_domain": {"path": "h"}}, {"h": host})
     assert (result is None) is (why is None)
+
+
+@pytest.mark.parametrize(("host", "why"), [
+    ("*.sharepoint.com", "tenant_suffix"), ("*.SharePoint.COM.", "tenant_suffix"),
+    ("*.yesibank.sharepoint.com", None), ("yesibank.sharepoint.com", None),
+    ("*.a.b.sharepoint.com", None), ("*.office.com", None), ("*.com", "public_suffix")])
+def test_a_wildcard_over_every_tenant_fails_with_tenant_suffixes(host, why):
+    """*.sharepoint.com lies under one registrable domain, but every label beneath it is
+    another firm's tenant: given as a tenant suffix, a wildcard over it allows them all."""
+    assert host_reach(host, frozenset({"sharepoint.com"})) == why
+    assert host_reach(host) == (None if why == "tenant_suffix" else why)
+    cond = {"host_within_one_domain": {"path": "h", "tenant_suffixes": ["*.SharePoint.com"]}}
+    result = judge(cond, {"h": host})
+    assert (result is None) is (why is None)
+    if why == "tenant_suffix":
+        (failure,) = result
+        assert failure.code == "host_one_tenant" and failure.actual == host
+
+
+def test_a_suffix_above_a_tenant_suffix_fails_too():
+    assert host_reach("*.example.com", frozenset({"tenants.example.com"})) == "tenant_suffix"
+    assert host_reach("*.x.tenants.example.com", frozenset({"tenants.example.com"})) is None
+
+
+@pytest.mark.parametrize("value", [{"path": "h"}, "sharepoint.com", [""], ["*."], [3]])
+def test_tenant_suffixes_are_a_constant_list_of_domains(value):
+    with pytest.raises(RuleSyntaxError):
+        compile_condition({"host_within_one_domain": {"path": "h", "tenant_suffixes": value}},
+                          Env({}))
+
+
+def test_the_packs_tenant_suffixes_are_the_egress_tables_tenant_rows():
+    """The allow-list rule and the egress check read the same fact (which domains name a
+    tenant per label) from two files: they must agree."""
+    from netsep_check.facts.mapping import load_hosts
+    from netsep_check.rules import load_pack
+
+    table = {suffix.lstrip(".") for suffix in load_hosts().tenants}
+    for pack in ("sandbox-2024", "standing-exception-2026"):
+        assert set(load_pack(pack).parameters["tenant_suffixes"]) == table, pack

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -180,13 +180,16 @@ def _suffix_list() -> _SuffixList:
     return _SuffixList(*(sets[name] for name in _SETS))
 
 
-def host_reach(host: str) -> str | None:
-    """Why a host-name allow-list entry reaches more than one registrable domain, or None.
+def host_reach(host: str, tenants: Collection[str] = ()) -> str | None:
+    """Why a host-name allow-list entry reaches more than one registrable domain, or more
+    than one customer, or None.
 
     A plain host name reaches that host. ``*.example.com`` reaches the hosts under
     ``example.com``: fine when ``example.com`` is a registrable domain or lies inside one; too
     broad when it is a public suffix (``*.com``, ``*.co.kr``, ``*.blob.core.windows.net``) or
-    has one beneath it (``*.core.windows.net``, ``*.amazonaws.com``).
+    has one beneath it (``*.core.windows.net``, ``*.amazonaws.com``), and when it is one of
+    ``tenants`` — a domain whose every label names another customer's tenant
+    (``sharepoint.com``) — or lies above one (``tenant_suffix``).
     A ``*`` anywhere else (``*``, ``*.*``, ``a*.com``) cannot be judged and is too broad."""
     if "*" not in host:  # a plain host name, nearly every entry
         return None if host.strip().rstrip(".") else "wildcard"
@@ -200,10 +203,30 @@ def host_reach(host: str) -> str | None:
             return "public_suffix"
         if base in suffixes.above:  # *.core.windows.net reaches *.blob.core.windows.net
             return "public_suffix"
+        if any(base == shared or shared.endswith(f".{base}") for shared in tenants):
+            return "tenant_suffix"
         return None
     if "*" in name or not name:
         return "wildcard"
     return None
+
+
+def _tenant_suffixes(spec: Any, env: Env) -> tuple[frozenset[str], str | None]:
+    """The ``tenant_suffixes`` of a ``host_within_one_domain``: a list of domains, given
+    literally or as a parameter (resolved now), and how a message names them."""
+    if spec is None:
+        return frozenset(), None
+    operand = compile_operand(spec, env)
+    if not operand.constant:
+        raise RuleSyntaxError("tenant_suffixes is a list of domains, literally or "
+                              "{param: name}, not a field of the profile", env.where)
+    value = operand.value
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip(" .*")
+                                              for v in value):
+        raise RuleSyntaxError(f"tenant_suffixes must be a list of domains, got {value!r}",
+                              env.where)
+    return frozenset(v.strip().lower().removeprefix("*.").strip(".") for v in value), \
+        operand.label
 
 
 @functools.cache
@@ -226,23 +249,26 @@ def _plain_hosts(items: list[Any]) -> bool | None:
 
 
 def _host_within_one_domain(spec: Any, env: Env, sub: SubCompile) -> Compiled:
-    require_keys(spec, env, {"path"})
+    require_keys(spec, env, {"path"}, {"tenant_suffixes"})
     ref = compile_path(spec["path"], env)
+    tenants, tenants_label = _tenant_suffixes(spec.get("tenant_suffixes"), env)
 
     def test(ctx: Ctx) -> list[Failure] | None:
         actual = ref.get(ctx)
         if not isinstance(actual, str):
             raise EvalError(f"{ref.text} is {show(actual)}, not a host name", ref.concrete(ctx),
                             reason="eval_not_host", subject=ref.text, value=actual)
-        why = host_reach(actual)
+        why = host_reach(actual, tenants)
         if why is None:
             return None
+        if why == "tenant_suffix":
+            return [Failure(ref.concrete(ctx), "host_one_tenant", actual, why, tenants_label)]
         return [Failure(ref.concrete(ctx), "host_within_one_domain", actual, why, None)]
 
     def on_value(value: Any) -> bool:  # the yes/no of ``test`` (Compiled.holds)
         if type(value) is not str:
             raise FALLBACK
-        return host_reach(value) is None
+        return host_reach(value, tenants) is None
 
     fetch = ref.fetch
     unary = shape = None
@@ -254,9 +280,13 @@ def _host_within_one_domain(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     return Compiled(test, (ref.schema_path,), holds=lambda ctx: on_value(fetch(ctx)),
                     unary=unary, shape=shape, text=
                     {"en": f"{ref.text} names one host, or a '*.' wildcard under one registrable "
-                           "domain (not over a public suffix such as com or co.kr)",
+                           "domain (not over a public suffix such as com or co.kr"
+                           + (f", nor over every tenant of {tenants_label}" if tenants else "")
+                           + ")",
                      "ko": f"{ref.text}은(는) 호스트 하나이거나, 등록 가능한 도메인 하나 아래의 '*.' "
-                           "와일드카드임 (com·co.kr 같은 공개 접미사 전체가 아님)"})
+                           "와일드카드임 (com·co.kr 같은 공개 접미사 전체"
+                           + (f"나 {tenants_label}의 모든 테넌트" if tenants else "")
+                           + "가 아님)"})
 
 
 _PATH = {"type": "string"}
@@ -276,9 +306,14 @@ OPERATORS = {
         "host_within_one_domain", "text", _host_within_one_domain,
         "the host-name field names one host, or a leading '*.' wildcard whose rest is a "
         "registrable domain or lies inside one (Public Suffix List); '*.com', '*.co.kr', '*' "
-        "and '*.*' reach more than one domain and fail",
+        "and '*.*' reach more than one domain and fail; with `tenant_suffixes`, a wildcard over "
+        "one of those domains (every customer's tenant, such as '*.sharepoint.com') fails too",
         {"path": "security_measures.network_link.internet_access_control."
                  "allowed_destinations[0]"},
         {"type": "object", "required": ["path"], "additionalProperties": False,
-         "properties": {"path": _PATH}}),
+         "properties": {"path": _PATH,
+                        "tenant_suffixes": {"description": "domains whose every label names "
+                                            "one customer's tenant (sharepoint.com): a '*.' "
+                                            "wildcard over one, or above one, fails; a list "
+                                            "or {param: N}"}}}),
 }
