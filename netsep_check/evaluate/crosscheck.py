@@ -387,11 +387,15 @@ def egress_accept(profile: Mapping[str, Any], hosts: HostTable) -> Callable[[str
 
 
 def other_tenant_suffixes(hosts: HostTable, unaccepted: Sequence[tuple[str, int]],
-                          ) -> tuple[str, ...]:
+                          own: Mapping[str, frozenset[str]] | None = None) -> tuple[str, ...]:
     """The suffixes whose hosts name a tenant (``sharepoint.com``) under which a destination
-    was refused: what a report adds to say why."""
+    not of the firm's own tenant (``own``: :func:`own_tenants`) was refused: what a report adds
+    to say why. The own tenant's host refused for its product (OneDrive not approved) is not
+    another tenant's, and is not explained as one."""
+    own = own or {}
     found = (hosts.tenant(host) for host, _ in unaccepted)
-    return tuple(sorted({bound[0][1:] for bound in found if bound is not None}))
+    return tuple(sorted({bound[0][1:] for bound in found
+                         if bound is not None and bound[1] not in own.get(bound[0], ())}))
 
 
 def egress_results(profile: Mapping[str, Any], summaries: Sequence[EgressSummary],
@@ -401,6 +405,7 @@ def egress_results(profile: Mapping[str, Any], summaries: Sequence[EgressSummary
     table the log was judged by (to say which refused hosts are another tenant's)."""
     control = ((profile.get("security_measures") or {}).get("network_link") or {}).get(
         "internet_access_control") or {}
+    own = own_tenants(profile, hosts) if hosts is not None else {}
     out = []
     for log in summaries:
         ref = FactsRef(f"egress-{log.format}", log.format, "", log.file, "", log.sha256,
@@ -422,6 +427,6 @@ def egress_results(profile: Mapping[str, Any], summaries: Sequence[EgressSummary
              ("unaccepted_hosts", log.unaccepted_hosts),
              ("unaccepted_requests", log.unaccepted_requests), ("truncated", log.truncated),
              ("approved_products", approved_products(profile)),
-             ("tenant_suffixes", other_tenant_suffixes(hosts, log.unaccepted)
+             ("tenant_suffixes", other_tenant_suffixes(hosts, log.unaccepted, own)
               if hosts is not None else ()))))
     return tuple(out)

@@ -65,14 +65,21 @@ def messages(result: TenantResult) -> dict[str, str]:
             tenant_en = tenant_ko = ""
             suffixes = ", ".join(detail.get("tenant_suffixes", ()))
             if suffixes:  # why an approved product's host was refused
-                tenant_en = (f"; a host under {suffixes} names one customer's tenant and counts "
-                             "only for the firm's own tenant, the one an allowed_destinations "
-                             "entry under it names (such as yesibank.sharepoint.com; a '*.' "
-                             "wildcard over the whole suffix names none)")
-                tenant_ko = (f". {suffixes} 아래 호스트는 고객사 테넌트 하나를 가리키므로, "
-                             "allowed_destinations에 그 아래 호스트(예: yesibank.sharepoint.com)로 "
-                             "기재한 자사 테넌트의 호스트만 허용 목적지로 봅니다(접미사 전체의 '*.' "
-                             "와일드카드는 테넌트를 가리키지 않음)")
+                tenant_en = (f"; a host under {suffixes} counts only for the firm's own tenant, "
+                             "the one an allowed_destinations entry under it names (listing "
+                             "yesibank.sharepoint.com names yesibank-my.sharepoint.com and the "
+                             "tenant's other hosts too; a '*.' wildcard over the whole suffix "
+                             "names none), and a host there that every tenant shares (such as "
+                             "*.gr.global.aa-rt.sharepoint.com) only when allowed_destinations "
+                             "lists it")
+                tenant_ko = (f". {suffixes} 아래 호스트는 자사 테넌트의 것만 허용 목적지로 "
+                             "봅니다. 자사 테넌트는 allowed_destinations에 기재한 그 아래 호스트가 "
+                             "가리키는 테넌트입니다(예: yesibank.sharepoint.com을 기재하면 "
+                             "yesibank-my.sharepoint.com 등 그 테넌트의 다른 호스트도 자사 "
+                             "테넌트의 것으로 보며, "
+                             "접미사 전체에 대한 '*.' 와일드카드는 어느 테넌트도 가리키지 않음). "
+                             "모든 테넌트가 함께 쓰는 호스트(예: *.gr.global.aa-rt.sharepoint.com)는 "
+                             "allowed_destinations에 기재한 경우에만 허용됩니다")
             return {"en": f"{detail['unaccepted_hosts']} destination(s) reached that are neither "
                           f"in allowed_destinations nor an approved product's "
                           f"({detail['unaccepted_requests']} of {detail['requests']} requests, "
