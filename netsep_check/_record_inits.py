@@ -56,12 +56,13 @@ def _4(self, controls, evidence, available):
 CODES['def __init__(self, controls=__NOTHING, evidence=__NOTHING, available=__dflt_available):\n  self.controls = __fact_controls() if controls is __NOTHING else controls\n  self.evidence = __fact_evidence() if evidence is __NOTHING else evidence\n  self.available = available'] = _4.__code__
 
 
-def _5(self, exact, suffixes, file, tenants):
+def _5(self, exact, suffixes, file, tenants, tenant_ranges):
   __setattr(self, 'exact', exact)
   __setattr(self, 'suffixes', suffixes)
   __setattr(self, 'file', file)
   __setattr(self, 'tenants', __fact_tenants() if tenants is __NOTHING else tenants)
-CODES["def __init__(self, exact, suffixes, file, tenants=__NOTHING):\n  __setattr(self, 'exact', exact)\n  __setattr(self, 'suffixes', suffixes)\n  __setattr(self, 'file', file)\n  __setattr(self, 'tenants', __fact_tenants() if tenants is __NOTHING else tenants)"] = _5.__code__
+  __setattr(self, 'tenant_ranges', tenant_ranges)
+CODES["def __init__(self, exact, suffixes, file, tenants=__NOTHING, tenant_ranges=__dflt_tenant_ranges):\n  __setattr(self, 'exact', exact)\n  __setattr(self, 'suffixes', suffixes)\n  __setattr(self, 'file', file)\n  __setattr(self, 'tenants', __fact_tenants() if tenants is __NOTHING else tenants)\n  __setattr(self, 'tenant_ranges', tenant_ranges)"] = _5.__code__
 
 
 def _6(self, fact, value, check, confidence):

@@ -79,3 +79,49 @@ def test_the_korean_explanation_says_what_the_english_one_does(run, tmp_path):
     ko = _egress(run, profile, log, tmp_path, lang="ko")["message"]
     assert "자사 테넌트" in ko and "yesibank-my.sharepoint.com 등" in ko
     assert "어느 테넌트도 가리키지 않" in ko
+
+
+def test_an_ip_address_of_sharepoint_names_no_tenant(run, tmp_path):
+    """A firewall that logs addresses only: every tenant's SharePoint (attacker.sharepoint.com
+    too) is served from the same addresses (Microsoft's list, ID 31: 13.107.136.0/22, …), so an
+    address there shows no tenant, as '*.sharepoint.com' shows none. Listed in
+    allowed_destinations, 13.107.136.9 let any tenant's traffic pass (a false green)."""
+    profile = _profile(tmp_path, ["yesibank.sharepoint.com", "teams.microsoft.com",
+                                  "13.107.136.9", "192.0.2.10"])
+    finding = _egress(run, profile, "13.107.136.9,50\n192.0.2.10,3\n", tmp_path)
+    assert finding["status"] == "fail"
+    assert [m["fact"] for m in finding["actual"]] == ["13.107.136.9"]  # 192.0.2.10: listed
+    assert "address" in finding["message"] and "sharepoint.com" in finding["message"]
+    squid = ("1715000000.123 120 10.0.0.7 TCP_TUNNEL/200 5120 CONNECT [2620:1ec:8f8::9]:443 - "
+             "HIER_DIRECT/2620:1ec:8f8::9 -\n")
+    assert _egress(run, profile, squid, tmp_path)["status"] == "fail"
+    ko = _egress(run, profile, "13.107.136.9,50\n", tmp_path, lang="ko")["message"]
+    assert "IP 주소" in ko
+
+
+def test_tenant_ranges_of_the_host_table(tmp_path):
+    from netsep_check.errors import InputError
+    from netsep_check.facts.mapping import load_hosts
+
+    hosts = load_hosts()
+    assert hosts.tenant("13.107.136.9") == (".sharepoint.com", "")
+    assert hosts.tenant("2620:1ec:8f8::9") == (".sharepoint.com", "")
+    assert hosts.tenant("192.0.2.10") is None and hosts.tenant("10.0.0.1") is None
+    table = tmp_path / "egress-hosts.yaml"
+    for bad in ('["10.0.0.0/33"]', '["not-an-ip"]', '["10.0.0.1/8"]'):
+        table.write_text('hosts:\n  - {host: "*.example.com", products: [x], '
+                         f'tenant_endings: [""], tenant_ranges: {bad}}}\n', encoding="utf-8")
+        try:
+            load_hosts(table)
+        except InputError as exc:
+            assert "tenant_ranges" in str(exc) and "egress-hosts.yaml" in str(exc)
+        else:
+            raise AssertionError(f"{bad} accepted")
+    table.write_text('hosts:\n  - {host: "*.example.com", products: [x], '
+                     'tenant_ranges: ["10.0.0.0/8"]}\n', encoding="utf-8")
+    try:  # ranges only where hosts name a tenant
+        load_hosts(table)
+    except InputError:
+        pass
+    else:
+        raise AssertionError("tenant_ranges without tenant_endings accepted")

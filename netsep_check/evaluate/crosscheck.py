@@ -358,7 +358,7 @@ def own_tenants(profile: Mapping[str, Any], hosts: HostTable) -> dict[str, froze
     own: dict[str, frozenset[str]] = {}
     for entry in _allowed(profile):
         bound = hosts.tenant(entry[2:] if entry.startswith("*.") else entry)
-        if bound is not None:
+        if bound is not None and bound[1]:  # an address of every tenant names none
             suffix, label = bound
             own[suffix] = own.get(suffix, frozenset()) | hosts.tenant_labels(suffix, label)
     return own
@@ -428,5 +428,8 @@ def egress_results(profile: Mapping[str, Any], summaries: Sequence[EgressSummary
              ("unaccepted_requests", log.unaccepted_requests), ("truncated", log.truncated),
              ("approved_products", approved_products(profile)),
              ("tenant_suffixes", other_tenant_suffixes(hosts, log.unaccepted, own)
-              if hosts is not None else ()))))
+              if hosts is not None else ()),
+             ("tenant_addresses", hosts is not None and any(
+                 (bound := hosts.tenant(host)) is not None and not bound[1]
+                 for host, _ in log.unaccepted)))))
     return tuple(out)

@@ -205,6 +205,9 @@ class HostTable:
     # ".sharepoint.com" → the endings of a tenant's labels ("", "-my", ...): the label right
     # under such a suffix names one customer's tenant, and only the firm's own is accepted
     tenants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (".sharepoint.com", network): the addresses every tenant under the suffix is served
+    # from; an address there names no tenant (as "*.sharepoint.com" names none)
+    tenant_ranges: tuple[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network], ...] = ()
 
     def _suffix(self, host: str) -> str | None:
         """The longest ``*.`` suffix of the table that ``host`` lies under, or None."""
@@ -227,10 +230,21 @@ class HostTable:
         """(suffix, tenant label) when ``host`` lies under a suffix whose hosts name one
         customer's tenant (``yesibank-my`` of ``yesibank-my.sharepoint.com``, or of
         ``x.yesibank-my.sharepoint.com``); None for any other host, and for a host the table
-        names exactly (a host shared by every tenant)."""
+        names exactly (a host shared by every tenant). An IP address in the table's
+        ``tenant_ranges`` gives (suffix, ""): it names no tenant, so none is its own."""
         host = host.lower().rstrip(".")
         if not self.tenants or host in self.exact:
             return None
+        if self.tenant_ranges and (host[:1].isdigit() or ":" in host):
+            try:
+                address = ipaddress.ip_address(host)
+            except ValueError:
+                address = None
+            if address is not None:
+                if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+                    address = address.ipv4_mapped
+                return next(((suffix, "") for suffix, network in self.tenant_ranges
+                             if address in network), None)
         suffix = self._suffix(host)
         if suffix is None or suffix not in self.tenants:
             return None
@@ -255,7 +269,8 @@ def load_hosts(path: Path | str | None = None) -> HostTable:
     exact: dict[str, tuple[str, ...]] = {}
     suffixes: dict[str, tuple[str, ...]] = {}
     tenants: dict[str, tuple[str, ...]] = {}
-    for row in document.data["hosts"]:
+    ranges: list[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
+    for index, row in enumerate(document.data["hosts"]):
         host = row["host"].lower()
         if host.startswith("*."):
             suffixes[host[1:]] = tuple(dict.fromkeys((*suffixes.get(host[1:], ()),
@@ -263,6 +278,17 @@ def load_hosts(path: Path | str | None = None) -> HostTable:
             if "tenant_endings" in row:
                 tenants[host[1:]] = tuple(dict.fromkeys((*tenants.get(host[1:], ()),
                                                          *row["tenant_endings"])))
+            for at, text in enumerate(row.get("tenant_ranges") or ()):
+                try:
+                    ranges.append((host[1:], ipaddress.ip_network(text)))
+                except ValueError:
+                    where = ("hosts", index, "tenant_ranges", at)
+                    line, column = document.position(where) or (None, None)
+                    raise InputError.one(
+                        document.file, f"{text!r} is not an IP network (expected CIDR from the "
+                        "network's first address, such as 13.107.136.0/22)", line, column,
+                        f"hosts[{index}].tenant_ranges[{at}]", code="egress_hosts.not_a_network",
+                        value=repr(text)) from None
         else:
             exact[host] = tuple(dict.fromkeys((*exact.get(host, ()), *row["products"])))
-    return HostTable(exact, suffixes, document.file, tenants)
+    return HostTable(exact, suffixes, document.file, tenants, tuple(ranges))

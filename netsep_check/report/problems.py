@@ -163,6 +163,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "{digits}자리 숫자는 프로파일 값으로 너무 깁니다. 문자열이면 따옴표로 "
                          "감싸십시오"),
     "json.duplicate_key": ("duplicate key {key}", "키 {key}이(가) 중복되었습니다"),
+    "egress_hosts.not_a_network": ("{value} is not an IP network (expected CIDR from the "
+                                   "network's first address, such as 13.107.136.0/22)",
+                                   "{value}은(는) IP 대역이 아닙니다 (13.107.136.0/22처럼 대역의 "
+                                   "첫 주소와 접두사 길이로 쓰십시오)"),
 }
 
 # Words around the problems (the CLI's lines).

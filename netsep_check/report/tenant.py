@@ -80,6 +80,13 @@ def messages(result: TenantResult) -> dict[str, str]:
                              "접미사 전체에 대한 '*.' 와일드카드는 어느 테넌트도 가리키지 않음). "
                              "모든 테넌트가 함께 쓰는 호스트(예: *.gr.global.aa-rt.sharepoint.com)는 "
                              "allowed_destinations에 기재한 경우에만 허용됩니다")
+            if detail.get("tenant_addresses"):  # an address of every tenant's servers
+                tenant_en += ("; an IP address of its servers (Microsoft's published ranges) "
+                              "serves every tenant and names none, so a log of addresses "
+                              "cannot show the firm's own tenant: give a log with host names")
+                tenant_ko += (". 그 서버의 IP 주소(Microsoft가 공개한 대역)는 모든 테넌트가 함께 "
+                              "쓰므로 어느 테넌트도 가리키지 않습니다. IP 주소만 남긴 로그로는 "
+                              "자사 테넌트인지 알 수 없으니 호스트 이름이 남는 로그를 제시하십시오")
             return {"en": f"{detail['unaccepted_hosts']} destination(s) reached that are neither "
                           f"in allowed_destinations nor an approved product's "
                           f"({detail['unaccepted_requests']} of {detail['requests']} requests, "
