@@ -125,3 +125,15 @@ def test_tenant_ranges_of_the_host_table(tmp_path):
         pass
     else:
         raise AssertionError("tenant_ranges without tenant_endings accepted")
+
+
+def test_personal_onedrive_is_not_the_approved_onedrive(run, tmp_path):
+    """api.onedrive.com is OneDrive's API for personal (consumer) accounts: another "tenant"
+    as much as attacker.sharepoint.com is. The table's '*.onedrive.com' took it for the approved
+    product onedrive; Microsoft's list (the table's source) names only admin.onedrive.com and
+    www.onedrive.com there."""
+    profile = _profile(tmp_path, ["yesibank.sharepoint.com", "teams.microsoft.com"])
+    log = "api.onedrive.com,9\nadmin.onedrive.com,1\nwww.onedrive.com,1\n"
+    finding = _egress(run, profile, log, tmp_path)
+    assert finding["status"] == "fail"
+    assert [m["fact"] for m in finding["actual"]] == ["api.onedrive.com"]
