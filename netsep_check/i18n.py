@@ -84,9 +84,11 @@ _FAILURES: dict[str, T] = {
         "(호스트 하나 또는 *.example.com처럼 도메인 하나 아래의 '*.'만 허용)"),
     "host_one_tenant": T(
         "{path} is {actual}, a wildcard over every customer's tenant of {against} (list your "
-        "own tenant's hosts, such as contoso.sharepoint.com and contoso-my.sharepoint.com)",
+        "own tenant's hosts under it instead, such as yesibank.sharepoint.com and "
+        "yesibank-my.sharepoint.com for SharePoint)",
         "{path} 값 {actual}은(는) {against}의 모든 고객사 테넌트에 닿는 와일드카드입니다 "
-        "(contoso.sharepoint.com, contoso-my.sharepoint.com처럼 자사 테넌트의 호스트를 기재)"),
+        "(대신 그 아래 자사 테넌트의 호스트를 기재, 예: SharePoint는 yesibank.sharepoint.com, "
+        "yesibank-my.sharepoint.com)"),
     "name_in": T("{path} is {actual}, which is none of {against} (compared without legal-form "
                  "marks and spaces)",
                  "{path} 값 {actual}은(는) {against}에 없습니다 (법인 형태 표시와 공백을 빼고 비교)"),

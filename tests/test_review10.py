@@ -140,14 +140,13 @@ def test_personal_onedrive_is_not_the_approved_onedrive(run, tmp_path):
     assert [m["fact"] for m in finding["actual"]] == ["api.onedrive.com"]
 
 
-@pytest.mark.xfail(strict=True, reason="open: *.workvivo.com accepts every company's Workvivo "
-                   "as the approved product pulse; a tenant row needs Workvivo's shared hosts "
-                   "(api., www., api.eu2., …) and the pack's tenant_suffixes with it")
 def test_another_companys_workvivo_is_not_the_firms_pulse(run, tmp_path):
     """Workvivo serves each customer at <company>.workvivo.com (.us, .eu): another company's
     site is not the firm's Pulse, as another tenant's SharePoint is not its SharePoint."""
     data = yaml.safe_load((ROOT / "examples" / "pulse-compliant.yaml").read_text(encoding="utf-8"))
     path = tmp_path / "pulse.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    finding = _egress(run, path, "someothercompany.workvivo.com,4\n", tmp_path)
+    finding = _egress(run, path, "someothercompany.workvivo.com,4\nyesisec.workvivo.com,9\n"
+                      "api.workvivo.com,3\n", tmp_path)
     assert finding["status"] == "fail"
+    assert [m["fact"] for m in finding["actual"]] == ["someothercompany.workvivo.com"]

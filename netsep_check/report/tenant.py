@@ -65,21 +65,25 @@ def messages(result: TenantResult) -> dict[str, str]:
             tenant_en = tenant_ko = ""
             suffixes = ", ".join(detail.get("tenant_suffixes", ()))
             if suffixes:  # why an approved product's host was refused
+                example = f"yesibank.{detail['tenant_suffixes'][0]}"
                 tenant_en = (f"; a host under {suffixes} counts only for the firm's own tenant, "
-                             "the one an allowed_destinations entry under it names (listing "
-                             "yesibank.sharepoint.com names yesibank-my.sharepoint.com and the "
-                             "tenant's other hosts too; a '*.' wildcard over the whole suffix "
-                             "names none), and a host there that every tenant shares (such as "
-                             "*.gr.global.aa-rt.sharepoint.com) only when allowed_destinations "
-                             "lists it")
+                             f"the one an allowed_destinations entry under it names (such as "
+                             f"{example}; a '*.' wildcard over the whole suffix names none)")
                 tenant_ko = (f". {suffixes} 아래 호스트는 자사 테넌트의 것만 허용 목적지로 "
                              "봅니다. 자사 테넌트는 allowed_destinations에 기재한 그 아래 호스트가 "
-                             "가리키는 테넌트입니다(예: yesibank.sharepoint.com을 기재하면 "
-                             "yesibank-my.sharepoint.com 등 그 테넌트의 다른 호스트도 자사 "
-                             "테넌트의 것으로 보며, "
-                             "접미사 전체에 대한 '*.' 와일드카드는 어느 테넌트도 가리키지 않음). "
-                             "모든 테넌트가 함께 쓰는 호스트(예: *.gr.global.aa-rt.sharepoint.com)는 "
-                             "allowed_destinations에 기재한 경우에만 허용됩니다")
+                             f"가리키는 테넌트입니다(예: {example}. 접미사 전체에 대한 '*.' "
+                             "와일드카드는 어느 테넌트도 가리키지 않음)")
+                if "sharepoint.com" in detail["tenant_suffixes"]:
+                    tenant_en += ("; listing yesibank.sharepoint.com names "
+                                  "yesibank-my.sharepoint.com and the tenant's other hosts too, "
+                                  "and a host there that every tenant shares (such as "
+                                  "*.gr.global.aa-rt.sharepoint.com) counts only when "
+                                  "allowed_destinations lists it")
+                    tenant_ko += (". yesibank.sharepoint.com을 기재하면 "
+                                  "yesibank-my.sharepoint.com 등 그 테넌트의 다른 호스트도 자사 "
+                                  "테넌트의 것으로 봅니다. 모든 테넌트가 함께 쓰는 호스트(예: "
+                                  "*.gr.global.aa-rt.sharepoint.com)는 allowed_destinations에 "
+                                  "기재한 경우에만 허용됩니다")
             if detail.get("tenant_addresses"):  # an address of every tenant's servers
                 tenant_en += ("; an IP address of its servers (Microsoft's published ranges) "
                               "serves every tenant and names none, so a log of addresses "
