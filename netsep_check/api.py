@@ -144,12 +144,8 @@ class Checker:
     def _cross_check(self, document: Document, profile: dict[str, Any], pack: Pack) -> Any:
         """Tenant facts and egress logs against the profile, before evaluation: the results
         the engine turns into findings (see netsep_check.evaluate.crosscheck)."""
-        from netsep_check.evaluate.crosscheck import (
-            crosscheck,
-            egress_accept,
-            egress_results,
-            facts_ref,
-        )
+        from netsep_check.evaluate.crosscheck import crosscheck, facts_ref
+        from netsep_check.evaluate.egress import egress_accept, egress_results
         from netsep_check.evaluate.tenant import TenantInput
         from netsep_check.facts import load_facts
         from netsep_check.facts.mapping import load_mapping

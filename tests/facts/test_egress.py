@@ -227,7 +227,7 @@ def test_accept_on_a_tenant_suffix_is_exactly_the_own_tenant(own):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from netsep_check.evaluate.crosscheck import egress_accept
+    from netsep_check.evaluate.egress import egress_accept
     from netsep_check.facts.mapping import load_hosts
 
     hosts = load_hosts()
