@@ -167,3 +167,57 @@ def test_an_evidence_title_with_words_is_accepted(run, tmp_path, title):
     index = next(i for i, e in enumerate(doc["evidence"]) if e["id"] == "EV-21")
     code, _ = _check(run, tmp_path, M365, {f"evidence.{index}.title": title})
     assert code == 0
+
+
+@pytest.mark.parametrize("category", ["other:passport_scans", "other:jumin_numbers",
+                                      "other:ssn_list", "other:list_of_rrn", "other:client_accounts",
+                                      "other:kyc_documents", "other:cardholder_data",
+                                      "other:loan_applications", "other:driver_license_copies"])
+def test_excluded_data_under_another_word_is_not_passed_on_the_firms_reading(run, tmp_path,
+                                                                            category):
+    """Passport and resident numbers are 고유식별정보, cardholders' and borrowers' data is
+    개인신용정보: named so, an own category is that data, whatever reading the firm states."""
+    code, statuses = _check(run, tmp_path, STANDING, {
+        "usage.data_categories": ["internal_business", category],
+        "usage.own_data_categories": [{"category": category, "reading": "고객 정보 없음",
+                                       "evidence": ["EV-40"]}]})
+    assert statuses["SE-DATA-OWN-CATEGORY"] == "fail" and code == 1
+
+
+@pytest.mark.parametrize("category", ["other:business_news", "other:survey_results"])
+def test_an_own_category_merely_holding_the_letters_still_rests_on_the_reading(run, tmp_path,
+                                                                               category):
+    code, statuses = _check(run, tmp_path, STANDING, {
+        "usage.data_categories": ["internal_business", category],
+        "usage.own_data_categories": [{"category": category, "reading": "사내 소식만",
+                                       "evidence": ["EV-40"]}]})
+    assert statuses["SE-DATA-OWN-CATEGORY"] == "pass" and code == 0
+
+
+@pytest.mark.parametrize("product", ["bing_chat_enterprise", "dalle_3", "stable_diffusion",
+                                     "qwen_chat", "upstage_askup"])
+def test_a_generative_ai_product_under_its_own_name_is_generative_ai(run, tmp_path, product):
+    code, statuses = _check(run, tmp_path, STANDING, {
+        "usage.saas_products": ["exchange_online", product],
+        "providers.0.security_evaluation.products": ["exchange_online", product]})
+    assert statuses["SE-NO-GENERATIVE-AI"] == "fail" and code == 1
+
+
+def test_a_period_from_29_february_ends_on_the_last_day_of_february(run, tmp_path):
+    """Civil Act Art. 160(3): a period of years whose last year has no corresponding day ends
+    on the last day of that month; two years from 2024-02-29 end on 2026-02-28 (a false red:
+    the limit was 2026-02-27)."""
+    base = {"designation.designated_on": "2024-02-29", "assessment.as_of": "2025-06-30"}
+    _, statuses = _check(run, tmp_path, M365, {**base, "designation.valid_until": "2026-02-28"})
+    assert statuses["DESIG-LENGTH"] == "pass"
+    _, statuses = _check(run, tmp_path, M365, {**base, "designation.valid_until": "2026-03-01"})
+    assert statuses["DESIG-LENGTH"] == "fail"
+
+
+def test_a_firm_specific_condition_met_shows_its_evidence(run, tmp_path):
+    condition = {"id": "quarterly_report", "text": "분기별 이용 현황 보고", "status": "met"}
+    code, statuses = _check(run, tmp_path, M365, {"designation.conditions": [condition]})
+    assert statuses["DESIG-CONDITIONS"] == "fail" and code == 1
+    condition["evidence"] = ["EV-02"]
+    code, statuses = _check(run, tmp_path, M365, {"designation.conditions": [condition]})
+    assert statuses["DESIG-CONDITIONS"] == "pass" and code == 0
