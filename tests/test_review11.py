@@ -221,3 +221,20 @@ def test_a_firm_specific_condition_met_shows_its_evidence(run, tmp_path):
     condition["evidence"] = ["EV-02"]
     code, statuses = _check(run, tmp_path, M365, {"designation.conditions": [condition]})
     assert statuses["DESIG-CONDITIONS"] == "pass" and code == 0
+
+
+@pytest.mark.parametrize("example, rule", [(M365, "DATA-OWN-CATEGORY"), (PULSE, "DATA-OWN-CATEGORY"),
+                                           (STANDING, "SE-DATA-OWN-CATEGORY")])
+def test_saas_in_use_with_no_data_declared_is_not_judged_clean(run, tmp_path, example, rule):
+    """data_categories: [] passed every excluded-data rule (nothing listed, nothing excluded)
+    while mail, chat and documents were in use: the rules cannot tell, so it fails."""
+    changes: dict[str, Any] = {"usage.data_categories": []}
+    if example != STANDING:
+        changes["designation.approved_scope.data_categories"] = []
+    code, statuses = _check(run, tmp_path, example, changes)
+    assert statuses[rule] == "fail" and code == 1
+
+
+def test_saas_in_use_for_no_declared_task_is_not_within_scope(run, tmp_path):
+    code, statuses = _check(run, tmp_path, M365, {"usage.tasks": []})
+    assert statuses["SCOPE-TASKS"] == "fail" and code == 1
