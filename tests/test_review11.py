@@ -238,3 +238,31 @@ def test_saas_in_use_with_no_data_declared_is_not_judged_clean(run, tmp_path, ex
 def test_saas_in_use_for_no_declared_task_is_not_within_scope(run, tmp_path):
     code, statuses = _check(run, tmp_path, M365, {"usage.tasks": []})
     assert statuses["SCOPE-TASKS"] == "fail" and code == 1
+
+
+def test_an_empty_evidence_file_backs_nothing(run, tmp_path):
+    """A 0-byte file with the digest of nothing passed EVID-FILE-PRESENT, EVID-SHA256-MATCH and
+    EVID-IMPLEMENTED-BACKED: the MFA control rested on an empty file."""
+    import hashlib
+
+    doc = _plain(yaml.safe_load((EXAMPLES / M365).read_text(encoding="utf-8")))
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "evidence" / "mfa.png").write_bytes(b"")
+    for entry in doc["evidence"]:
+        entry.pop("path", None)
+        entry.pop("sha256", None)
+        if entry["id"] == "EV-21":
+            entry["path"] = "evidence/mfa.png"
+            entry["sha256"] = hashlib.sha256(b"").hexdigest()
+    profile = tmp_path / "profile.json"
+    profile.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = run("check", profile, "--format", "json")
+    statuses = {f["rule_id"]: f["status"] for f in json.loads(result.stdout)["findings"]}
+    assert statuses["EVID-FILE-PRESENT"] == "fail"
+    assert statuses["EVID-IMPLEMENTED-BACKED"] == "fail" and result.exit_code == 1
+    (tmp_path / "evidence" / "mfa.png").write_bytes(b"\x89PNG")
+    doc["evidence"][[e["id"] for e in doc["evidence"]].index("EV-21")]["sha256"] = \
+        hashlib.sha256(b"\x89PNG").hexdigest()
+    profile.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = run("check", profile, "--format", "json")
+    assert result.exit_code == 0
