@@ -230,7 +230,8 @@ def _scope_changes_profile(tmp_path: Path, tasks: int, changes: int) -> Path:
     per = tasks // changes
     data["designation"]["scope_changes"] = [
         {"decided_on": "2025-01-01", "adds": {"tasks": [f"c{i}" for i in
-                                                       range(j * per, (j + 1) * per)]}}
+                                                       range(j * per, (j + 1) * per)]},
+         "evidence": ["EV-02"]}  # a change counts only with its decision on record
         for j in range(changes)]
     data["usage"]["tasks"] = [f"c{i}" for i in range(tasks)]
     path = tmp_path / "changes.json"

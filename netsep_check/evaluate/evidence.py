@@ -87,6 +87,8 @@ def _open_once(resolved: Path) -> tuple[int, os.stat_result]:
         if info.st_nlink > 1:  # its other names may be anywhere, outside the root too
             raise _Refused(OUTSIDE, f"a hard link ({info.st_nlink} names): the file may "
                            "live outside the evidence root; copy it in instead")
+        if info.st_size == 0:  # no document: an implemented control cannot rest on it
+            raise _Refused(NOT_A_FILE, "an empty file (0 bytes): it shows nothing")
         if info.st_size > MAX_EVIDENCE_BYTES:
             raise _Refused(NOT_A_FILE, f"larger than the evidence size limit of "
                            f"{MAX_EVIDENCE_BYTES} bytes")

@@ -84,6 +84,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "evidence.duplicate_id": ("evidence id {id} is defined twice (first on line {first_line})",
                               "증빙 ID {id}이(가) 두 번 정의되어 있습니다 "
                               "(처음 정의: {first_line}행)"),
+    "text.says_nothing": ("{value} says nothing; write what it names (a title, an approver, a "
+                          "reference, a reading)",
+                          "{value}은(는) 아무것도 말하지 않습니다. 실제 내용(증빙 제목, 승인자, 의결 "
+                          "번호, 판단)을 쓰십시오"),
     "evidence.undefined_id": ("evidence id {id} is cited but not defined under evidence",
                               "증빙 ID {id}을(를) 제시했지만 evidence 목록에 정의되어 있지 "
                               "않습니다"),

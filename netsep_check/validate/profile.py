@@ -7,7 +7,7 @@ from typing import Any
 
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, FieldPath, format_path, require_mapping
-from netsep_check.validate.placeholders import placeholder_problems
+from netsep_check.validate.placeholders import empty_text_problems, placeholder_problems
 from netsep_check.validate.schema_errors import packaged_schema, schema_problems
 
 
@@ -125,7 +125,7 @@ def validate_profile(document: Document) -> dict[str, Any]:
     # Every problem at once: an undefined evidence id or a template placeholder is as much the
     # author's to fix as a typo, so it is not held back until the schema passes.
     problems = (schema_problems(document, profile_schema()) + integrity_problems(document)
-                + placeholder_problems(document))
+                + placeholder_problems(document) + empty_text_problems(document))
     if problems:
         problems.sort(key=lambda p: (p.code in _COUNTS, p.line or 0, p.column or 0,
                                      p.path or ""))  # "... and N more" stays last

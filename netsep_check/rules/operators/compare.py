@@ -354,7 +354,22 @@ def _nonempty(spec: Any, env: Env, sub: SubCompile) -> Compiled:
 
     return Compiled(test, (ref.schema_path,),
                     {"en": f"{ref.text} is not empty", "ko": f"{ref.text} 값이 비어 있지 않음"},
-                    holds=holds)
+                    holds=holds, unary=_unary_nonempty(ref))
+
+
+def _unary_nonempty(ref: PathRef) -> Any:
+    """``nonempty`` on a bound element itself (so a ``where`` holding it stays a join)."""
+    if ref.var is None:
+        return None
+    walk = walker(ref.keys)
+
+    def on_item(item: Any) -> bool:
+        try:
+            value = walk(item)
+        except (KeyError, IndexError, TypeError, Fallback):
+            return False
+        return isinstance(value, list | str | dict) and len(value) > 0
+    return ref.var, on_item
 
 
 def normalise_name(text: str, ignore: list[str]) -> str:

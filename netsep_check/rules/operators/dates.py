@@ -161,6 +161,17 @@ def add_years(start: dt.date, years: int) -> dt.date:
         return start.replace(year=start.year + years, day=28)
 
 
+def period_end(start: dt.date, years: int) -> dt.date:
+    """The last day of a period of ``years`` calendar years starting on ``start`` (Civil Act
+    Art. 160): the day before the same calendar day ``years`` later (2 years from 2024-09-27 end
+    on 2026-09-26); from 29 February, when the last year has none, the end of February (2 years
+    from 2024-02-29 end on 2026-02-28, Art. 160(3))."""
+    try:
+        return start.replace(year=start.year + years) - dt.timedelta(days=1)
+    except ValueError:
+        return dt.date(start.year + years, 2, 28)
+
+
 def _span_years(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     require_keys(spec, env, {"start", "end", "years"})
     start = compile_path(spec["start"], env)
@@ -172,7 +183,7 @@ def _span_years(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     def test(ctx: Ctx) -> list[Failure] | None:
         first = as_date(start.get(ctx), start.text)
         last = as_date(end.get(ctx), end.text)
-        limit = add_years(first, years) - dt.timedelta(days=1)  # 2 years from 2024-09-27: 09-26
+        limit = period_end(first, years)
         if first <= last <= limit:
             return None
         return [Failure(end.concrete(ctx), "span_at_most_years", last.isoformat(),

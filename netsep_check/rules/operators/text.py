@@ -44,12 +44,13 @@ def fold_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().translate(_SEPARATORS)
 
 
-_WORD_BREAKS = re.compile(r"[\s_.\-]+")
+_WORD_BREAKS = re.compile(r"[\s_.:\-]+")
 
 
 def fold_words(text: str) -> set[str]:
     """How text_includes compares with ``words: true``: the folded text's words, split at
-    spaces, ``_``, ``-`` and ``.`` — ``notion_ai`` holds the word ``ai``, ``email`` does not."""
+    spaces, ``_``, ``-``, ``.`` and ``:`` — ``notion_ai`` holds the word ``ai``, ``email`` does
+    not, ``other:ssn_list`` holds ``ssn``."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return {word for word in _WORD_BREAKS.split(folded) if word}
 
@@ -72,7 +73,7 @@ def _text_includes(spec: Any, env: Env, sub: SubCompile) -> Compiled:
                                   env.where)
         if words and any(_WORD_BREAKS.search(unicodedata.normalize("NFKC", f)) for f in fragments):
             raise RuleSyntaxError("text_includes with words: true needs single words (no space, "
-                                  "'_', '-' or '.' in a fragment)", env.where)
+                                  "'_', '-', '.' or ':' in a fragment)", env.where)
         folded_once: list[str] | None = [fold_text(f) for f in fragments]
     else:
         folded_once = None
@@ -103,9 +104,9 @@ def _text_includes(spec: Any, env: Env, sub: SubCompile) -> Compiled:
     if words:
         return Compiled(test, (ref.schema_path, *rhs.reads),
                         {"en": f"{ref.text} has one of {rhs.label} as a whole word (case "
-                               "ignored; words end at spaces, '_', '-' and '.')",
+                               "ignored; words end at spaces, '_', '-', '.' and ':')",
                          "ko": f"{ref.text}에 {rhs.label} 중 하나가 온전한 단어로 들어 있음 "
-                               "(대소문자 무시, 단어는 공백·'_'·'-'·'.'로 나뉨)"})
+                               "(대소문자 무시, 단어는 공백·'_'·'-'·'.'·':'로 나뉨)"})
     return Compiled(test, (ref.schema_path, *rhs.reads),
                     {"en": f"{ref.text} includes one of {rhs.label} (case, spaces, '_', '-' and "
                            "'.' ignored)",
@@ -295,7 +296,7 @@ OPERATORS = {
         "text_includes", "text", _text_includes,
         "the text field includes one of the listed fragments, compared as plain text after "
         "NFKC, case folding and leaving out spaces, '_', '-' and '.'; with `words: true`, a "
-        "fragment must be a whole word of the text (words end at spaces, '_', '-' and '.')",
+        "fragment must be a whole word of the text (words end at spaces, '_', '-', '.' and ':')",
         {"path": "firm.name", "value": ["은행", "bank"]},
         {"type": "object", "required": ["path", "value"], "additionalProperties": False,
          "properties": {"path": _PATH,
