@@ -4,7 +4,6 @@ input error naming every such line (firm name, designation number, ``TODO`` text
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -138,60 +137,4 @@ def placeholder_problems(document: Document) -> list[Problem]:
         else:
             why = f"still holds a template placeholder ({text.strip()[:60]!r}); write the real text"
         problems.append(Problem(document.file, why, document.line(path), None, format_path(path)))
-    return problems
-
-
-# Texts that name something (an evidence title, who approved, a decision's reference, a firm's
-# reading) and that say nothing once folded: "-", "N/A", "없음", "(TBD)", a zero-width space. A
-# control claimed implemented on evidence titled "없음" (none) rests on nothing; such a text is
-# an input error, as a TODO is, rather than a fact a rule passes.
-_NAMING_FIELDS: tuple[tuple[str | int, ...], ...] = (
-    ("evidence", "*", "title"),
-    ("governance", "*", "approved_by"),
-    ("designation", "extension", "reference"),
-    ("designation", "scope_changes", "*", "reference"),
-    ("designation", "conditions", "*", "text"),
-    ("usage", "own_data_categories", "*", "reading"),
-)
-_SAYS_NOTHING = frozenset({
-    "", "na", "none", "nil", "null", "tbd", "tba", "todo", "fixme", "xxx", "placeholder",
-    "없음", "해당없음", "해당사항없음", "미정", "추후", "추후제출", "추후기재", "미제출", "미기재", "예정",
-})
-
-
-def says_nothing(text: str) -> bool:
-    """Whether ``text`` is empty of meaning: after NFKC and case folding, without white space,
-    punctuation, symbols and invisible (format, control) characters, nothing is left or one of
-    :data:`_SAYS_NOTHING`. ``TBS 방송 자료`` or ``2025-03 점검 결과`` say something."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    kept = "".join(c for c in folded if unicodedata.category(c)[0] not in "ZPSC")
-    return kept in _SAYS_NOTHING
-
-
-def _at(value: Any, pattern: tuple[str | int, ...], path: FieldPath) -> Iterator[tuple[FieldPath, Any]]:
-    if not pattern:
-        yield path, value
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        items: Any = (value.items() if isinstance(value, dict)
-                      else enumerate(value) if isinstance(value, list) else ())
-        for key, item in items:
-            if not str(key).startswith("x_"):
-                yield from _at(item, rest, (*path, key))
-    elif isinstance(value, dict) and head in value:
-        yield from _at(value[head], rest, (*path, head))
-
-
-def empty_text_problems(document: Document) -> list[Problem]:
-    """Every naming text (:data:`_NAMING_FIELDS`) that :func:`says_nothing`, with its line."""
-    problems: list[Problem] = []
-    for pattern in _NAMING_FIELDS:
-        for path, text in _at(document.data, pattern, ()):
-            if isinstance(text, str) and says_nothing(text):
-                line, column = document.position(path) or (None, None)
-                problems.append(Problem(
-                    document.file, f"{text!r} says nothing; write what it names (a title, an "
-                    "approver, a reference, a reading)", line, column, format_path(path),
-                    "text.says_nothing", {"value": repr(text)}))
     return problems

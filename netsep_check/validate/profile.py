@@ -7,7 +7,8 @@ from typing import Any
 
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, FieldPath, format_path, require_mapping
-from netsep_check.validate.placeholders import empty_text_problems, placeholder_problems
+from netsep_check.validate.naming import empty_text_problems
+from netsep_check.validate.placeholders import placeholder_problems
 from netsep_check.validate.schema_errors import packaged_schema, schema_problems
 
 
