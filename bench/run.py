@@ -533,6 +533,7 @@ def hand_written(params: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str,
         in_use = [pr for pr in p["providers"] if pr["id"] in usage["providers"]]
         out["PROV-DECLARED"] = verdict(all(u in declared for u in usage["providers"]))
         out["PROV-RATED"] = verdict(all(pr["security_evaluation"]["result"] in accepted
+                                        and pr["security_evaluation"].get("evidence")
                                         for pr in in_use))
         out["PROV-EVALUATOR"] = verdict(all(pr["security_evaluation"]["evaluator"] in evaluators
                                             for pr in in_use))
