@@ -85,8 +85,8 @@ def raise_terminated(signum: int, frame: Any) -> None:
 
 
 def trap_termination() -> dict[int, Any] | None:
-    """SIGTERM and SIGHUP raise :class:`Terminated` (main thread only), a hang-up that is
-    ignored (``nohup``) staying ignored; the previous handlers, for
+    """SIGTERM and SIGHUP raise :class:`Terminated` (main thread only), a signal that is
+    ignored (``nohup``, ``trap '' TERM``) staying ignored; the previous handlers, for
     :func:`restore_termination`. By ``_signal`` (built in): ``signal`` would cost a command
     an import of ``enum``."""
     import _signal  # type: ignore[import-not-found]
@@ -94,8 +94,9 @@ def trap_termination() -> dict[int, Any] | None:
     previous: dict[int, Any] = {}
     try:
         for number in (_signal.SIGTERM, getattr(_signal, "SIGHUP", None)):
-            if number is None or (number != _signal.SIGTERM
-                                  and _signal.getsignal(number) == _signal.SIG_IGN):
+            # an ignored signal stays ignored: a hang-up under ``nohup``, SIGTERM of a caller
+            # (or a shell's ``trap '' TERM``) that chose to outlive it
+            if number is None or _signal.getsignal(number) == _signal.SIG_IGN:
                 continue
             previous[number] = _signal.signal(number, raise_terminated)
     except ValueError:  # not the main thread: signals are the main thread's alone

@@ -47,3 +47,62 @@ def test_a_batch_runs_beside_an_odd_spool_name_in_tmpdir(tmp_path):
                 str(tmp_path / "r.json"), env={"TMPDIR": str(tmp)})
     assert done.returncode in (0, 1), done.stderr
     assert "internal error" not in done.stderr
+
+
+def _batch_folder(tmp_path: Path, count: int = 40) -> Path:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    data = (ROOT / "examples/m365-compliant.yaml").read_bytes()
+    for i in range(count):
+        (folder / f"p{i}.yaml").write_bytes(data)
+    return folder
+
+
+_IGNORING_CALLER = r"""
+import os, signal, sys, threading, time
+from netsep_check import api
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+def poke():
+    while True:
+        time.sleep(0.02)
+        os.kill(os.getpid(), signal.SIGTERM)
+threading.Thread(target=poke, daemon=True).start()
+try:
+    api.run([sys.argv[1]], api.Options(jobs=2, json_lang="en"))
+except BaseException as exc:
+    print("raised", type(exc).__name__)
+else:
+    print("completed")
+print("ignored after", signal.getsignal(signal.SIGTERM) == signal.SIG_IGN)
+"""
+
+
+def test_a_library_caller_that_ignores_sigterm_is_not_interrupted_by_a_batch(tmp_path):
+    """A caller ignoring SIGTERM (a supervisor's child told to outlive it) had api.run of a
+    parallel batch raise Terminated, a KeyboardInterrupt, into its code: the batch trapped
+    SIGTERM over the caller's SIG_IGN. An ignored signal stays ignored (as SIGHUP under
+    nohup already did)."""
+    folder = _batch_folder(tmp_path)
+    done = subprocess.run([sys.executable, "-c", _IGNORING_CALLER, str(folder)],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.stdout.split("\n")[:2] == ["completed", "ignored after True"], done
+
+
+def test_the_command_keeps_an_inherited_ignored_sigterm(tmp_path):
+    """``trap '' TERM; netsep-check ...``: an ignored signal is inherited ignored; the command
+    must not turn it into its end (exit 143)."""
+    folder = _batch_folder(tmp_path)
+    code = (
+        "import os, signal, subprocess, sys, time\n"
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "p = subprocess.Popen([sys.executable, '-m', 'netsep_check', 'check', sys.argv[1],"
+        " '--format', 'json', '-o', sys.argv[2]], stdout=subprocess.DEVNULL)\n"
+        "for _ in range(200):\n"
+        "    time.sleep(0.02)\n"
+        "    if p.poll() is not None: break\n"
+        "    p.send_signal(signal.SIGTERM)\n"
+        "print(p.wait())\n")
+    done = subprocess.run([sys.executable, "-c", code, str(folder), str(tmp_path / "r.json")],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.stdout.strip() in ("0", "1"), done
+    assert (tmp_path / "r.json").exists()
