@@ -106,3 +106,53 @@ def test_the_command_keeps_an_inherited_ignored_sigterm(tmp_path):
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.stdout.strip() in ("0", "1"), done
     assert (tmp_path / "r.json").exists()
+
+
+def _pack_with_tenant_suffixes(tmp_path: Path, value: object) -> Path:
+    import yaml
+
+    pack = yaml.safe_load((ROOT / "examples/custom-pack/pack.yaml").read_text(encoding="utf-8"))
+    pack["pack"]["parameters"] = {"tenant_suffixes": {"value": value}}
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text(yaml.safe_dump(pack, allow_unicode=True),
+                                      encoding="utf-8")
+    (folder / "rules.yaml").write_bytes((ROOT / "examples/custom-pack/rules.yaml").read_bytes())
+    return folder
+
+
+@pytest.mark.parametrize("value", [["*.*.sharepoint.com"], ["sharepoint.com/sites/x"],
+                                   ["\uff53\uff48\uff41\uff52\uff45\uff50\uff4f\uff49\uff4e\uff54.com"],
+                                   ["share point.com"], ["a*b.com"]])
+def test_a_tenant_suffix_that_is_no_domain_is_a_pack_error_not_a_silent_pass(tmp_path, value):
+    """A pack whose tenant_suffixes holds something no host can end with ('*.*.sharepoint.com',
+    a URL path, full-width letters) was linted clean, and *.sharepoint.com then passed
+    NET-ALLOWED-DESTINATIONS: the pack author believed SharePoint covered (a false green
+    by a typo). It is an error naming the parameter."""
+    folder = _pack_with_tenant_suffixes(tmp_path, value)
+    done = _cli("policy", "lint", str(folder))
+    assert done.returncode == 2, done
+    assert "tenant_suffixes" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("value", [[], ["SharePoint.com"], ["*.sharepoint.com", "workvivo.com."]])
+def test_a_tenant_suffix_written_loosely_still_counts(tmp_path, value):
+    folder = _pack_with_tenant_suffixes(tmp_path, value)
+    assert _cli("policy", "lint", str(folder)).returncode == 0
+
+
+def test_a_long_tenant_suffix_list_does_not_slow_each_wildcard():
+    """Each '*.' entry was compared with every tenant suffix: 5,000 wildcard destinations
+    against a pack of 200,000 suffixes took 5 minutes. One look-up per entry now."""
+    import time
+
+    from netsep_check.rules.operators.text import host_reach
+
+    tenants = frozenset(f"t{i}.tenants.example.com" for i in range(200_000))
+    started = time.perf_counter()
+    for i in range(5_000):
+        assert host_reach(f"*.d{i}.example.org", tenants) is None
+    assert host_reach("*.tenants.example.com", tenants) == "tenant_suffix"
+    assert host_reach("*.t7.tenants.example.com", tenants) == "tenant_suffix"
+    assert host_reach("*.x.t7.tenants.example.com", tenants) is None
+    assert time.perf_counter() - started < 5
