@@ -156,3 +156,55 @@ def test_a_long_tenant_suffix_list_does_not_slow_each_wildcard():
     assert host_reach("*.t7.tenants.example.com", tenants) == "tenant_suffix"
     assert host_reach("*.x.t7.tenants.example.com", tenants) is None
     assert time.perf_counter() - started < 5
+
+
+def test_a_second_termination_signal_does_not_interrupt_the_unwinding():
+    """The first SIGTERM raises Terminated; a second one (a supervisor repeating it, SIGTERM
+    then SIGHUP when the terminal closes) raised another Terminated in the middle of the
+    ``finally`` blocks or of the command's own answer: 'Aborted!' with exit 1 (click's), or a
+    temporary file left. Once ending, the command ignores them until it has ended."""
+    import signal
+
+    from netsep_check.errors import Terminated, restore_termination, trap_termination
+
+    previous = trap_termination()
+    try:
+        with pytest.raises(Terminated) as caught:
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(100):  # the handler runs between bytecodes
+                pass
+        assert caught.value.exit_code == 143
+        os.kill(os.getpid(), signal.SIGTERM)  # ignored while unwinding: no second raise
+        os.kill(os.getpid(), signal.SIGHUP)
+        for _ in range(100):
+            pass
+    finally:
+        restore_termination(previous)
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    assert signal.getsignal(signal.SIGHUP) == signal.SIG_DFL
+
+
+def test_two_sigterms_at_once_end_a_parallel_batch_with_143(tmp_path):
+    import signal
+    import time
+
+    folder = _batch_folder(tmp_path, 300)
+    codes = []
+    for attempt in range(6):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "netsep_check", "check", str(folder), "--jobs", "2",
+             "--format", "json", "-o", str(tmp_path / "r.json")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+            env={**os.environ, "TMPDIR": str(tmp_path)})
+        time.sleep(0.6 + 0.05 * attempt)
+        for _ in range(5):
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGTERM)
+            time.sleep(0.003)
+        _, err = proc.communicate(timeout=60)
+        codes.append(proc.returncode)
+        assert "Aborted" not in err and "internal error" not in err, err
+        assert err.strip() in ("terminated", "") or "report written" in err, err
+    assert 143 in codes, codes
+    left = [p.name for p in tmp_path.iterdir() if p.name.startswith(("netsep-check-spool", "."))]
+    assert left == [], left
