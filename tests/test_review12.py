@@ -208,3 +208,15 @@ def test_two_sigterms_at_once_end_a_parallel_batch_with_143(tmp_path):
     assert 143 in codes, codes
     left = [p.name for p in tmp_path.iterdir() if p.name.startswith(("netsep-check-spool", "."))]
     assert left == [], left
+
+
+def test_the_korean_tenant_explanation_closes_its_example_before_the_next_sentence(
+        run, tmp_path):
+    """'(예: yesibank.sharepoint.com. 접미사 전체에 대한 ... 가리키지 않음)': a sentence inside
+    the example's parentheses, ending in a note-style noun form amid 습니다 sentences."""
+    from tests.test_review10 import _egress, _profile
+
+    profile = _profile(tmp_path, ["yesibank.sharepoint.com", "teams.microsoft.com"])
+    ko = _egress(run, profile, "attacker.sharepoint.com,1\n", tmp_path, lang="ko")["message"]
+    assert "(예: yesibank.sharepoint.com). 접미사 전체에 대한 '*.' 와일드카드는 어느 테넌트도 " \
+           "가리키지 않습니다" in ko
