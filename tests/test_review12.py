@@ -220,3 +220,25 @@ def test_the_korean_tenant_explanation_closes_its_example_before_the_next_senten
     ko = _egress(run, profile, "attacker.sharepoint.com,1\n", tmp_path, lang="ko")["message"]
     assert "(예: yesibank.sharepoint.com). 접미사 전체에 대한 '*.' 와일드카드는 어느 테넌트도 " \
            "가리키지 않습니다" in ko
+
+
+def test_a_tenant_wildcard_failure_names_the_suffix_it_reaches(tmp_path):
+    """The failure named the whole parameter ('[sharepoint.com, workvivo.com, workvivo.us,
+    workvivo.eu] (tenant_suffixes)') for *.workvivo.eu, and a pack of 200,000 suffixes put all
+    of them in every such message (a 14 MB JSON report for one entry): it names the suffix."""
+    import json
+
+    import yaml
+
+    profile = yaml.safe_load((ROOT / "examples/m365-compliant.yaml").read_text(encoding="utf-8"))
+    control = profile["security_measures"]["network_link"]["internet_access_control"]
+    control["allowed_destinations"] = ["*.workvivo.eu"]
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    for lang in ("en", "ko"):
+        done = _cli("check", str(path), "--format", "json", "--lang", lang)
+        report = json.loads(done.stdout)
+        (finding,) = [f for f in report["findings"] if f["rule_id"] == "NET-ALLOWED-DESTINATIONS"]
+        assert finding["status"] == "fail"
+        assert "workvivo.eu" in finding["message"] and "workvivo.us" not in finding["message"]
+        assert "tenant_suffixes)" not in finding["message"]

@@ -280,8 +280,11 @@ def _host_within_one_domain(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         why = host_reach(actual, tenants)
         if why is None:
             return None
-        if why == "tenant_suffix":
-            return [Failure(ref.concrete(ctx), "host_one_tenant", actual, why, tenants_label)]
+        if why == "tenant_suffix":  # named by the suffixes it reaches, not the whole list
+            base = actual.strip().rstrip(".").lower()[2:]
+            reached = sorted(t for t in tenants if t == base or t.endswith(f".{base}"))
+            shown = ", ".join(reached[:3]) + (f" (+{len(reached) - 3})" if reached[3:] else "")
+            return [Failure(ref.concrete(ctx), "host_one_tenant", actual, why, shown)]
         return [Failure(ref.concrete(ctx), "host_within_one_domain", actual, why, None)]
 
     def on_value(value: Any) -> bool:  # the yes/no of ``test`` (Compiled.holds)
