@@ -80,23 +80,34 @@ class Terminated(KeyboardInterrupt):
 
 
 def raise_terminated(signum: int, frame: Any) -> None:
-    """A signal handler: :class:`Terminated` for signal ``signum``."""
+    """A signal handler: :class:`Terminated` for signal ``signum``. Once: the command is then
+    ending, and a second SIGTERM or hang-up (repeated by a supervisor, or the terminal closed
+    after a SIGTERM) is ignored until :func:`restore_termination`, so that it cannot raise
+    again in the middle of the ``finally`` blocks (a temporary file left) or of the command's
+    answer (click's 'Aborted!', exit 1)."""
+    import _signal  # type: ignore[import-not-found]
+
+    for number in (_signal.SIGTERM, getattr(_signal, "SIGHUP", None)):
+        if number is not None and _signal.getsignal(number) is raise_terminated:
+            _signal.signal(number, _signal.SIG_IGN)
     raise Terminated(128 + signum)
 
 
 def trap_termination() -> dict[int, Any] | None:
-    """SIGTERM and SIGHUP raise :class:`Terminated` (main thread only), a hang-up that is
-    ignored (``nohup``) staying ignored; the previous handlers, for
+    """SIGTERM and SIGHUP raise :class:`Terminated` (main thread only), a signal that is
+    ignored (``nohup``, ``trap '' TERM``) staying ignored; the previous handlers, for
     :func:`restore_termination`. By ``_signal`` (built in): ``signal`` would cost a command
     an import of ``enum``."""
-    import _signal  # type: ignore[import-not-found]
+    import _signal
 
     previous: dict[int, Any] = {}
     try:
         for number in (_signal.SIGTERM, getattr(_signal, "SIGHUP", None)):
-            if number is None or (number != _signal.SIGTERM
-                                  and _signal.getsignal(number) == _signal.SIG_IGN):
-                continue
+            # an ignored signal stays ignored: a hang-up under ``nohup``, SIGTERM of a caller
+            # (or a shell's ``trap '' TERM``) that chose to outlive it
+            if number is None or _signal.getsignal(number) in (_signal.SIG_IGN,
+                                                               raise_terminated):
+                continue  # already trapped (the command's, around a batch's): left as is
             previous[number] = _signal.signal(number, raise_terminated)
     except ValueError:  # not the main thread: signals are the main thread's alone
         restore_termination(previous)

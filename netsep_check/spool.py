@@ -47,7 +47,7 @@ def _gone(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    except OSError:
+    except (OSError, OverflowError):  # not a process id this system can have: not ours
         return False
     return False
 
@@ -74,7 +74,10 @@ def sweep(folder: str | None = None) -> list[str]:
                 if not entry.name.startswith(mine):
                     continue
                 pid_text = entry.name[len(mine):].split("-", 1)[0]
-                if not pid_text.isdigit() or not _gone(int(pid_text)):
+                # ASCII digits only, as os.getpid() writes them: anyone may name an entry of
+                # /tmp ('²' is a digit to isdigit(), not to int(); 20 digits overflow a pid)
+                if not (pid_text.isascii() and pid_text.isdigit() and len(pid_text) <= 10
+                        and _gone(int(pid_text))):
                     continue
                 try:
                     info = entry.stat(follow_symlinks=False)

@@ -71,8 +71,8 @@ def messages(result: TenantResult) -> dict[str, str]:
                              f"{example}; a '*.' wildcard over the whole suffix names none)")
                 tenant_ko = (f". {suffixes} 아래 호스트는 자사 테넌트의 것만 허용 목적지로 "
                              "봅니다. 자사 테넌트는 allowed_destinations에 기재한 그 아래 호스트가 "
-                             f"가리키는 테넌트입니다(예: {example}. 접미사 전체에 대한 '*.' "
-                             "와일드카드는 어느 테넌트도 가리키지 않음)")
+                             f"가리키는 테넌트입니다(예: {example}). 접미사 전체에 대한 '*.' "
+                             "와일드카드는 어느 테넌트도 가리키지 않습니다")
                 if "sharepoint.com" in detail["tenant_suffixes"]:
                     tenant_en += ("; listing yesibank.sharepoint.com names "
                                   "yesibank-my.sharepoint.com and the tenant's other hosts too, "

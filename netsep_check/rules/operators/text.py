@@ -204,12 +204,20 @@ def host_reach(host: str, tenants: Collection[str] = ()) -> str | None:
             return "public_suffix"
         if base in suffixes.above:  # *.core.windows.net reaches *.blob.core.windows.net
             return "public_suffix"
-        if any(base == shared or shared.endswith(f".{base}") for shared in tenants):
+        if tenants and base in _at_or_above(frozenset(tenants)):
             return "tenant_suffix"
         return None
     if "*" in name or not name:
         return "wildcard"
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _at_or_above(tenants: frozenset[str]) -> frozenset[str]:
+    """Every domain that is one of ``tenants`` or lies above one (``sharepoint.com`` gives
+    ``sharepoint.com`` and ``com``): one look-up per wildcard, however long the list."""
+    return frozenset(domain.split(".", at)[-1] for domain in tenants
+                     for at in range(domain.count(".") + 1))
 
 
 def _tenant_suffixes(spec: Any, env: Env) -> tuple[frozenset[str], str | None]:
@@ -226,8 +234,19 @@ def _tenant_suffixes(spec: Any, env: Env) -> tuple[frozenset[str], str | None]:
                                               for v in value):
         raise RuleSyntaxError(f"tenant_suffixes must be a list of domains, got {value!r}",
                               env.where)
-    return frozenset(v.strip().lower().removeprefix("*.").strip(".") for v in value), \
-        operand.label
+    domains = {v: v.strip().lower().removeprefix("*.").strip(".") for v in value}
+    # a value no host name can end with ('*.*.sharepoint.com', a URL, full-width letters)
+    # would match nothing: the wildcard it was meant to refuse would pass
+    odd = [v for v, d in domains.items() if not _DOMAIN.fullmatch(d)]
+    if odd:
+        raise RuleSyntaxError(f"tenant_suffixes must be domain names such as sharepoint.com "
+                              f"(ASCII letters, digits, '-' and '.'), got {odd[0]!r}",
+                              env.where)
+    return frozenset(domains.values()), operand.label
+
+
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*"
+                     r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
 
 
 @functools.cache
@@ -262,8 +281,11 @@ def _host_within_one_domain(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         why = host_reach(actual, tenants)
         if why is None:
             return None
-        if why == "tenant_suffix":
-            return [Failure(ref.concrete(ctx), "host_one_tenant", actual, why, tenants_label)]
+        if why == "tenant_suffix":  # named by the suffixes it reaches, not the whole list
+            base = actual.strip().rstrip(".").lower()[2:]
+            reached = sorted(t for t in tenants if t == base or t.endswith(f".{base}"))
+            shown = ", ".join(reached[:3]) + (f" (+{len(reached) - 3})" if reached[3:] else "")
+            return [Failure(ref.concrete(ctx), "host_one_tenant", actual, why, shown)]
         return [Failure(ref.concrete(ctx), "host_within_one_domain", actual, why, None)]
 
     def on_value(value: Any) -> bool:  # the yes/no of ``test`` (Compiled.holds)
