@@ -62,10 +62,9 @@ def _candidates(texts: list[str]) -> list[int]:
     letter with it that no such word holds either), and no such word holds it. Found at C
     speed over the texts joined by NUL as UTF-8 (a text holding a NUL itself makes every
     text a candidate); the others (``없음``, ``-``, Korean with no digit) are judged alone."""
-    joined = "\x00".join(texts)
-    if joined.count("\x00") != len(texts) - 1:  # a NUL inside a text: every text judged
+    left = "\x00".join(texts).encode("utf-8", "surrogatepass").translate(None, _weak())
+    if left.count(b"\x00") != len(texts) - 1:  # a NUL inside a text: every text judged
         return list(range(len(texts)))
-    left = joined.encode("utf-8", "surrogatepass").translate(None, _weak())
     # the texts left empty: the first, each after two NULs in a row, the last
     found = [0] if not left or left.startswith(b"\x00") else []
     at = left.find(b"\x00\x00")
@@ -107,8 +106,12 @@ def _column(items: list[Any], key: str | int,
         values: list[Any] = list(map(dict.get, items, repeat(key)))
     except TypeError:
         values = [item.get(key) if isinstance(item, dict) else None for item in items]
-    if set(map(type, values)) <= {str}:
-        for index in _candidates(values):
+    try:  # every value a text, nearly always: a join of another value is a TypeError
+        found = _candidates(values)
+    except TypeError:
+        pass
+    else:
+        for index in found:
             yield (*path, index, key), values[index]
         return
     texts = [i for i, value in enumerate(values) if type(value) is str]

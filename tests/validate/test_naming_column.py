@@ -84,3 +84,15 @@ def test_a_long_evidence_list_with_a_title_that_says_nothing_is_refused(tmp_path
 def test_empty_texts_first_last_and_in_a_row_are_found(texts):
     found = [i for i in _candidates(texts) if says_nothing(texts[i])]
     assert found == _naive(texts)
+
+
+def test_a_long_column_with_a_value_that_is_not_text_still_finds_the_empty_title():
+    from netsep_check.validate.naming import _column
+
+    items = [{"title": f"t{i}"} for i in range(70)]
+    items[3]["title"] = 5
+    items[9] = "not a mapping"
+    items[20]["title"] = "N/A"
+    found = [(path, text) for path, text in _column(items, "title", ("evidence",))
+             if says_nothing(text)]
+    assert found == [(("evidence", 20, "title"), "N/A")]
