@@ -85,3 +85,28 @@ def test_the_packs_tenant_suffixes_are_the_egress_tables_tenant_rows():
     table = {suffix.lstrip(".") for suffix in load_hosts().tenants}
     for pack in ("sandbox-2024", "standing-exception-2026"):
         assert set(load_pack(pack).parameters["tenant_suffixes"]) == table, pack
+
+
+@pytest.mark.parametrize(("host", "why"), [
+    ("0.0.0.0", "wildcard"), ("0.0.0.0.", "wildcard"), ("10.0.0.0", None), ("10.1.2.3", None),
+    ("*.1.2.3", "wildcard"), ("*.10.0.0.0", "wildcard"), ("*.1a.example.com", None)])
+def test_any_address_is_too_broad(host, why):
+    """0.0.0.0 is what allow-lists write for any address, and '*.1.2.3' names no domain: both
+    passed NET-ALLOWED-DESTINATIONS as one host (review11)."""
+    assert host_reach(host) == why
+    result = judge({"host_within_one_domain": {"path": "h"}}, {"h": host})
+    assert (result is None) is (why is None)
+
+
+def test_any_address_in_a_long_list_is_found_too():
+    hosts = [f"app{i}.example.com" for i in range(40)] + ["0.0.0.0"]
+    cond = {"every": {"in": "hs", "as": "h", "check": {"host_within_one_domain": {"path": "h"}}}}
+    assert judge(cond, {"hs": hosts})
+    assert judge(cond, {"hs": hosts[:-1]}) is None
+    fast = compile_condition(cond, Env({})).holds  # the yes/no the engine asks first
+    assert fast(Ctx({"hs": hosts[:-1]}, dt.date(2026, 1, 1))) is True
+    try:
+        said = fast(Ctx({"hs": hosts}, dt.date(2026, 1, 1)))
+    except Exception:  # a fast check that cannot say: the rule is judged in detail
+        said = False
+    assert said is False

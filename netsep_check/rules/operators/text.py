@@ -191,13 +191,16 @@ def host_reach(host: str, tenants: Collection[str] = ()) -> str | None:
     has one beneath it (``*.core.windows.net``, ``*.amazonaws.com``), and when it is one of
     ``tenants`` — a domain whose every label names another customer's tenant
     (``sharepoint.com``) — or lies above one (``tenant_suffix``).
-    A ``*`` anywhere else (``*``, ``*.*``, ``a*.com``) cannot be judged and is too broad."""
+    A ``*`` anywhere else (``*``, ``*.*``, ``a*.com``) cannot be judged and is too broad; so is
+    ``0.0.0.0``, which allow-lists read as any address, and a ``*.`` over numbers
+    (``*.1.2.3``: no domain, part of an address)."""
     if "*" not in host:  # a plain host name, nearly every entry
-        return None if host.strip().rstrip(".") else "wildcard"
+        name = host.strip().rstrip(".")
+        return None if name and name != "0.0.0.0" else "wildcard"
     name = host.strip().rstrip(".").lower()
     if name.startswith("*."):
         base = name[2:]
-        if not base or "*" in base:
+        if not base or "*" in base or base.replace(".", "").isdecimal():
             return "wildcard"
         suffixes = _suffix_list()
         if suffixes.is_public(base):
@@ -258,12 +261,13 @@ def _blank_item() -> re.Pattern[str]:
 
 def _plain_hosts(items: list[Any]) -> bool | None:
     """True when every item is a plain host name, which :func:`host_reach` lets through: a
-    text with no ``*`` and with something besides spaces and dots. Found at C speed over
-    the items joined by NUL (a NUL inside an item can only make this say None); None when
-    one may not be, or the list is short (each is then judged on its own)."""
+    text with no ``*``, not ``0.0.0.0``, and with something besides spaces and dots. Found at
+    C speed over the items joined by NUL (a NUL inside an item can only make this say None);
+    None when one may not be, or the list is short (each is then judged on its own)."""
     if len(items) > 16 and set(map(type, items)) <= {str}:
         joined = "\x00".join(items)
-        if "*" not in joined and not _blank_item().search(f"\x00{joined}\x00"):
+        if "*" not in joined and "0.0.0.0" not in joined \
+                and not _blank_item().search(f"\x00{joined}\x00"):
             return True
     return None
 
