@@ -110,3 +110,13 @@ def test_any_address_in_a_long_list_is_found_too():
     except Exception:  # a fast check that cannot say: the rule is judged in detail
         said = False
     assert said is False
+
+
+def test_a_long_tenant_suffixes_list_is_not_copied_into_the_rules_text():
+    suffixes = [f"t{i}.example.com" for i in range(5000)]
+    compiled = compile_condition({"host_within_one_domain": {
+        "path": "h", "tenant_suffixes": {"param": "many"}}}, Env({"many": suffixes}))
+    for text in compiled.text.values():
+        assert len(text) < 600 and "(+4992)" in text and "(many)" in text
+    assert judge({"host_within_one_domain": {"path": "h", "tenant_suffixes": suffixes}},
+                 {"h": "*.t4999.example.com"})

@@ -245,7 +245,15 @@ def _tenant_suffixes(spec: Any, env: Env) -> tuple[frozenset[str], str | None]:
         raise RuleSyntaxError(f"tenant_suffixes must be domain names such as sharepoint.com "
                               f"(ASCII letters, digits, '-' and '.'), got {odd[0]!r}",
                               env.where)
-    return frozenset(domains.values()), operand.label
+    label = operand.label
+    if len(value) > _LABEL_ITEMS:  # a pack's long list is not copied into every text
+        label = f"[{', '.join(value[:_LABEL_ITEMS])}, … (+{len(value) - _LABEL_ITEMS})]"
+        if isinstance(spec, dict) and "param" in spec:
+            label += f" ({spec['param']})"
+    return frozenset(domains.values()), label
+
+
+_LABEL_ITEMS = 8  # tenant suffixes a rule's text names, at most
 
 
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*"
