@@ -48,6 +48,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from netsep_check._record import record
+from netsep_check.rules.operators.dates import add_months, period_end
 
 OVERDUE = "overdue"
 UPCOMING = "upcoming"
@@ -102,32 +103,6 @@ class FirmDeadlines:
     @property
     def overdue(self) -> tuple[Deadline, ...]:
         return tuple(item for item in self.items if item.state == OVERDUE)
-
-
-def add_months(day: dt.date, months: int) -> dt.date | None:
-    """The corresponding day ``months`` later (negative: earlier); None when that month has
-    no such day (31 August + 6 months)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    if day.day > calendar.monthrange(year, month + 1)[1]:
-        return None
-    return dt.date(year, month + 1, day.day)
-
-
-def period_end(start: dt.date, years: int = 0, months: int = 0) -> dt.date:
-    """Last day of a period of years/months that begins on (and counts) ``start``, by the
-    calendar (Civil Act Art. 160): the day before the corresponding day; when the final
-    month has no corresponding day, the last day of that month.
-
-    2024-09-27 + 2 years → 2026-09-26; 2024-02-29 + 2 years → 2026-02-28;
-    2024-08-31 + 6 months → 2025-02-28."""
-    total = years * 12 + months
-    same = add_months(start, total)
-    if same is not None:
-        return same - dt.timedelta(days=1)
-    index = start.year * 12 + (start.month - 1) + total
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

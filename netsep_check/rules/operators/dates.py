@@ -3,6 +3,7 @@ date_gt, within_days, span_at_most_days."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import operator as py
 from typing import Any
@@ -153,23 +154,30 @@ def _span(spec: Any, env: Env, sub: SubCompile) -> Compiled:
                     holds=holds)
 
 
-def add_years(start: dt.date, years: int) -> dt.date:
-    """The same calendar day ``years`` later (29 February becomes 28 February)."""
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:
-        return start.replace(year=start.year + years, day=28)
+def add_months(day: dt.date, months: int) -> dt.date | None:
+    """The corresponding day ``months`` later (negative: earlier); None when that month has
+    no such day (31 August + 6 months)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    if day.day > calendar.monthrange(year, month + 1)[1]:
+        return None
+    return dt.date(year, month + 1, day.day)
 
 
-def period_end(start: dt.date, years: int) -> dt.date:
-    """The last day of a period of ``years`` calendar years starting on ``start`` (Civil Act
-    Art. 160): the day before the same calendar day ``years`` later (2 years from 2024-09-27 end
-    on 2026-09-26); from 29 February, when the last year has none, the end of February (2 years
-    from 2024-02-29 end on 2026-02-28, Art. 160(3))."""
-    try:
-        return start.replace(year=start.year + years) - dt.timedelta(days=1)
-    except ValueError:
-        return dt.date(start.year + years, 2, 28)
+def period_end(start: dt.date, years: int = 0, months: int = 0) -> dt.date:
+    """Last day of a period of years/months that begins on (and counts) ``start``, by the
+    calendar (Civil Act Art. 160): the day before the corresponding day; when the final
+    month has no corresponding day, the last day of that month.
+
+    2024-09-27 + 2 years → 2026-09-26; 2024-02-29 + 2 years → 2026-02-28;
+    2024-08-31 + 6 months → 2025-02-28."""
+    total = years * 12 + months
+    same = add_months(start, total)
+    if same is not None:
+        return same - dt.timedelta(days=1)
+    index = start.year * 12 + (start.month - 1) + total
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
 
 def _span_years(spec: Any, env: Env, sub: SubCompile) -> Compiled:
