@@ -6,7 +6,6 @@ example itself must still pass (no false red for an ordinary compliant bank)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -15,16 +14,6 @@ import pytest
 import yaml
 
 from tests.conftest import EXAMPLES
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def _set(doc: dict, path: str, value: Any) -> None:
@@ -41,11 +30,11 @@ def _set(doc: dict, path: str, value: Any) -> None:
 
 
 def _check(run, tmp_path: Path, example: str, changes: dict[str, Any]) -> tuple[int, dict]:
-    doc = _plain(yaml.safe_load((EXAMPLES / example).read_text(encoding="utf-8")))
+    doc = yaml.safe_load((EXAMPLES / example).read_text(encoding="utf-8"))
     for path, value in changes.items():
         _set(doc, path, value)
     profile = tmp_path / "profile.json"
-    profile.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    profile.write_text(json.dumps(doc, ensure_ascii=False, default=str), encoding="utf-8")
     result = run("check", profile, "--format", "json", "--no-evidence-check")
     if result.exit_code == 2:
         return 2, {}
@@ -245,7 +234,7 @@ def test_an_empty_evidence_file_backs_nothing(run, tmp_path):
     EVID-IMPLEMENTED-BACKED: the MFA control rested on an empty file."""
     import hashlib
 
-    doc = _plain(yaml.safe_load((EXAMPLES / M365).read_text(encoding="utf-8")))
+    doc = yaml.safe_load((EXAMPLES / M365).read_text(encoding="utf-8"))
     (tmp_path / "evidence").mkdir()
     (tmp_path / "evidence" / "mfa.png").write_bytes(b"")
     for entry in doc["evidence"]:
@@ -255,7 +244,7 @@ def test_an_empty_evidence_file_backs_nothing(run, tmp_path):
             entry["path"] = "evidence/mfa.png"
             entry["sha256"] = hashlib.sha256(b"").hexdigest()
     profile = tmp_path / "profile.json"
-    profile.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    profile.write_text(json.dumps(doc, ensure_ascii=False, default=str), encoding="utf-8")
     result = run("check", profile, "--format", "json")
     statuses = {f["rule_id"]: f["status"] for f in json.loads(result.stdout)["findings"]}
     assert statuses["EVID-FILE-PRESENT"] == "fail"
@@ -263,6 +252,6 @@ def test_an_empty_evidence_file_backs_nothing(run, tmp_path):
     (tmp_path / "evidence" / "mfa.png").write_bytes(b"\x89PNG")
     doc["evidence"][[e["id"] for e in doc["evidence"]].index("EV-21")]["sha256"] = \
         hashlib.sha256(b"\x89PNG").hexdigest()
-    profile.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    profile.write_text(json.dumps(doc, ensure_ascii=False, default=str), encoding="utf-8")
     result = run("check", profile, "--format", "json")
     assert result.exit_code == 0
