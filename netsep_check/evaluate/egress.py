@@ -29,10 +29,15 @@ def approved_products(profile: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple((profile.get("usage") or {}).get("saas_products") or ())
 
 
-def _allowed(profile: Mapping[str, Any]) -> tuple[str, ...]:
-    control = ((profile.get("security_measures") or {}).get("network_link") or {}).get(
+def _access_control(profile: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The profile's internet_access_control (empty where it has none)."""
+    return ((profile.get("security_measures") or {}).get("network_link") or {}).get(
         "internet_access_control") or {}
-    return tuple(h.lower().rstrip(".") for h in control.get("allowed_destinations") or ())
+
+
+def _allowed(profile: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(h.lower().rstrip(".")
+                 for h in _access_control(profile).get("allowed_destinations") or ())
 
 
 def own_tenants(profile: Mapping[str, Any], hosts: HostTable) -> dict[str, frozenset[str]]:
@@ -88,8 +93,7 @@ def egress_results(profile: Mapping[str, Any], summaries: Sequence[EgressSummary
     """One result per log: a destination reached that is neither allowed nor an approved
     product's contradicts the internet-access control; none confirms it. ``hosts``: the
     table the log was judged by (to say which refused hosts are another tenant's)."""
-    control = ((profile.get("security_measures") or {}).get("network_link") or {}).get(
-        "internet_access_control") or {}
+    control = _access_control(profile)
     own = own_tenants(profile, hosts) if hosts is not None else {}
     out = []
     for log in summaries:
