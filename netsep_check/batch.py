@@ -286,7 +286,7 @@ def _init_worker(checker: Any, json_lang: str | None = None,
     # Ctrl-C reaches the whole process group: the parent alone answers it, by ending every
     # worker at once (no traceback from each worker).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A worker forked from the parent inherits its SIGTERM handler (_on_sigterm): the parent's
+    # A worker forked from the parent inherits its SIGTERM handler (trap_termination): the parent's
     # way of ending a worker must end it, at once.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "SIGHUP"):  # a hang-up, like Ctrl-C, is answered by the parent alone
@@ -338,18 +338,6 @@ def _leave_fork_server() -> None:
         if alive is not None:
             server._forkserver_alive_fd = None
             os.close(alive)
-
-
-def _on_sigterm() -> Any:
-    """Turn SIGTERM and SIGHUP into :class:`Terminated` (main thread only); the previous
-    handlers. A hang-up (a terminal closed) would otherwise kill the command alone: its
-    workers would live on, blocked, and the spool folder would stay behind. (The command
-    already traps them (``commands/_shared.guarded``); a library call may not have.)"""
-    return trap_termination()
-
-
-def _restore_sigterm(previous: Any) -> None:
-    restore_termination(previous)
 
 
 def stop_workers(pool: Any) -> None:
@@ -536,7 +524,10 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
     from concurrent.futures.process import BrokenProcessPool
 
     spool = None
-    previous = _on_sigterm()  # first: a signal between the two would leave the folder behind
+    # SIGTERM and a hang-up end the batch as Ctrl-C does (a hang-up would otherwise kill the
+    # command alone: its workers would live on, blocked, and the spool folder stay behind);
+    # the command has trapped them already (commands/_shared.guarded), a library call may not
+    previous = trap_termination()  # first: a signal between the two would leave the folder behind
     try:
         if json_lang is not None:
             from netsep_check.spool import SpoolFolder
@@ -584,7 +575,7 @@ def run_batch(checker: Any, paths: Sequence[Path], jobs: int | None = None,
             if collecting:
                 gc.enable()
     finally:
-        _restore_sigterm(previous)
+        restore_termination(previous)
         if spool is not None:
             spool.remove()  # the files the command opened stay readable
     return [o for o in outcomes if o is not None]

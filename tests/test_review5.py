@@ -113,17 +113,16 @@ def test_a_batch_with_a_progress_bar_leaves_nothing_in_tmpdir(tmp_path):
 
 def test_a_batch_run_under_nohup_survives_a_hang_up():
     """Answering SIGHUP must not undo ``nohup``: an ignored hang-up stays ignored."""
-    from netsep_check import batch
-    from netsep_check.errors import raise_terminated
+    from netsep_check.errors import raise_terminated, restore_termination, trap_termination
 
     previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
     try:
-        handlers = batch._on_sigterm()
+        handlers = trap_termination()
         try:
             assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
             assert signal.getsignal(signal.SIGTERM) is raise_terminated
         finally:
-            batch._restore_sigterm(handlers)
+            restore_termination(handlers)
     finally:
         signal.signal(signal.SIGHUP, previous)
 
