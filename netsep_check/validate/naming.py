@@ -126,8 +126,12 @@ def empty_text_problems(document: Document) -> list[Problem]:
         for path, text in _named(document.data, pattern, ()):
             if isinstance(text, str) and says_nothing(text):
                 line, column = document.position(path) or (None, None)
+                # at most 60 characters of it, as a placeholder is shown: a 15 MB run of
+                # dashes says nothing in one line of 15 MB
+                shown = repr(text[:60]) + (f"… (+{len(text) - 60})"
+                                           if len(text) > 60 else "")
                 problems.append(Problem(
-                    document.file, f"{text!r} says nothing; write what it names (a title, an "
+                    document.file, f"{shown} says nothing; write what it names (a title, an "
                     "approver, a reference, a reading)", line, column, format_path(path),
-                    "text.says_nothing", {"value": repr(text)}))
+                    "text.says_nothing", {"value": shown}))
     return problems

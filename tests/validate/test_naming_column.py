@@ -96,3 +96,28 @@ def test_a_long_column_with_a_value_that_is_not_text_still_finds_the_empty_title
     found = [(path, text) for path, text in _column(items, "title", ("evidence",))
              if says_nothing(text)]
     assert found == [(("evidence", 20, "title"), "N/A")]
+
+
+def test_a_long_text_that_says_nothing_is_shown_in_part(tmp_path):
+    """A 2 MB title of dashes was repeated whole in the problem's line (a 15 MB one took 15 MB
+    of standard error)."""
+    import json
+    from pathlib import Path
+
+    import pytest
+    import yaml
+
+    from netsep_check.errors import InputError
+    from netsep_check.load import load_document
+    from netsep_check.validate import validate_profile
+
+    root = Path(__file__).resolve().parents[2]
+    data = yaml.safe_load((root / "examples" / "m365-compliant.yaml").read_text(encoding="utf-8"))
+    data["evidence"][0]["title"] = "-" * 2_000_000
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(data, default=str), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        validate_profile(load_document(path))
+    (said,) = [p for p in caught.value.problems if p.code == "text.says_nothing"]
+    assert len(said.message) < 300 and "… (+1999940)" in said.message
+    assert len(said.params["value"]) < 120
