@@ -16,15 +16,8 @@ from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
-import yaml
-
 from netsep_check._record import record
 from netsep_check.errors import InputError
-
-try:  # libyaml's parser when present; the pure-Python one otherwise
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Path = tuple[str | int, ...]
 
@@ -204,6 +197,13 @@ def _editor_lines(text: str) -> Callable[[int, int], tuple[int, int]] | None:
 
 def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Marks]:
     """Parse one YAML (or JSON) document into plain data and the marks of its values."""
+    import yaml  # here, not above: a check of JSON profiles never imports it (15-25 ms)
+
+    try:  # libyaml's parser when present; the pure-Python one otherwise
+        from yaml import CSafeLoader as loader
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import SafeLoader as loader  # type: ignore[assignment]
+
     anchors: dict[str, tuple[Any, int, int]] = {}  # name → (value, values, characters)
     alias_budget = (limits.max_alias_text if limits.max_alias_text is not None
                     else len(text) + (1 << 20))
@@ -277,7 +277,7 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
     scalar_event = yaml.ScalarEvent
     max_nodes = limits.max_nodes
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             kind = type(event)
             if kind is scalar_event:
                 raw = event.value
