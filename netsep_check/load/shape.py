@@ -28,34 +28,39 @@ def _check_shape(data: Any, file: str, limits: Limits) -> int:
     file holds thousands of small lists, a large profile 100,000 evidence entries."""
     mappings: list[Any] = [data] if type(data) is dict else []
     lists: list[Any] = [data] if type(data) is list else []
+    flat: list[list[Any]] = []
     depth = count = 1
     pairs = 0
-    while mappings or lists:
+    while mappings or lists or flat:
         if depth > limits.max_depth:
             raise InputError.one(file, f"nesting deeper than {limits.max_depth} levels",
                                  code="file.too_deep", limit=limits.max_depth)
-        in_mappings = sum(map(len, mappings))
+        in_mappings = sum(map(len, mappings)) + sum(sum(map(len, group)) for group in flat)
         pairs += in_mappings
         count += in_mappings + sum(map(len, lists))
         if count > limits.max_nodes:
             raise InputError.one(file, f"document holds more than {limits.max_nodes} values",
                                  code="file.too_many_values", limit=limits.max_nodes)
-        mappings, lists = _containers(mappings, lists)
+        mappings, lists, flat = _containers(mappings, lists)
         depth += 1
     return pairs
 
 
-def _containers(mappings: list[Any], lists: list[Any]) -> tuple[list[Any], list[Any]]:
-    """The mappings and the lists among the values of ``mappings`` and the items of ``lists``.
-    A long list's types are gathered first, at C speed: a list of texts alone (100,000
-    tasks) or of mappings alone (100,000 evidence entries) then needs no Python step per
-    item. The rest (the values of every mapping, the short lists, the long lists of mixed
-    items) are read together, in one comprehension."""
+def _containers(mappings: list[Any], lists: list[Any]
+                ) -> tuple[list[Any], list[Any], list[list[Any]]]:
+    """The mappings and the lists among the values of ``mappings`` and the items of ``lists``,
+    and the long lists of flat mappings among those items (mappings whose values hold no
+    container: 100,000 evidence entries), apart: their values need no reading, only their
+    lengths counting. A long list's types are gathered first, at C speed: a list of texts
+    alone (100,000 tasks) or of mappings alone then needs no Python step per item. The rest
+    (the values of every mapping, the short lists, the long lists of mixed items) are read
+    together, in one comprehension."""
     found_mappings: list[Any] = []
     found_lists: list[Any] = []
+    flat: list[list[Any]] = []
     if not lists or max(map(len, lists)) < _LONG:  # no long list: no Python step per list
-        return _kept(chain(chain.from_iterable(map(dict.values, mappings)),
-                           chain.from_iterable(lists)), found_mappings, found_lists)
+        return (*_kept(chain(chain.from_iterable(map(dict.values, mappings)),
+                             chain.from_iterable(lists)), found_mappings, found_lists), flat)
     mixed = []
     for items in lists:
         if len(items) < _LONG:
@@ -65,13 +70,16 @@ def _containers(mappings: list[Any], lists: list[Any]) -> tuple[list[Any], list[
         if types.isdisjoint(_CONTAINERS):
             continue
         if types == {dict}:
-            found_mappings += items
+            if _CONTAINERS.isdisjoint(map(type, chain.from_iterable(map(dict.values, items)))):
+                flat.append(items)
+            else:
+                found_mappings += items
         elif types == {list}:
             found_lists += items
         else:
             mixed.append(items)
-    return _kept(chain(chain.from_iterable(map(dict.values, mappings)),
-                       chain.from_iterable(mixed)), found_mappings, found_lists)
+    return (*_kept(chain(chain.from_iterable(map(dict.values, mappings)),
+                         chain.from_iterable(mixed)), found_mappings, found_lists), flat)
 
 
 def _kept(children: Iterable[Any], mappings: list[Any], lists: list[Any]
