@@ -95,13 +95,19 @@ def other_kind(path: Path) -> str | None:
     is still judged and reported. The one shortcut (the text holding ``profile_version``)
     can only lead to judging, never to skipping."""
     from netsep_check.load.document import parse_source
-    from netsep_check.load.source import DEFAULT_MAX_BYTES, Source, decode, open_regular
+    from netsep_check.load.source import (
+        DEFAULT_MAX_BYTES,
+        Source,
+        decode,
+        open_regular,
+        read_bounded,
+    )
     from netsep_check.validate.schema_errors import is_valid_fast, validator
 
     try:
-        handle, _ = open_regular(path)
+        handle, info = open_regular(path)
         with handle:
-            data = handle.read(DEFAULT_MAX_BYTES + 1)
+            data = read_bounded(handle, info.st_size, DEFAULT_MAX_BYTES)
         if b"profile_version" in data or len(data) > DEFAULT_MAX_BYTES:
             return None  # judged (and refused, if too large, with the checker's own limit)
         data = parse_source(Source(str(path), decode(data, str(path)), "")).data

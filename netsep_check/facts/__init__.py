@@ -32,12 +32,12 @@ def importer(name: str) -> Any:
 
 def _read(path: Path | str, max_bytes: int) -> bytes:
     file = str(path)
-    from netsep_check.load.source import open_regular
+    from netsep_check.load.source import open_regular, read_bounded
 
     try:  # a named pipe, device or socket is refused at once, never waited on
-        handle, _ = open_regular(path, file)
+        handle, info = open_regular(path, file)
         with handle:
-            data = handle.read(max_bytes + 1)
+            data = read_bounded(handle, info.st_size, max_bytes)
     except OSError as exc:
         raise InputError.one(file, f"cannot read file: {exc.strerror or exc}") from None
     if len(data) > max_bytes:

@@ -139,6 +139,18 @@ def shown_name(path: Path | str) -> str:
     return text
 
 
+def read_bounded(handle: BinaryIO, size: int, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of an open file whose status gave ``size`` (one more
+    than the limit: a longer file is then known to be too large). Asks for the size it was
+    told, not for the limit: a buffer of the limit (64 MiB for a 15 MB file) costs its
+    allocation; a file that grew since, or that tells no size (``/proc``), is read on."""
+    want = min(max(size, 0), max_bytes) + 1
+    data = handle.read(want)
+    if len(data) == want and want <= max_bytes:  # more than the status said: read on
+        data += handle.read(max_bytes + 1 - want)
+    return data
+
+
 def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
                 display: str | None = None) -> Source:
     """Read ``path`` (``-`` is standard input) within the size limit and decode it."""
@@ -153,9 +165,9 @@ def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
             data = sys.stdin.buffer.read(max_bytes + 1)
             file = display or "<stdin>"
         else:
-            handle, _ = open_regular(path, file)
+            handle, info = open_regular(path, file)
             with handle:
-                data = handle.read(max_bytes + 1)
+                data = read_bounded(handle, info.st_size, max_bytes)
     except OSError as exc:
         raise InputError.one(file, f"cannot read file: {exc.strerror or exc}",
                              code="file.unreadable", reason=str(exc.strerror or exc)) from None

@@ -306,3 +306,20 @@ def test_nearest_follows_the_general_rule(data, paths):
     for path in paths:
         full = ("root", *path)
         assert marks.nearest(full) == _nearest_by_rule(marks, full)
+
+
+@settings(max_examples=200, deadline=None)
+@given(length=st.integers(0, 300), told=st.integers(-1, 400), limit=st.integers(0, 300))
+def test_a_bounded_read_is_the_first_limit_plus_one_bytes_whatever_size_was_told(
+        length, told, limit):
+    """``read_bounded`` asks for the size the file's status gave, not for the limit: a file
+    that grew since, or that tells no size (/proc says 0), is still read up to one byte past
+    the limit, so that a file too large is always known to be."""
+    import io
+
+    from netsep_check.load.source import read_bounded
+
+    content = bytes(range(256)) * 2
+    content = content[:length]
+    assert read_bounded(io.BufferedReader(io.BytesIO(content)), told, limit) \
+        == content[:limit + 1]
