@@ -73,7 +73,8 @@ class JsonMarks:
         self._index: dict[int, dict[Any, tuple[int, int]] | list[tuple[int, int]] | None] = (
             dict(index) if index else {})
         self._lines: list[tuple[int, int]] = [(0, 1)]  # (offset, line) anchors, sorted
-        # where the indexing of a container not yet indexed to its end goes on, by its offset
+        # where the indexing of a container not yet indexed to its end goes on, by its offset:
+        # the next child's, or ``~offset`` of the last child's value, not yet skipped over
         self._more: dict[int, int] = {}
         self._lock = threading.Lock()
         self._cr: bool | None = None  # whether the text holds a CR (asked at the first line)
@@ -103,9 +104,15 @@ class JsonMarks:
 
     def _read_on(self, at: int, found: dict[Any, tuple[int, int]] | list[tuple[int, int]]
                  ) -> None:
-        """Index the next child of the container at ``at`` (the C scanner skips over it)."""
+        """Index the next child of the container at ``at``. The value of the child read last
+        is skipped over (by the C scanner) only now, when a child after it is wanted: the
+        first key of a mapping that holds the whole text (a mapping of a million keys inside
+        another) is found without reading the mapping through once per level."""
         text = self.text
         pos = self._more[at]
+        if pos < 0:  # ~pos: where the last child's value starts, not yet skipped over
+            pos = skip_space(text, _DECODER.raw_decode(text, ~pos)[1])
+            pos = skip_space(text, pos + 1) if text.startswith(",", pos) else pos
         if isinstance(found, dict):
             if pos >= len(text) or text[pos] != '"':
                 del self._more[at]
@@ -119,8 +126,7 @@ class JsonMarks:
                 return
             value = pos
             found.append((pos, pos))
-        pos = skip_space(text, _DECODER.raw_decode(text, value)[1])
-        self._more[at] = skip_space(text, pos + 1) if text.startswith(",", pos) else pos
+        self._more[at] = ~value
 
     def _offset(self, path: Path, exact: bool) -> int | None:
         mark = value = skip_space(self.text, 0)

@@ -49,9 +49,13 @@ def _cited(data: dict[str, Any]) -> list[tuple[FieldPath, str]]:
                 for area, controls in _map(data.get("security_measures")).items()]
     sections.append(("governance", None, _map(data.get("governance"))))
     for top, area, controls in sections:
-        for key, control in controls.items():
+        # the controls that cite anything, found at C speed (a mapping of a million keys that
+        # the schema refuses is read here too)
+        citing = [key for key, control in controls.items()
+                  if type(control) is dict and "evidence" in control]
+        for key in citing:
             base = (top, area, key) if area else (top, key)
-            for i, ev in enumerate(_list(_map(control).get("evidence"))):
+            for i, ev in enumerate(_list(controls[key]["evidence"])):
                 cited.append(((*base, "evidence", i), ev))
     return cited
 
