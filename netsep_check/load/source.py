@@ -180,12 +180,20 @@ def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES,
     if len(data) <= 1 << 20:
         return Source(file, decode(data, file), sha256(data).hexdigest())
     # A large file: its digest (OpenSSL, which lets other threads run) on another thread
-    # while this one decodes it — on two cores the digest then costs no time.
+    # while this one decodes it — on two cores the digest then costs no time. hashlib is
+    # imported here, not there: an import needs the lock that decoding holds, so a thread
+    # importing it would start hashing only once the text was decoded.
     import threading
+    from hashlib import sha256 as openssl_sha256
 
+    hasher = openssl_sha256()
     digest: list[str] = []
-    worker = threading.Thread(target=lambda: digest.append(sha256(data).hexdigest()),
-                              name="netsep-check sha256", daemon=True)
+
+    def hash_data() -> None:
+        hasher.update(data)
+        digest.append(hasher.hexdigest())
+
+    worker = threading.Thread(target=hash_data, name="netsep-check sha256", daemon=True)
     worker.start()
     try:
         text = decode(data, file)
