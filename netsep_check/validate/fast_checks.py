@@ -94,6 +94,8 @@ def matches(search: Callable[[str], object], pattern: str | None = None) -> Colu
         return lambda col: host_names(col) if len(col) >= 64 else all(map(search, col))
     body = pattern[1:-1] if pattern and pattern.startswith("^") and pattern.endswith("$") \
         else None
+    if body is not None and _CLASS_STAR.fullmatch(body):
+        return _class_star_scan(search, body)
     if body is not None and _PLAIN_BODY.fullmatch(body):
         joined: list[Callable[[str], object]] = []  # compiled on the first long column only
 
@@ -110,6 +112,50 @@ def matches(search: Callable[[str], object], pattern: str | None = None) -> Colu
     return lambda col: all(map(search, col))
 
 
+# ``^[FIRST][REST]*$`` (an id: ``^[a-z][a-z0-9_]*$``), both classes plain (no escape, no
+# negation, no line break): the joined scan above walks the regex machinery once per
+# character (5.6 ms for 100,000 tasks). Said instead with C-speed text operations: every
+# character in REST (a translate deleting them leaves nothing), and every item starting with
+# one of FIRST (the first character, and none after a line break outside FIRST).
+_CLASS_STAR = re.compile(r"(\[[^\]\\^\n]+\])(\[[^\]\\^\n]+\])\*")
+
+
+def _ascii_members(char_class: str) -> frozenset[str]:
+    """The ASCII characters a class such as ``[a-z0-9_]`` matches."""
+    match = re.compile(char_class).fullmatch
+    return frozenset(c for c in map(chr, range(128)) if match(c))
+
+
+def _class_star_scan(search: Callable[[str], object], body: str) -> Column:
+    classes = _CLASS_STAR.fullmatch(body)
+    assert classes is not None
+    made: list[tuple[bytes, frozenset[str], Callable[[str], object]] | None] = []  # on first use
+
+    def prepare() -> tuple[bytes, frozenset[str], Callable[[str], object]] | None:
+        first, rest = _ascii_members(classes[1]), _ascii_members(classes[2])
+        if not first or not first <= rest or "\n" in rest:  # not this shape: item by item
+            return None
+        outside_first = "\n[^" + "".join(map(re.escape, sorted(first))) + "]"
+        return ("".join(sorted(rest)).encode("ascii") + b"\n", first,
+                re.compile(outside_first).search)
+
+    def scan(col: list[Any]) -> bool:
+        if len(col) < 64:  # a short column: item by item costs less than preparing
+            return all(map(search, col))
+        if not made:
+            made.append(prepare())
+        prepared = made[0]
+        if prepared is None:
+            return all(map(search, col))
+        kept, first, bad_start = prepared
+        text = "\n".join(col)  # a line break inside an item would split it in two: such a
+        if text.count("\n") != len(col) - 1 or not text.isascii():  # column (or one holding
+            return False  # a character no ASCII class matches) goes item by item
+        return (not text.encode("ascii").translate(None, kept) and text[0] in first
+                and not text.endswith("\n") and bad_start(text) is None)
+    return scan
+
+
 # The host-name pattern of profile.schema.json ($defs/host_name): an optional leading "*.",
 # then labels joined by dots, each 1 to 63 of [A-Za-z0-9-], not starting or ending with "-".
 # Its nested groups make the joined-column scan above slower than item by item; instead the
@@ -119,6 +165,7 @@ HOST_PATTERN = (r"^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
                 r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _HOST_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.*\n"
 _ITEM_ENDS_AS_DOTS = bytes.maketrans(b"\n", b".")
+_ITEM_ENDS_AND_DASHES_AS_DOTS = bytes.maketrans(b"\n-", b"..")
 
 
 def host_names(col: list[str]) -> bool:
@@ -138,13 +185,17 @@ def host_names(col: list[str]) -> bool:
         data = data.replace(b"\n*.", b"\n")
         data = data[2:] if data.startswith(b"*.") else data
     # Every label between dots and item ends: not empty, not starting or ending with "-".
-    dots = data.translate(_ITEM_ENDS_AS_DOTS)
-    if not dots or dots[:1] in b".-" or dots[-1:] in b".-":
+    # With the dashes read as dots too, one search settles it where no label holds "--"
+    # (three searches cost 12 ms on 100,000 names, one 4 ms).
+    merged = data.translate(_ITEM_ENDS_AND_DASHES_AS_DOTS)
+    if not merged or merged[:1] == b"." or merged[-1:] == b".":
         return False
-    if b".." in dots or b".-" in dots or b"-." in dots:
-        return False
+    if b".." in merged:
+        dots = data.translate(_ITEM_ENDS_AS_DOTS)
+        if b".." in dots or b".-" in dots or b"-." in dots:
+            return False
     if max(map(len, col)) > 63:  # a label may be too long: measure them all
-        return max(map(len, dots.split(b"."))) <= 63
+        return max(map(len, data.translate(_ITEM_ENDS_AS_DOTS).split(b"."))) <= 63
     return True
 
 
