@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,3 +71,28 @@ def test_members_of_texts_make_their_keys_only_when_asked():
     assert members._keys is not None
     mixed: Any = _Members(["a", 1, True])
     assert mixed._keys == {("s", "a"), ("n", 1), ("b", True)}
+
+
+@pytest.mark.parametrize("odd", [{"id": "x"}, ["x"], 1, True, "t3"])
+@pytest.mark.parametrize("listed", [True, False])
+def test_a_long_list_with_an_odd_item_is_answered_as_the_loop_answers(odd, listed):
+    """An element of a long list in another list (the scope rules' shape): a long list of
+    texts is asked at once; one that holds a mapping, a list or a number is still
+    answered by the fast check (not sent to the detailed one), as the loop answers (null is
+    an error, judged in detail)."""
+    import datetime as dt
+
+    from netsep_check.rules.compiler import compile_condition
+    from netsep_check.rules.operators.base import Ctx, Env, Fallback
+
+    compiled = compile_condition({"every": {"in": "a", "as": "e", "check": {
+        "contains": {"path": "b", "value": {"path": "e"}}}}}, Env({}))
+    texts = [f"t{i}" for i in range(40)]
+    data = {"a": [*texts[:20], odd], "b": [*texts, odd] if listed else texts}
+    expected = not compiled.test(Ctx(data, dt.date(2025, 6, 30)))
+    assert expected == (listed or odd == "t3")
+    try:
+        answer = compiled.holds(Ctx(data, dt.date(2025, 6, 30)))
+    except Fallback:  # cannot say (an element not in the list): judged in detail
+        answer = None
+    assert answer is True if expected else answer in (None, False)

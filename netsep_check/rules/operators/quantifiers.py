@@ -244,9 +244,12 @@ class _Fast:
         except Exception:
             return None
         texts = members.texts
-        if (len(container) > 16 and set(map(type, container)) <= {str}
-                and texts.issuperset(container)):  # a long list of texts: at C speed
-            return True
+        if len(container) > 16:  # a long list of texts, at C speed: only a text equals one
+            try:
+                if texts.issuperset(container):
+                    return True
+            except TypeError:  # an item that cannot be hashed (a mapping, a list): below
+                pass
         for item in container:  # one that is not in the list (or not a text): which
             if type(item) is str:
                 if item in texts:

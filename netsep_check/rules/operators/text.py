@@ -272,8 +272,11 @@ def _plain_hosts(items: list[Any]) -> bool | None:
     text with no ``*``, not ``0.0.0.0``, and with something besides spaces and dots. Found at
     C speed over the items joined by NUL (a NUL inside an item can only make this say None);
     None when one may not be, or the list is short (each is then judged on its own)."""
-    if len(items) > 16 and set(map(type, items)) <= {str}:
-        joined = "\x00".join(items)
+    if len(items) > 16:
+        try:
+            joined = "\x00".join(items)
+        except TypeError:  # an item that is not text: each is judged on its own
+            return None
         if "*" not in joined and "0.0.0.0" not in joined \
                 and not _blank_item().search(f"\x00{joined}\x00"):
             return True
