@@ -220,3 +220,19 @@ def test_a_large_profile_is_checked_without_a_collector_pass_and_leaves_little_g
     assert exit_code == 0, done.stderr[-2000:]
     assert passes == 0
     assert garbage < 5_000
+
+
+def test_a_parsed_mapping_of_texts_is_untracked_and_one_holding_a_container_is_not():
+    """load/shape.py counts a long list of mappings by length alone when none is tracked by
+    the collector (CPython tracks a mapping once a key or value is a list or a mapping); a
+    tracked one sends the list to the value-by-value reading."""
+    import gc
+
+    flat, nested, empty = json.loads('[{"id": "a", "n": 1, "x": null}, {"a": [1]}, {"a": {}}]')
+    assert not gc.is_tracked(flat)
+    assert gc.is_tracked(nested) and gc.is_tracked(empty)
+    from netsep_check.load.shape import _containers
+
+    entries = [dict(flat) for _ in range(300)]
+    assert _containers([], [entries]) == ([], [], [entries])
+    assert _containers([], [[*entries, nested]])[0][-1] is nested

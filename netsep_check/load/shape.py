@@ -4,6 +4,7 @@ counting (for texts parsed without a Python call per mapping)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from gc import is_tracked
 from itertools import chain
 from typing import Any
 
@@ -70,7 +71,11 @@ def _containers(mappings: list[Any], lists: list[Any]
         if types.isdisjoint(_CONTAINERS):
             continue
         if types == {dict}:
-            if _CONTAINERS.isdisjoint(map(type, chain.from_iterable(map(dict.values, items)))):
+            # CPython tracks a mapping for the collector once a key or a value could hold a
+            # reference back (a list, a mapping): one that is not tracked holds neither
+            # (gc.is_tracked's documented example), asked without reading its values.
+            if not any(map(is_tracked, items)) or _CONTAINERS.isdisjoint(
+                    map(type, chain.from_iterable(map(dict.values, items)))):
                 flat.append(items)
             else:
                 found_mappings += items
