@@ -88,10 +88,13 @@ def integrity_problems(document: Document) -> list[Problem]:
         ids = list(map(dict.get, entries, repeat("id")))
     except TypeError:
         ids = [entry.get("id") if isinstance(entry, dict) else None for entry in entries]
-    texts: list[str] = ids if set(map(type, ids)) <= {str} else [
-        i for i in ids if isinstance(i, str)]
-    defined: dict[str, int] | set[str] = set(texts)
-    if len(defined) != len(texts):  # a repeated id: find each repetition and its first line
+    defined: dict[str, int] | set[Any]
+    try:  # an id that is not text never equals a cited one (a text): it may stay in the set
+        defined = set(ids)
+        repeated = len(defined) != len(ids)
+    except TypeError:  # an id that is a list or a mapping (the schema names it)
+        repeated = True
+    if repeated:  # a repeated id (or two missing): find each repetition and its first line
         defined = _repeated_ids(document, ids, problems)
     for path, ev_id in _cited(data):
         if isinstance(ev_id, str) and ev_id not in defined:

@@ -115,3 +115,25 @@ def test_placeholders_are_named_but_ordinary_words_are_not(tmp_path):
         {"id": "EV-3", "title": "정책", "note": "FIXME later"}]}
     problems = placeholder_problems(Document("p.yaml", data, "", ""))
     assert {p.path for p in problems} == {"firm.name", "evidence[0].title", "evidence[2].note"}
+
+
+@pytest.mark.parametrize(("ids", "cited", "undefined", "twice"), [
+    (["A", "B"], ["A", "B"], [], []),
+    (["A", None, None], ["A"], [], []),  # two entries without an id: the schema's to name
+    (["A", ["x"], {"y": 1}], ["A", "B"], ["B"], []),  # ids that cannot be hashed
+    (["A", 1, "1"], ["1", "2"], ["2"], []),  # a number is not the text it spells
+    (["A", "B", "A", "A"], ["A", "C"], ["C"], [2, 3]),
+])
+def test_evidence_integrity_over_ids_of_any_type(ids, cited, undefined, twice):
+    """Undefined and repeated evidence ids, whatever else the list holds (the schema names
+    what is not text): never a crash, never an id that is not text taken for one."""
+    from netsep_check.load import Document
+    from netsep_check.validate.profile import integrity_problems
+
+    data = {"evidence": [{"id": i, "title": "t"} if i is not None else {"title": "t"}
+                         for i in ids],
+            "designation": {"evidence": cited}}
+    problems = integrity_problems(Document("p.json", data, "", "{}"))
+    assert [p.params["id"] for p in problems if p.code == "evidence.undefined_id"] == undefined
+    assert [p.path for p in problems if p.code == "evidence.duplicate_id"] == [
+        f"evidence[{i}].id" for i in twice]
