@@ -145,7 +145,6 @@ class Checker:
         """Tenant facts and egress logs against the profile, before evaluation: the results
         the engine turns into findings (see netsep_check.evaluate.crosscheck)."""
         from netsep_check.evaluate.crosscheck import crosscheck, facts_ref
-        from netsep_check.evaluate.egress import egress_accept, egress_results
         from netsep_check.evaluate.tenant import TenantInput
         from netsep_check.facts import load_facts
         from netsep_check.facts.mapping import load_mapping
@@ -169,6 +168,7 @@ class Checker:
             results += crosscheck(profile, [f for f in facts if f.source.importer == importer],
                                   mapping, as_of, max_age, document.file)
         if self.egress_logs:  # the log reader (and ipaddress) only when a log is given
+            from netsep_check.evaluate.egress import egress_accept, egress_results
             from netsep_check.facts.egress import load_hosts, read_egress
 
             hosts = load_hosts()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -158,3 +159,18 @@ def test_a_placeholder_spelt_with_an_escape_is_still_found(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text('usage:\n  notes: ["ok", "\\x54BD later"]\n', encoding="utf-8")
     assert [p.path for p in placeholder_problems(load_document(path))] == ["usage.notes[1]"]
+
+
+@pytest.mark.parametrize(("body", "classes"), [
+    ("[a-z][a-z0-9_]*", ("[a-z]", "[a-z0-9_]")),
+    ("[A-Za-z0-9][A-Za-z0-9_.-]*", ("[A-Za-z0-9]", "[A-Za-z0-9_.-]")),
+    ("[a-z][a-z0-9_]+", None), ("[a-z]*", None), ("[a-z][^a-z]*", None),
+    ("[a-z][\\w]*", None), ("[][a]*", None), ("[a][]*", None), ("x[a][b]*", None),
+    ("[a][b]c*", None), ("[a]]b]*", None), ("[a\n][b]*", None), ("[a][b]*[c]*", None),
+])
+def test_the_two_class_shape_is_read_exactly(body, classes):
+    """The shape the id scan takes (``[FIRST][REST]*``, plain classes); anything else goes
+    to the scans that handle every plain body."""
+    from netsep_check.validate.fast_checks import _two_classes
+
+    assert _two_classes(body) == classes
