@@ -167,6 +167,7 @@ def test_a_placeholder_spelt_with_an_escape_is_still_found(tmp_path):
     ("[a-z][a-z0-9_]+", None), ("[a-z]*", None), ("[a-z][^a-z]*", None),
     ("[a-z][\\w]*", None), ("[][a]*", None), ("[a][]*", None), ("x[a][b]*", None),
     ("[a][b]c*", None), ("[a]]b]*", None), ("[a\n][b]*", None), ("[a][b]*[c]*", None),
+    ("[[a][b]*", None),  # a nested set (a FutureWarning when compiled): not this shape
 ])
 def test_the_two_class_shape_is_read_exactly(body, classes):
     """The shape the id scan takes (``[FIRST][REST]*``, plain classes); anything else goes
