@@ -99,21 +99,43 @@ def _copy_range(part: FileRange, fd: int) -> None:
         left -= len(block)
 
 
+def _write_parts(fd: int, parts: list[bytes]) -> None:
+    """``parts`` one after the other, a few hundred to a call (``writev``), never joined: a
+    batch's JSON held in memory (one job) is 70 kB a profile."""
+    writev = getattr(os, "writev", None)
+    at = 0
+    while at < len(parts):
+        group = parts[at:at + 512]
+        if writev is None:
+            _write_bytes(fd, b"".join(group))
+            at += len(group)
+            continue
+        sent = writev(fd, group)
+        if sent == 0 and any(group):
+            raise OSError(errno.EIO, "the report could not be written")
+        for part in group:  # the parts written whole, then the rest of one written in part
+            if sent < len(part):
+                if sent:
+                    _write_bytes(fd, part[sent:])
+                    at += 1
+                break
+            sent -= len(part)
+            at += 1
+
+
 def _write_content(fd: int, content: Content) -> None:
     if isinstance(content, str | bytes):
         _write_bytes(fd, content.encode("utf-8") if isinstance(content, str) else content)
         return
-    run: list[bytes] = []  # bytes between ranges, written in one call
+    run: list[bytes] = []  # bytes between ranges
     for part in content:
         if isinstance(part, FileRange):
-            if run:
-                _write_bytes(fd, b"".join(run))
-                run = []
+            _write_parts(fd, run)
+            run = []
             _copy_range(part, fd)
         else:
             run.append(part)
-    if run:
-        _write_bytes(fd, b"".join(run))
+    _write_parts(fd, run)
 
 
 def _temporary(path: Path, text: Content) -> Path:
@@ -208,15 +230,25 @@ def write_all(targets: Iterable[tuple[Path | None, Content]]) -> None:
 def _to_stdout(content: Content) -> None:
     """Standard output, or an input error naming it: closed (``>&-``), full (``/dev/full``),
     or a reader gone (``| head``) — the report did not arrive whole, which is never a pass.
-    Always through the text stream, with its encoding (UTF-8 content is decoded first)."""
-    text = content if isinstance(content, str) else as_bytes(content).decode("utf-8")
+    UTF-8 content goes part by part to the stream's bytes where the stream writes UTF-8 and
+    leaves line ends alone (a spooled range read a MiB at a time): a batch's JSON, 70 kB a
+    profile, was joined, decoded and encoded again first (443 MB of peak memory for 2,000
+    profiles, 63 MB with ``-o``). Any other stream gets the text, with its own encoding."""
     stream = sys.stdout
     if stream is None:
         raise InputError.one("<stdout>", "cannot write report: standard output is closed",
                              code="output.stdout_closed")
     try:
-        stream.write(text)
-        stream.flush()
+        buffer = None if isinstance(content, str) else _utf8_bytes(stream)
+        if buffer is None:
+            stream.write(content if isinstance(content, str)
+                         else as_bytes(content).decode("utf-8"))
+            stream.flush()
+        else:
+            stream.flush()  # what was written as text before goes first
+            for block in _blocks(content):
+                buffer.write(block)
+            buffer.flush()
     except BrokenPipeError:
         raise InputError.one("<stdout>", "cannot write report: the reader of standard output "
                              "closed it before the report was written whole",
@@ -225,6 +257,40 @@ def _to_stdout(content: Content) -> None:
         why = getattr(exc, "strerror", None) or str(exc)
         raise InputError.one("<stdout>", f"cannot write report: {why}",
                              code="output.unwritable", reason=why) from None
+
+
+def _utf8_bytes(stream: Any) -> Any:
+    """The byte stream under a text stream that writes UTF-8 and leaves line ends alone
+    (POSIX), or None."""
+    import codecs
+
+    encoding = getattr(stream, "encoding", None)
+    buffer = getattr(stream, "buffer", None)
+    if os.name != "posix" or not isinstance(encoding, str) or buffer is None:
+        return None
+    try:
+        return buffer if codecs.lookup(encoding).name == "utf-8" else None
+    except LookupError:
+        return None
+
+
+def _blocks(content: Content) -> Iterable[bytes]:
+    """UTF-8 content as blocks of bytes, a spooled range read a MiB at a time."""
+    if isinstance(content, str | bytes):
+        yield content.encode("utf-8") if isinstance(content, str) else content
+        return
+    for part in content:
+        if not isinstance(part, FileRange):
+            yield part
+            continue
+        offset, left = part.offset, part.length
+        while left:
+            block = os.pread(part.source.fd, min(left, 1 << 20), offset)
+            if not block:
+                raise OSError(errno.EIO, "a spooled part of the report is shorter than recorded")
+            yield block
+            offset += len(block)
+            left -= len(block)
 
 
 def _device(path: Path) -> bool:

@@ -46,3 +46,36 @@ def test_input_errors_and_usage_errors_keep_their_codes_and_words(tmp_path):
     assert b"YAML syntax error" in done.stderr
     assert _command("no-such-command").returncode == 2
     assert _command("--version").stdout.startswith(b"netsep-check")
+
+
+def _peak(args: list[str], stdout_path: Path) -> int:
+    """Peak resident memory (kB) of ``netsep-check ARGS`` run with its standard output in
+    ``stdout_path``, measured by a parent that runs nothing else."""
+    code = ("import resource, subprocess, sys\n"
+            "with open(sys.argv[1], 'wb') as out:\n"
+            "    subprocess.run([sys.executable, '-m', 'netsep_check', *sys.argv[2:]],\n"
+            "                   stdout=out, check=False)\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(stdout_path), *args],
+                          capture_output=True, text=True, check=True, cwd=ROOT, timeout=300)
+    return int(done.stdout)
+
+
+def test_a_batch_report_on_standard_output_is_the_file_and_is_not_copied_in_memory(tmp_path):
+    """A batch's JSON on standard output (``> file``, as CI jobs take it) is byte for byte the
+    ``-o`` file, and written part by part: it was joined, decoded and encoded again first
+    (three more copies of 70 kB a profile)."""
+    text = (ROOT / "examples" / "m365-compliant.yaml").read_text(encoding="utf-8")
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for index in range(400):
+        (folder / f"p{index:03d}.yaml").write_text(
+            text.replace("name: 예시은행", f"name: 예시은행 {index}", 1), encoding="utf-8")
+    args = ["check", "--format", "json", "--jobs", "1", "--no-evidence-check", str(folder)]
+    written = tmp_path / "report.json"
+    by_file = _peak([*args, "-o", str(written)], tmp_path / "quiet.txt")
+    by_stdout = _peak(args, tmp_path / "stdout.json")
+    assert (tmp_path / "stdout.json").read_bytes() == written.read_bytes()
+    size_kb = written.stat().st_size // 1024
+    assert size_kb > 20_000  # 400 profiles of about 70 kB
+    assert by_stdout < by_file + size_kb, (by_stdout, by_file, size_kb)

@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netsep_check.api import Checker, Options, run
 from netsep_check.batch import run_batch
@@ -120,3 +122,29 @@ def test_a_spooled_batch_written_by_the_command_is_valid_json(run, examples, tmp
     document = json.loads(out.read_text(encoding="utf-8"))
     assert len(document["reports"]) == len(list(folder.glob("*.yaml")))
     assert list(private_tmp.iterdir()) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.binary(max_size=40), max_size=1200),
+       limits=st.lists(st.integers(0, 300), min_size=1, max_size=20))
+def test_parts_are_written_whole_and_in_order_however_writev_cuts_them(parts, limits):
+    """The parts of a report held in memory go out a few hundred to a call, never joined;
+    a call that writes only part of what it was given (as writev may) is picked up where it
+    stopped."""
+    import itertools
+    from unittest import mock
+
+    from netsep_check import output
+
+    cuts = itertools.cycle(limits)
+
+    def short_writev(fd, buffers):
+        data = b"".join(buffers)
+        if not data:
+            return 0
+        return os.write(fd, data[:max(1, next(cuts))])
+
+    with tempfile.TemporaryFile() as sink, mock.patch.object(output.os, "writev", short_writev):
+        output._write_parts(sink.fileno(), parts)
+        sink.seek(0)
+        assert sink.read() == b"".join(parts)
