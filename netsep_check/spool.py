@@ -1,6 +1,7 @@
-"""A parallel batch's JSON lines, spooled: each worker appends the lines of the reports it
-judged to a file of its own, in a private temporary folder, and sends the command where each
-line is (offset, length) instead of the line itself. The command's report file is then made
+"""A batch's JSON lines, spooled: each worker appends the lines of the reports it judged to a
+file of its own, in a private temporary folder, and sends the command where each line is
+(offset, length) instead of the line itself (a batch judged in the command itself, one job,
+spools its lines the same way, as it judges). The command's report file is then made
 by copying those ranges in the kernel (:class:`netsep_check.output.FileRange`), so ~70 kB a
 profile never passes through a pipe, a pickle or the command's memory, and the command's
 memory stays flat however many profiles a batch holds.
@@ -149,6 +150,14 @@ class WorkerSpool:
         self._fd: int | None = None
         self._at = 0
         self.broken = False
+
+    def close(self) -> None:
+        """The file closed (a spool written in the command itself: one job)."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+        self.broken = True
 
     def put(self, lines: list[bytes]) -> list[tuple[int, int]] | None:
         """Append ``lines``; where each is (offset, length), or ``None`` when they could not
