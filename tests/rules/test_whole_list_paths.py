@@ -96,3 +96,23 @@ def test_a_long_list_with_an_odd_item_is_answered_as_the_loop_answers(odd, liste
     except Fallback:  # cannot say (an element not in the list): judged in detail
         answer = None
     assert answer is True if expected else answer in (None, False)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(name=st.text(alphabet="0xX.19a ", min_size=1, max_size=12))
+def test_every_spelling_of_any_address_is_too_broad(name):
+    """An allow-list entry that an address parser (inet_aton) reads as 0.0.0.0 — ``0``,
+    ``0.0``, ``0x0.0.0.0``, ``00000000`` — allows any address, as ``0.0.0.0`` does: never a
+    plain host (review of 2026-12-01: five such spellings passed)."""
+    import socket
+
+    plain = name.strip().rstrip(".")
+    try:
+        anything = bool(plain) and socket.inet_aton(plain) == bytes(4) and " " not in plain
+    except OSError:
+        anything = False
+    if anything:
+        assert host_reach(name) == "wildcard", name
+        assert _plain_hosts([*_PLAIN, name]) is None
+    elif plain and host_reach(name) == "wildcard":
+        assert not plain.lstrip("0xX.") and plain.count(".") <= 3, name

@@ -181,6 +181,13 @@ def _suffix_list() -> _SuffixList:
     return _SuffixList(*(sets[name] for name in _SETS))
 
 
+@functools.cache
+def _any_address() -> re.Pattern[str]:
+    """0.0.0.0 as an address parser (inet_aton) reads it: one to four parts, each zero in
+    decimal, octal or hex (compiled on first use: asked only of names of those characters)."""
+    return re.compile(r"(?:0+|0[xX]0+)(?:\.(?:0+|0[xX]0+)){0,3}")
+
+
 def host_reach(host: str, tenants: Collection[str] = ()) -> str | None:
     """Why a host-name allow-list entry reaches more than one registrable domain, or more
     than one customer, or None.
@@ -192,11 +199,14 @@ def host_reach(host: str, tenants: Collection[str] = ()) -> str | None:
     ``tenants`` — a domain whose every label names another customer's tenant
     (``sharepoint.com``) — or lies above one (``tenant_suffix``).
     A ``*`` anywhere else (``*``, ``*.*``, ``a*.com``) cannot be judged and is too broad; so is
-    ``0.0.0.0``, which allow-lists read as any address, and a ``*.`` over numbers
+    ``0.0.0.0``, which allow-lists read as any address, in every spelling an address parser
+    reads as it (``0``, ``0.0``, ``0x0.0.0.0``, ``00000000``), and a ``*.`` over numbers
     (``*.1.2.3``: no domain, part of an address)."""
     if "*" not in host:  # a plain host name, nearly every entry
         name = host.strip().rstrip(".")
-        return None if name and name != "0.0.0.0" else "wildcard"
+        if name and (name.lstrip("0xX.") or not _any_address().fullmatch(name)):
+            return None
+        return "wildcard"
     name = host.strip().rstrip(".").lower()
     if name.startswith("*."):
         base = name[2:]
@@ -264,7 +274,7 @@ _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*"
 def _blank_item() -> re.Pattern[str]:
     """An item of spaces and dots alone, or empty (compiled on first use: only long lists
     are read whole)."""
-    return re.compile(r"\x00[\s.]*\x00")
+    return re.compile(r"\x00[\s.0xX]*\x00")
 
 
 def _plain_hosts(items: list[Any]) -> bool | None:
