@@ -9,6 +9,7 @@ message that names the file, and no traceback.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -936,3 +937,46 @@ def test_cli_full_disk_keeps_the_previous_report(tmp_path):
     assert "cannot write report" in outcome.stderr and "Traceback" not in outcome.text
     assert first.read_text(encoding="utf-8") == "previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+# --- dates at the calendar's ends (independent hostile run, 2026-12-01) -----------------------
+
+_FAR = [("as_of: 2025-03-31", "as_of: 9999-12-31", ("check", "--format", "committee")),
+        ("designated_on: 2024-12-18", "designated_on: 9999-12-31", ("due",)),
+        ("evaluated_on: 2024-06-14", "evaluated_on: 9999-12-31", ("due",)),
+        ("training: {status: implemented, last_performed_on: 2025-02-10",
+         "training: {status: implemented, last_performed_on: 9999-12-31", ("due",)),
+        ("as_of: 2025-03-31", "as_of: 0001-01-01", ("check",))]
+
+
+@pytest.mark.parametrize(("old", "new", "command"), _FAR, ids=[
+    "committee-as-of", "due-designated", "due-evaluated", "due-training", "year-one"])
+def test_a_date_at_the_ends_of_the_calendar_is_an_input_error(tmp_path, old, new, command):
+    """A deadline reckoned from 9999-12-31 (or six months before 0001-01-01) has no date:
+    exit 3 before. Dates are reckoned in the years 1000 to 8999, and one outside is named."""
+    assert old in PROFILE_TEXT
+    path = tmp_path / "far.yaml"
+    path.write_text(PROFILE_TEXT.replace(old, new, 1), encoding="utf-8")
+    outcome = run_process(*command, path, "--lang", "en")
+    assert_input_error(outcome, path.name, "1000 to 8999")
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "8999-12-31"])
+def test_as_of_at_the_ends_of_the_calendar(day):
+    outcome = run_process("check", PROFILE, "--as-of", day, "--format", "committee")
+    assert "Traceback" not in outcome.text and outcome.code != 3, outcome.text[-2000:]
+    if day == "8999-12-31":
+        assert outcome.code in (0, 1), outcome.text[-2000:]
+    else:
+        assert outcome.code == 2 and "1000 to 8999" in outcome.stderr, outcome.text[-2000:]
+
+
+def test_a_waiver_dated_at_the_end_of_the_calendar_is_an_input_error(tmp_path):
+    waivers = (EXAMPLES / "waivers.yaml").read_text(encoding="utf-8")
+    waivers = re.sub(r"approved_on: [0-9-]+", "approved_on: 9999-01-10", waivers)
+    waivers = re.sub(r"expires_on: [0-9-]+", "expires_on: 9999-12-31", waivers)
+    path = tmp_path / "w.yaml"
+    path.write_text(waivers, encoding="utf-8")
+    outcome = run_process("check", EXAMPLES / "m365-noncompliant-scope.yaml", "--waivers", path,
+                          "--lang", "en")
+    assert_input_error(outcome, path.name, "1000 to 8999")

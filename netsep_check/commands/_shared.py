@@ -87,7 +87,10 @@ def parse_day(text: str) -> dt.date:
     if len(text) != 10 or not (text[:4] + text[5:7] + text[8:]).isascii() \
             or not (text[:4] + text[5:7] + text[8:]).isdigit() or text[4] + text[7] != "--":
         raise ValueError(text)
-    return dt.date.fromisoformat(text)
+    day = dt.date.fromisoformat(text)
+    if not 1000 <= day.year <= 8999:  # as the contracts' dates (profile.schema.json $defs.date)
+        raise ValueError(text)
+    return day
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -96,7 +99,8 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     try:
         return parse_day(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD, in the years 1000 to "
+                                 "8999)") from None
 
 
 def _write(text: str | list[tuple[Path | None, Any]], output: Path | None = None) -> None:

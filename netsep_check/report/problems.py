@@ -65,6 +65,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "{value}은(는) 허용되지 않는 값입니다 (요구되는 값: {expected})"),
     "schema.bad_date": ("{value} is not a real calendar date (YYYY-MM-DD)",
                         "{value}은(는) 실제 날짜가 아닙니다 (YYYY-MM-DD 형식)"),
+    "schema.date_out_of_range": ("{value} is outside the years 1000 to 8999 that dates are "
+                                 "reckoned in",
+                                 "{value}은(는) 날짜를 셈할 수 있는 1000년부터 8999년까지의 범위를 "
+                                 "벗어납니다"),
     "schema.bad_pattern": ("{value} does not have the expected form (pattern {pattern})",
                            "{value}이(가) 요구되는 형식이 아닙니다 (패턴 {pattern})"),
     "schema.not_unique": ("the list repeats an item; each item may appear once",

@@ -24,6 +24,17 @@ _TYPE_WORDS = {"boolean": "true or false", "string": "text", "integer": "a whole
                "number": "a number", "array": "a list", "object": "a mapping of keys",
                "null": "null"}
 
+# The form of every date of the profile and waivers contracts: a year from 1000 to 8999, so that
+# a deadline reckoned from one (a few years later, or six months earlier) is still a date.
+DATE_PATTERN = "^[1-8][0-9]{3}-[0-9]{2}-[0-9]{2}$"
+
+
+def _dated(value: str) -> bool:
+    """YYYY-MM-DD in ASCII digits, whatever the year."""
+    digits = value[:4] + value[5:7] + value[8:]
+    return len(value) == 10 and value[4] + value[7] == "--" and digits.isascii() \
+        and digits.isdigit()
+
 
 @cache
 def packaged_schema(name: str) -> dict[str, Any]:
@@ -317,6 +328,10 @@ def describe(error: Any, root: dict[str, Any] | None = None) -> Iterable[Said]:
     if validator_name == "format" and error.validator_value == "date":
         return [Said(path, f"{_show(value)} is not a real calendar date (YYYY-MM-DD)",
                      "schema.bad_date", {"value": _show(value)})]
+    if validator_name == "pattern" and error.validator_value == DATE_PATTERN \
+            and isinstance(value, str) and _dated(value):
+        return [Said(path, f"{_show(value)} is outside the years 1000 to 8999 that dates are "
+                     "reckoned in", "schema.date_out_of_range", {"value": _show(value)})]
     if validator_name == "pattern":
         return [Said(path, f"{_show(value)} does not have the expected form "
                      f"(pattern {error.validator_value})", "schema.bad_pattern",
