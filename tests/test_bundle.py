@@ -377,3 +377,20 @@ def test_highly_compressible_evidence_still_verifies(run, tmp_path):
         info = archive.getinfo("submission/evidence/zeros.log")
         assert info.compress_type == zipfile.ZIP_STORED
     assert run("bundle", "verify", bundle).exit_code == 0
+
+
+@pytest.mark.parametrize("manifest", [
+    b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",  # nested past any reader's stack
+    b'{"a": ' + b"9" * 5_000 + b"}",  # more digits than int() reads
+], ids=["deep", "long-number"])
+@pytest.mark.parametrize("command", ["verify", "check"])
+def test_a_manifest_no_reader_can_read_is_an_input_error(run, tmp_path, manifest, command):
+    """Exit 3 before (an independent hostile run): a RecursionError escaped the manifest's
+    JSON reader."""
+    bundle = create(run, M365, tmp_path / "s.zip")
+    broken = rewrite(bundle, tmp_path / "broken.zip",
+                     lambda files: files.update({"manifest.json": manifest}))
+    args = ("bundle", "verify", broken) if command == "verify" else ("check", broken)
+    result = run(*args, "--lang", "en")
+    assert result.exit_code == 2, result.output
+    assert "manifest.json" in result.output

@@ -254,6 +254,10 @@ def _read_json(folder: Path, member: str, members: dict[str, Member], file: str)
         return json.loads((folder / member).read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError.one(f"{file}:{member}", f"not valid JSON: {exc}") from None
+    except RecursionError:  # brackets nested 100,000 deep: no manifest is
+        raise InputError.one(f"{file}:{member}", "nesting too deep to read") from None
+    except ValueError as exc:  # a number of more digits than int() reads
+        raise InputError.one(f"{file}:{member}", f"not valid JSON: {exc}") from None
 
 
 def _manifest(folder: Path, members: dict[str, Member], file: str) -> dict[str, Any]:
