@@ -5,7 +5,8 @@ atomically: into a temporary file in the same folder, flushed to disk (``fsync``
 place with ``os.replace`` (one rename: a reader sees the old file or the new one, never part of
 one). Every temporary file is written before any is put in place, so a full disk or any other
 error leaves every previous report intact and no temporary file behind, and writes nothing.
-Standard output (a ``None`` path) is written last, once every file is in place.
+Devices and standard output (a ``None`` path), which cannot be undone, are written once
+every temporary file is made and before any is put in place.
 
 :func:`output_clash` refuses an output path that names an input of the run (a profile, the
 waivers, the baseline, a policy or pack file), however it is spelt: ``./p.yaml``,
@@ -179,7 +180,9 @@ def write_all(targets: Iterable[tuple[Path | None, Content]]) -> None:
     """Write every ``(path, content)`` (text, or UTF-8 :data:`Content`); ``None`` is standard
     output. All or nothing for the files: an :class:`InputError` naming the file that could
     not be written (exit 2) leaves every previous file as it was and no temporary file
-    behind."""
+    behind. What cannot be undone — a device (``/dev/full``, a pipe, a terminal) and standard
+    output — is written once every file's temporary copy is made and before any is put in
+    place, so a failure there too leaves every file as it was."""
     pending: list[tuple[Path, Path]] = []  # (temporary, final)
     targets = list(targets)
     device = [path is not None and _device(path) for path, _ in targets]
@@ -195,6 +198,11 @@ def write_all(targets: Iterable[tuple[Path | None, Content]]) -> None:
             except OSError as exc:
                 raise InputError.one(str(path), "cannot write report: "
                                      f"{exc.strerror or exc}; no report was written") from None
+        for path, text in devices:  # /dev/null, a terminal, a pipe: written to, never replaced
+            _to_device(path, text)
+        for path, text in targets:
+            if path is None:
+                _to_stdout(text)
         for index, (temporary, path) in enumerate(pending):
             try:
                 os.replace(temporary, path)
@@ -209,22 +217,21 @@ def write_all(targets: Iterable[tuple[Path | None, Content]]) -> None:
                 temporary.unlink()  # gone already once replaced
     for folder in {path.parent for _, path in pending}:
         _fsync_folder(folder if str(folder) else Path("."))
-    for path, text in devices:  # /dev/null, a terminal, a pipe: written to, never replaced
+
+
+def _to_device(path: Path, text: Content) -> None:
+    try:
+        # without blocking: a named pipe no one reads is an error (ENXIO), not a hang
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
         try:
-            # without blocking: a named pipe no one reads is an error (ENXIO), not a hang
-            fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
-            if hasattr(os, "set_blocking"):
-                os.set_blocking(fd, True)
-            try:
-                _write_content(fd, text)
-            finally:
-                os.close(fd)
-        except OSError as exc:
-            raise InputError.one(str(path), f"cannot write report: {exc.strerror or exc}"
-                                 ) from None
-    for path, text in targets:
-        if path is None:
-            _to_stdout(text)
+            _write_content(fd, text)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise InputError.one(str(path), f"cannot write report: {exc.strerror or exc}"
+                             ) from None
 
 
 def _to_stdout(content: Content) -> None:

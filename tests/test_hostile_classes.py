@@ -991,3 +991,16 @@ def test_white_space_before_a_json_profile_is_read_at_once(tmp_path, blank):
     outcome = run_process("check", "--format", "json", path, "--evidence-root", EXAMPLES)
     assert outcome.code in (0, 1), outcome.text[-2000:]
     assert outcome.seconds < WALL / 2, outcome.seconds
+
+
+def test_a_device_that_cannot_be_written_leaves_every_file_as_it_was(tmp_path):
+    """``-o r1.json -o /dev/full``: the file was put in place before the device failed, so the
+    run exited 2 with one report written (an independent hostile run). Now the device is
+    written before any file is put in place."""
+    report = tmp_path / "r1.json"
+    report.write_text("old\n", encoding="utf-8")
+    outcome = run_process("check", PROFILE, "--format", "json", "-o", report,
+                          "--format", "sarif", "-o", "/dev/full")
+    assert outcome.code == 2 and "Traceback" not in outcome.text, outcome.text[-2000:]
+    assert report.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["r1.json"]
