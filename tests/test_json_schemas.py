@@ -100,3 +100,17 @@ def test_real_rule_lists_are_valid(run):
         assert document["rules"]
         errors = [e.message for e in validator.iter_errors(document)]
         assert not errors, errors
+
+
+def test_the_contracts_dates_fall_in_the_years_dates_are_reckoned_in():
+    """The schemas' date pattern and clock.FIRST_YEAR..LAST_YEAR say the same years."""
+    import re
+
+    from netsep_check import clock
+    from netsep_check.validate.schema_errors import DATE_PATTERN, packaged_schema
+
+    for name in ("profile", "waivers"):
+        assert packaged_schema(name)["$defs"]["date"]["pattern"] == DATE_PATTERN
+    for year in (clock.FIRST_YEAR - 1, clock.FIRST_YEAR, clock.LAST_YEAR, clock.LAST_YEAR + 1):
+        matched = re.search(DATE_PATTERN, f"{year:04d}-01-01") is not None
+        assert matched == (clock.FIRST_YEAR <= year <= clock.LAST_YEAR), year

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from netsep_check import clock
 from netsep_check.errors import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -88,7 +89,7 @@ def parse_day(text: str) -> dt.date:
             or not (text[:4] + text[5:7] + text[8:]).isdigit() or text[4] + text[7] != "--":
         raise ValueError(text)
     day = dt.date.fromisoformat(text)
-    if not 1000 <= day.year <= 8999:  # as the contracts' dates (profile.schema.json $defs.date)
+    if not clock.reckonable(day):  # as the contracts' dates (profile.schema.json $defs.date)
         raise ValueError(text)
     return day
 
@@ -99,8 +100,8 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     try:
         return parse_day(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD, in the years 1000 to "
-                                 "8999)") from None
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD, in {clock.YEARS})"
+                                 ) from None
 
 
 def _write(text: str | list[tuple[Path | None, Any]], output: Path | None = None) -> None:

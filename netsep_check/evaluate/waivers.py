@@ -168,7 +168,7 @@ def _date_problems(document: Document) -> list[Problem]:
             expires = dt.date.fromisoformat(entry["expires_on"])
         except (TypeError, KeyError, ValueError):
             continue
-        if not (1000 <= approved.year <= 8999 and 1000 <= expires.year <= 8999):
+        if not (clock.reckonable(approved) and clock.reckonable(expires)):
             continue  # outside the years dates are reckoned in: the schema's pattern says so
         path = ("waivers", index, "expires_on")
         line_col = document.position(path) or (None, None)

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from netsep_check import clock
 from netsep_check.errors import Problem
 from netsep_check.load import Document, FieldPath, format_path
 from netsep_check.values import canonical
@@ -24,8 +25,7 @@ _TYPE_WORDS = {"boolean": "true or false", "string": "text", "integer": "a whole
                "number": "a number", "array": "a list", "object": "a mapping of keys",
                "null": "null"}
 
-# The form of every date of the profile and waivers contracts: a year from 1000 to 8999, so that
-# a deadline reckoned from one (a few years later, or six months earlier) is still a date.
+# The form of every date of the profile and waivers contracts: a year in clock.YEARS.
 DATE_PATTERN = "^[1-8][0-9]{3}-[0-9]{2}-[0-9]{2}$"
 
 
@@ -330,8 +330,8 @@ def describe(error: Any, root: dict[str, Any] | None = None) -> Iterable[Said]:
                      "schema.bad_date", {"value": _show(value)})]
     if validator_name == "pattern" and error.validator_value == DATE_PATTERN \
             and isinstance(value, str) and _dated(value):
-        return [Said(path, f"{_show(value)} is outside the years 1000 to 8999 that dates are "
-                     "reckoned in", "schema.date_out_of_range", {"value": _show(value)})]
+        return [Said(path, f"{_show(value)} is outside {clock.YEARS} that dates are reckoned "
+                     "in", "schema.date_out_of_range", {"value": _show(value)})]
     if validator_name == "pattern":
         return [Said(path, f"{_show(value)} does not have the expected form "
                      f"(pattern {error.validator_value})", "schema.bad_pattern",
