@@ -22,7 +22,7 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +43,19 @@ class FileRange:
         self.length = length
 
     def read(self) -> bytes:
-        parts = []
-        done = 0
-        while done < self.length:
-            block = os.pread(self.source.fd, self.length - done, self.offset + done)
+        return b"".join(self.blocks(self.length))
+
+    def blocks(self, size: int = 1 << 20, offset: int = 0) -> Iterator[bytes]:
+        """The range from ``offset`` on, read ``size`` bytes at a time."""
+        offset, left = self.offset + offset, self.length - offset
+        while left:
+            block = os.pread(self.source.fd, min(left, size), offset)
             if not block:
                 raise OSError(errno.EIO, "a spooled part of the report is shorter than "
                               "recorded")
-            parts.append(block)
-            done += len(block)
-        return b"".join(parts)
+            yield block
+            offset += len(block)
+            left -= len(block)
 
 
 # What a report is made of: text, UTF-8 bytes, or a list of UTF-8 parts (bytes, or ranges of
@@ -91,13 +94,8 @@ def _copy_range(part: FileRange, fd: int) -> None:
             raise OSError(errno.EIO, "a spooled part of the report is shorter than recorded")
         offset += sent
         left -= sent
-    while left:
-        block = os.pread(part.source.fd, min(left, 1 << 20), offset)
-        if not block:
-            raise OSError(errno.EIO, "a spooled part of the report is shorter than recorded")
+    for block in part.blocks(offset=part.length - left):  # what sendfile did not copy
         _write_bytes(fd, block)
-        offset += len(block)
-        left -= len(block)
 
 
 def _write_parts(fd: int, parts: list[bytes]) -> None:
@@ -287,17 +285,10 @@ def _blocks(content: Content) -> Iterable[bytes]:
         yield content.encode("utf-8") if isinstance(content, str) else content
         return
     for part in content:
-        if not isinstance(part, FileRange):
+        if isinstance(part, FileRange):
+            yield from part.blocks()
+        else:
             yield part
-            continue
-        offset, left = part.offset, part.length
-        while left:
-            block = os.pread(part.source.fd, min(left, 1 << 20), offset)
-            if not block:
-                raise OSError(errno.EIO, "a spooled part of the report is shorter than recorded")
-            yield block
-            offset += len(block)
-            left -= len(block)
 
 
 def _device(path: Path) -> bool:
