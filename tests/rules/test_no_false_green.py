@@ -468,6 +468,24 @@ def test_a_wildcard_over_every_sharepoint_tenant_fails_the_allow_list(tmp_path, 
     assert failing(own) == set()
 
 
+@pytest.mark.parametrize("wildcard", [
+    "*.onmicrosoft.com", "*.sharepoint.us", "*.sharepoint.cn", "*.mail.protection.outlook.com",
+    "*.outlook.com", "*.storage.googleapis.com", "*.cloudapp.azure.com",
+    "*.koreacentral.cloudapp.azure.com", "*.crm5.dynamics.com", "*.table.core.windows.net"])
+def test_a_wildcard_over_every_tenant_of_a_cloud_fails_the_allow_list(tmp_path, wildcard):
+    """A hostile run found these passing: each lies under one registrable domain, but every
+    name beneath it (or beneath one of its regions) is another customer's tenant."""
+    path = profile(tmp_path, "m365-compliant.yaml", {_DESTINATIONS: ["login.microsoftonline.com",
+                                                                     wildcard]})
+    assert failing(path) == {"NET-ALLOWED-DESTINATIONS"}
+    own = wildcard.replace("*.", "*.yesibank.", 1)  # one tenant's own names: allowed
+    if "cloudapp" in wildcard and wildcard.count(".") < 5:
+        own = "*.yesibank.koreacentral.cloudapp.azure.com"
+    narrow = profile(tmp_path, "m365-compliant.yaml", {_DESTINATIONS: ["login.microsoftonline.com",
+                                                                       own]}, name="own.yaml")
+    assert failing(narrow) == set(), own
+
+
 @pytest.mark.parametrize("wildcard", ["*", "*.*"])
 def test_a_bare_wildcard_is_not_a_host_name(tmp_path, run, wildcard):
     path = profile(tmp_path, "m365-compliant.yaml", {_DESTINATIONS: [wildcard]})

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from netsep_check.rules.compiler import compile_condition
 from netsep_check.rules.operators.base import Ctx, Env, EvalError, RuleSyntaxError
@@ -78,13 +80,18 @@ def test_tenant_suffixes_are_a_constant_list_of_domains(value):
 
 def test_the_packs_tenant_suffixes_are_the_egress_tables_tenant_rows():
     """The allow-list rule and the egress check read the same fact (which domains name a
-    tenant per label) from two files: they must agree."""
+    tenant per label) from two files: every suffix the egress check accepts only for the
+    firm's own tenant is one an allow-list wildcard may not cover. The pack refuses more (a
+    wildcard over *.onmicrosoft.com), for hosts the egress table does not accept at all."""
     from netsep_check.facts.mapping import load_hosts
     from netsep_check.rules import load_pack
 
     table = {suffix.lstrip(".") for suffix in load_hosts().tenants}
+    assert table
     for pack in ("sandbox-2024", "standing-exception-2026"):
-        assert set(load_pack(pack).parameters["tenant_suffixes"]) == table, pack
+        refused = {t.lstrip("*.") for t in load_pack(pack).parameters["tenant_suffixes"]}
+        assert table <= refused, pack
+        assert all(host_reach(f"*.{suffix}", frozenset(refused)) for suffix in refused), pack
 
 
 @pytest.mark.parametrize(("host", "why"), [
@@ -120,3 +127,51 @@ def test_a_long_tenant_suffixes_list_is_not_copied_into_the_rules_text():
         assert len(text) < 600 and "(+4992)" in text and "(many)" in text
     assert judge({"host_within_one_domain": {"path": "h", "tenant_suffixes": suffixes}},
                  {"h": "*.t4999.example.com"})
+
+
+@pytest.mark.parametrize(("host", "why"), [
+    ("*.cloudapp.azure.com", "tenant_suffix"), ("*.azure.com", "tenant_suffix"),
+    ("*.koreacentral.cloudapp.azure.com", "tenant_suffix"),
+    ("*.KoreaCentral.CloudApp.Azure.com.", "tenant_suffix"),
+    ("*.vm.koreacentral.cloudapp.azure.com", None), ("*.a.vm.koreacentral.cloudapp.azure.com", None),
+    ("vm.koreacentral.cloudapp.azure.com", None), ("*.azure.net", None)])
+def test_a_tenant_two_labels_beneath_refuses_a_wildcard_over_a_region(host, why):
+    """``*.*.cloudapp.azure.com``: a tenant's host is <name>.<region>.cloudapp.azure.com, so a
+    wildcard over one region reaches every customer in it."""
+    assert host_reach(host, frozenset({"*.*.cloudapp.azure.com"})) == why
+    cond = {"host_within_one_domain": {"path": "h", "tenant_suffixes": ["*.*.CloudApp.Azure.com."]}}
+    result = judge(cond, {"h": host})
+    assert (result is None) is (why is None)
+    if why == "tenant_suffix":
+        (failure,) = result
+        assert failure.code == "host_one_tenant" and "cloudapp.azure.com" in failure.against
+
+
+_LABEL = st.sampled_from(["a", "b", "r", "x", "com", "net"])
+
+
+@given(extra=st.lists(_LABEL, max_size=4), domain=st.lists(_LABEL, min_size=1, max_size=3),
+       cut=st.integers(0, 2), other=st.booleans(), depth=st.integers(1, 3))
+def test_a_wildcard_fails_exactly_when_it_reaches_two_tenants(extra, domain, cut, other, depth):
+    """The tenant suffix ``*.``×depth + X names tenant hosts t.r….X: ``*.<base>`` (which reaches
+    every name ending in ``.<base>``) is too broad exactly when two tenant hosts that differ only
+    in their tenant's label both lie beneath it, for some choice of the labels between. The
+    base is labels over X, or X with labels cut off its left, or (``other``) another domain."""
+    suffix = ".".join(domain)
+    base = [*extra, *domain[min(cut, len(domain) - 1):]] if not extra else [*extra, *domain]
+    if other:  # a name that ends in X's text but not at a label's start
+        base = [*extra, f"a{domain[0]}", *domain[1:]]
+    tenant = "*." * depth + suffix
+    name = ".".join(base)
+    labels = {*base, "fresh"}
+    regions: list[list[str]] = [[]]
+    for _ in range(depth - 1):
+        regions = [[*r, label] for r in regions for label in labels]
+    reached = any(
+        all(f"{t}.{'.'.join((*r, suffix))}".endswith(f".{name}") for t in ("t1", "t2"))
+        for r in regions)
+    broad = host_reach(f"*.{name}", frozenset({tenant})) == "tenant_suffix"
+    plain = host_reach(f"*.{name}") is not None  # the Public Suffix List may refuse it anyway
+    assert broad or plain or not reached
+    if not reached:
+        assert not broad

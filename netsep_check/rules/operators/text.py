@@ -227,7 +227,7 @@ def host_reach(host: str, tenants: Collection[str] = ()) -> str | None:
             return "public_suffix"
         if base in suffixes.above:  # *.core.windows.net reaches *.blob.core.windows.net
             return "public_suffix"
-        if tenants and base in _at_or_above(frozenset(tenants)):
+        if tenants and _over_tenants(base, frozenset(tenants)):
             return "tenant_suffix"
         return None
     if "*" in name or not name:
@@ -235,12 +235,33 @@ def host_reach(host: str, tenants: Collection[str] = ()) -> str | None:
     return None
 
 
+def _over_tenants(base: str, tenants: frozenset[str]) -> bool:
+    """Whether ``*.<base>`` reaches more than one tenant of ``tenants``: ``base`` is one of
+    them or lies above one, or — for a tenant suffix ``*.*.X`` (tenants two labels under X,
+    ``<name>.<region>.cloudapp.azure.com``) — lies fewer labels under X than the tenant."""
+    above, deep = _tenant_sets(tenants)
+    if base in above:
+        return True
+    for stars, domain in deep:
+        if base.endswith(f".{domain}") and base[:-len(domain) - 1].count(".") + 1 < stars:
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=8)
-def _at_or_above(tenants: frozenset[str]) -> frozenset[str]:
+def _tenant_sets(tenants: frozenset[str]) -> tuple[frozenset[str], tuple[tuple[int, str], ...]]:
     """Every domain that is one of ``tenants`` or lies above one (``sharepoint.com`` gives
-    ``sharepoint.com`` and ``com``): one look-up per wildcard, however long the list."""
-    return frozenset(domain.split(".", at)[-1] for domain in tenants
-                     for at in range(domain.count(".") + 1))
+    ``sharepoint.com`` and ``com``), for one look-up per wildcard however long the list, and
+    the suffixes whose tenant lies more than one label beneath (``*.*.X``: 2, ``X``)."""
+    domains = {t.lstrip("*.") for t in tenants}
+    deep = tuple(sorted((t.count("*"), t.lstrip("*.")) for t in tenants if t.count("*") > 1))
+    return (frozenset(domain.split(".", at)[-1] for domain in domains
+                      for at in range(domain.count(".") + 1)), deep)
+
+
+def tenant_reached(base: str, tenant: str) -> bool:
+    """Whether a wildcard ``*.<base>`` reaches every tenant of the one suffix ``tenant``."""
+    return _over_tenants(base, frozenset({tenant}))
 
 
 def _tenant_suffixes(spec: Any, env: Env) -> tuple[frozenset[str], str | None]:
@@ -257,10 +278,12 @@ def _tenant_suffixes(spec: Any, env: Env) -> tuple[frozenset[str], str | None]:
                                               for v in value):
         raise RuleSyntaxError(f"tenant_suffixes must be a list of domains, got {value!r}",
                               env.where)
-    domains = {v: v.strip().lower().removeprefix("*.").strip(".") for v in value}
-    # a value no host name can end with ('*.*.sharepoint.com', a URL, full-width letters)
+    # 'sharepoint.com' and '*.sharepoint.com' (the shape of one tenant's host) are the same;
+    # '*.*.cloudapp.azure.com': a tenant lies two labels beneath, under a region's label
+    domains = {v: _tenant_shape(v) for v in value}
+    # a value no host name can end with (a URL, full-width letters, '*' inside a name)
     # would match nothing: the wildcard it was meant to refuse would pass
-    odd = [v for v, d in domains.items() if not _DOMAIN.fullmatch(d)]
+    odd = [v for v, d in domains.items() if not _DOMAIN.fullmatch(d.lstrip("*."))]
     if odd:
         raise RuleSyntaxError(f"tenant_suffixes must be domain names such as sharepoint.com "
                               f"(ASCII letters, digits, '-' and '.'), got {odd[0]!r}",
@@ -274,6 +297,16 @@ def _tenant_suffixes(spec: Any, env: Env) -> tuple[frozenset[str], str | None]:
 
 
 _LABEL_ITEMS = 8  # tenant suffixes a rule's text names, at most
+
+
+def _tenant_shape(value: str) -> str:
+    """A tenant suffix as compared: lower case, no outer dots or spaces, ``*.`` once only
+    where a tenant lies two or more labels beneath (``*.*.cloudapp.azure.com``)."""
+    name = value.strip().lower().strip(".")
+    stars = 0
+    while name.startswith("*."):
+        name, stars = name[2:], stars + 1
+    return "*." * stars + name if stars > 1 else name
 
 
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*"
@@ -318,7 +351,7 @@ def _host_within_one_domain(spec: Any, env: Env, sub: SubCompile) -> Compiled:
             return None
         if why == "tenant_suffix":  # named by the suffixes it reaches, not the whole list
             base = actual.strip().rstrip(".").lower()[2:]
-            reached = sorted(t for t in tenants if t == base or t.endswith(f".{base}"))
+            reached = sorted(t for t in tenants if tenant_reached(base, t))
             shown = ", ".join(reached[:3]) + (f" (+{len(reached) - 3})" if reached[3:] else "")
             return [Failure(ref.concrete(ctx), "host_one_tenant", actual, why, shown)]
         return [Failure(ref.concrete(ctx), "host_within_one_domain", actual, why, None)]
