@@ -394,3 +394,31 @@ def test_a_manifest_no_reader_can_read_is_an_input_error(run, tmp_path, manifest
     result = run(*args, "--lang", "en")
     assert result.exit_code == 2, result.output
     assert "manifest.json" in result.output
+
+
+@pytest.mark.parametrize("where", ["member", "archive"])
+def test_a_zip64_member_or_end_record_is_refused(tmp_path, where):
+    """The README promised ZIP64 refused, but only an end record claiming 65,535 members was:
+    a small member written with ZIP64 sizes, or a ZIP64 end record beside ordinary counts,
+    went through."""
+    bundle = tmp_path / "b.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        with archive.open("a.txt", "w", force_zip64=where == "member") as member:
+            member.write(b"x")
+        archive.writestr("b.txt", b"y")
+    if where == "archive":  # what the zip module writes past 65,535 members, on a small one
+        data = bytearray(bundle.read_bytes())
+        end = data.rfind(b"PK\x05\x06")
+        offset = int.from_bytes(data[end + 16:end + 20], "little")
+        size = int.from_bytes(data[end + 12:end + 16], "little")
+        record = (b"PK\x06\x06" + (44).to_bytes(8, "little") + (45).to_bytes(2, "little") * 2
+                  + bytes(8) + (2).to_bytes(8, "little") * 2 + size.to_bytes(8, "little")
+                  + offset.to_bytes(8, "little"))
+        locator = b"PK\x06\x07" + bytes(4) + end.to_bytes(8, "little") + (1).to_bytes(4, "little")
+        bundle.write_bytes(bytes(data[:end]) + record + locator + bytes(data[end:]))
+        assert zipfile.ZipFile(bundle).namelist() == ["a.txt", "b.txt"]
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(InputError, match="ZIP64"):
+        extract(bundle, out)
+    assert list(out.iterdir()) == []

@@ -13,7 +13,7 @@ and the member:
 * symbolic links and any member that is not a regular file or folder (Unix mode bits);
 * encrypted members, and compression methods other than stored and deflate;
 * more than ``max_members`` members (counted from the end record before the zip module
-  reads the directory), a ZIP64 archive; a member larger than ``max_member_bytes``; more than
+  reads the directory), a ZIP64 archive or member; a member larger than ``max_member_bytes``; more than
   ``max_total_bytes`` in all; a member that expands more than ``max_ratio`` times its
   compressed size (the classic zip bomb).
 
@@ -103,6 +103,34 @@ def _fold(name: str) -> str:
     return unicodedata.normalize("NFC", name.rstrip("/")).casefold()
 
 
+def _has_zip64(extra: bytes) -> bool:
+    """Whether a member's extra field holds a ZIP64 record (header id 1), read as the
+    (id, size, data) records it is made of."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind = int.from_bytes(extra[at:at + 2], "little")
+        if kind == 0x0001:
+            return True
+        at += 4 + int.from_bytes(extra[at + 2:at + 4], "little")
+    return False
+
+
+def _check_local_headers(path: Path | str, infos: list[zipfile.ZipInfo], file: str) -> None:
+    """A member's own (local) header may carry ZIP64 sizes that the central directory does
+    not: each is read (30 bytes, its name, its extra field) before anything is extracted."""
+    with open(path, "rb") as handle:
+        for info in infos:
+            handle.seek(info.header_offset)
+            header = handle.read(30)
+            if len(header) < 30 or header[:4] != b"PK\x03\x04":
+                raise InputError.one(file, f"not a valid zip bundle: member {info.filename!r} "
+                                     "has no local header where the directory says")
+            handle.seek(int.from_bytes(header[26:28], "little"), os.SEEK_CUR)
+            if _has_zip64(handle.read(int.from_bytes(header[28:30], "little"))):
+                raise InputError.one(file, f"refused: member {info.filename!r} has ZIP64 "
+                                     "sizes; a bundle is never large enough to need them")
+
+
 def _check_entries(infos: list[zipfile.ZipInfo], file: str, limits: ZipLimits) -> None:
     if len(infos) > limits.max_members:
         raise InputError.one(file, f"bundle has {len(infos)} members; the limit is "
@@ -114,6 +142,9 @@ def _check_entries(infos: list[zipfile.ZipInfo], file: str, limits: ZipLimits) -
         why = name_problem(name, limits)
         if why:
             raise InputError.one(file, f"refused: member {name!r} has {why}")
+        if _has_zip64(info.extra):
+            raise InputError.one(file, f"refused: member {name!r} has ZIP64 sizes; a bundle "
+                                 "is never large enough to need them")
         if info.flag_bits & 0x1:
             raise InputError.one(file, f"refused: member {name!r} is encrypted")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -142,6 +173,7 @@ def _check_entries(infos: list[zipfile.ZipInfo], file: str, limits: ZipLimits) -
 
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
+_LOCATOR = b"PK\x06\x07"  # the ZIP64 end record's locator, 20 bytes before the end record
 
 
 def _precheck(path: Path | str, file: str, limits: ZipLimits) -> None:
@@ -159,7 +191,7 @@ def _precheck(path: Path | str, file: str, limits: ZipLimits) -> None:
         raise InputError.one(file, "not a valid zip bundle: no end-of-central-directory record")
     entries = int.from_bytes(tail[at + 10:at + 12], "little")
     directory = int.from_bytes(tail[at + 12:at + 16], "little")
-    if entries == 0xFFFF or directory == 0xFFFFFFFF:
+    if entries == 0xFFFF or directory == 0xFFFFFFFF or tail[max(at - 20, 0):at][:4] == _LOCATOR:
         raise InputError.one(file, "refused: a ZIP64 archive; a bundle is never large enough "
                              "to need one")
     if entries > limits.max_members:
@@ -221,6 +253,7 @@ def extract(path: Path | str, folder: Path, limits: ZipLimits = DEFAULT_LIMITS,
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             _check_entries(infos, file, limits)
+            _check_local_headers(path, infos, file)
             budget = [0]
             for entry in infos:
                 target = folder.joinpath(*PurePosixPath(entry.filename).parts)

@@ -116,6 +116,14 @@ def _write(text: str | list[tuple[Path | None, Any]], output: Path | None = None
             _err(f"report written to {path}")
 
 
+def dash_is_stdout(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """``-o -`` is standard output, as with most tools, not a file named ``-`` (``./-`` is
+    that file); for a repeatable ``--output``, each ``-`` in its place."""
+    if isinstance(value, tuple):
+        return tuple(None if v is not None and str(v) == "-" else v for v in value)
+    return None if value is not None and str(value) == "-" else value
+
+
 def _refuse_inputs(outputs: list[Path | None], inputs: list[Any]) -> None:
     """``--output`` naming an input of the run (however spelt) is a usage error."""
     from netsep_check.output import output_clash

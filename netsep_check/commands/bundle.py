@@ -96,6 +96,9 @@ def bundle_create(profile: Path, output: Path, evidence_root: Path | None,
     from netsep_check.api import Checker
     from netsep_check.bundle.seal import create_bundle
 
+    if str(output) == "-":  # not standard output (a zip on a terminal), nor a file named '-'
+        raise click.UsageError("--output - : a bundle is written to a file (a .zip), not to "
+                               "standard output")
     _refuse_inputs([output], [profile])  # and the evidence it cites: create_bundle
     created = create_bundle(profile, output, Checker(pack_ref, (), as_of,
                                                      evidence_root=evidence_root))

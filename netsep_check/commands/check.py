@@ -16,6 +16,7 @@ from netsep_check.commands._shared import (
     _report_problems,
     _write,
     as_of_option,
+    dash_is_stdout,
     guarded,
     pack_option,
     policy_option,
@@ -34,7 +35,7 @@ from netsep_check.rules.vocabulary import SEVERITIES
               help="Report format (default text); repeatable, paired by position with "
                    "--output: --format json -o r.json --format sarif -o r.sarif.")
 @click.option("--output", "-o", "outputs", multiple=True,
-              type=click.Path(path_type=Path, dir_okay=False),
+              type=click.Path(path_type=Path, dir_okay=False), callback=dash_is_stdout,
               help="Write the report of the --format in the same position to FILE; a format "
                    "without one goes to standard output (at most one may).")
 @click.option("--lang", type=LANG, default="ko", show_default=True, help="Report language.")
@@ -73,7 +74,7 @@ from netsep_check.rules.vocabulary import SEVERITIES
                                   "it get absolute file: URIs.")
 @guarded
 def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[Path, ...],
-          fmts: tuple[str, ...], outputs: tuple[Path, ...], lang: str, as_of: dt.date | None,
+          fmts: tuple[str, ...], outputs: tuple[Path | None, ...], lang: str, as_of: dt.date | None,
           max_size: int | None, fail_on: str, waivers_file: Path | None,
           baseline_file: Path | None, jobs: int | None, evidence_root: Path | None,
           no_evidence_check: bool, sarif_root: Path | None,
@@ -120,7 +121,7 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
     return result.exit_code
 
 
-def _targets(fmts: tuple[str, ...], outputs: tuple[Path, ...]) -> list[tuple[str, Path | None]]:
+def _targets(fmts: tuple[str, ...], outputs: tuple[Path | None, ...]) -> list[tuple[str, Path | None]]:
     """Pair --format and --output by position; at most one format may go to standard output."""
     formats = list(fmts) or ["text"]
     if len(outputs) > len(formats):

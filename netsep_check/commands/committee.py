@@ -13,6 +13,7 @@ from netsep_check.commands._shared import (
     _refuse_inputs,
     _write,
     as_of_option,
+    dash_is_stdout,
     guarded,
     pack_option,
     parse_day,
@@ -63,6 +64,7 @@ def report_group() -> None:
               help="Folder that evidence[].path is relative to (default: the profile's folder).")
 @click.option("--lang", type=LANG, default="ko", show_default=True, help="Report language.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              callback=dash_is_stdout,
               help="Write the HTML to FILE (default: standard output).")
 @guarded
 def report_committee(profile: Path, period: tuple[dt.date, dt.date] | None,

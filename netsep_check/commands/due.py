@@ -13,6 +13,7 @@ from netsep_check.commands._shared import (
     _report_problems,
     _write,
     as_of_option,
+    dash_is_stdout,
     guarded,
     pack_option,
 )
@@ -36,6 +37,7 @@ from netsep_check.errors import EXIT_FAIL, EXIT_INPUT, EXIT_OK, InputError
                    "(tenant_facts_max_age_days after it was collected); repeatable.")
 @pack_option("Pack whose intervals apply (default: the pack of each profile's regime).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              callback=dash_is_stdout,
               help="Write to FILE instead of standard output.")
 @guarded
 def due(profiles: tuple[Path, ...], within_days: int | None, fmt: str, as_of: dt.date | None,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from netsep_check.commands._shared import _err, _refuse_inputs, _write, guarded
+from netsep_check.commands._shared import _err, _refuse_inputs, _write, dash_is_stdout, guarded
 from netsep_check.errors import EXIT_OK
 
 
@@ -19,6 +19,7 @@ def import_group() -> None:
 @import_group.command("scubagear")
 @click.argument("results", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              callback=dash_is_stdout,
               help="Write the facts to FILE (default: standard output).")
 @click.option("--max-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
               help="Largest results file accepted (default 64 MiB).")

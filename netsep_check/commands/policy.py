@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from netsep_check.commands._shared import _err, _write, guarded
+from netsep_check.commands._shared import _err, _write, dash_is_stdout, guarded
 from netsep_check.errors import EXIT_OK, InputError
 
 
@@ -56,6 +56,7 @@ def policy_test(target: Path, base_pack: str | None, verbose: bool, inherited: b
 
 @policy.command("docs")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              callback=dash_is_stdout,
               help="Write to FILE (e.g. docs/rules.md) instead of standard output.")
 @guarded
 def policy_docs(output: Path | None) -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from netsep_check.commands._shared import LANG, _write, guarded, policy_option
+from netsep_check.commands._shared import LANG, _write, dash_is_stdout, guarded, policy_option
 from netsep_check.errors import EXIT_OK, InputError
 from netsep_check.rules.vocabulary import AREAS
 
@@ -49,6 +49,7 @@ def schema(name: str) -> int:
 @click.option("--regime", type=click.Choice(["sandbox", "standing_exception"]), default="sandbox",
               show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              callback=dash_is_stdout,
               help="Write the template to FILE (refuses to overwrite).")
 @guarded
 def init(service: str | None, regime: str, output: Path | None) -> int:

@@ -51,7 +51,11 @@ def _line_of(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def decode(data: bytes, file: str) -> str:
-    """UTF-8 (with or without BOM) only; UTF-16, NUL bytes and invalid bytes are named errors."""
+    """UTF-8 (with or without BOM) only; UTF-16, UTF-32, NUL bytes and invalid bytes are named
+    errors."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16's: FF FE
+        raise InputError.one(file, "file is UTF-32 (byte-order mark found); save it as UTF-8", 1, 1,
+                             code="file.utf32")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError.one(file, "file is UTF-16 (byte-order mark found); save it as UTF-8", 1, 1,
                              code="file.utf16")
@@ -60,6 +64,9 @@ def decode(data: bytes, file: str) -> str:
     nul = data.find(b"\x00")
     if nul != -1:
         line, column = _line_of(data, nul)
+        if len(data) >= 4 and (data[1:4] == b"\0\0\0" or data[:3] == b"\0\0\0"):
+            raise InputError.one(file, "file looks like UTF-32 without a byte-order mark; "
+                                 "save it as UTF-8", 1, 1, code="file.utf32_no_bom")
         if len(data) >= 4 and ((data[1] == 0 and data[3] == 0) or (data[0] == 0 and data[2] == 0)):
             raise InputError.one(file, "file looks like UTF-16 without a byte-order mark; "
                                  "save it as UTF-8", 1, 1, code="file.utf16_no_bom")

@@ -125,6 +125,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file.utf16_no_bom": ("file looks like UTF-16 without a byte-order mark; save it as UTF-8",
                           "파일이 바이트 순서 표식 없는 UTF-16으로 보입니다. UTF-8로 "
                           "저장하십시오"),
+    "file.utf32": ("file is UTF-32 (byte-order mark found); save it as UTF-8",
+                   "파일이 UTF-32로 저장되어 있습니다(바이트 순서 표식 있음). UTF-8로 "
+                   "저장하십시오"),
+    "file.utf32_no_bom": ("file looks like UTF-32 without a byte-order mark; save it as UTF-8",
+                          "파일이 바이트 순서 표식 없는 UTF-32로 보입니다. UTF-8로 "
+                          "저장하십시오"),
     "file.nul_byte": ("file contains a NUL byte; a profile is UTF-8 text",
                       "파일에 NUL 바이트가 있습니다. 프로파일은 UTF-8 텍스트여야 합니다"),
     "file.bad_utf8": ("invalid UTF-8 byte {byte}; save the file as UTF-8",

@@ -1,0 +1,64 @@
+"""Small things a hostile run found (2026-12): '-o -', and what a message names."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "netsep_check", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_dash_output_is_standard_output_not_a_file_named_dash(tmp_path):
+    profile = EXAMPLES / "m365-compliant.yaml"
+    done = _cli("check", str(profile), "--format", "json", "-o", "-", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["summary"]
+    assert not (tmp_path / "-").exists()
+    both = _cli("check", str(profile), "--format", "json", "-o", "-", "--format", "sarif",
+                cwd=tmp_path)
+    assert both.returncode == 2 and "standard output" in both.stderr
+    paired = _cli("check", str(profile), "--format", "json", "-o", "-", "--format", "sarif",
+                  "-o", "r.sarif", cwd=tmp_path)
+    assert paired.returncode == 0, paired.stderr
+    assert json.loads(paired.stdout)["summary"] and (tmp_path / "r.sarif").is_file()
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("args", [("policy", "docs"), ("due", str(EXAMPLES / "m365-compliant.yaml")),
+                                  ("report", "committee", str(EXAMPLES / "m365-compliant.yaml"))])
+def test_dash_output_of_every_command_is_standard_output(tmp_path, args):
+    done = _cli(*args, "-o", "-", cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    assert done.stdout.strip() and not (tmp_path / "-").exists()
+
+
+def test_a_bundle_is_never_written_to_dash(tmp_path):
+    done = _cli("bundle", "create", str(EXAMPLES / "m365-compliant.yaml"), "-o", "-", cwd=tmp_path)
+    assert done.returncode == 2 and "a bundle is written to a file" in done.stderr
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize(("codec", "named"), [
+    ("utf-32", "UTF-32 (byte-order mark found)"), ("utf-32-le", "UTF-32 without a byte-order mark"),
+    ("utf-32-be", "UTF-32 without a byte-order mark"), ("utf-16", "UTF-16 (byte-order mark found)"),
+    ("utf-16-le", "UTF-16 without a byte-order mark")])
+def test_a_wide_encoding_is_named_as_it_is(tmp_path, codec, named):
+    """A UTF-32 file was called UTF-16: its byte-order mark begins with UTF-16's."""
+    path = tmp_path / "p.yaml"
+    path.write_bytes((EXAMPLES / "m365-compliant.yaml").read_text(encoding="utf-8").encode(codec))
+    done = _cli("check", str(path), "--lang", "en", cwd=tmp_path)
+    assert done.returncode == 2 and named in done.stderr, done.stderr
+    korean = _cli("check", str(path), cwd=tmp_path)
+    assert korean.returncode == 2 and named[:6] in korean.stderr and "바이트 순서 표식" in korean.stderr
