@@ -219,6 +219,10 @@ UI: dict[str, T] = {
     "known_in_baseline": T("already failing in the baseline", "기준 보고서에서도 위반"),
     "gate_quiet": T("{quiet} failing finding(s) do not fail the run ({why}); {tripped} do",
                     "위반 {quiet}건은 종료 코드에 반영하지 않습니다({why}). 반영: {tripped}건"),
+    "no_report": T("no {fmt} report was written: no profile could be judged (the problems "
+                   "are listed above)",
+                   "{fmt} 보고서를 쓰지 않았습니다: 판정할 수 있는 프로파일이 없습니다(문제는 위에 "
+                   "적었습니다)"),
     "gate_below": T("below --fail-on {fail_on}", "--fail-on {fail_on} 미만"),
     "gate_known": T("already failing in the baseline", "기준 보고서에서도 위반"),
     "remediation": T("Remediation", "조치 방안"), "basis": T("Basis", "근거"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,38 @@ def test_a_wide_encoding_is_named_as_it_is(tmp_path, codec, named):
     assert done.returncode == 2 and named in done.stderr, done.stderr
     korean = _cli("check", str(path), cwd=tmp_path)
     assert korean.returncode == 2 and named[:6] in korean.stderr and "바이트 순서 표식" in korean.stderr
+
+
+@pytest.mark.parametrize("fmt", ["committee", "oscal-ar", "oscal-poam"])
+def test_a_format_needing_a_judged_profile_prints_each_problem_once(tmp_path, fmt):
+    """``check --format committee`` of an invalid profile printed every problem twice: once as
+    the run's, once as the format's reason for having nothing to say."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("firm: 3\n", encoding="utf-8")
+    done = _cli("check", str(bad), "--format", fmt, "--lang", "en", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert lines.count("9 problems found") == 1, done.stderr
+    assert sum("missing required key 'usage'" in line for line in lines) == 1
+    assert f"no {fmt} report was written" in lines[-1]
+
+
+def test_a_host_name_longer_than_dns_allows_is_an_input_error(tmp_path):
+    """A host name is at most 253 characters (RFC 1035, as written without the final dot);
+    a 259-character one was accepted as an allowed destination."""
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "m365-compliant.yaml").read_text(encoding="utf-8"))
+    shutil.copytree(EXAMPLES / "evidence", tmp_path / "evidence")
+    control = data["security_measures"]["network_link"]["internet_access_control"]
+    longest = ".".join(["a" * 63] * 3 + ["b" * 61])  # 253 characters
+    for host, code in ((longest, 0), (longest + "c", 2), ("*." + longest[4:], 0),
+                       ("*.x" + longest[2:], 2)):
+        control["allowed_destinations"] = ["login.microsoftonline.com", host]
+        path = tmp_path / "p.yaml"
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        done = _cli("check", str(path), "--format", "json", "--lang", "en",
+                    cwd=tmp_path)
+        assert done.returncode == code, (len(host), done.stderr[-300:])
+        if code:
+            assert "allowed_destinations[1]" in done.stderr and "253" in done.stderr

@@ -107,9 +107,19 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
                    [*(r.profile_file for r in result.reports), *(i.file for i in result.invalid),
                     *(p for pack in {id(r.pack): r.pack for r in result.reports}.values()
                       for p in (*pack.meta_paths, *pack.rule_paths))])
-    _write([(output, _render(fmt, result, lang, color=output is None and _terminal(),
-                             sarif_root=sarif_root))
-            for fmt, output in targets])  # written only once every format could be made
+    try:
+        made = [(output, _render(fmt, result, lang, color=output is None and _terminal(),
+                                 sarif_root=sarif_root)) for fmt, output in targets]
+    except InputError:
+        if result.reports or not result.invalid:
+            raise
+        # a format that needs a judged profile (committee, OSCAL): its problems were printed
+        # above, once; say why there is no report rather than print them again
+        from netsep_check.i18n import ui
+
+        _err(ui("no_report", lang, fmt=", ".join(fmt for fmt, _ in targets)))
+        return EXIT_INPUT
+    _write(made)  # written only once every format could be made
     gate = result.gate
     quiet = gate.below + gate.known
     if quiet:
