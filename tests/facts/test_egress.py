@@ -189,6 +189,19 @@ def test_a_tenant_is_accepted_only_when_the_profile_names_it(run, tmp_path, allo
         "attacker.sharepoint.com", "yesibank.sharepoint.com"]
 
 
+def test_another_tenants_mail_host_is_not_the_firms_exchange(run, tmp_path):
+    """Every host under *.protection.outlook.com belonged to exchange_online, so traffic to
+    another firm's <domain>.mail.protection.outlook.com passed as the firm's own Exchange."""
+    log = tmp_path / "egress.csv"
+    log.write_text("yesibank-co-kr.mail.protection.outlook.com,9\n"
+                   "attacker-com.mail.protection.outlook.com,2\n"
+                   "eur.protection.outlook.com,1\n", encoding="utf-8")
+    finding = _egress(run, _tenant_profile(tmp_path, [
+        "login.microsoftonline.com", "yesibank-co-kr.mail.protection.outlook.com"]), log)
+    assert finding["status"] == "fail"
+    assert [m["fact"] for m in finding["actual"]] == ["attacker-com.mail.protection.outlook.com"]
+
+
 def test_the_firms_onedrive_host_names_its_tenant_too(run, tmp_path):
     log = tmp_path / "egress.csv"
     log.write_text("yesibank.sharepoint.com,10\nyesibank-my.sharepoint.com,5\n", encoding="utf-8")
