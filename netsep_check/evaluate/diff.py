@@ -2,8 +2,9 @@
 
 Each side is a profile (evaluated by the caller) or a JSON report written by ``check --format
 json``; which one is told by content, not by file name. Sides are compared by **finding**, not
-by rule: a failing element is identified by the rule, the firm, the field (list positions
-dropped) and the value found there (:func:`~netsep_check.evaluate.findings.leaf_identity`).
+by rule: a failing element is identified by the rule, the firm, the field (a named item by
+its name, ``providers[id=acme_cdn]``; other list positions dropped) and the value found there
+(:func:`~netsep_check.evaluate.findings.leaf_identity`); two equal ones are numbered.
 A rule that still fails but fails on a new element (a second unapproved product) newly fails.
 Only newly failing findings make the diff fail. A finding that could not be judged
 (``error``) is its own element: an earlier error never excuses a failure.
@@ -22,7 +23,13 @@ from typing import Any
 
 from netsep_check._record import record
 from netsep_check.errors import InputError, Problem
-from netsep_check.evaluate.findings import Note, Report, finding_identities, strip_indexes
+from netsep_check.evaluate.findings import (
+    Note,
+    Report,
+    finding_identities,
+    numbered,
+    strip_indexes,
+)
 from netsep_check.load import DEFAULT_MAX_BYTES, Document, format_path, load_document
 from netsep_check.values import canonical
 from netsep_check.vocabulary import (
@@ -38,10 +45,13 @@ FORMAT_VERSION = REPORT_FORMAT_VERSION
 Element = tuple[str, Any]  # (field path without positions, canonical value)
 
 
-def _element(status: str, path: str | None, actual: Any) -> Element:
+def _element(status: str, path: str | None, actual: Any, element: Any = None) -> Element:
+    """As :func:`~netsep_check.evaluate.findings.leaf_identity`: the keyed path a report
+    gives (``element``), else the path without positions; an older report's leaves have no
+    keyed path, so a leaf in a named item is new against it (never hidden)."""
     if status == "error":
         return ("", ("error",))
-    return (strip_indexes(path), canonical(actual))
+    return (element if isinstance(element, str) else strip_indexes(path), canonical(actual))
 
 
 @record
@@ -154,9 +164,10 @@ def _side_from_entry(document: Document, entry: Any, base: tuple[str | int, ...]
             continue
         title = item.get("title") if isinstance(item.get("title"), dict) else {}
         leaves = item.get("failures") if isinstance(item.get("failures"), list) else []
-        elements = frozenset(_element(status, leaf.get("path"), leaf.get("actual"))
-                             for leaf in leaves if isinstance(leaf, dict)) if status in FAILING \
-            else frozenset()
+        elements = frozenset(numbered([_element(status, leaf.get("path"), leaf.get("actual"),
+                                                leaf.get("element"))
+                                       for leaf in leaves if isinstance(leaf, dict)], 0)) \
+            if status in FAILING else frozenset()
         if status in FAILING and not elements:
             elements = frozenset({_element(status, None, None)})
         rules[item["rule_id"]] = RuleState(item["rule_id"], status,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from netsep_check.evaluate.findings import EvidenceRecord, Finding, Note, Report
+from netsep_check.evaluate.findings import EvidenceRecord, Finding, Note, Report, keyed_path
 from netsep_check.load import Document, format_path
 from netsep_check.rules.model import CompiledRule, Pack, Rule
 from netsep_check.rules.operators.base import Ctx, EvalError, Failure
@@ -26,13 +26,14 @@ def _position(document: Document, schema_path: str) -> tuple[int, int] | None:
 
 
 def _new_finding(rule: Rule, status: str, paths: tuple[str, ...], line: int | None,
-                 column: int | None, failures: tuple[Failure, ...]) -> Finding:
+                 column: int | None, failures: tuple[Failure, ...],
+                 elements: tuple[str | None, ...] = ()) -> Finding:
     """``Finding(rule, status, paths, line, column, failures)`` without the frozen
     dataclass's per-field ``object.__setattr__`` calls (a third of the cost of a passing
     rule); the same object: equality, hash, repr, pickling and ``replace`` read the fields."""
     finding: Finding = object.__new__(Finding)
     finding.__dict__.update(rule=rule, status=status, paths=paths, line=line, column=column,
-                            failures=failures, waiver=None, known=False)
+                            failures=failures, waiver=None, known=False, elements=elements)
     return finding
 
 
@@ -58,8 +59,10 @@ def _finding(rule: Rule, document: Document, status: str,
         paths = tuple(dict.fromkeys(format_path(p) for p in concrete)) or rule.reads
     position = document.position(concrete[0]) if concrete else (
         _position(document, paths[0]) if paths else None)
+    elements = tuple(keyed_path(f.path, document.data) if f.path else None for f in failures)
     return _new_finding(rule, status, paths, position[0] if position else None,
-                        position[1] if position else None, failures)
+                        position[1] if position else None, failures,
+                        elements if any(e is not None for e in elements) else ())
 
 
 _SHARED_MAX = 512  # plain findings kept per rule (distinct status and position pairs)
@@ -90,7 +93,8 @@ class _Step:
         self.passed: dict[tuple[int, int] | None, Finding] = {}
         self.not_applicable: dict[tuple[int, int] | None, Finding] = {}
         fields = {"rule": self.rule, "status": "pass", "paths": reads, "line": None,
-                  "column": None, "failures": (), "waiver": None, "known": False}
+                  "column": None, "failures": (), "waiver": None, "known": False,
+                  "elements": ()}
         self.fields = {id(self.passed): fields,
                        id(self.not_applicable): {**fields, "status": "not_applicable"}}
 

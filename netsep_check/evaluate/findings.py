@@ -70,9 +70,44 @@ def strip_indexes(path: str | None) -> str:
     return "".join(out)
 
 
-def leaf_identity(rule_id: str, firm: str, path: str | None, actual: Any) -> tuple[Any, ...]:
-    """The identity of one failing element: rule, firm, field (positions dropped), value."""
-    return (rule_id, firm, strip_indexes(path), canonical(actual))
+def leaf_identity(rule_id: str, firm: str, path: str | None, actual: Any,
+                  element: str | None = None) -> tuple[Any, ...]:
+    """The identity of one failing element: rule, firm, field, value. The field is the
+    keyed path (``providers[id=acme_cdn].security_evaluation.result``: :func:`keyed_path`)
+    where the failure lies in a named item, else the path with positions dropped."""
+    return (rule_id, firm, element if element is not None else strip_indexes(path),
+            canonical(actual))
+
+
+ITEM_KEYS = ("id", "category")  # what names a list's mapping items (providers[].id, ...)
+
+
+def keyed_path(path: tuple[str | int, ...], data: Any) -> str | None:
+    """``providers[2].security_evaluation.result`` → ``providers[id=zeta_backup].security_
+    evaluation.result``: each list position whose item (in ``data``) is a mapping named by a
+    text ``id`` (or ``category``) is replaced by that name, other positions are dropped
+    (``[]``). Two providers failing on the same value are two elements, and a provider that
+    replaces another is a new one, wherever either stands. None when the path crosses no
+    named item (the path without positions is then the identity)."""
+    if not any(type(step) is int for step in path):
+        return None
+    out, node, named = "", data, False
+    for step in path:
+        if type(step) is int:
+            item = node[step] if type(node) is list and -len(node) <= step < len(node) \
+                else None
+            key = next((k for k in ITEM_KEYS if type(item) is dict
+                        and type(item.get(k)) is str), None)
+            if key is None:
+                out += "[]"
+            else:
+                out += f"[{key}={item[key]}]"  # type: ignore[index]
+                named = True
+            node = item
+        else:
+            out += f".{step}" if out else str(step)
+            node = node.get(step) if type(node) is dict else None
+    return out if named else None
 
 
 @record
@@ -87,6 +122,8 @@ class Finding:
     failures: tuple[Failure, ...] = ()  # structured leaves: where, what, against what
     waiver: AppliedWaiver | None = None  # the waiver that covers it (active or not)
     known: bool = False  # already failing in the baseline: does not trip the gate
+    # each failure's keyed path (:func:`keyed_path`), or None; empty: none is keyed
+    elements: tuple[str | None, ...] = ()
 
     @property
     def failing(self) -> bool:
@@ -206,6 +243,21 @@ def finding_identities(finding: Finding, firm: str) -> list[tuple[Any, ...]]:
         return [leaf_identity(finding.rule.id, firm, None, None)]
     from netsep_check.load import format_path
 
-    return [leaf_identity(finding.rule.id, firm,
-                          format_path(f.path) if f.path else None, f.actual)
-            for f in finding.failures]
+    elements = finding.elements or (None,) * len(finding.failures)
+    return numbered([leaf_identity(finding.rule.id, firm,
+                                   format_path(f.path) if f.path else None, f.actual, element)
+                     for f, element in zip(finding.failures, elements, strict=True)], 2)
+
+
+def numbered(identities: list[tuple[Any, ...]], field: int) -> list[tuple[Any, ...]]:
+    """Identities made distinct: the second of two equal ones (two unnamed items failing on
+    the same value) gets ``#2`` after its field (``field``: where the field stands), so that
+    a third such item is a new element, not one already known."""
+    seen: dict[tuple[Any, ...], int] = {}
+    out = []
+    for identity in identities:
+        n = seen[identity] = seen.get(identity, 0) + 1
+        if n > 1:
+            identity = (*identity[:field], f"{identity[field]}#{n}", *identity[field + 1:])
+        out.append(identity)
+    return out

@@ -59,10 +59,20 @@ def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
         "remediation": rule.remediation.get(lang, ""),
         "waiver": finding.waiver.as_dict() if finding.waiver else None,
         "known": finding.known,
-        "failures": [{"path": format_path(f.path) if f.path else None, "code": f.code,
-                      "actual": _jsonable(f.actual), "expected": _jsonable(f.expected)}
-                     for f in finding.failures],
+        "failures": _failures(finding),
     }
+
+
+def _failures(finding: Finding) -> list[dict[str, Any]]:
+    """Each leaf; ``element``, where the leaf lies in a named item (a provider, ...), is its
+    identity for diff and --baseline (evaluate.findings.keyed_path)."""
+    out = [{"path": format_path(f.path) if f.path else None, "code": f.code,
+            "actual": _jsonable(f.actual), "expected": _jsonable(f.expected)}
+           for f in finding.failures]
+    for leaf, element in zip(out, finding.elements, strict=False):
+        if element is not None:
+            leaf["element"] = element
+    return out
 
 
 def report_dict_pack(report: Report) -> dict[str, Any]:
