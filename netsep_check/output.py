@@ -341,6 +341,15 @@ def _real(path: Path) -> str:
         return os.path.abspath(path)
 
 
+def same_file(one: Path, other: Path) -> bool:
+    """Whether two outputs name one file, however spelt: through a symbolic link, ``..``
+    steps or a hard link (where both exist)."""
+    if os.path.realpath(one) == os.path.realpath(other):
+        return True
+    mine, theirs = _identity(one), _identity(other)
+    return mine is not None and mine == theirs
+
+
 def _identity(path: Path) -> tuple[int, int] | None:
     try:
         found = os.stat(path)

@@ -98,3 +98,34 @@ def test_a_host_name_longer_than_dns_allows_is_an_input_error(tmp_path):
         assert done.returncode == code, (len(host), done.stderr[-300:])
         if code:
             assert "allowed_destinations[1]" in done.stderr and "253" in done.stderr
+
+
+@pytest.mark.parametrize("spelling", ["evidence/committee-minutes-2024-08-30.txt",
+                                      "./evidence/../evidence/committee-minutes-2024-08-30.txt"])
+def test_check_never_writes_over_an_evidence_file_it_read(tmp_path, spelling):
+    """``check -o evidence/<minutes>`` replaced the committee minutes the run had just hashed
+    with the report (report committee and bundle create refused it; check did not)."""
+    shutil.copy(EXAMPLES / "m365-compliant.yaml", tmp_path / "p.yaml")
+    shutil.copytree(EXAMPLES / "evidence", tmp_path / "evidence")
+    minutes = tmp_path / "evidence" / "committee-minutes-2024-08-30.txt"
+    before = minutes.read_bytes()
+    done = _cli("check", "p.yaml", "--format", "json", "-o", spelling, cwd=tmp_path)
+    assert done.returncode == 2 and "an input of this run" in done.stderr, done.stderr
+    assert minutes.read_bytes() == before
+    rooted = _cli("check", "p.yaml", "--evidence-root", "evidence/..", "--format", "json",
+                  "-o", spelling, cwd=tmp_path)
+    assert rooted.returncode == 2 and minutes.read_bytes() == before
+
+
+@pytest.mark.parametrize("second", ["link.json", "./sub/../r.json", "hard.json"])
+def test_two_outputs_naming_one_file_are_a_usage_error(tmp_path, second):
+    """``-o r.json -o rl.json`` with rl.json → r.json: the SARIF replaced the JSON report,
+    and both were said to be written."""
+    (tmp_path / "r.json").write_text("previous", encoding="utf-8")
+    (tmp_path / "link.json").symlink_to("r.json")
+    (tmp_path / "sub").mkdir()
+    os.link(tmp_path / "r.json", tmp_path / "hard.json")
+    done = _cli("check", str(EXAMPLES / "m365-compliant.yaml"), "--format", "json", "-o",
+                "r.json", "--format", "sarif", "-o", second, cwd=tmp_path)
+    assert done.returncode == 2 and "name the same file" in done.stderr, done.stderr
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == "previous"

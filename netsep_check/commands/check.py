@@ -106,7 +106,10 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
     _refuse_inputs([output for _, output in targets],  # and the files the run read
                    [*(r.profile_file for r in result.reports), *(i.file for i in result.invalid),
                     *(p for pack in {id(r.pack): r.pack for r in result.reports}.values()
-                      for p in (*pack.meta_paths, *pack.rule_paths))])
+                      for p in (*pack.meta_paths, *pack.rule_paths)),
+                    *((evidence_root or Path(r.profile_file).parent) / record.file
+                      for r in result.reports for record in r.evidence_checked
+                      if record.file)])
     try:
         made = [(output, _render(fmt, result, lang, color=output is None and _terminal(),
                                  sarif_root=sarif_root)) for fmt, output in targets]
@@ -146,6 +149,13 @@ def _targets(fmts: tuple[str, ...], outputs: tuple[Path | None, ...]) -> list[tu
     repeated = sorted({f for f in files if files.count(f) > 1})
     if repeated:
         raise click.UsageError(f"--output {repeated[0]} is given more than once")
+    from netsep_check.output import same_file
+
+    for at, one in enumerate(files):  # one file under two names: one report would be lost
+        for other in files[:at]:
+            if same_file(Path(one), Path(other)):
+                raise click.UsageError(f"--output {other} and --output {one} name the same "
+                                       "file; one report would overwrite the other")
     return pairs
 
 
