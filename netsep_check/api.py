@@ -269,7 +269,8 @@ def run(inputs: Sequence[str | Path], options: Options = Options()) -> RunResult
                              json_lang=options.json_lang, sift=found.sift)
     else:
         outcomes = run_batch(checker, found.paths, 1, show=False, sift=found.sift)
-    skipped = tuple((o.file, o.skipped) for o in outcomes if o.skipped is not None)
+    skipped = (*found.skipped,  # sub-folders and links to folders not searched
+               *((o.file, o.skipped) for o in outcomes if o.skipped is not None))
     problems = found.settle({i for i, o in enumerate(outcomes) if o.skipped is not None})
     invalid = tuple(Invalid(p.file, (p,)) for p in problems) + tuple(
         Invalid(o.file, tuple(o.problems)) for o in outcomes

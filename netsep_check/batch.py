@@ -144,13 +144,13 @@ def expand_inputs(arguments: Sequence[str | Path], sift: bool = True) -> Inputs:
             continue
         if path.is_dir():
             batch = True
-            found = _listed(path)
+            found = _listed(path, skipped)
             empty = ("folder holds no profile file "
                      f"({', '.join('*' + s for s in PROFILE_SUFFIXES)})")
         elif _GLOB_CHARS & set(text):
             batch = True
             try:
-                found = sorted(p for p in _glob(text) if not p.is_dir())
+                found = sorted(p for p in _glob(text, skipped) if not p.is_dir())
             except (OSError, ValueError) as exc:
                 problems.append(Problem(text, f"cannot expand this pattern: {exc}"))
                 continue
@@ -187,14 +187,32 @@ def expand_inputs(arguments: Sequence[str | Path], sift: bool = True) -> Inputs:
                   sifted, groups)
 
 
-def _listed(folder: Path) -> list[Path]:
+SUB_FOLDER = "a folder of profile files (a folder's sub-folders are not searched)"
+LINKED_FOLDER = "a link to a folder of profile files (** does not follow links)"
+
+
+def _listed(folder: Path, skipped: list[tuple[str, str]]) -> list[Path]:
     """The files of ``folder`` with a profile's suffix, sorted; anything but a folder (a
-    named pipe, a link loop, a device) is kept: judged, so refused, not ignored."""
+    named pipe, a link loop, a device) is kept: judged, so refused, not ignored. A sub-folder
+    (or a link to one) holding such files is not searched, and is noted in ``skipped``: a
+    profile there is never left out in silence."""
     with os.scandir(folder) as entries:
-        names = sorted(entry.name for entry in entries
-                       if os.path.splitext(entry.name)[1].lower() in PROFILE_SUFFIXES
-                       and not _folder_entry(entry))
-    return [folder / name for name in names]
+        listed = sorted((entry.name, _folder_entry(entry)) for entry in entries)
+    for name, is_folder in listed:
+        if is_folder and _holds_profiles(folder / name):
+            skipped.append((str(folder / name), SUB_FOLDER))
+    return [folder / name for name, is_folder in listed
+            if not is_folder and os.path.splitext(name)[1].lower() in PROFILE_SUFFIXES]
+
+
+def _holds_profiles(folder: Path) -> bool:
+    """Whether ``folder`` holds a file with a profile's suffix (one listing; unreadable: no)."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(os.path.splitext(entry.name)[1].lower() in PROFILE_SUFFIXES
+                       and not _folder_entry(entry) for entry in entries)
+    except OSError:
+        return False
 
 
 def _folder_entry(entry: os.DirEntry[str]) -> bool:
@@ -204,11 +222,13 @@ def _folder_entry(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _glob(pattern: str) -> list[Path]:
+def _glob(pattern: str, skipped: list[tuple[str, str]] | None = None) -> list[Path]:
     """The files and folders ``pattern`` matches, as ``glob.glob(pattern, recursive=True)``
     would list them, except that ``**`` does not descend through links to folders: a folder
     holding links to itself would otherwise double the paths at every level (2**40 of them).
-    Names starting with '.' match only a pattern part that starts with '.', as in glob."""
+    Such a link that leads to profile files is noted in ``skipped``, never passed over in
+    silence. Names starting with '.' match only a pattern part that starts with '.', as in
+    glob."""
     parts = Path(pattern).parts
     first = next((i for i, part in enumerate(parts) if _GLOB_CHARS & set(part)), len(parts))
     if first == len(parts):
@@ -223,7 +243,21 @@ def _glob(pattern: str) -> list[Path]:
         below = path.relative_to(base).parts if first else path.parts
         if hidden_ok or not any(name.startswith(".") for name in below):
             found.append(path)
+    if skipped is not None and "**" in rest:
+        skipped.extend((str(link), LINKED_FOLDER) for link in _linked_folders(base, hidden_ok))
     return found
+
+
+def _linked_folders(base: Path, hidden_ok: bool) -> list[Path]:
+    """The links to folders holding profile files beneath ``base``, which ``**`` passed."""
+    links = []
+    for folder, names, _ in os.walk(str(base) or ".", followlinks=False):
+        names[:] = [n for n in names if hidden_ok or not n.startswith(".")]
+        for name in names:
+            path = Path(folder) / name
+            if path.is_symlink() and _holds_profiles(path):
+                links.append(path)
+    return sorted(links)
 
 
 def _sift(found: list[Path], skipped: list[tuple[str, str]]) -> list[Path]:

@@ -61,7 +61,7 @@ def test_batch_of_all_examples_gives_one_matrix_and_the_worst_exit_code(run, exa
                           if any(counts[s] for counts in statuses)), None)
             assert cell == worst, (row["firm"], area)
     assert document["invalid"] == []
-    assert "waivers.yaml skipped: it is a waivers file" in result.stderr
+    assert "waivers.yaml: 건너뜀 — 프로파일이 아니라 예외 승인 파일입니다" in result.stderr  # --lang ko
     text = run("check", examples, "--lang", "en", "--jobs", "2")
     assert text.exit_code == result.exit_code
     assert text.stdout.count("Batch matrix") == 1

@@ -126,10 +126,11 @@ def test_real_other_documents_are_reported_and_counted(tmp_path):
     report = run_process("check", PROFILE, "--format", "json")
     assert report.code == 0, report.stderr
     (folder / "report.json").write_text(report.stdout, encoding="utf-8")
-    outcome = run_process("check", folder, "--format", "json", "--evidence-root", EXAMPLES)
+    outcome = run_process("check", folder, "--format", "json", "--evidence-root", EXAMPLES,
+                          "--lang", "en")
     assert outcome.code == 0, outcome.stderr[-2000:]
-    assert "w.yaml skipped: it is a waivers file" in outcome.stderr
-    assert "report.json skipped: it is a netsep-check JSON report" in outcome.stderr
+    assert "w.yaml: skipped: it is a waivers file" in outcome.stderr
+    assert "report.json: skipped: it is a netsep-check JSON report" in outcome.stderr
     from netsep_check.batch import expand_inputs
 
     inputs = expand_inputs([folder])

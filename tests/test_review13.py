@@ -129,3 +129,40 @@ def test_two_outputs_naming_one_file_are_a_usage_error(tmp_path, second):
                 "r.json", "--format", "sarif", "-o", second, cwd=tmp_path)
     assert done.returncode == 2 and "name the same file" in done.stderr, done.stderr
     assert (tmp_path / "r.json").read_text(encoding="utf-8") == "previous"
+
+
+@pytest.mark.parametrize("linked", [False, True])
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown", "junit", "sarif", "html"])
+def test_a_sub_folder_of_profiles_is_never_left_out_in_silence(tmp_path, linked, fmt):
+    """A folder batch reads one level; a sub-folder (a bank's own checkout linked in) holding
+    a failing profile was left out with nothing said, and the batch passed."""
+    profiles, elsewhere = tmp_path / "profiles", tmp_path / "elsewhere" / "bankB"
+    profiles.mkdir()
+    elsewhere.mkdir(parents=True)
+    shutil.copy(EXAMPLES / "m365-compliant.yaml", profiles)
+    shutil.copytree(EXAMPLES / "evidence", profiles / "evidence")  # no profile in it: no note
+    shutil.copy(EXAMPLES / "m365-noncompliant-scope.yaml", elsewhere)
+    if linked:
+        (profiles / "bankB").symlink_to(elsewhere)
+    else:
+        shutil.copytree(elsewhere, profiles / "bankB")
+    done = _cli("check", "profiles", "--format", fmt, "--lang", "en", cwd=tmp_path)
+    assert "profiles/bankB: skipped" in done.stderr
+    assert "profiles/evidence" not in done.stderr
+    assert "profiles/bankB" in done.stdout, done.stdout[-2000:]
+    if fmt == "json":
+        assert json.loads(done.stdout)["skipped"] == [{
+            "file": "profiles/bankB",
+            "kind": "a folder of profile files (a folder's sub-folders are not searched)"}]
+
+
+def test_a_link_to_a_folder_under_a_double_star_pattern_is_noted(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    shutil.copy(EXAMPLES / "m365-compliant.yaml", tmp_path / "a")
+    shutil.copy(EXAMPLES / "m365-noncompliant-scope.yaml", tmp_path / "elsewhere")
+    (tmp_path / "a" / "linked").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")  # a loop: noted once, never walked
+    done = _cli("check", "a/**/*.yaml", "--no-evidence-check", "--format", "json", cwd=tmp_path)
+    skipped = {entry["file"] for entry in json.loads(done.stdout)["skipped"]}
+    assert skipped == {"a/linked", "a/loop"}, done.stderr

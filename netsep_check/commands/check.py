@@ -97,8 +97,10 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
         result = shown_as(run(paths, options), shown)
     for item in result.invalid:  # one bad profile must not hide the others' verdicts
         _report_problems(InputError(list(item.problems)), lang)
-    for file, kind in result.skipped:
-        _err(f"note: {file} skipped: it is {kind}, not a profile")
+    from netsep_check.report._common import skipped_lines
+
+    for line in skipped_lines(result, lang):
+        _err(f"note: {line}")
     from netsep_check.report.messages import unmatched_waiver_text
 
     for waiver in result.unmatched_waivers:

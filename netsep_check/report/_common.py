@@ -102,7 +102,11 @@ def problem_text(problem: Problem, lang: str) -> str:
 # What batch.other_kind calls a file it skips (netsep_check/batch.py), in the two languages.
 _SKIPPED_KINDS = {"a waivers file": "예외 승인 파일", "a pack file": "정책 팩 파일",
                   "a rule file": "규칙 파일", "a parameter file": "파라미터 파일",
-                  "a netsep-check JSON report": "netsep-check JSON 보고서"}
+                  "a netsep-check JSON report": "netsep-check JSON 보고서",
+                  "a folder of profile files (a folder's sub-folders are not searched)":
+                      "프로파일 파일이 든 하위 폴더(폴더의 하위 폴더는 검사하지 않음)",
+                  "a link to a folder of profile files (** does not follow links)":
+                      "프로파일 파일이 든 폴더로의 링크(**는 링크를 따라가지 않음)"}
 _SKIPPED = {"en": "{file}: skipped: it is {kind}, not a profile",
             "ko": "{file}: 건너뜀 — 프로파일이 아니라 {kind}입니다"}
 
