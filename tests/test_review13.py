@@ -166,3 +166,53 @@ def test_a_link_to_a_folder_under_a_double_star_pattern_is_noted(tmp_path):
     done = _cli("check", "a/**/*.yaml", "--no-evidence-check", "--format", "json", cwd=tmp_path)
     skipped = {entry["file"] for entry in json.loads(done.stdout)["skipped"]}
     assert skipped == {"a/linked", "a/loop"}, done.stderr
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json"])
+@pytest.mark.parametrize(("written", "code"), [("364.99999999999999", 2), ("3649999999999999.9e-13", 2),
+                                               ("365.0", 0), ("3.65e2", 0), ("365", 0)])
+def test_a_fraction_is_never_read_as_a_whole_number(tmp_path, suffix, written, code):
+    """``retention_days: 364.99999999999999`` was read as 365.0 (a float holds no more digits),
+    which ``integer`` accepts: SAAS-LOG-RETENTION passed a retention under a year."""
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "m365-compliant.yaml").read_text(encoding="utf-8"))
+    shutil.copytree(EXAMPLES / "evidence", tmp_path / "evidence")
+    path = tmp_path / f"p.{suffix}"
+    marker = 987654321
+    data["security_measures"]["saas_management"]["audit_logging"]["retention_days"] = marker
+    text = json.dumps(data, default=str) if suffix == "json" else yaml.safe_dump(data)
+    path.write_text(text.replace(str(marker), written), encoding="utf-8")
+    done = _cli("check", str(path), "--format", "json", "--lang", "en", cwd=tmp_path)
+    if code:
+        assert done.returncode == 2 and f"number {written} cannot be read exactly" in done.stderr
+        line = text[:text.index(str(marker))].count("\n") + 1
+        assert f"p.{suffix}:{line}:" in done.stderr, done.stderr
+        korean = _cli("check", str(path), "--format", "json", cwd=tmp_path)
+        assert "정확히 읽을 수 없습니다" in korean.stderr
+    else:
+        assert done.returncode == 0, done.stderr
+
+
+def test_exact_float_never_rounds_a_fraction_to_a_whole_number():
+    from decimal import Decimal
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from netsep_check.load.numbers import InexactNumber, exact_float
+
+    @given(st.integers(-10**6, 10**6), st.text("0123456789", min_size=1, max_size=25),
+           st.sampled_from(["", "e0", "e1", "e-1", "E+2"]))
+    def holds(whole, fraction, exponent):
+        text = f"{whole}.{fraction}{exponent}"
+        try:
+            value = exact_float(text)
+        except InexactNumber:
+            assert Decimal(text) != Decimal(text).to_integral_value()
+            return
+        assert value == float(text)
+        if value.is_integer():  # a whole number written: no fraction was rounded away
+            assert Decimal(text) == Decimal(text).to_integral_value()
+
+    holds()

@@ -21,6 +21,7 @@ from netsep_check.load.json_marks import (
     _scanstring,
     skip_space,
 )
+from netsep_check.load.numbers import InexactNumber, exact_float
 from netsep_check.load.shape import _check_shape as _check_shape  # facts/scubagear.py uses it
 from netsep_check.load.shape import _no_duplicate_keys
 from netsep_check.load.source import DEFAULT_MAX_BYTES, Source, read_source
@@ -201,7 +202,8 @@ def _parse_top(text: str, decoder: json.JSONDecoder
     return parsed[0], index
 
 
-_PLAIN_DECODER = json.JSONDecoder(parse_constant=_reject_constant)  # dicts made in C
+# dicts made in C; a float only (rare in a profile) is read by a Python call
+_PLAIN_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=exact_float)
 
 
 def _load_json(source: Source, limits: Limits) -> Document:
@@ -236,6 +238,12 @@ def _load_json(source: Source, limits: Limits) -> Document:
                 raise
         raise InputError.one(source.file, f"duplicate key {exc.args[0]!r}",
                              code="json.duplicate_key", key=exc.args[0]) from None
+    except InexactNumber as exc:
+        from netsep_check.load.tree import _inexact, _rounded
+
+        at = _literal_at(text, exc.literal)
+        raise InputError.one(source.file, _inexact(exc), at[0], at[1], code="number.inexact",
+                             value=exc.literal, rounded=_rounded(exc)) from None
     except ValueError as exc:
         number = _long_number(text) if "integer string conversion" in str(exc) else None
         if number is not None:  # int() refuses more than sys.get_int_max_str_digits() digits
@@ -252,6 +260,13 @@ def _load_json(source: Source, limits: Limits) -> Document:
     if "\\" in text and _escapes().surrogate.search(text):  # paired escapes are one character;
         _no_lone_surrogates(document)  # lone ones cannot be written as UTF-8 by any report
     return document
+
+
+def _literal_at(text: str, literal: str) -> tuple[int | None, int | None]:
+    """Line and column of the first ``literal`` standing as a number (not inside a longer
+    number): where an inexact one is named."""
+    found = re.search(rf"(?<![\w.+-]){re.escape(literal)}(?![\w.])", text)
+    return _line_column(text, found.start()) if found else (None, None)
 
 
 def _long_number(text: str) -> tuple[int, int, str, int] | None:
@@ -275,11 +290,12 @@ def _parse_json(text: str, file: str, plain: bool) -> tuple[Any, Any]:
     ``plain``: without the hook that refuses a repeated key."""
     hook = None if plain else _no_duplicates(file)
     decoder = _PLAIN_DECODER if plain else json.JSONDecoder(
-        object_pairs_hook=hook, parse_constant=_reject_constant)
+        object_pairs_hook=hook, parse_constant=_reject_constant, parse_float=exact_float)
     top = _parse_top(text, decoder)
     if top is not None:
         return top
-    return json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant), None
+    return json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant,
+                      parse_float=exact_float), None
 
 
 class _Escapes(NamedTuple):

@@ -18,6 +18,7 @@ from typing import Any
 
 from netsep_check._record import record
 from netsep_check.errors import InputError
+from netsep_check.load.numbers import InexactNumber, exact_float
 
 Path = tuple[str | int, ...]
 
@@ -119,7 +120,7 @@ def _plain(value: str) -> Any:
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
-        return float(value)
+        return exact_float(value)
     if _HEX.match(value):
         return int(value, 16)
     if _OCT.match(value):
@@ -127,6 +128,16 @@ def _plain(value: str) -> Any:
     if value in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[value]
     return value
+
+
+def _rounded(exc: InexactNumber) -> str:
+    return f"{exc.rounded:.0f}" if abs(exc.rounded) < 1e21 else repr(exc.rounded)
+
+
+def _inexact(exc: InexactNumber) -> str:
+    return (f"number {exc.literal} cannot be read exactly: it lies between whole numbers, and "
+            f"read as a floating-point number it becomes {_rounded(exc)}; write the whole "
+            "number meant")
 
 
 def _tagged(tag: str, value: str, fail: Any, resolve: Any = _plain) -> Any:
@@ -269,6 +280,9 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
     def scalar(value: str) -> Any:
         try:
             return _plain(value)
+        except InexactNumber as exc:
+            fail(_inexact(exc), None, "number.inexact", value=exc.literal,
+                 rounded=_rounded(exc))
         except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
             fail(f"number {value[:20]}... has {len(value)} digits, far more than any "
                  "profile value; quote it if it is meant as text", None, "yaml.long_number",

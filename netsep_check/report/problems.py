@@ -164,6 +164,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "value; quote it if it is meant as text",
                          "{digits}자리 숫자는 프로파일 값으로 너무 깁니다. 문자열이면 따옴표로 "
                          "감싸십시오"),
+    "number.inexact": ("number {value} cannot be read exactly: it lies between whole "
+                       "numbers, and read as a floating-point number it becomes {rounded}; "
+                       "write the whole number meant",
+                       "숫자 {value}은(는) 정확히 읽을 수 없습니다. 두 정수 사이의 값인데 "
+                       "부동소수점으로 읽으면 {rounded}이(가) 됩니다. 의도한 정수를 쓰십시오"),
     "file.too_deep": ("nesting deeper than {limit} levels", "중첩이 {limit}단계보다 깊습니다"),
     "yaml.expands_too_much": ("document expands to more than {limit} values (an alias bomb, "
                               "or a file far larger than a profile)",
