@@ -377,7 +377,9 @@ def test_a_product_of_an_undeclared_provider_does_not_ride_on_another_evaluation
 @pytest.mark.parametrize("product", ["chat_gpt_enterprise", "google_gemini", "claude_team",
                                      "openai_api", "github_copilot_business",
                                      "naver_hyperclova_x", "lg_exaone", "wrtn", "deepseek",
-                                     "perplexity_enterprise", "mistral_le_chat", "xai_grok"])
+                                     "perplexity_enterprise", "mistral_le_chat", "xai_grok",
+                                     # a second hostile run's
+                                     "google_notebooklm", "jasper", "microsoft_designer", "poe"])
 def test_generative_ai_under_another_product_id_fails_both_regimes(tmp_path, product):
     sets = {"usage.generative_ai": False, "usage.saas_products": ["exchange_online", product]}
     standing = profile(tmp_path, "standing-compliant.yaml", sets)
