@@ -216,3 +216,27 @@ def test_exact_float_never_rounds_a_fraction_to_a_whole_number():
             assert Decimal(text) == Decimal(text).to_integral_value()
 
     holds()
+
+
+def test_a_profile_baseline_is_judged_not_trusted(tmp_path):
+    """An edited JSON report excused two non-waivable failures (nothing can tell an edited
+    report from a real one); a profile given as the baseline is judged now, so it cannot."""
+    import yaml
+
+    shutil.copytree(EXAMPLES / "evidence", tmp_path / "evidence")
+    base = yaml.safe_load((EXAMPLES / "m365-compliant.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(base), encoding="utf-8")
+    head = json.loads(json.dumps(base, default=str))
+    head["usage"]["saas_products"].append("copilot")
+    (tmp_path / "head.yaml").write_text(yaml.safe_dump(head), encoding="utf-8")
+    gated = _cli("check", "head.yaml", "--baseline", "base.yaml", "--format", "json",
+                 cwd=tmp_path)
+    assert gated.returncode == 1, gated.stderr
+    new = {f["rule_id"] for f in json.loads(gated.stdout)["findings"]
+           if f["status"] == "fail" and not f["known"]}
+    assert "SCOPE-PRODUCTS" in new
+    same = _cli("check", "head.yaml", "--baseline", "./head.yaml", cwd=tmp_path)
+    assert same.returncode == 2 and "기준(--baseline)이 이번에 점검하는 프로파일" in same.stderr
+    known = _cli("check", "head.yaml", "--baseline", "head.yaml", "--format", "json",
+                 "--lang", "en", cwd=tmp_path)
+    assert known.returncode == 2

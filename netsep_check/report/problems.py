@@ -164,6 +164,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "value; quote it if it is meant as text",
                          "{digits}자리 숫자는 프로파일 값으로 너무 깁니다. 문자열이면 따옴표로 "
                          "감싸십시오"),
+    "baseline.same_profile": ("the baseline is a profile this run judges; a baseline is an "
+                              "earlier profile or report (its failures would all be known)",
+                              "기준(--baseline)이 이번에 점검하는 프로파일 자체입니다. 기준은 이전 "
+                              "프로파일이나 보고서여야 합니다(그렇지 않으면 모든 위반이 기존 위반으로 "
+                              "처리됩니다)"),
     "number.inexact": ("number {value} cannot be read exactly: it lies between whole "
                        "numbers, and read as a floating-point number it becomes {rounded}; "
                        "write the whole number meant",
