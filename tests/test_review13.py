@@ -240,3 +240,12 @@ def test_a_profile_baseline_is_judged_not_trusted(tmp_path):
     known = _cli("check", "head.yaml", "--baseline", "head.yaml", "--format", "json",
                  "--lang", "en", cwd=tmp_path)
     assert known.returncode == 2
+
+
+@pytest.mark.parametrize("option", ["--evidence-root", "--sarif-root"])
+def test_a_named_pipe_is_not_a_folder(tmp_path, option):
+    """click's file_okay=False refuses only a regular file: a FIFO was taken for a folder."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    done = _cli("check", str(EXAMPLES / "m365-compliant.yaml"), option, str(fifo), cwd=tmp_path)
+    assert done.returncode == 2 and "is not a folder" in done.stderr, done.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -114,6 +115,22 @@ def _write(text: str | list[tuple[Path | None, Any]], output: Path | None = None
     for path, _ in made:
         if path is not None:
             _err(f"report written to {path}")
+
+
+class _Folder(click.Path):
+    """An existing folder: click's ``file_okay=False`` refuses a regular file only, so a named
+    pipe, a socket or a device was taken for a folder (exit 1 or 0, every evidence file
+    missing); each is a usage error naming what it is."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Any:
+        path = super().convert(value, param, ctx)
+        if not os.path.isdir(path):
+            self.fail(f"{str(value)!r} is not a folder", param, ctx)
+        return path
+
+
+FOLDER = _Folder(exists=True, file_okay=False, path_type=Path)
 
 
 def dash_is_stdout(ctx: click.Context, param: click.Parameter, value: Any) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from netsep_check.commands._shared import (
+    FOLDER,
     LANG,
     _err,
     _refuse_inputs,
@@ -83,7 +84,7 @@ def bundle() -> None:
 @click.argument("profile", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               required=True, help="The bundle to write (a .zip).")
-@click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--evidence-root", type=FOLDER,
               default=None, metavar="DIR",
               help="Folder that evidence[].path is relative to (default: the profile's).")
 @pack_option()

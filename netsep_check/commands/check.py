@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from netsep_check.commands._shared import (
+    FOLDER,
     LANG,
     _err,
     _refuse_inputs,
@@ -53,7 +54,7 @@ from netsep_check.rules.vocabulary import SEVERITIES
                                      "fail only on rules not already failing there.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Profiles checked in parallel (default: the number of CPUs).")
-@click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--evidence-root", type=FOLDER,
               default=None, metavar="DIR",
               help="Folder that evidence[].path is relative to; files must lie inside it and "
                    "match their sha256. Default: each profile's folder.")
@@ -68,7 +69,7 @@ from netsep_check.rules.vocabulary import SEVERITIES
               help="Proxy log (Squid access.log, or CSV host[,count]) of the SaaS terminals: "
                    "report destinations neither allowed nor of an approved product; repeatable.")
 @click.option("--sarif-root", "sarif_root",
-              type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              type=FOLDER, default=None,
               metavar="DIR", help="Folder SARIF artifact URIs are relative to (default: the "
                                   "repository holding the working directory); files outside "
                                   "it get absolute file: URIs.")
@@ -188,7 +189,7 @@ def _render(fmt: str, result: Any, lang: str, color: bool,
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @as_of_option("Judge profile sides on DATE instead of their assessment.as_of.")
-@click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--evidence-root", type=FOLDER,
               default=None, metavar="DIR",
               help="Folder both sides' evidence[].path are relative to (default: each "
                    "profile's folder). Use the same root for both, so an evidence regression "

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from netsep_check.commands._shared import (
+    FOLDER,
     LANG,
     _err,
     _refuse_inputs,
@@ -59,7 +60,7 @@ def report_group() -> None:
                                    "and expiry.")
 @pack_option()
 @as_of_option()
-@click.option("--evidence-root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--evidence-root", type=FOLDER,
               default=None, metavar="DIR",
               help="Folder that evidence[].path is relative to (default: the profile's folder).")
 @click.option("--lang", type=LANG, default="ko", show_default=True, help="Report language.")
