@@ -121,7 +121,7 @@ def _pack_with_tenant_suffixes(tmp_path: Path, value: object) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("value", [["*.*.sharepoint.com"], ["sharepoint.com/sites/x"],
+@pytest.mark.parametrize("value", [["*.*.share point.com"], ["sharepoint.com/sites/x"],
                                    ["\uff53\uff48\uff41\uff52\uff45\uff50\uff4f\uff49\uff4e\uff54.com"],
                                    ["share point.com"], ["a*b.com"]])
 def test_a_tenant_suffix_that_is_no_domain_is_a_pack_error_not_a_silent_pass(tmp_path, value):
@@ -135,7 +135,10 @@ def test_a_tenant_suffix_that_is_no_domain_is_a_pack_error_not_a_silent_pass(tmp
     assert "tenant_suffixes" in done.stderr and "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("value", [[], ["SharePoint.com"], ["*.sharepoint.com", "workvivo.com."]])
+# '*.*.X' (2026-12) names tenants two labels beneath X (<name>.<region>.cloudapp.azure.com):
+# a wildcard over X, or over one label beneath it, reaches them all
+@pytest.mark.parametrize("value", [[], ["SharePoint.com"], ["*.sharepoint.com", "workvivo.com."],
+                                   ["*.*.sharepoint.com"]])
 def test_a_tenant_suffix_written_loosely_still_counts(tmp_path, value):
     folder = _pack_with_tenant_suffixes(tmp_path, value)
     assert _cli("policy", "lint", str(folder)).returncode == 0
@@ -155,6 +158,11 @@ def test_a_long_tenant_suffix_list_does_not_slow_each_wildcard():
     assert host_reach("*.tenants.example.com", tenants) == "tenant_suffix"
     assert host_reach("*.t7.tenants.example.com", tenants) == "tenant_suffix"
     assert host_reach("*.x.t7.tenants.example.com", tenants) is None
+    deep = frozenset(f"*.*.t{i}.regions.example.com" for i in range(200_000))
+    for i in range(5_000):
+        assert host_reach(f"*.d{i}.example.org", deep) is None
+    assert host_reach("*.r.t7.regions.example.com", deep) == "tenant_suffix"
+    assert host_reach("*.x.r.t7.regions.example.com", deep) is None
     assert time.perf_counter() - started < 5
 
 

@@ -242,19 +242,24 @@ def _over_tenants(base: str, tenants: frozenset[str]) -> bool:
     above, deep = _tenant_sets(tenants)
     if base in above:
         return True
-    for stars, domain in deep:
-        if base.endswith(f".{domain}") and base[:-len(domain) - 1].count(".") + 1 < stars:
-            return True
+    if deep:  # base = L1…Lj.X with j < the stars of X: one look-up per label of base
+        for labels in range(1, base.count(".") + 1):
+            if deep.get(base.split(".", labels)[-1], 0) > labels:
+                return True
     return False
 
 
 @functools.lru_cache(maxsize=8)
-def _tenant_sets(tenants: frozenset[str]) -> tuple[frozenset[str], tuple[tuple[int, str], ...]]:
+def _tenant_sets(tenants: frozenset[str]) -> tuple[frozenset[str], dict[str, int]]:
     """Every domain that is one of ``tenants`` or lies above one (``sharepoint.com`` gives
     ``sharepoint.com`` and ``com``), for one look-up per wildcard however long the list, and
-    the suffixes whose tenant lies more than one label beneath (``*.*.X``: 2, ``X``)."""
+    the suffixes whose tenant lies more than one label beneath, with how far (``*.*.X``:
+    ``X`` → 2)."""
     domains = {t.lstrip("*.") for t in tenants}
-    deep = tuple(sorted((t.count("*"), t.lstrip("*.")) for t in tenants if t.count("*") > 1))
+    deep: dict[str, int] = {}
+    for t in tenants:
+        if t.count("*") > 1:
+            deep[t.lstrip("*.")] = max(deep.get(t.lstrip("*."), 0), t.count("*"))
     return (frozenset(domain.split(".", at)[-1] for domain in domains
                       for at in range(domain.count(".") + 1)), deep)
 
