@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from netsep_check.evaluate.findings import Finding, Note, Report
@@ -12,7 +13,26 @@ from netsep_check.rules.operators.base import Failure
 def finding_message(finding: Finding, lang: str) -> str:
     """What failed and why, in ``lang``: one sentence per distinct failure leaf, and why a
     waiver that covers a failure does not apply."""
-    parts = list(dict.fromkeys(_leaf(f, lang) for f in finding.failures))
+    return "; ".join([*(sentence for _, sentence in leaf_sentences(finding, lang)),
+                      *finding_remarks(finding, lang)])
+
+
+def leaf_sentences(finding: Finding, lang: str) -> Iterator[tuple[int, str]]:
+    """Each distinct sentence of a finding's failure leaves, in order, worded only when asked
+    for (a report that shows the first few of 300,000 words only those), with the number of
+    the leaf it words (1-based: the leaves before it are worded by it or by earlier ones)."""
+    seen: set[str] = set()
+    for number, failure in enumerate(finding.failures, 1):
+        sentence = _leaf(failure, lang)
+        if sentence not in seen:
+            seen.add(sentence)
+            yield number, sentence
+
+
+def finding_remarks(finding: Finding, lang: str) -> list[str]:
+    """What a finding's message says after its leaves: why a waiver that covers it does not
+    apply, and that it was already failing in the baseline."""
+    parts: list[str] = []
     waiver = finding.waiver
     if waiver is not None and waiver.state != "active":
         where = f"{waiver.file}:{waiver.line}" if waiver.line else waiver.file
@@ -21,7 +41,7 @@ def finding_message(finding: Finding, lang: str) -> str:
                         expires_on=waiver.expires_on, approved_on=waiver.approved_on))
     if finding.known:
         parts.append(ui("known_in_baseline", lang))
-    return "; ".join(parts)
+    return parts
 
 
 def _leaf(failure: Failure, lang: str) -> str:

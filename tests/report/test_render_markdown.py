@@ -115,12 +115,20 @@ def test_a_big_batch_fits_a_github_comment(run, tmp_path, examples, lang) -> Non
     note = "GitHub 댓글 길이 제한" if lang == "ko" else "Shortened to fit a GitHub comment"
     assert note in out
     shown = out.count("### netsep-check — 회사")
-    assert 5 <= shown < 30
+    assert 3 <= shown < 30  # the names of the others' failing rules take room too (below)
     missing = [f"회사{i:03}" for i in range(30) if f"### netsep-check — 회사{i:03}" not in out]
     tail = out[out.index(note):]
     assert all(name in tail for name in missing[:20])
     assert out.count("<details>") == out.count("</details>")
     assert out.rstrip().endswith("</sub>")
+    # every failing rule of every profile is named: in its section, or in the list of those
+    # not shown in full (rule id, status, title)
+    listed = out[out.index("### " + ("세부 내용을 생략한" if lang == "ko" else "Failing and error")):]
+    failing = ["PROV-RATED", "SAAS-LOG-RETENTION", "SAAS-SHARING-NOT-OPEN", "NET-MFA-ALL-USERS"]
+    for name in missing:
+        entry = listed[listed.index(f"- {name} "):].split("\n- ")[0]
+        word = "위반" if lang == "ko" else "fail"
+        assert all(f"  - `{rule}` — {word}: " in entry for rule in failing), entry
 
 
 def test_a_small_report_is_not_shortened(run, examples) -> None:
@@ -130,13 +138,13 @@ def test_a_small_report_is_not_shortened(run, examples) -> None:
 
 
 def test_even_the_summary_is_cut_to_fit() -> None:
-    from netsep_check.report.markdown import _fit
+    from netsep_check.report.markdown import _fit, _Profile
 
     head = ["## batch", "", "| a | b |", "| --- | --- |"]
     rows = [f"| firm {i} | {'x' * 80} |" for i in range(2000)]
-    sections = [["### firm", "", "details " * 50, ""] for _ in rows]
-    names = [f"firm {i}" for i in range(2000)]
-    lines = _fit(head, rows, sections, names, ["<sub>end</sub>"], "en", 65_536)
+    profiles = [_Profile.fixed(f"firm {i}", ["### firm", "", "details " * 50, ""])
+                for i in range(2000)]
+    lines = _fit(head, rows, profiles, ["<sub>end</sub>"], "en", 65_536)
     text = "\n".join(lines) + "\n"
     assert len(text) <= 65_536
     assert "more profile(s), not listed" in text and "details of 2000 profile(s)" in text
@@ -195,7 +203,7 @@ def test_a_justification_too_long_for_the_comment_is_cut_visibly(run, tmp_path, 
 def test_waivers_take_room_before_the_summary_rows_and_the_details() -> None:
     """Many waivers with long justifications: every one listed (approver, dates, ticket, the
     justification's beginning with a marker), the rows and details yield, the limit holds."""
-    from netsep_check.report.markdown import _fit
+    from netsep_check.report.markdown import _fit, _Profile
 
     n = 120
     head = ["## batch", "", "| a | b |", "| --- | --- |"]
@@ -207,7 +215,9 @@ def test_waivers_take_room_before_the_summary_rows_and_the_details() -> None:
     names = [f"firm {i}" for i in range(n)]
     waivers = [[(f"firm {i} (p{i}.yaml)", "SAAS-LOG-RETENTION", f"CISO {i}", "2025-01-10",
                  f"RISK-{i:04}", "2025-12-31", why)] for i in range(n)]
-    lines = _fit(head, rows, sections, names, ["<sub>end</sub>"], "en", 65_536, waivers)
+    profiles = [_Profile.fixed(name, section, waived)
+                for name, section, waived in zip(names, sections, waivers, strict=True)]
+    lines = _fit(head, rows, profiles, ["<sub>end</sub>"], "en", 65_536)
     text = "\n".join(lines) + "\n"
     assert len(text) <= 65_536
     for i in range(n):
@@ -218,7 +228,7 @@ def test_waivers_take_room_before_the_summary_rows_and_the_details() -> None:
     # beyond anything a comment can hold, the count of those not listed is said
     many = [[(f"f{i}", "SAAS-LOG-RETENTION", "x" * 300, "2025-01-10", f"T-{i}", "2025-12-31",
               "why")] for i in range(400)]
-    lines = _fit(head, rows[:1] * 400, sections[:1] * 400, names[:1] * 400, [], "en", 65_536,
-                 many)
+    lines = _fit(head, rows[:1] * 400, [_Profile.fixed(names[0], sections[0], waived)
+                                        for waived in many], [], "en", 65_536)
     text = "\n".join(lines)
     assert len(text) <= 65_536 and "more waiver(s) that do not fit" in text
