@@ -104,9 +104,9 @@ _SKIPPED_KINDS = {"a waivers file": "예외 승인 파일", "a pack file": "정�
                   "a rule file": "규칙 파일", "a parameter file": "파라미터 파일",
                   "a netsep-check JSON report": "netsep-check JSON 보고서",
                   "a folder of profile files (a folder's sub-folders are not searched)":
-                      "프로파일 파일이 든 하위 폴더(폴더의 하위 폴더는 검사하지 않음)",
+                      "프로파일 파일이 든 하위 폴더(폴더는 한 단계만 읽으며 하위 폴더 안은 찾지 않음)",
                   "a link to a folder of profile files (** does not follow links)":
-                      "프로파일 파일이 든 폴더로의 링크(**는 링크를 따라가지 않음)"}
+                      "프로파일 파일이 든 폴더를 가리키는 링크('**' 패턴은 링크를 따라가지 않음)"}
 _SKIPPED = {"en": "{file}: skipped: it is {kind}, not a profile",
             "ko": "{file}: 건너뜀 — 프로파일이 아니라 {kind}입니다"}
 

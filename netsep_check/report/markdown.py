@@ -385,7 +385,7 @@ _CLIP = 80  # a firm's name or a file's when it names a profile in a note or in 
 _MORE = {"en": "… _(and {n:,} more of {total:,}; see `--format json`)_",
          "ko": "… _(외 {n:,}건, 전체 {total:,}건 — `--format json` 참조)_"}
 _CUT_SHORT = {"en": "… _(shortened; see `--format json`)_",
-              "ko": "… _(줄임 — `--format json` 참조)_"}
+              "ko": "… _(이하 생략 — `--format json` 참조)_"}
 
 
 def _cut(escaped: str, room: int) -> str:
@@ -581,12 +581,12 @@ _NOTE = {
            "end": " run `netsep-check check --format json` (or `--format html`) for the full "
                   "report."},
     "ko": {"head": "**GitHub 댓글 길이 제한({limit:,}자)에 맞추어 줄였습니다:**",
-           "cells": " 위반 사항 {n:,}건의 내용은 긴 것부터 줄였습니다(각각 나열하지 않은 위반 "
-                    "요소의 수를 적었습니다).",
-           "left": " 프로파일 {n}개의 세부 내용을 생략했습니다{names}. 그 위반·판정 불가 "
+           "cells": " 위반 사항 {n:,}건의 내용은 긴 것부터 줄였습니다(줄인 내용마다 나열하지 "
+                    "않은 위반 항목의 수를 적었습니다).",
+           "left": " 프로파일 {n}개{names}의 세부 내용을 생략했습니다. 그 위반·판정 불가 "
                    "사항은 “{brief}”에 나열했습니다.",
-           "hidden": " 위반·판정 불가 사항 {n:,}건은 이름조차 싣지 못했습니다(그 수와 "
-                     "프로파일은 위에 적었습니다).",
+           "hidden": " 위반·판정 불가 사항 {n:,}건은 규칙 ID조차 싣지 못했습니다(그 건수와 "
+                     "해당 프로파일은 위에 적었습니다).",
            "rows": " 위 요약에는 모든 프로파일이 있습니다.",
            "end": " 전체 보고서는 `netsep-check check --format json` 또는 `--format html`로 "
                   "확인하십시오."},

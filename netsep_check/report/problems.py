@@ -167,8 +167,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "baseline.same_profile": ("the baseline is a profile this run judges; a baseline is an "
                               "earlier profile or report (its failures would all be known)",
                               "기준(--baseline)이 이번에 점검하는 프로파일 자체입니다. 기준은 이전 "
-                              "프로파일이나 보고서여야 합니다(그렇지 않으면 모든 위반이 기존 위반으로 "
-                              "처리됩니다)"),
+                              "프로파일이나 보고서여야 합니다(같은 프로파일을 기준으로 삼으면 모든 위반이 "
+                              "기존 위반으로 처리됩니다)"),
     "number.inexact": ("number {value} cannot be read exactly: it lies between whole "
                        "numbers, and read as a floating-point number it becomes {rounded}; "
                        "write the whole number meant",
