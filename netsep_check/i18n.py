@@ -65,6 +65,8 @@ _FAILURES: dict[str, T] = {
     "span_at_most_days": T("{path} lies {actual} days after the start; at most {against} allowed",
                           "{path}은(는) 시작일부터 {actual}일 후입니다 (허용: 최대 {against}일)"),
     "not": T("this must not hold: {expected}", "다음 조건에 해당하면 안 됩니다: {expected}"),
+    "not_for": T("{path} is {actual}, of which this must not hold: {expected}",
+                 "{path} 값 {actual}은(는) 다음 조건에 해당하면 안 됩니다: {expected}"),
     "some": T("no item of {path} satisfies: {expected}",
              "{path}에 다음 조건을 충족하는 항목이 없습니다: {expected}"),
     "some_for": T("{path} is {actual}, and no item satisfies: {expected}",

@@ -55,7 +55,8 @@ def _for_element(found: list[Failure], item: Any, path: Path,
     element that no listed alternative allows (e.g. a task in neither the first scope nor any
     change) is reported once, at the element, with the condition in words."""
     if isinstance(item, dict | list):
-        return found
+        return [_at_element(f, item, path) if f.path is None and f.code == "not" else f
+                for f in found]
     codes = {f.code for f in found}
     if codes <= _LIST_LEVEL and codes != {"some"}:
         key = tuple([f.path for f in found])
@@ -67,8 +68,17 @@ def _for_element(found: list[Failure], item: Any, path: Path,
             _WHERE[key] = where
         # the list is shared by the elements' leaves (frozen values: never changed)
         return [Failure(path, "every_item", item, where or dict(text), None)]
-    return [Failure(path, "some_for", item, f.expected, f.against) if f.code == "some" else f
+    return [Failure(path, "some_for", item, f.expected, f.against) if f.code == "some"
+            else _at_element(f, item, path) if f.path is None and f.code == "not" else f
             for f in found]
+
+
+def _at_element(failure: Failure, item: Any, path: Path) -> Failure:
+    """A ``not`` that held for the element, said of the element: its leaf names no field
+    (``not`` reads nothing of its own), so every element failing it looked alike — in the
+    message, and as a failing element of a baseline or diff, where a second category named
+    after customer data was taken for the first (a new failure looked known)."""
+    return Failure(path, "not_for", item, failure.expected, failure.against)
 
 
 _MISSES, _REST = 16, 1024  # see ``missed`` in the detailed loop of _quantifier
