@@ -49,11 +49,13 @@ def _3(self, control, area, check, kind, declared, path, measured, policies, sou
 CODES["def __init__(self, control, area, check, kind, declared, path, measured, policies, source, detail=__dflt_detail):\n  __setattr(self, 'control', control)\n  __setattr(self, 'area', area)\n  __setattr(self, 'check', check)\n  __setattr(self, 'kind', kind)\n  __setattr(self, 'declared', declared)\n  __setattr(self, 'path', path)\n  __setattr(self, 'measured', measured)\n  __setattr(self, 'policies', policies)\n  __setattr(self, 'source', source)\n  __setattr(self, 'detail', detail)"] = _3.__code__
 
 
-def _4(self, controls, evidence, available):
+def _4(self, controls, evidence, available, _tree, _last):
   self.controls = __fact_controls() if controls is __NOTHING else controls
   self.evidence = __fact_evidence() if evidence is __NOTHING else evidence
   self.available = available
-CODES['def __init__(self, controls=__NOTHING, evidence=__NOTHING, available=__dflt_available):\n  self.controls = __fact_controls() if controls is __NOTHING else controls\n  self.evidence = __fact_evidence() if evidence is __NOTHING else evidence\n  self.available = available'] = _4.__code__
+  self._tree = _tree
+  self._last = _last
+CODES['def __init__(self, controls=__NOTHING, evidence=__NOTHING, available=__dflt_available, _tree=__dflt__tree, _last=__dflt__last):\n  self.controls = __fact_controls() if controls is __NOTHING else controls\n  self.evidence = __fact_evidence() if evidence is __NOTHING else evidence\n  self.available = available\n  self._tree = _tree\n  self._last = _last'] = _4.__code__
 
 
 def _5(self, exact, suffixes, file, tenants, tenant_ranges):
