@@ -620,7 +620,7 @@ def _57(self, rule, reason, by_pack):
 CODES["def __init__(self, rule, reason, by_pack):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'reason', reason)\n  __setattr(self, 'by_pack', by_pack)"] = _57.__code__
 
 
-def _58(self, rule, status, paths, line, column, failures, waiver, known):
+def _58(self, rule, status, paths, line, column, failures, waiver, known, unlisted, elements):
   __setattr(self, 'rule', rule)
   __setattr(self, 'status', status)
   __setattr(self, 'paths', paths)
@@ -629,7 +629,9 @@ def _58(self, rule, status, paths, line, column, failures, waiver, known):
   __setattr(self, 'failures', failures)
   __setattr(self, 'waiver', waiver)
   __setattr(self, 'known', known)
-CODES["def __init__(self, rule, status, paths, line, column, failures=__dflt_failures, waiver=__dflt_waiver, known=__dflt_known):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'status', status)\n  __setattr(self, 'paths', paths)\n  __setattr(self, 'line', line)\n  __setattr(self, 'column', column)\n  __setattr(self, 'failures', failures)\n  __setattr(self, 'waiver', waiver)\n  __setattr(self, 'known', known)"] = _58.__code__
+  __setattr(self, 'unlisted', unlisted)
+  __setattr(self, 'elements', elements)
+CODES["def __init__(self, rule, status, paths, line, column, failures=__dflt_failures, waiver=__dflt_waiver, known=__dflt_known, unlisted=__dflt_unlisted, elements=__dflt_elements):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'status', status)\n  __setattr(self, 'paths', paths)\n  __setattr(self, 'line', line)\n  __setattr(self, 'column', column)\n  __setattr(self, 'failures', failures)\n  __setattr(self, 'waiver', waiver)\n  __setattr(self, 'known', known)\n  __setattr(self, 'unlisted', unlisted)\n  __setattr(self, 'elements', elements)"] = _58.__code__
 
 
 def _59(self, rule_id, severity, area, title, base, head, new):

@@ -219,6 +219,10 @@ UI: dict[str, T] = {
                         "예외 승인 {ticket}({where})은(는) 기준일 이후인 {approved_on}에 "
                         "승인되어 이 점검에는 적용되지 않습니다"),
     "known_in_baseline": T("already failing in the baseline", "기준 보고서에서도 위반"),
+    "unlisted_failures": T("and {unlisted} more failing element(s) not listed here "
+                           "({total} in all; the JSON report identifies every one)",
+                           "이 밖에 위반 항목 {unlisted}건은 여기에 나열하지 않았습니다"
+                           "(전체 {total}건, JSON 보고서에 모두 기록됨)"),
     "gate_quiet": T("{quiet} failing finding(s) do not fail the run ({why}); {tripped} do",
                     "위반 {quiet}건은 종료 코드에 반영하지 않습니다({why}). 반영: {tripped}건"),
     "gate_below": T("below --fail-on {fail_on}", "--fail-on {fail_on} 미만"),

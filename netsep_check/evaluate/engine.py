@@ -9,7 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from netsep_check.evaluate.findings import EvidenceRecord, Finding, Note, Report
+from netsep_check.evaluate.findings import (
+    LISTED,
+    Element,
+    EvidenceRecord,
+    Finding,
+    Note,
+    Report,
+    elements_of,
+)
 from netsep_check.load import Document, format_path
 from netsep_check.rules.model import CompiledRule, Pack, Rule
 from netsep_check.rules.operators.base import Ctx, EvalError, Failure
@@ -26,13 +34,16 @@ def _position(document: Document, schema_path: str) -> tuple[int, int] | None:
 
 
 def _new_finding(rule: Rule, status: str, paths: tuple[str, ...], line: int | None,
-                 column: int | None, failures: tuple[Failure, ...]) -> Finding:
-    """``Finding(rule, status, paths, line, column, failures)`` without the frozen
-    dataclass's per-field ``object.__setattr__`` calls (a third of the cost of a passing
-    rule); the same object: equality, hash, repr, pickling and ``replace`` read the fields."""
+                 column: int | None, failures: tuple[Failure, ...], unlisted: int = 0,
+                 elements: tuple[Element, ...] | None = None) -> Finding:
+    """``Finding(rule, status, paths, line, column, failures, unlisted=..., elements=...)``
+    without the frozen dataclass's per-field ``object.__setattr__`` calls (a third of the
+    cost of a passing rule); the same object: equality, hash, repr, pickling and
+    ``replace`` read the fields."""
     finding: Finding = object.__new__(Finding)
     finding.__dict__.update(rule=rule, status=status, paths=paths, line=line, column=column,
-                            failures=failures, waiver=None, known=False)
+                            failures=failures, waiver=None, known=False, unlisted=unlisted,
+                            elements=elements)
     return finding
 
 
@@ -51,6 +62,13 @@ def _format(path: tuple[str | int, ...]) -> str:
 
 def _finding(rule: Rule, document: Document, status: str,
              failures: tuple[Failure, ...] = ()) -> Finding:
+    """A finding listing at most :data:`LISTED` of its failure leaves: the others are
+    counted (``unlisted``) and every leaf's identity is kept (``elements``), so no report
+    format has to carry 100,000 sentences and no baseline or diff loses an element."""
+    unlisted, elements = 0, None
+    if len(failures) > LISTED:
+        unlisted, elements = len(failures) - LISTED, elements_of(failures)
+        failures = failures[:LISTED]
     concrete = [f.path for f in failures if f.path is not None]
     if len(concrete) == 1:
         paths: tuple[str, ...] = (_format(concrete[0]),)
@@ -59,7 +77,7 @@ def _finding(rule: Rule, document: Document, status: str,
     position = document.position(concrete[0]) if concrete else (
         _position(document, paths[0]) if paths else None)
     return _new_finding(rule, status, paths, position[0] if position else None,
-                        position[1] if position else None, failures)
+                        position[1] if position else None, failures, unlisted, elements)
 
 
 _SHARED_MAX = 512  # plain findings kept per rule (distinct status and position pairs)
@@ -90,7 +108,8 @@ class _Step:
         self.passed: dict[tuple[int, int] | None, Finding] = {}
         self.not_applicable: dict[tuple[int, int] | None, Finding] = {}
         fields = {"rule": self.rule, "status": "pass", "paths": reads, "line": None,
-                  "column": None, "failures": (), "waiver": None, "known": False}
+                  "column": None, "failures": (), "waiver": None, "known": False,
+                  "unlisted": 0, "elements": None}
         self.fields = {id(self.passed): fields,
                        id(self.not_applicable): {**fields, "status": "not_applicable"}}
 

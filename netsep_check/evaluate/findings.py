@@ -75,6 +75,45 @@ def leaf_identity(rule_id: str, firm: str, path: str | None, actual: Any) -> tup
     return (rule_id, firm, strip_indexes(path), canonical(actual))
 
 
+LISTED = 100  # failure leaves a finding lists; the others are counted and identified
+Element = tuple[str, Any]  # (field path without positions, canonical value): see leaf_identity
+
+_FIELDS: tuple[dict[tuple[str | int, ...], str], ...] = ({}, {})
+
+
+def _field(path: tuple[str | int, ...] | None) -> str:
+    """``strip_indexes(format_path(path))``: the field part of :func:`leaf_identity`,
+    remembered by the path (the list-level fields), or by the path up to its last position
+    (the elements of one list share it)."""
+    if not path:
+        return ""
+    element = isinstance(path[-1], int)
+    known = _FIELDS[element]
+    head = path[:-1] if element else path
+    text = known.get(head)
+    if text is not None:
+        return text
+    from netsep_check.load import format_path
+
+    text = strip_indexes(format_path(path))
+    # a key holding a bracket could make the position part of the field: never remembered
+    if not any(isinstance(key, str) and ("[" in key or "]" in key) for key in path):
+        if len(known) >= 4096:
+            known.clear()
+        known[head] = text
+    return text
+
+
+def elements_of(failures: tuple[Failure, ...]) -> tuple[Element, ...]:
+    """The distinct identities (:func:`leaf_identity` without rule and firm) of ``failures``,
+    in the order they first fail: what a finding that lists only some of its leaves keeps of
+    all of them, so that baselines and diffs still compare every failing element."""
+    seen: dict[Element, None] = {}
+    for failure in failures:
+        seen[(_field(failure.path), canonical(failure.actual))] = None
+    return tuple(seen)
+
+
 @record
 class Finding:
     """The verdict of one rule on one profile."""
@@ -87,6 +126,10 @@ class Finding:
     failures: tuple[Failure, ...] = ()  # structured leaves: where, what, against what
     waiver: AppliedWaiver | None = None  # the waiver that covers it (active or not)
     known: bool = False  # already failing in the baseline: does not trip the gate
+    # leaves judged but not listed in ``failures`` (beyond LISTED): counted here, and every
+    # leaf's identity kept in ``elements`` (None when every leaf is listed)
+    unlisted: int = 0
+    elements: tuple[Element, ...] | None = field(default=None, repr=False)
 
     @property
     def failing(self) -> bool:
@@ -201,7 +244,11 @@ class Report:
 
 
 def finding_identities(finding: Finding, firm: str) -> list[tuple[Any, ...]]:
-    """A finding's failing elements; a finding without leaves is one element (the rule)."""
+    """A finding's failing elements; a finding without leaves is one element (the rule). A
+    finding that lists only some of its leaves has every leaf's identity in ``elements``."""
+    if finding.elements is not None:
+        rule_id = finding.rule.id
+        return [(rule_id, firm, path, value) for path, value in finding.elements]
     if not finding.failures:
         return [leaf_identity(finding.rule.id, firm, None, None)]
     from netsep_check.load import format_path

@@ -13,6 +13,7 @@ from netsep_check.output import FileRange, as_bytes
 from netsep_check.report._common import notes, problem_text
 from netsep_check.report.messages import finding_message, unmatched_waiver_text
 from netsep_check.rules.packs import display_name
+from netsep_check.values import plain
 from netsep_check.vocabulary import BATCH_FORMAT_ID, REPORT_FORMAT_ID, REPORT_FORMAT_VERSION
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def _actual(finding: Finding) -> Any:
 
 def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
     rule = finding.rule
-    return {
+    data: dict[str, Any] = {
         "rule_id": rule.id,
         "status": finding.status,
         "severity": rule.severity,
@@ -63,6 +64,22 @@ def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
                       "actual": _jsonable(f.actual), "expected": _jsonable(f.expected)}
                      for f in finding.failures],
     }
+    if finding.unlisted:  # leaves beyond those listed: counted, and every leaf identified
+        data["unlisted"] = finding.unlisted
+        data["elements"] = elements_dict(finding.elements or ())
+    return data
+
+
+def elements_dict(elements: tuple[tuple[str, Any], ...]) -> dict[str, list[Any]]:
+    """Every failing element's identity, by field (list positions dropped): the values found
+    there, in the order they first failed (what diff and --baseline compare)."""
+    out: dict[str, list[Any]] = {}
+    for path, value in elements:
+        values = out.get(path)
+        if values is None:
+            values = out[path] = []
+        values.append(value[1] if value[0] == "s" else _jsonable(plain(value)))
+    return out
 
 
 def report_dict_pack(report: Report) -> dict[str, Any]:
@@ -79,7 +96,7 @@ def report_dict(report: Report, lang: str, findings: bool = True,
                 pack: bool = True) -> dict[str, Any]:
     """The report as a dictionary; ``findings=False`` leaves the findings out and
     ``pack=False`` puts ``None`` for the pack (what :func:`report_line` splices in)."""
-    data = {
+    data: dict[str, Any] = {
         "format": FORMAT_ID,
         "format_version": FORMAT_VERSION,
         "tool": {"name": "netsep-check", "version": __version__},

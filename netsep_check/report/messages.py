@@ -13,6 +13,8 @@ def finding_message(finding: Finding, lang: str) -> str:
     """What failed and why, in ``lang``: one sentence per distinct failure leaf, and why a
     waiver that covers a failure does not apply."""
     parts = list(dict.fromkeys(_leaf(f, lang) for f in finding.failures))
+    if finding.unlisted:  # a count of the rest, never silence
+        parts.append(unlisted_text(finding, lang))
     waiver = finding.waiver
     if waiver is not None and waiver.state != "active":
         where = f"{waiver.file}:{waiver.line}" if waiver.line else waiver.file
@@ -22,6 +24,12 @@ def finding_message(finding: Finding, lang: str) -> str:
     if finding.known:
         parts.append(ui("known_in_baseline", lang))
     return "; ".join(parts)
+
+
+def unlisted_text(finding: Finding, lang: str) -> str:
+    """How many failing elements a finding does not list, and how many it has in all."""
+    return ui("unlisted_failures", lang, unlisted=f"{finding.unlisted:,}",
+              total=f"{finding.unlisted + len(finding.failures):,}")
 
 
 def _leaf(failure: Failure, lang: str) -> str:
