@@ -268,6 +268,36 @@ def test_the_field_of_a_path_is_what_the_json_report_reads_back(paths):
             assert _field(each) == strip_indexes(format_path(each) if each else None), each
 
 
+VALUES = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-2, 2),
+                                 st.sampled_from([1.0, 0.5, -0.0]), st.text("ab1", max_size=2)),
+                       lambda inner: st.one_of(st.lists(inner, max_size=2),
+                                               st.dictionaries(st.text("ab", max_size=1), inner,
+                                                               max_size=2)), max_leaves=4)
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.one_of(st.none(), st.lists(KEYS, max_size=3).map(tuple)), VALUES),
+                max_size=12))
+def test_the_elements_kept_are_every_leaf_identity_and_read_back_the_same(leaves):
+    """A finding's elements (texts kept as themselves, by field) are the identities of its
+    leaves (1 and 1.0 one value, true and 1 two), and a JSON report's elements, read back as
+    a baseline reads them, are the same set."""
+    from netsep_check.evaluate.diff import _unlisted_elements
+    from netsep_check.evaluate.findings import element_identities, elements_of
+    from netsep_check.report.json_report import elements_dict
+    from netsep_check.rules.operators.base import Failure
+    from netsep_check.values import canonical
+
+    failures = tuple(Failure(path, "x", actual) for path, actual in leaves)
+    kept = elements_of(failures)
+    expected = {(strip_indexes(format_path(f.path) if f.path else None), canonical(f.actual))
+                for f in failures}
+    assert set(element_identities(kept)) == expected
+    assert len(element_identities(kept)) == len(expected)  # each once
+    written = json.loads(json.dumps({"unlisted": 1, "elements": elements_dict(kept)}))
+    assert _unlisted_elements(written, "fail", (), lambda ok, *_: ok) == expected
+
+
 def test_the_json_report_schema_describes_unlisted_and_elements(judged, run):
     from jsonschema import Draft202012Validator
 

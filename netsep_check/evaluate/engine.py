@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from netsep_check.evaluate.findings import (
     LISTED,
-    Element,
+    Elements,
     EvidenceRecord,
     Finding,
     Note,
@@ -35,7 +35,7 @@ def _position(document: Document, schema_path: str) -> tuple[int, int] | None:
 
 def _new_finding(rule: Rule, status: str, paths: tuple[str, ...], line: int | None,
                  column: int | None, failures: tuple[Failure, ...], unlisted: int = 0,
-                 elements: tuple[Element, ...] | None = None) -> Finding:
+                 elements: Elements | None = None) -> Finding:
     """``Finding(rule, status, paths, line, column, failures, unlisted=..., elements=...)``
     without the frozen dataclass's per-field ``object.__setattr__`` calls (a third of the
     cost of a passing rule); the same object: equality, hash, repr, pickling and

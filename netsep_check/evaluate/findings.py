@@ -77,6 +77,9 @@ def leaf_identity(rule_id: str, firm: str, path: str | None, actual: Any) -> tup
 
 LISTED = 100  # failure leaves a finding lists; the others are counted and identified
 Element = tuple[str, Any]  # (field path without positions, canonical value): see leaf_identity
+# every failing element of a finding, by field: (field, its values), a text as itself and any
+# other value canonical (a canonical value is a tuple, never a text: they cannot be confused)
+Elements = tuple[tuple[str, tuple[Any, ...]], ...]
 
 _FIELDS: tuple[dict[tuple[str | int, ...], str], ...] = ({}, {})
 
@@ -104,14 +107,26 @@ def _field(path: tuple[str | int, ...] | None) -> str:
     return text
 
 
-def elements_of(failures: tuple[Failure, ...]) -> tuple[Element, ...]:
-    """The distinct identities (:func:`leaf_identity` without rule and firm) of ``failures``,
-    in the order they first fail: what a finding that lists only some of its leaves keeps of
-    all of them, so that baselines and diffs still compare every failing element."""
-    seen: dict[Element, None] = {}
+def elements_of(failures: tuple[Failure, ...]) -> Elements:
+    """The distinct identities (:func:`leaf_identity` without rule and firm) of ``failures``
+    by field, in the order they first fail: what a finding that lists only some of its leaves
+    keeps of all of them, so that baselines and diffs still compare every failing element.
+    A text is kept as itself (1.28 million categories: no pair and no canonical tuple each)."""
+    fields: dict[str, dict[Any, None]] = {}
     for failure in failures:
-        seen[(_field(failure.path), canonical(failure.actual))] = None
-    return tuple(seen)
+        text = _field(failure.path)
+        values = fields.get(text)
+        if values is None:
+            values = fields[text] = {}
+        actual = failure.actual
+        values[actual if type(actual) is str else canonical(actual)] = None
+    return tuple((text, tuple(values)) for text, values in fields.items())
+
+
+def element_identities(elements: Elements) -> list[Element]:
+    """``elements`` as (field, canonical value) pairs, as :func:`leaf_identity` makes them."""
+    return [(field, ("s", value) if type(value) is str else value)
+            for field, values in elements for value in values]
 
 
 @record
@@ -129,7 +144,7 @@ class Finding:
     # leaves judged but not listed in ``failures`` (beyond LISTED): counted here, and every
     # leaf's identity kept in ``elements`` (None when every leaf is listed)
     unlisted: int = 0
-    elements: tuple[Element, ...] | None = field(default=None, repr=False)
+    elements: Elements | None = field(default=None, repr=False)
 
     @property
     def failing(self) -> bool:
@@ -248,7 +263,8 @@ def finding_identities(finding: Finding, firm: str) -> list[tuple[Any, ...]]:
     finding that lists only some of its leaves has every leaf's identity in ``elements``."""
     if finding.elements is not None:
         rule_id = finding.rule.id
-        return [(rule_id, firm, path, value) for path, value in finding.elements]
+        return [(rule_id, firm, path, value)
+                for path, value in element_identities(finding.elements)]
     if not finding.failures:
         return [leaf_identity(finding.rule.id, firm, None, None)]
     from netsep_check.load import format_path

@@ -7,7 +7,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from netsep_check import __version__
-from netsep_check.evaluate.findings import Finding, Report
+from netsep_check.evaluate.findings import Elements, Finding, Report
 from netsep_check.load import format_path
 from netsep_check.output import FileRange, as_bytes
 from netsep_check.report._common import notes, problem_text
@@ -70,16 +70,11 @@ def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
     return data
 
 
-def elements_dict(elements: tuple[tuple[str, Any], ...]) -> dict[str, list[Any]]:
+def elements_dict(elements: Elements) -> dict[str, list[Any]]:
     """Every failing element's identity, by field (list positions dropped): the values found
     there, in the order they first failed (what diff and --baseline compare)."""
-    out: dict[str, list[Any]] = {}
-    for path, value in elements:
-        values = out.get(path)
-        if values is None:
-            values = out[path] = []
-        values.append(value[1] if value[0] == "s" else _jsonable(plain(value)))
-    return out
+    return {field: [value if type(value) is str else _jsonable(plain(value))
+                    for value in values] for field, values in elements}
 
 
 def report_dict_pack(report: Report) -> dict[str, Any]:
