@@ -49,11 +49,13 @@ def _3(self, control, area, check, kind, declared, path, measured, policies, sou
 CODES["def __init__(self, control, area, check, kind, declared, path, measured, policies, source, detail=__dflt_detail):\n  __setattr(self, 'control', control)\n  __setattr(self, 'area', area)\n  __setattr(self, 'check', check)\n  __setattr(self, 'kind', kind)\n  __setattr(self, 'declared', declared)\n  __setattr(self, 'path', path)\n  __setattr(self, 'measured', measured)\n  __setattr(self, 'policies', policies)\n  __setattr(self, 'source', source)\n  __setattr(self, 'detail', detail)"] = _3.__code__
 
 
-def _4(self, controls, evidence, available):
+def _4(self, controls, evidence, available, _tree, _last):
   self.controls = __fact_controls() if controls is __NOTHING else controls
   self.evidence = __fact_evidence() if evidence is __NOTHING else evidence
   self.available = available
-CODES['def __init__(self, controls=__NOTHING, evidence=__NOTHING, available=__dflt_available):\n  self.controls = __fact_controls() if controls is __NOTHING else controls\n  self.evidence = __fact_evidence() if evidence is __NOTHING else evidence\n  self.available = available'] = _4.__code__
+  self._tree = _tree
+  self._last = _last
+CODES['def __init__(self, controls=__NOTHING, evidence=__NOTHING, available=__dflt_available, _tree=__dflt__tree, _last=__dflt__last):\n  self.controls = __fact_controls() if controls is __NOTHING else controls\n  self.evidence = __fact_evidence() if evidence is __NOTHING else evidence\n  self.available = available\n  self._tree = _tree\n  self._last = _last'] = _4.__code__
 
 
 def _5(self, exact, suffixes, file, tenants, tenant_ranges):
@@ -618,7 +620,7 @@ def _57(self, rule, reason, by_pack):
 CODES["def __init__(self, rule, reason, by_pack):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'reason', reason)\n  __setattr(self, 'by_pack', by_pack)"] = _57.__code__
 
 
-def _58(self, rule, status, paths, line, column, failures, waiver, known, elements):
+def _58(self, rule, status, paths, line, column, failures, waiver, known, unlisted, elements, keys):
   __setattr(self, 'rule', rule)
   __setattr(self, 'status', status)
   __setattr(self, 'paths', paths)
@@ -627,8 +629,10 @@ def _58(self, rule, status, paths, line, column, failures, waiver, known, elemen
   __setattr(self, 'failures', failures)
   __setattr(self, 'waiver', waiver)
   __setattr(self, 'known', known)
+  __setattr(self, 'unlisted', unlisted)
   __setattr(self, 'elements', elements)
-CODES["def __init__(self, rule, status, paths, line, column, failures=__dflt_failures, waiver=__dflt_waiver, known=__dflt_known, elements=__dflt_elements):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'status', status)\n  __setattr(self, 'paths', paths)\n  __setattr(self, 'line', line)\n  __setattr(self, 'column', column)\n  __setattr(self, 'failures', failures)\n  __setattr(self, 'waiver', waiver)\n  __setattr(self, 'known', known)\n  __setattr(self, 'elements', elements)"] = _58.__code__
+  __setattr(self, 'keys', keys)
+CODES["def __init__(self, rule, status, paths, line, column, failures=__dflt_failures, waiver=__dflt_waiver, known=__dflt_known, unlisted=__dflt_unlisted, elements=__dflt_elements, keys=__dflt_keys):\n  __setattr(self, 'rule', rule)\n  __setattr(self, 'status', status)\n  __setattr(self, 'paths', paths)\n  __setattr(self, 'line', line)\n  __setattr(self, 'column', column)\n  __setattr(self, 'failures', failures)\n  __setattr(self, 'waiver', waiver)\n  __setattr(self, 'known', known)\n  __setattr(self, 'unlisted', unlisted)\n  __setattr(self, 'elements', elements)\n  __setattr(self, 'keys', keys)"] = _58.__code__
 
 
 def _59(self, rule_id, severity, area, title, base, head, new):

@@ -65,6 +65,8 @@ _FAILURES: dict[str, T] = {
     "span_at_most_days": T("{path} lies {actual} days after the start; at most {against} allowed",
                           "{path}은(는) 시작일부터 {actual}일 후입니다 (허용: 최대 {against}일)"),
     "not": T("this must not hold: {expected}", "다음 조건에 해당하면 안 됩니다: {expected}"),
+    "not_for": T("{path} is {actual}, of which this must not hold: {expected}",
+                 "{path} 값 {actual}은(는) 다음 조건에 해당하면 안 됩니다: {expected}"),
     "some": T("no item of {path} satisfies: {expected}",
              "{path}에 다음 조건을 충족하는 항목이 없습니다: {expected}"),
     "some_for": T("{path} is {actual}, and no item satisfies: {expected}",
@@ -217,6 +219,10 @@ UI: dict[str, T] = {
                         "예외 승인 {ticket}({where})은(는) 기준일 이후인 {approved_on}에 "
                         "승인되어 이 점검에는 적용되지 않습니다"),
     "known_in_baseline": T("already failing in the baseline", "기준 보고서에서도 위반"),
+    "unlisted_failures": T("and {unlisted} more failing element(s) not listed here "
+                           "({total} in all; the JSON report identifies every one)",
+                           "이 밖에 위반 항목 {unlisted}건은 여기에 나열하지 않았습니다"
+                           "(전체 {total}건, JSON 보고서에 모두 기록됨)"),
     "gate_quiet": T("{quiet} failing finding(s) do not fail the run ({why}); {tripped} do",
                     "위반 {quiet}건은 종료 코드에 반영하지 않습니다({why}). 반영: {tripped}건"),
     "no_report": T("no {fmt} report was written: no profile could be judged (the problems "

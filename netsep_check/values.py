@@ -28,3 +28,14 @@ def same(a: Any, b: Any) -> bool:
     if type(a) is str and type(b) is str:  # the common case: plain text on both sides
         return a == b
     return bool(canonical(a) == canonical(b))
+
+
+def plain(value: Any) -> Any:
+    """A :func:`canonical` value back to plain data (a mapping's keys in sorted order):
+    ``canonical(plain(c)) == c``."""
+    kind, inner = value
+    if kind == "l":
+        return [plain(v) for v in inner]
+    if kind == "d":
+        return {k: plain(v) for k, v in sorted(inner, key=lambda kv: kv[0])}
+    return inner

@@ -31,7 +31,7 @@ from netsep_check.evaluate.findings import (
     strip_indexes,
 )
 from netsep_check.load import DEFAULT_MAX_BYTES, Document, format_path, load_document
-from netsep_check.values import canonical
+from netsep_check.values import canonical, plain
 from netsep_check.vocabulary import (
     BATCH_FORMAT_ID,
     FAILING,
@@ -51,7 +51,11 @@ def _element(status: str, path: str | None, actual: Any, element: Any = None) ->
     keyed path, so a leaf in a named item is new against it (never hidden)."""
     if status == "error":
         return ("", ("error",))
-    return (element if isinstance(element, str) else strip_indexes(path), canonical(actual))
+    if isinstance(element, str):
+        return (element, canonical(actual))
+    if path is not None and not isinstance(path, str):  # a damaged report: matches nothing
+        return (f"(not a path: {path!r})", canonical(actual))
+    return (strip_indexes(path), canonical(actual))
 
 
 @record
@@ -168,6 +172,11 @@ def _side_from_entry(document: Document, entry: Any, base: tuple[str | int, ...]
                                                 leaf.get("element"))
                                        for leaf in leaves if isinstance(leaf, dict)], 0)) \
             if status in FAILING else frozenset()
+        if status in FAILING and "unlisted" in item:  # a finding that lists some of its leaves
+            unlisted = _unlisted_elements(item, status, path, need)
+            if unlisted is None:
+                continue
+            elements |= unlisted
         if status in FAILING and not elements:
             elements = frozenset({_element(status, None, None)})
         rules[item["rule_id"]] = RuleState(item["rule_id"], status,
@@ -181,6 +190,30 @@ def _side_from_entry(document: Document, entry: Any, base: tuple[str | int, ...]
                 str(entry.get("as_of", "")), str(pack.get("id", "")),
                 str(pack.get("version", "")), str(pack.get("digest", "")), rules,
                 str(sha or ""))
+
+
+def _unlisted_elements(item: dict[str, Any], status: str, path: tuple[str | int, ...],
+                       need: Callable[..., bool]) -> frozenset[Element] | None:
+    """Every failing element of a finding that lists only some (``unlisted`` more): its
+    ``elements``, values by field. A report that counts elements it does not identify cannot
+    be compared (an element it hides could be a new failure): an input error, never a
+    smaller set."""
+    count = item.get("unlisted")
+    if not need(type(count) is int and count > 0, (*path, "unlisted"),
+                "unlisted must be a whole number of failing elements above 0"):
+        return None
+    fields = item.get("elements")
+    if not isinstance(fields, dict) or not all(
+            isinstance(field, str) and isinstance(values, list)
+            for field, values in fields.items()):
+        need(False, (*path, "elements"), f"the finding counts {count} failing element(s) "
+             "beyond those it lists, but holds no elements (every failing element by field: "
+             "{\"field\": [values]}) to compare them by")
+        return None
+    if status == "error":
+        return frozenset({_element(status, None, None)})
+    return frozenset((field, canonical(value))  # fields as written: keyed, numbered
+                     for field, values in fields.items() for value in values)
 
 
 def sides_from_report_document(document: Document) -> list[Side]:
@@ -272,14 +305,9 @@ def _plain(value: Any) -> Any:
     """A canonical value back to plain JSON data (for reports)."""
     if not isinstance(value, tuple) or len(value) != 2:
         return value
-    kind, inner = value
-    if kind == "l":
-        return [_plain(v) for v in inner]
-    if kind == "d":
-        return {k: _plain(v) for k, v in sorted(inner, key=lambda kv: kv[0])}
-    if kind == "error":
+    if value[0] == "error":
         return "error"
-    return inner
+    return plain(value)
 
 
 def compare(base: Side, head: Side) -> Diff:

@@ -9,7 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from netsep_check.evaluate.findings import EvidenceRecord, Finding, Note, Report, keyed_path
+from netsep_check.evaluate.findings import (
+    LISTED,
+    Elements,
+    EvidenceRecord,
+    Finding,
+    Note,
+    Report,
+    elements_of,
+    keyed_path,
+)
 from netsep_check.load import Document, format_path
 from netsep_check.rules.model import CompiledRule, Pack, Rule
 from netsep_check.rules.operators.base import Ctx, EvalError, Failure
@@ -26,14 +35,17 @@ def _position(document: Document, schema_path: str) -> tuple[int, int] | None:
 
 
 def _new_finding(rule: Rule, status: str, paths: tuple[str, ...], line: int | None,
-                 column: int | None, failures: tuple[Failure, ...],
-                 elements: tuple[str | None, ...] = ()) -> Finding:
-    """``Finding(rule, status, paths, line, column, failures)`` without the frozen
-    dataclass's per-field ``object.__setattr__`` calls (a third of the cost of a passing
-    rule); the same object: equality, hash, repr, pickling and ``replace`` read the fields."""
+                 column: int | None, failures: tuple[Failure, ...], unlisted: int = 0,
+                 elements: Elements | None = None,
+                 keys: tuple[str | None, ...] = ()) -> Finding:
+    """``Finding(rule, status, paths, line, column, failures, unlisted=..., elements=...,
+    keys=...)`` without the frozen dataclass's per-field ``object.__setattr__`` calls (a third
+    of the cost of a passing rule); the same object: equality, hash, repr, pickling and
+    ``replace`` read the fields."""
     finding: Finding = object.__new__(Finding)
     finding.__dict__.update(rule=rule, status=status, paths=paths, line=line, column=column,
-                            failures=failures, waiver=None, known=False, elements=elements)
+                            failures=failures, waiver=None, known=False, unlisted=unlisted,
+                            elements=elements, keys=keys)
     return finding
 
 
@@ -52,6 +64,16 @@ def _format(path: tuple[str | int, ...]) -> str:
 
 def _finding(rule: Rule, document: Document, status: str,
              failures: tuple[Failure, ...] = ()) -> Finding:
+    """A finding listing at most :data:`LISTED` of its failure leaves: the others are
+    counted (``unlisted``) and every leaf's identity is kept (``elements``), so no report
+    format has to carry 100,000 sentences and no baseline or diff loses an element."""
+    data = document.data  # a leaf in a named item is identified by its name (keyed_path)
+    found = [keyed_path(f.path, data) if f.path else None for f in failures]
+    keys = tuple(found) if any(key is not None for key in found) else ()
+    unlisted, elements = 0, None
+    if len(failures) > LISTED:
+        unlisted, elements = len(failures) - LISTED, elements_of(failures, keys)
+        failures, keys = failures[:LISTED], keys[:LISTED]
     concrete = [f.path for f in failures if f.path is not None]
     if len(concrete) == 1:
         paths: tuple[str, ...] = (_format(concrete[0]),)
@@ -59,10 +81,9 @@ def _finding(rule: Rule, document: Document, status: str,
         paths = tuple(dict.fromkeys(format_path(p) for p in concrete)) or rule.reads
     position = document.position(concrete[0]) if concrete else (
         _position(document, paths[0]) if paths else None)
-    elements = tuple(keyed_path(f.path, document.data) if f.path else None for f in failures)
     return _new_finding(rule, status, paths, position[0] if position else None,
-                        position[1] if position else None, failures,
-                        elements if any(e is not None for e in elements) else ())
+                        position[1] if position else None, failures, unlisted, elements,
+                        keys)
 
 
 _SHARED_MAX = 512  # plain findings kept per rule (distinct status and position pairs)
@@ -94,7 +115,7 @@ class _Step:
         self.not_applicable: dict[tuple[int, int] | None, Finding] = {}
         fields = {"rule": self.rule, "status": "pass", "paths": reads, "line": None,
                   "column": None, "failures": (), "waiver": None, "known": False,
-                  "elements": ()}
+                  "unlisted": 0, "elements": None, "keys": ()}
         self.fields = {id(self.passed): fields,
                        id(self.not_applicable): {**fields, "status": "not_applicable"}}
 

@@ -89,8 +89,9 @@ def keyed_path(path: tuple[str | int, ...], data: Any) -> str | None:
     (``[]``). Two providers failing on the same value are two elements, and a provider that
     replaces another is a new one, wherever either stands. None when the path crosses no
     named item (the path without positions is then the identity)."""
-    if not any(type(step) is int for step in path):
-        return None
+    last = len(path) - 1
+    if not any(type(step) is int for step in path[:last]):  # no item above the leaf to name
+        return None  # (an item that is the leaf itself is identified by its value)
     out, node, named = "", data, False
     for step in path:
         if type(step) is int:
@@ -110,6 +111,69 @@ def keyed_path(path: tuple[str | int, ...], data: Any) -> str | None:
     return out if named else None
 
 
+LISTED = 100  # failure leaves a finding lists; the others are counted and identified
+Element = tuple[str, Any]  # (field path without positions, canonical value): see leaf_identity
+# every failing element of a finding, by field: (field, its values), a text as itself and any
+# other value canonical (a canonical value is a tuple, never a text: they cannot be confused)
+Elements = tuple[tuple[str, tuple[Any, ...]], ...]
+
+_FIELDS: tuple[dict[tuple[str | int, ...], str], ...] = ({}, {})
+
+
+def _field(path: tuple[str | int, ...] | None) -> str:
+    """``strip_indexes(format_path(path))``: the field part of :func:`leaf_identity`,
+    remembered by the path (the list-level fields), or by the path up to its last position
+    (the elements of one list share it)."""
+    if not path:
+        return ""
+    element = isinstance(path[-1], int)
+    known = _FIELDS[element]
+    head = path[:-1] if element else path
+    text = known.get(head)
+    if text is not None:
+        return text
+    from netsep_check.load import format_path
+
+    text = strip_indexes(format_path(path))
+    # a key holding a bracket could make the position part of the field: never remembered
+    if not any(isinstance(key, str) and ("[" in key or "]" in key) for key in path):
+        if len(known) >= 4096:
+            known.clear()
+        known[head] = text
+    return text
+
+
+def elements_of(failures: tuple[Failure, ...], keys: tuple[str | None, ...] = ()) -> Elements:
+    """The identities (:func:`leaf_identity` without rule and firm) of ``failures`` by
+    field, in the order they first fail: what a finding that lists only some of its leaves
+    keeps of all of them, so that baselines and diffs still compare every failing element.
+    ``keys``: each leaf's keyed path (:func:`keyed_path`), its field where given; an identity
+    seen before is numbered as :func:`numbered` numbers it (``field#2``). A text is kept as
+    itself (1.28 million categories: no pair and no canonical tuple each)."""
+    fields: dict[str, dict[Any, None]] = {}
+    repeats: dict[tuple[str, Any], int] = {}
+    for at, failure in enumerate(failures):
+        key = keys[at] if keys else None
+        text = key if key is not None else _field(failure.path)
+        values = fields.get(text)
+        if values is None:
+            values = fields[text] = {}
+        actual = failure.actual
+        value = actual if type(actual) is str else canonical(actual)
+        if value in values:  # the same element again (two unnamed items): counted
+            n = repeats[(text, value)] = repeats.get((text, value), 1) + 1
+            fields.setdefault(f"{text}#{n}", {})[value] = None
+        else:
+            values[value] = None
+    return tuple((text, tuple(values)) for text, values in fields.items())
+
+
+def element_identities(elements: Elements) -> list[Element]:
+    """``elements`` as (field, canonical value) pairs, as :func:`leaf_identity` makes them."""
+    return [(field, ("s", value) if type(value) is str else value)
+            for field, values in elements for value in values]
+
+
 @record
 class Finding:
     """The verdict of one rule on one profile."""
@@ -122,8 +186,12 @@ class Finding:
     failures: tuple[Failure, ...] = ()  # structured leaves: where, what, against what
     waiver: AppliedWaiver | None = None  # the waiver that covers it (active or not)
     known: bool = False  # already failing in the baseline: does not trip the gate
-    # each failure's keyed path (:func:`keyed_path`), or None; empty: none is keyed
-    elements: tuple[str | None, ...] = ()
+    # leaves judged but not listed in ``failures`` (beyond LISTED): counted here, and every
+    # leaf's identity kept in ``elements`` (None when every leaf is listed)
+    unlisted: int = 0
+    elements: Elements | None = field(default=None, repr=False)
+    # each listed failure's keyed path (:func:`keyed_path`), or None; empty: none is keyed
+    keys: tuple[str | None, ...] = ()
 
     @property
     def failing(self) -> bool:
@@ -238,15 +306,20 @@ class Report:
 
 
 def finding_identities(finding: Finding, firm: str) -> list[tuple[Any, ...]]:
-    """A finding's failing elements; a finding without leaves is one element (the rule)."""
+    """A finding's failing elements; a finding without leaves is one element (the rule). A
+    finding that lists only some of its leaves has every leaf's identity in ``elements``."""
+    if finding.elements is not None:
+        rule_id = finding.rule.id
+        return [(rule_id, firm, path, value)
+                for path, value in element_identities(finding.elements)]
     if not finding.failures:
         return [leaf_identity(finding.rule.id, firm, None, None)]
     from netsep_check.load import format_path
 
-    elements = finding.elements or (None,) * len(finding.failures)
+    keys = finding.keys or (None,) * len(finding.failures)
     return numbered([leaf_identity(finding.rule.id, firm,
-                                   format_path(f.path) if f.path else None, f.actual, element)
-                     for f, element in zip(finding.failures, elements, strict=True)], 2)
+                                   format_path(f.path) if f.path else None, f.actual, key)
+                     for f, key in zip(finding.failures, keys, strict=True)], 2)
 
 
 def numbered(identities: list[tuple[Any, ...]], field: int) -> list[tuple[Any, ...]]:

@@ -9,6 +9,7 @@ from rich.cells import cell_len
 
 from netsep_check import __version__
 from netsep_check.evaluate.diff import Change, Diff
+from netsep_check.evaluate.findings import LISTED
 from netsep_check.i18n import T, ui
 from netsep_check.report._safe import visible
 from netsep_check.report.messages import note_text
@@ -25,6 +26,8 @@ _TEXT: dict[str, T] = {
     "absent": T("(absent)", "(없음)"),
     "none": T("none", "없음"),
     "new_elements": T("new", "신규"),
+    "new_unlisted": T("and {n} more new failing element(s) not listed ({total} in all)",
+                      "이 밖에 새로운 위반 항목 {n}건은 나열하지 않았습니다(전체 {total}건)"),
     "verdict_fail": T("NEW FAILURES: {n} rule(s) newly fail", "신규 위반: 새로 위반된 규칙 {n}건"),
     "verdict_pass": T("NO NEW FAILURE", "신규 위반 없음"),
     "notes": T("Notes", "참고"),
@@ -37,10 +40,14 @@ def label(key: str, lang: str, **fields: Any) -> str:
 
 
 def _change(change: Change, lang: str) -> dict[str, Any]:
-    return {"rule_id": change.rule_id, "severity": change.severity, "area": change.area,
-            "title": change.title.get(lang) or change.title.get("en", ""),
-            "base": change.base, "head": change.head,
-            "new": [{"path": path, "value": value} for path, value in change.new]}
+    out: dict[str, Any] = {
+        "rule_id": change.rule_id, "severity": change.severity, "area": change.area,
+        "title": change.title.get(lang) or change.title.get("en", ""),
+        "base": change.base, "head": change.head,
+        "new": [{"path": path, "value": value} for path, value in change.new[:LISTED]]}
+    if len(change.new) > LISTED:  # listed as a report lists a finding's elements, the rest counted
+        out["new_unlisted"] = len(change.new) - LISTED
+    return out
 
 
 def diff_dict(diff: Diff, lang: str) -> dict[str, Any]:
@@ -87,9 +94,13 @@ def render_diff_text(diff: Diff, lang: str) -> str:
             lines.append(f"  {c.rule_id:<{width}}  {_pad(severity, sev_width)}  "
                          f"{_status(c.base, lang)} → {_status(c.head, lang)}  {title}")
             if name == "newly_failing" and c.base and c.new:
-                for path, value in c.new:
+                for path, value in c.new[:LISTED]:
                     shown = json.dumps(value, ensure_ascii=False)
                     lines.append(f"    + {label('new_elements', lang)}: {path or '-'} = {shown}")
+                if len(c.new) > LISTED:
+                    more = label("new_unlisted", lang, n=f"{len(c.new) - LISTED:,}",
+                                 total=f"{len(c.new):,}")
+                    lines.append(f"    + {more}")
     if diff.notes:
         lines.append("")
         lines.append(label("notes", lang))

@@ -7,12 +7,13 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from netsep_check import __version__
-from netsep_check.evaluate.findings import Finding, Report
+from netsep_check.evaluate.findings import Elements, Finding, Report
 from netsep_check.load import format_path
 from netsep_check.output import FileRange, as_bytes
 from netsep_check.report._common import notes, problem_text
 from netsep_check.report.messages import finding_message, unmatched_waiver_text
 from netsep_check.rules.packs import display_name
+from netsep_check.values import plain
 from netsep_check.vocabulary import BATCH_FORMAT_ID, REPORT_FORMAT_ID, REPORT_FORMAT_VERSION
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def _actual(finding: Finding) -> Any:
 
 def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
     rule = finding.rule
-    return {
+    data: dict[str, Any] = {
         "rule_id": rule.id,
         "status": finding.status,
         "severity": rule.severity,
@@ -61,6 +62,17 @@ def finding_dict(finding: Finding, lang: str) -> dict[str, Any]:
         "known": finding.known,
         "failures": _failures(finding),
     }
+    if finding.unlisted:  # leaves beyond those listed: counted, and every leaf identified
+        data["unlisted"] = finding.unlisted
+        data["elements"] = elements_dict(finding.elements or ())
+    return data
+
+
+def elements_dict(elements: Elements) -> dict[str, list[Any]]:
+    """Every failing element's identity, by field (list positions dropped): the values found
+    there, in the order they first failed (what diff and --baseline compare)."""
+    return {field: [value if type(value) is str else _jsonable(plain(value))
+                    for value in values] for field, values in elements}
 
 
 def _failures(finding: Finding) -> list[dict[str, Any]]:
@@ -69,9 +81,9 @@ def _failures(finding: Finding) -> list[dict[str, Any]]:
     out = [{"path": format_path(f.path) if f.path else None, "code": f.code,
             "actual": _jsonable(f.actual), "expected": _jsonable(f.expected)}
            for f in finding.failures]
-    for leaf, element in zip(out, finding.elements, strict=False):
-        if element is not None:
-            leaf["element"] = element
+    for leaf, key in zip(out, finding.keys, strict=False):
+        if key is not None:
+            leaf["element"] = key
     return out
 
 
@@ -89,7 +101,7 @@ def report_dict(report: Report, lang: str, findings: bool = True,
                 pack: bool = True) -> dict[str, Any]:
     """The report as a dictionary; ``findings=False`` leaves the findings out and
     ``pack=False`` puts ``None`` for the pack (what :func:`report_line` splices in)."""
-    data = {
+    data: dict[str, Any] = {
         "format": FORMAT_ID,
         "format_version": FORMAT_VERSION,
         "tool": {"name": "netsep-check", "version": __version__},

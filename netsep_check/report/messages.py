@@ -33,6 +33,8 @@ def finding_remarks(finding: Finding, lang: str) -> list[str]:
     """What a finding's message says after its leaves: why a waiver that covers it does not
     apply, and that it was already failing in the baseline."""
     parts: list[str] = []
+    if finding.unlisted:  # a count of the rest, never silence
+        parts.append(unlisted_text(finding, lang))
     waiver = finding.waiver
     if waiver is not None and waiver.state != "active":
         where = f"{waiver.file}:{waiver.line}" if waiver.line else waiver.file
@@ -42,6 +44,12 @@ def finding_remarks(finding: Finding, lang: str) -> list[str]:
     if finding.known:
         parts.append(ui("known_in_baseline", lang))
     return parts
+
+
+def unlisted_text(finding: Finding, lang: str) -> str:
+    """How many failing elements a finding does not list, and how many it has in all."""
+    return ui("unlisted_failures", lang, unlisted=f"{finding.unlisted:,}",
+              total=f"{finding.unlisted + len(finding.failures):,}")
 
 
 def _leaf(failure: Failure, lang: str) -> str:

@@ -103,6 +103,9 @@ def oscal_finding(report: Report, finding: Finding, lang: str, res: o.Resources)
              o.prop("waivable", str(rule.waivable).lower())]
     if rule.basis.get("clause"):
         props.append(o.prop("basis-clause", rule.basis["clause"]))
+    if finding.unlisted:  # more failing elements than the description lists: how many
+        props += [o.prop("failing-elements", finding.unlisted + len(finding.failures)),
+                  o.prop("unlisted-elements", finding.unlisted)]
     out: dict[str, Any] = {
         "uuid": o.uid(report, "finding", rule.id),
         "title": o.line(title(finding, lang)),

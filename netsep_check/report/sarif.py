@@ -185,6 +185,9 @@ def _result(report: Report, finding: Finding, rule_index: int, artifact_index: i
                        "firm": report.firm, "paths": list(finding.paths),
                        "security-severity": SECURITY_SEVERITY[rule.severity]},
     }
+    if finding.unlisted:  # more failing elements than the message lists: how many
+        result["properties"]["failingElements"] = finding.unlisted + len(finding.failures)
+        result["properties"]["unlistedElements"] = finding.unlisted
     if finding.status == "waived":
         waiver = finding.waiver.as_dict() if finding.waiver else {}
         suppression: dict[str, Any] = {

@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from netsep_check.rules.operators import REGISTRY
-from netsep_check.rules.operators.base import Compiled, Env, RuleSyntaxError
+from netsep_check.rules.operators.base import (
+    Compiled,
+    Env,
+    RuleSyntaxError,
+    once_per_judgment,
+    reading,
+)
 
 
 def compile_condition(spec: Any, env: Env) -> Compiled:
@@ -23,7 +29,21 @@ def compile_condition(spec: Any, env: Env) -> Compiled:
     if operator is None:
         raise RuleSyntaxError(f"unknown operator {name!r} (known: {', '.join(sorted(REGISTRY))})",
                               env.where)
-    return operator.compile(arg, env.at(name), compile_condition)
+    reads: set[str] = set()
+    stack = reading()
+    stack.append(reads)
+    try:
+        compiled = operator.compile(arg, env.at(name), compile_condition)
+    finally:
+        stack.pop()
+    if stack:
+        stack[-1].update(reads)
+    # inside a quantifier, a condition that reads none of the variables bound around it is
+    # the same for every element: judged once per profile (a name bound again inside it
+    # counts as read: never wrongly taken as independent)
+    if env.variables and not reads & env.variables.keys():
+        return once_per_judgment(compiled)
+    return compiled
 
 
 def condition_schema() -> dict[str, Any]:

@@ -148,3 +148,23 @@ def _run_of(report):
     result = run([Path(report.profile_file)], Options(verify_evidence=False, jobs=1))
     assert [r.profile_sha256 for r in result.reports] == [report.profile_sha256]
     return result
+
+
+def test_a_capped_finding_keeps_every_named_element_for_a_baseline(tmp_path):
+    """Past LISTED leaves a finding lists 100 and keeps the rest as ``elements``: those keep
+    the providers' names too, in the report and read back from its JSON."""
+    many = {f"p{i:03d}": "pending" for i in range(130)}
+    base = judged(with_providers(many), tmp_path, "base.yaml")
+    (rated,) = [f for f in base.findings if f.rule.id == "PROV-RATED"]
+    assert rated.unlisted == 30 and rated.elements is not None
+    head = judged(with_providers({**many, "zz_last": "pending"}), tmp_path, "head.yaml")
+    assert newly_failing(base, head) == {"PROV-RATED"}
+    swapped = dict(many)
+    del swapped["p000"]
+    swapped["p999"] = "pending"
+    assert "PROV-RATED" in newly_failing(base, judged(with_providers(swapped), tmp_path, "s.yaml"))
+    (tmp_path / "r.json").write_text(render_json(_run_of(base), "en"), encoding="utf-8")
+    (side,) = sides_from_report_document(load_document(tmp_path / "r.json"))
+    assert side.rules["PROV-RATED"].elements == side_from_report(base).rules["PROV-RATED"].elements
+    assert "providers[id=p129].security_evaluation.result" in {
+        path for path, _ in side.rules["PROV-RATED"].elements}

@@ -7,8 +7,10 @@ field paths it reads (for lint and reports), and its meaning in plain words (for
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import field
 from typing import Any
@@ -384,7 +386,58 @@ def compile_path(text: Any, env: Env) -> PathRef:
         known = _compile_path(text, env)
         if len(_PATHS) < 4096:
             _PATHS[key] = known
+    reading = getattr(_COMPILING, "reading", None)
+    if known.var is not None and reading:
+        reading[-1].add(known.var)
     return known
+
+
+_COMPILING = threading.local()
+
+
+def reading() -> list[set[str]]:
+    """The variables read by the conditions this thread is compiling, innermost last (see
+    rules.compiler.compile_condition): every read of a bound variable goes through
+    :func:`compile_path`."""
+    found: list[set[str]] | None = getattr(_COMPILING, "reading", None)
+    if found is None:
+        found = _COMPILING.reading = []
+    return found
+
+
+def once_per_judgment(compiled: Compiled) -> Compiled:
+    """``compiled`` answering once per judgment: for a condition inside a quantifier that
+    reads none of the variables bound around it (``exists: usage.own_data_categories`` in
+    the check of each of 100,000 categories), whose verdict, leaves and error are the same
+    for every element. Kept by the context's identity, as :class:`PerJudgment` keeps its
+    tables; leaves are handed out as new lists, an error raised again without the frames it
+    went through before."""
+    test, holds = compiled.test, compiled.holds
+    tested: list[Any] = [(None, False, None)]  # (ctx, returned, leaves or the error)
+    held: list[Any] = [(None, None)]  # (ctx, the fast check's yes or no)
+
+    def test_once(ctx: Ctx) -> list[Failure] | None:
+        judging, returned, outcome = tested[0]
+        if judging is not ctx:
+            try:
+                found = test(ctx)
+            except EvalError as exc:
+                tested[0] = (ctx, False, exc)
+                raise
+            tested[0] = (ctx, True, None if found is None else tuple(found))
+            return found
+        if not returned:
+            raise outcome.with_traceback(None)
+        return None if outcome is None else list(outcome)
+
+    def holds_once(ctx: Ctx) -> bool:
+        judging, answer = held[0]
+        if judging is not ctx:
+            answer = bool(holds(ctx))  # a fast check that cannot say raises: asked again
+            held[0] = (ctx, answer)
+        return answer  # type: ignore[no-any-return]
+
+    return dataclasses.replace(compiled, test=test_once, holds=holds_once)
 
 
 def _compile_path(text: str, env: Env) -> PathRef:

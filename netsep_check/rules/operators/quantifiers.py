@@ -44,6 +44,7 @@ def _pairs(value: Any, base: Path, label: str) -> Iterator[tuple[Any, Any]]:
 
 
 _LIST_LEVEL = frozenset({"contains", "exists", "empty", "some"})
+_WHERE: dict[tuple[Path | None, ...], list[str]] = {}  # see _for_element
 
 
 def _for_element(found: list[Failure], item: Any, path: Path,
@@ -54,14 +55,33 @@ def _for_element(found: list[Failure], item: Any, path: Path,
     element that no listed alternative allows (e.g. a task in neither the first scope nor any
     change) is reported once, at the element, with the condition in words."""
     if isinstance(item, dict | list):
-        return found
+        return [_at_element(f, item, path) if f.path is None and f.code == "not" else f
+                for f in found]
     codes = {f.code for f in found}
     if codes <= _LIST_LEVEL and codes != {"some"}:
-        where = list(dict.fromkeys(format_path(f.path) for f in found if f.path))
+        key = tuple([f.path for f in found])
+        where = _WHERE.get(key)
+        if where is None:  # the same few list-level fields for every element: named once
+            where = list(dict.fromkeys(format_path(p) for p in key if p))
+            if len(_WHERE) >= 1024:
+                _WHERE.clear()
+            _WHERE[key] = where
+        # the list is shared by the elements' leaves (frozen values: never changed)
         return [Failure(path, "every_item", item, where or dict(text), None)]
-    return [Failure(path, "some_for", item, f.expected, f.against) if f.code == "some" else f
+    return [Failure(path, "some_for", item, f.expected, f.against) if f.code == "some"
+            else _at_element(f, item, path) if f.path is None and f.code == "not" else f
             for f in found]
 
+
+def _at_element(failure: Failure, item: Any, path: Path) -> Failure:
+    """A ``not`` that held for the element, said of the element: its leaf names no field
+    (``not`` reads nothing of its own), so every element failing it looked alike — in the
+    message, and as a failing element of a baseline or diff, where a second category named
+    after customer data was taken for the first (a new failure looked known)."""
+    return Failure(path, "not_for", item, failure.expected, failure.against)
+
+
+_MISSES, _REST = 16, 1024  # see ``missed`` in the detailed loop of _quantifier
 
 _SLOTS: dict[Path, PerJudgment] = {}  # the buckets of a field, shared by its indexes
 
@@ -576,8 +596,22 @@ def _quantifier(name: str) -> Any:
         buckets = _Index(where.probe) if (where is not None and where.probe is not None
                                             and where.probe.var == var and not key_var) else None
 
+        # a list of the profile that is not there: the same error for every element of an
+        # outer quantifier asking (some own category of 100,000 without own categories)
+        missing: list[Any] = [(None, None)]
+
         def test(ctx: Ctx) -> list[Failure] | None:
-            container = source.get(ctx)
+            if source.var is None:
+                judging, error = missing[0]
+                if judging is ctx:
+                    raise error.with_traceback(None)
+                try:
+                    container = source.get(ctx)
+                except EvalError as exc:
+                    missing[0] = (ctx, exc)
+                    raise
+            else:
+                container = source.get(ctx)
             if index is not None and container:  # an empty list: its if_empty decides, below
                 hit = index.lookup(container, ctx)
                 if hit is True:
@@ -622,6 +656,11 @@ def _quantifier(name: str) -> Any:
             failures: list[Failure] = []
             matched = False
             seen = 0
+            # the bound fast check spares a passing element its details; an element it
+            # cannot pass is judged twice (fast, then in detail). After _MISSES such elements
+            # in a row the next _REST go straight to the detailed check, which alone decides
+            # anyway (the fast check only ever spares work): 200,000 failing categories
+            missed = rest = 0
             last: list[Failure] = []
             filtered = where_test
             picked = buckets.pick(container, ctx) if buckets is not None else None
@@ -668,7 +707,16 @@ def _quantifier(name: str) -> Any:
                             ctx.vars[var] = (item, path)
                             if key_var:
                                 ctx.vars[key_var] = (key, path)
-                        verdict = _quick(None, check_holds, ctx, item, key)
+                        if rest:  # the fast check keeps failing: judge in detail at once
+                            rest -= 1
+                        else:
+                            verdict = _quick(None, check_holds, ctx, item, key)
+                            if verdict is True or name == "none":
+                                missed = 0
+                            else:
+                                missed += 1
+                                if missed >= _MISSES:
+                                    missed, rest = 0, _REST
                     if verdict is True or (verdict is False and name == "none"):
                         # the fast check's yes is the detailed check's no-leaf; its no, for
                         # none, is a leaf none reports nothing of: no detail to build
