@@ -59,9 +59,9 @@ def _json_failing(document: dict) -> list[list[tuple[str, str]]]:
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("extra", [300, 500, 600])
 def test_the_red_team_case_names_every_failing_rule(run, tmp_path, lang, extra) -> None:
-    """Fails before the fix at 600 (the comment said "3 failing rule(s)" and named none) and at
-    500 in English (all three named, but the message was not shortened: the passing rules and
-    the note's pointer to --format json went instead)."""
+    """Failed before the fix at 600 (the comment said "3 failing rule(s)" and named none). Since
+    a finding lists at most 100 failing elements, every size names all three rules, and the
+    long one says how many it does not list."""
     profile = _red_team_profile(tmp_path, extra)
     done = run("check", profile, "--format", "json", "--lang", lang)
     [failing] = _json_failing(json.loads(done.stdout))
@@ -73,18 +73,16 @@ def test_the_red_team_case_names_every_failing_rule(run, tmp_path, lang, extra) 
         assert re.search(rf"^\| `{rule}` \|", out, re.MULTILINE), rule
     row = next(line for line in out.splitlines() if line.startswith("| `SCOPE-TASKS` |"))
     shown = len(re.findall(r"usage\.tasks\\\[\d+\\\]", row))  # escaped: tasks\\[5\\]
-    note = "GitHub 댓글 길이 제한" if lang == "ko" else "Shortened to fit a GitHub comment"
-    if extra == 300 or (extra == 500 and note not in out):  # fits whole: nothing shortened
-        assert shown == extra and "json" not in out and "…" not in out
-        return
-    # the long one is shortened, says by how much and where the rest is; the others are whole
-    more = re.search(rf"… _\((?:and ([\d,]+) more of {extra}|외 ([\d,]+)건, 전체 {extra}건)", row)
-    assert more, row[-300:]
-    hidden = int((more.group(1) or more.group(2)).replace(",", ""))
-    assert shown + hidden == extra and shown >= 100
-    assert "--format json" in row
-    assert "--format json" in out[out.index(note):]
-    assert len(out) > COMMENT_LIMIT - 4000  # the room is spent on the details
+    # a finding lists 100 failing elements and counts the rest (evaluate.findings.LISTED);
+    # the Markdown may shorten those 100 further, saying by how much
+    capped = re.search(r"and ([\d,]+) more failing element\(s\) not listed here \(([\d,]+) in all"
+                       r"|이 밖에 위반 항목 ([\d,]+)건은 여기에 나열하지 않았습니다\(전체 ([\d,]+)건", row)
+    assert capped, row[-300:]
+    unlisted = int((capped.group(1) or capped.group(3)).replace(",", ""))
+    assert int((capped.group(2) or capped.group(4)).replace(",", "")) == extra
+    cut = re.search(r"… _\((?:and ([\d,]+) more of (\d+)|외 ([\d,]+)건, 전체 (\d+)건)", row)
+    hidden = int((cut.group(1) or cut.group(3)).replace(",", "")) if cut else 0
+    assert shown + hidden + unlisted == extra and shown + hidden == 100
 
 
 # --- any size of details, one profile or a batch ----------------------------------------------
