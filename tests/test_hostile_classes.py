@@ -402,6 +402,58 @@ def test_a_mapping_of_a_million_unknown_keys_is_refused_in_bounds(tmp_path, wher
     assert len(outcome.stderr.splitlines()) < 110
 
 
+def _one_bad_deep_inside(where: str, records: int) -> tuple[dict, str, str]:
+    """A valid profile just under the size limit, made large in one place, with one bad thing
+    near the end of it: (data, the path named, the text the error stands at). ``records``:
+    how many evidence entries (YAML's loader counts values: 2,000,000 at most)."""
+    data = profile_data()
+    count = 700_000
+    tasks = [f"t{i}" for i in range(count)]
+    if where in ("list", "nested", "elsewhere"):
+        if where != "elsewhere":
+            tasks[count - 5] = "Bad-Task"
+        else:
+            data["firm"]["sector"] = "bakery"
+        if where == "nested":
+            data["designation"]["scope_changes"] = [
+                {"decided_on": "2025-01-10", "adds": {"tasks": tasks}}]
+            return data, "designation.scope_changes[0].adds.tasks[699995]", '"Bad-Task"'
+        data["usage"]["tasks"] = tasks
+        if where == "elsewhere":
+            return data, "firm.sector", '"sector"'
+        return data, "usage.tasks[699995]", '"Bad-Task"'
+    if where == "mappings":  # the 600,000th of the smallest evidence entries holds a bad key
+        entries = [{"id": f"{i:x}", "title": "t"} for i in range(records)]
+        entries[records - 10]["oops"] = 1
+        at = len(data["evidence"]) + records - 10
+        data["evidence"] += entries
+        return data, f"evidence[{at}].oops", '"oops"'
+    notes = data["security_measures"]["endpoint"]  # a mapping of 600,000 notes, one unknown
+    notes.update({f"x_{i}": 0 for i in range(600_000)})
+    notes["oops"] = 1
+    return data, "security_measures.endpoint.oops", '"oops"'
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+@pytest.mark.parametrize("where", ["list", "nested", "mappings", "wide", "elsewhere"])
+def test_one_bad_thing_deep_inside_a_huge_valid_profile_is_refused_in_bounds(
+        tmp_path, where, suffix):
+    """jsonschema walked every good item to list the one bad one (700,000 tasks and one bad:
+    20 s); it is now given only the parts that can fail (validate/prune.py). The error names
+    the index in the whole list and stands on its own line and column."""
+    data, named, bad = _one_bad_deep_inside(where, 600_000 if suffix == ".json" else 300_000)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # JSON is YAML too
+    path = tmp_path / f"deep{suffix}"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size < 16 << 20
+    outcome = run_process("check", path, "--format", "json", "--lang", "en")
+    assert_input_error(outcome, path.name, named)
+    located = [line for line in outcome.stderr.splitlines() if f" {named}:" in line]
+    assert text.count(bad) == 1
+    column = text.index(bad) + 1
+    assert located and f"{path.name}:1:{column}: {named}:" in located[0], outcome.stderr[-2000:]
+
+
 def _fifo(path: Path) -> Path:
     import os
 
