@@ -119,6 +119,25 @@ def test_failing_profile_with_rules_and_pack_keys_is_judged(tmp_path):
     assert "p.yaml" in outcome.stderr
 
 
+def test_a_huge_waivers_file_with_one_bad_waiver_in_a_folder_is_judged_in_bounds(tmp_path):
+    """A file a folder brings in is asked whether it is valid as a waivers file: jsonschema
+    walked 62,000 good waivers to find the bad one (10 s); it is asked about the parts that
+    can fail only. Not valid as waivers, the file is judged as a profile and refused."""
+    folder = _batch_folder(tmp_path)
+    waiver = json.loads(json.dumps(yaml.safe_load((EXAMPLES / "waivers.yaml").read_text(
+        encoding="utf-8"))["waivers"][0], default=str))
+    waivers = [{**waiver, "justification": "j", "approved_by": "a", "ticket": f"T{i}"}
+               for i in range(62_000)]
+    waivers[-5]["expires_on"] = "soon"
+    path = folder / "w.json"
+    path.write_text(json.dumps({"waivers": waivers}, ensure_ascii=False, separators=(",", ":")),
+                    encoding="utf-8")
+    assert path.stat().st_size < 16 << 20
+    outcome = run_process("check", folder, "--format", "json", "--lang", "en")
+    assert_input_error(outcome, "w.json", "profile_version")
+    assert "skipped" not in outcome.stderr
+
+
 def test_real_other_documents_are_reported_and_counted(tmp_path):
     folder = _batch_folder(tmp_path)
     (folder / "w.yaml").write_text((EXAMPLES / "waivers.yaml").read_text(encoding="utf-8"),

@@ -402,6 +402,15 @@ def located_saids(schema: dict[str, Any], data: Any, enough: int) -> Iterator[Sa
             yield said if pruned is None else said._replace(path=pruned.original(said.path))
 
 
+def is_valid(schema: dict[str, Any], data: Any) -> bool:
+    """Whether jsonschema finds no error in ``data``: the compiled check, else jsonschema over
+    the parts that can fail (the same answer: see :func:`located_saids`)."""
+    if is_valid_fast(schema, data):
+        return True
+    pruned = _pruned(schema, data, 1)
+    return bool(validator(schema).is_valid(data if pruned is None else pruned.data))
+
+
 MAX_REPORTED = 100  # problems listed one by one; the rest are counted
 MAX_COUNTED = 10_000  # errors counted past those; beyond, "more than"
 

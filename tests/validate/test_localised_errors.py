@@ -31,6 +31,7 @@ from netsep_check.validate import prune as prune_module
 from netsep_check.validate.fast import compile_nodes
 from netsep_check.validate.schema_errors import (
     describe,
+    is_valid,
     located_saids,
     packaged_schema,
     schema_problems,
@@ -286,6 +287,8 @@ def test_any_schema_gets_exactly_the_errors_of_the_whole(case, data, enough):
     schema, values = CASES[case]
     value = data.draw(st.one_of(values, values, values, _ANY))
     assert localised(schema, value, enough) == plain(schema, value)
+    with pruning_from(1):  # a batch's "is this a waivers file?" asks the same way
+        assert is_valid(schema, value) == validator(schema).is_valid(value)
 
 
 # Edges each found by a broken cutting (a mutant) that the generated cases may miss.
