@@ -102,7 +102,7 @@ def other_kind(path: Path) -> str | None:
         open_regular,
         read_bounded,
     )
-    from netsep_check.validate.schema_errors import is_valid_fast, validator
+    from netsep_check.validate.schema_errors import is_valid
 
     try:
         handle, info = open_regular(path)
@@ -115,8 +115,7 @@ def other_kind(path: Path) -> str | None:
         return None
     if not isinstance(data, dict):
         return None
-    kinds = [kind for kind, schema in _other_schemas()
-             if is_valid_fast(schema, data) or validator(schema).is_valid(data)]
+    kinds = [kind for kind, schema in _other_schemas() if is_valid(schema, data)]
     return kinds[0] if len(kinds) == 1 else None
 
 

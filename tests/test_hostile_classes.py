@@ -119,6 +119,25 @@ def test_failing_profile_with_rules_and_pack_keys_is_judged(tmp_path):
     assert "p.yaml" in outcome.stderr
 
 
+def test_a_huge_waivers_file_with_one_bad_waiver_in_a_folder_is_judged_in_bounds(tmp_path):
+    """A file a folder brings in is asked whether it is valid as a waivers file: jsonschema
+    walked 62,000 good waivers to find the bad one (10 s); it is asked about the parts that
+    can fail only. Not valid as waivers, the file is judged as a profile and refused."""
+    folder = _batch_folder(tmp_path)
+    waiver = json.loads(json.dumps(yaml.safe_load((EXAMPLES / "waivers.yaml").read_text(
+        encoding="utf-8"))["waivers"][0], default=str))
+    waivers = [{**waiver, "justification": "j", "approved_by": "a", "ticket": f"T{i}"}
+               for i in range(62_000)]
+    waivers[-5]["expires_on"] = "soon"
+    path = folder / "w.json"
+    path.write_text(json.dumps({"waivers": waivers}, ensure_ascii=False, separators=(",", ":")),
+                    encoding="utf-8")
+    assert path.stat().st_size < 16 << 20
+    outcome = run_process("check", folder, "--format", "json", "--lang", "en")
+    assert_input_error(outcome, "w.json", "profile_version")
+    assert "skipped" not in outcome.stderr
+
+
 def test_real_other_documents_are_reported_and_counted(tmp_path):
     folder = _batch_folder(tmp_path)
     (folder / "w.yaml").write_text((EXAMPLES / "waivers.yaml").read_text(encoding="utf-8"),
@@ -401,6 +420,58 @@ def test_a_mapping_of_a_million_unknown_keys_is_refused_in_bounds(tmp_path, wher
     outcome = run_process("check", path, "--format", "json", "--lang", "en")
     assert_input_error(outcome, path.name, "only the first 100")
     assert len(outcome.stderr.splitlines()) < 110
+
+
+def _one_bad_deep_inside(where: str, records: int) -> tuple[dict, str, str]:
+    """A valid profile just under the size limit, made large in one place, with one bad thing
+    near the end of it: (data, the path named, the text the error stands at). ``records``:
+    how many evidence entries (YAML's loader counts values: 2,000,000 at most)."""
+    data = profile_data()
+    count = 700_000
+    tasks = [f"t{i}" for i in range(count)]
+    if where in ("list", "nested", "elsewhere"):
+        if where != "elsewhere":
+            tasks[count - 5] = "Bad-Task"
+        else:
+            data["firm"]["sector"] = "bakery"
+        if where == "nested":
+            data["designation"]["scope_changes"] = [
+                {"decided_on": "2025-01-10", "adds": {"tasks": tasks}}]
+            return data, "designation.scope_changes[0].adds.tasks[699995]", '"Bad-Task"'
+        data["usage"]["tasks"] = tasks
+        if where == "elsewhere":
+            return data, "firm.sector", '"sector"'
+        return data, "usage.tasks[699995]", '"Bad-Task"'
+    if where == "mappings":  # the 600,000th of the smallest evidence entries holds a bad key
+        entries = [{"id": f"{i:x}", "title": "t"} for i in range(records)]
+        entries[records - 10]["oops"] = 1
+        at = len(data["evidence"]) + records - 10
+        data["evidence"] += entries
+        return data, f"evidence[{at}].oops", '"oops"'
+    notes = data["security_measures"]["endpoint"]  # a mapping of 600,000 notes, one unknown
+    notes.update({f"x_{i}": 0 for i in range(600_000)})
+    notes["oops"] = 1
+    return data, "security_measures.endpoint.oops", '"oops"'
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+@pytest.mark.parametrize("where", ["list", "nested", "mappings", "wide", "elsewhere"])
+def test_one_bad_thing_deep_inside_a_huge_valid_profile_is_refused_in_bounds(
+        tmp_path, where, suffix):
+    """jsonschema walked every good item to list the one bad one (700,000 tasks and one bad:
+    20 s); it is now given only the parts that can fail (validate/prune.py). The error names
+    the index in the whole list and stands on its own line and column."""
+    data, named, bad = _one_bad_deep_inside(where, 600_000 if suffix == ".json" else 300_000)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # JSON is YAML too
+    path = tmp_path / f"deep{suffix}"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size < 16 << 20
+    outcome = run_process("check", path, "--format", "json", "--lang", "en")
+    assert_input_error(outcome, path.name, named)
+    located = [line for line in outcome.stderr.splitlines() if f" {named}:" in line]
+    assert text.count(bad) == 1
+    column = text.index(bad) + 1
+    assert located and f"{path.name}:1:{column}: {named}:" in located[0], outcome.stderr[-2000:]
 
 
 def _fifo(path: Path) -> Path:

@@ -54,16 +54,17 @@ def _any(v: Any) -> bool:
     return True
 
 
-_ANY: Check = _any  # the check of a schema that holds for every value
+ANY: Check = _any  # the check of a schema that holds for every value
 
 
-class _Compiler:
+class Compiler:
     def __init__(self, root: dict[str, Any]) -> None:
         self.root = root
         self.checks: dict[int, Check] = {}  # id(schema node) → its check
         self.keep: list[Any] = []  # keep compiled nodes alive so their ids stay theirs
         # the column checks of texts: a yes from one says every item is a text
         self._text_columns: set[Callable[[list[Any]], bool]] = set()
+        self._columns: dict[int, Callable[[list[Any]], bool] | None] = {}  # column_of's
 
     def resolve(self, ref: str) -> Any:
         if (ref != "#" and not ref.startswith("#/")) or "%" in ref:
@@ -79,7 +80,7 @@ class _Compiler:
     def check(self, schema: Any) -> Check:
         """The compiled check of a schema node (built once; references may recurse)."""
         if schema is True:
-            return _ANY
+            return ANY
         if schema is False:
             return lambda v: False
         if not isinstance(schema, dict):
@@ -131,7 +132,7 @@ class _Compiler:
         self._logic(schema, add)
 
         if not parts:
-            return _ANY
+            return ANY
         if len(parts) == 1:
             return parts[0]
         parts_t = tuple(parts)
@@ -272,7 +273,7 @@ class _Compiler:
                         return False
                 return True
             add(props)
-        patterns = [(search, test) for search, test in patterns if test is not _ANY]
+        patterns = [(search, test) for search, test in patterns if test is not ANY]
         if patterns:
             def pattern_props(v: Any) -> bool:
                 if not isinstance(v, dict):
@@ -359,6 +360,13 @@ class _Compiler:
                         "patternProperties"} and len(shaped) == 1:
             return self._record_column(shaped[0])
         return None
+
+    def column_of(self, schema: Any) -> Callable[[list[Any]], bool] | None:
+        """:meth:`column`, built once per node (validate/prune.py asks for it each time)."""
+        if id(schema) not in self._columns:
+            self.keep.append(schema)
+            self._columns[id(schema)] = self.column(schema)
+        return self._columns[id(schema)]
 
     def _text_column(self, chain: list[dict[str, Any]]) -> Callable[[list[Any]], bool] | None:
         tests: list[Callable[[list[Any]], bool]] = []
@@ -509,9 +517,18 @@ class _Compiler:
         return keys
 
 
-def compile_schema(schema: dict[str, Any]) -> Check | None:
-    """A function answering "is this instance valid?", or None where only jsonschema can."""
+def compile_nodes(schema: dict[str, Any]) -> Compiler | None:
+    """The schema compiled: its :meth:`Compiler.check` of any node the root reaches is built
+    (validate/prune.py asks for the checks of list items). None where only jsonschema can."""
+    compiler = Compiler(schema)
     try:
-        return _Compiler(schema).check(schema)
+        compiler.check(schema)
     except (Unsupported, re.error, TypeError, KeyError, ValueError, RecursionError):
         return None
+    return compiler
+
+
+def compile_schema(schema: dict[str, Any]) -> Check | None:
+    """A function answering "is this instance valid?", or None where only jsonschema can."""
+    compiler = compile_nodes(schema)
+    return None if compiler is None else compiler.check(schema)

@@ -136,24 +136,25 @@ def schema_key(schema: dict[str, Any]) -> str:
     return key
 
 
-_FAST: dict[str, Any] = {}  # schema key → its compiled yes/no check
+_FAST: dict[str, Any] = {}  # schema key → its compiler (validate/fast.py), or None
 
 
-def _fast_for(schema: dict[str, Any]) -> Any:
+def _compiled(schema: dict[str, Any]) -> Any:
     key = schema_key(schema)
     if key not in _FAST:
-        from netsep_check.validate.fast import compile_schema
+        from netsep_check.validate.fast import compile_nodes
 
-        _FAST[key] = compile_schema(schema)
+        _FAST[key] = compile_nodes(schema)
     return _FAST[key]
 
 
 def is_valid_fast(schema: dict[str, Any], data: Any) -> bool:
     """True only when jsonschema would find no error (see validate/fast.py); False means
     "ask jsonschema", which then lists every error."""
-    check = _fast_for(schema)
-    if check is None:
+    compiler = _compiled(schema)
+    if compiler is None:
         return False
+    check = compiler.check(compiler.root)
     try:
         return bool(check(data))
     except RecursionError:
@@ -377,6 +378,39 @@ def describe(error: Any, root: dict[str, Any] | None = None) -> Iterable[Said]:
     return [Said(path, error.message)]
 
 
+def _pruned(schema: dict[str, Any], data: Any, enough: int) -> Any:
+    """``data`` with its long lists and wide mappings cut to the parts that can fail
+    (validate/prune.py), or None where the schema is not compiled."""
+    compiler = _compiled(schema)
+    if compiler is None:
+        return None
+    from netsep_check.validate.prune import prune
+
+    return prune(compiler, data, enough)
+
+
+def located_saids(schema: dict[str, Any], data: Any, enough: int) -> Iterator[Said]:
+    """What jsonschema's errors for ``data`` say, in its order, as :func:`describe` says them.
+    jsonschema is given ``data`` cut to the parts that can fail (validate/prune.py: the same
+    errors, found without walking every good item), and each path is mapped back to the whole
+    document's. ``enough``: about how many are read (a list with more failing items is cut
+    only before its ``enough``-th: exact whatever it is)."""
+    pruned = _pruned(schema, data, enough)
+    errors = validator(schema).iter_errors(data if pruned is None else pruned.data)
+    for error in errors:
+        for said in describe(error, schema):
+            yield said if pruned is None else said._replace(path=pruned.original(said.path))
+
+
+def is_valid(schema: dict[str, Any], data: Any) -> bool:
+    """Whether jsonschema finds no error in ``data``: the compiled check, else jsonschema over
+    the parts that can fail (the same answer: see :func:`located_saids`)."""
+    if is_valid_fast(schema, data):
+        return True
+    pruned = _pruned(schema, data, 1)
+    return bool(validator(schema).is_valid(data if pruned is None else pruned.data))
+
+
 MAX_REPORTED = 100  # problems listed one by one; the rest are counted
 MAX_COUNTED = 10_000  # errors counted past those; beyond, "more than"
 
@@ -400,8 +434,7 @@ def schema_problems(document: Document, schema: dict[str, Any],
     seen: set[tuple[FieldPath, str]] = set()
     # One error may say many things (an object with 300 000 unknown keys is one error): the
     # cap counts what is said, not errors.
-    saids = (said for error in validator(schema).iter_errors(data)
-             for said in describe(error, schema))
+    saids = located_saids(schema, data, max_reported + max_counted + 1)
     for said in saids:
         if len(problems) >= max_reported:
             rest = 1 + sum(1 for _ in zip(range(max_counted), saids, strict=False))
