@@ -53,6 +53,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "schema.more": ("... and {count} more schema error(s) not listed (only the first {shown} are "
                     "shown)",
                     "... 외 스키마 오류 {count}건은 표시하지 않았습니다 (처음 {shown}건만 표시)"),
+    "problems.more": ("... and {count} more problem(s) of this kind ({kind}) not listed (only "
+                      "the first {shown} are shown)",
+                      "... 같은 종류({kind})의 문제 {count}건은 표시하지 않았습니다 (처음 {shown}건만 "
+                      "표시)"),
     "schema.more_capped": ("... and more than {count} more schema error(s) not listed (only the "
                            "first {shown} are shown)",
                            "... 외 스키마 오류 {count}건 이상은 표시하지 않았습니다 (처음 {shown}건만 "
@@ -222,6 +226,17 @@ def _quoted(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+# the kinds of problem validate.capped counts (validate/profile.py, placeholders.py, naming.py)
+_KINDS: dict[str, tuple[str, str]] = {
+    "provider recorded twice": ("provider recorded twice", "두 번 기재된 제공자"),
+    "evidence id defined twice": ("evidence id defined twice", "두 번 정의된 증빙 ID"),
+    "evidence id cited but not defined": ("evidence id cited but not defined",
+                                          "정의되지 않았는데 인용된 증빙 ID"),
+    "template placeholder": ("template placeholder", "템플릿 자리표시자"),
+    "text that says nothing": ("text that says nothing", "아무 내용도 없는 텍스트"),
+}
+
+
 def _fields(code: str, params: Mapping[str, Any], lang: str) -> dict[str, Any]:
     """The params as the template shows them, in ``lang``."""
     fields = dict(params)
@@ -242,6 +257,8 @@ def _fields(code: str, params: Mapping[str, Any], lang: str) -> dict[str, Any]:
         fields["got"] = _pick(_GOT.get(fields["got"], (fields["got"],) * 2), lang)
         hint = fields.get("hint")
         fields["hint"] = _pick(_HINTS[hint], lang) if hint in _HINTS else ""
+    elif code == "problems.more":
+        fields["kind"] = _pick(_KINDS.get(fields["kind"], (fields["kind"],) * 2), lang)
     elif code == "schema.not_in_enum":
         fields["options"] = ", ".join(fields["options"])
     elif code == "schema.no_alternative":

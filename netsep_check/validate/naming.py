@@ -12,6 +12,7 @@ that judged one by one (:func:`_candidates`).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
@@ -20,6 +21,7 @@ from typing import Any
 
 from netsep_check.errors import Problem
 from netsep_check.load import Document, FieldPath, format_path
+from netsep_check.validate.capped import Capped
 
 _NAMING_FIELDS: tuple[tuple[str | int, ...], ...] = (
     ("evidence", "*", "title"),
@@ -121,17 +123,19 @@ def _column(items: list[Any], key: str | int,
 
 def empty_text_problems(document: Document) -> list[Problem]:
     """Every naming text (:data:`_NAMING_FIELDS`) that :func:`says_nothing`, with its line."""
-    problems: list[Problem] = []
+    listed = Capped(document.file, "text that says nothing")
     for pattern in _NAMING_FIELDS:
         for path, text in _named(document.data, pattern, ()):
             if isinstance(text, str) and says_nothing(text):
-                line, column = document.position(path) or (None, None)
-                # at most 60 characters of it, as a placeholder is shown: a 15 MB run of
-                # dashes says nothing in one line of 15 MB
-                shown = repr(text[:60]) + (f"… (+{len(text) - 60})"
-                                           if len(text) > 60 else "")
-                problems.append(Problem(
-                    document.file, f"{shown} says nothing; write what it names (a title, an "
-                    "approver, a reference, a reading)", line, column, format_path(path),
-                    "text.says_nothing", {"value": shown}))
-    return problems
+                listed.add(functools.partial(_says_nothing, document, path, text))
+    return listed.done()
+
+
+def _says_nothing(document: Document, path: FieldPath, text: str) -> Problem:
+    line, column = document.position(path) or (None, None)
+    # at most 60 characters of it, as a placeholder is shown: a 15 MB run of dashes says
+    # nothing in one line of 15 MB
+    shown = repr(text[:60]) + (f"… (+{len(text) - 60})" if len(text) > 60 else "")
+    return Problem(document.file, f"{shown} says nothing; write what it names (a title, an "
+                   "approver, a reference, a reading)", line, column, format_path(path),
+                   "text.says_nothing", {"value": shown})

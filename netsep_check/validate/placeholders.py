@@ -3,6 +3,7 @@ input error naming every such line (firm name, designation number, ``TODO`` text
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -10,6 +11,7 @@ from typing import Any
 
 from netsep_check.errors import Problem
 from netsep_check.load import Document, FieldPath, format_path
+from netsep_check.validate.capped import Capped
 
 # The exact stand-in values the templates in netsep_check/templates/ ship with.
 TEMPLATE_VALUES: dict[tuple[str | int, ...], str] = {
@@ -131,10 +133,15 @@ def placeholder_problems(document: Document) -> list[Problem]:
         found = [((), data)] if _is_placeholder((), data) else []
     else:
         _suspects(data, [], found)
+    listed = Capped(document.file, "template placeholder")
     for path, text in found:
         if TEMPLATE_VALUES.get(path) == text.strip():
             why = f"still holds the template placeholder {text!r}; write the real value"
         else:
             why = f"still holds a template placeholder ({text.strip()[:60]!r}); write the real text"
-        problems.append(Problem(document.file, why, document.line(path), None, format_path(path)))
-    return problems
+        listed.add(functools.partial(_placeholder, document, path, why))
+    return [*problems, *listed.done()]
+
+
+def _placeholder(document: Document, path: FieldPath, why: str) -> Problem:
+    return Problem(document.file, why, document.line(path), None, format_path(path))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from itertools import repeat
 from typing import Any
 
 from netsep_check.errors import InputError, Problem
 from netsep_check.load import Document, FieldPath, format_path, require_mapping
+from netsep_check.validate.capped import MORE, Capped
 from netsep_check.validate.naming import empty_text_problems
 from netsep_check.validate.placeholders import placeholder_problems
 from netsep_check.validate.schema_errors import packaged_schema, schema_problems
@@ -63,23 +65,19 @@ def _cited(data: dict[str, Any]) -> list[tuple[FieldPath, str]]:
 def integrity_problems(document: Document) -> list[Problem]:
     """Evidence ids: each defined once, each cited id defined; each provider recorded once (a
     second record of the same provider — one suitable, one not — must not let a rule pick the
-    good one)."""
+    good one). Each kind listed up to :data:`~netsep_check.validate.capped.LISTED`, then
+    counted."""
     data = document.data
-    problems: list[Problem] = []
+    file = document.file
+    twice = Capped(file, "provider recorded twice")
     providers: dict[str, int] = {}
     for index, entry in enumerate(_list(data.get("providers"))):
         provider_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(provider_id, str):
             continue
         if provider_id in providers:
-            at: FieldPath = ("providers", index, "id")
-            first = document.line(("providers", providers[provider_id], "id"))
-            line, column = document.position(at) or (None, None)
-            problems.append(Problem(document.file, f"provider {provider_id!r} is recorded twice "
-                                    f"(first on line {first}); give one record per provider, "
-                                    "its latest evaluation", line, column, format_path(at),
-                                    "provider.duplicate_id",
-                                    {"id": provider_id, "first_line": first}))
+            twice.add(functools.partial(_provider_twice, document, index, provider_id,
+                                        providers[provider_id]))
         else:
             providers[provider_id] = index
     entries = _list(data.get("evidence"))
@@ -94,37 +92,58 @@ def integrity_problems(document: Document) -> list[Problem]:
         repeated = len(defined) != len(ids)
     except TypeError:  # an id that is a list or a mapping (the schema names it)
         repeated = True
+    again = Capped(file, "evidence id defined twice")
     if repeated:  # a repeated id (or two missing): find each repetition and its first line
-        defined = _repeated_ids(document, ids, problems)
+        defined = _repeated_ids(document, ids, again)
+    undefined = Capped(file, "evidence id cited but not defined")
     for path, ev_id in _cited(data):
         if isinstance(ev_id, str) and ev_id not in defined:
-            line, column = document.position(path) or (None, None)
-            problems.append(Problem(document.file, f"evidence id {ev_id!r} is cited but not "
-                                    "defined under evidence", line, column,
-                                    format_path(path), "evidence.undefined_id", {"id": ev_id}))
-    return problems
+            undefined.add(functools.partial(_undefined, document, path, ev_id))
+    return [*twice.done(), *again.done(), *undefined.done()]
 
 
-def _repeated_ids(document: Document, ids: list[Any], problems: list[Problem]) -> dict[str, int]:
+def _provider_twice(document: Document, index: int, provider_id: str, first_index: int
+                    ) -> Problem:
+    at: FieldPath = ("providers", index, "id")
+    first = document.line(("providers", first_index, "id"))
+    line, column = document.position(at) or (None, None)
+    return Problem(document.file, f"provider {provider_id!r} is recorded twice (first on line "
+                   f"{first}); give one record per provider, its latest evaluation", line,
+                   column, format_path(at), "provider.duplicate_id",
+                   {"id": provider_id, "first_line": first})
+
+
+def _undefined(document: Document, path: FieldPath, ev_id: str) -> Problem:
+    line, column = document.position(path) or (None, None)
+    return Problem(document.file, f"evidence id {ev_id!r} is cited but not defined under "
+                   "evidence", line, column, format_path(path), "evidence.undefined_id",
+                   {"id": ev_id})
+
+
+def _repeated_ids(document: Document, ids: list[Any], again: Capped) -> dict[str, int]:
     """Each evidence id defined a second time, as a problem naming the first line."""
     defined: dict[str, int] = {}
     for index, ev_id in enumerate(ids):
         if not isinstance(ev_id, str):
             continue
-        path: FieldPath = ("evidence", index, "id")
         if ev_id in defined:
-            first = document.line(("evidence", defined[ev_id], "id"))
-            line, column = document.position(path) or (None, None)
-            problems.append(Problem(document.file, f"evidence id {ev_id!r} is defined twice "
-                                    f"(first on line {first})", line, column,
-                                    format_path(path), "evidence.duplicate_id",
-                                    {"id": ev_id, "first_line": first}))
+            again.add(functools.partial(_defined_twice, document, index, ev_id,
+                                        defined[ev_id]))
         else:
             defined[ev_id] = index
     return defined
 
 
-_COUNTS = ("schema.more", "schema.more_capped")
+def _defined_twice(document: Document, index: int, ev_id: str, first_index: int) -> Problem:
+    path: FieldPath = ("evidence", index, "id")
+    first = document.line(("evidence", first_index, "id"))
+    line, column = document.position(path) or (None, None)
+    return Problem(document.file, f"evidence id {ev_id!r} is defined twice (first on line "
+                   f"{first})", line, column, format_path(path), "evidence.duplicate_id",
+                   {"id": ev_id, "first_line": first})
+
+
+_COUNTS = ("schema.more", "schema.more_capped", MORE)
 
 
 def validate_profile(document: Document) -> dict[str, Any]:
