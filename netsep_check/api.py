@@ -285,7 +285,7 @@ def run(inputs: Sequence[str | Path], options: Options = Options()) -> RunResult
         reports, unmatched = apply_waivers(reports, waivers, options.today or clock.today())
     if baseline is not None:
         baseline.require_firms(reports)
-        reports = tuple(baseline.apply(r) for r in reports)
+        reports = baseline.apply_all(reports)
     standing = gate(reports, options.fail_on, baseline is not None)
     return RunResult(reports, invalid, skipped, unmatched, standing,
                      found.batch or len(reports) + len(invalid) > 1,

@@ -256,6 +256,7 @@ def test_problems_beside_the_schema_are_listed_then_counted(tmp_path, lang):
     """700,000 citations of undefined evidence ids made 699,987 located problems: 87 s, and
     MemoryError (exit 3) under 1 GiB. Each such check lists 100 and counts the rest."""
     import resource
+
     import yaml
 
     data = yaml.safe_load((EXAMPLES / "m365-compliant.yaml").read_text(encoding="utf-8"))

@@ -352,9 +352,11 @@ class Baseline:
     file: str
     sides: tuple[Side, ...]
 
-    def side_for(self, report: Report) -> Side | None:
+    def side_for(self, report: Report, alone: bool = True) -> Side | None:
         """The baseline report of the same firm: the same profile file, else the only one of
-        the same file name, else the only one of the firm. Never a report of another firm."""
+        the same file name, else — when ``report`` is the run's only profile (``alone``) —
+        the only one of the firm. Never a report of another firm; in a batch, never the
+        record of another profile of the firm (a new profile would borrow its failures)."""
         same_firm = [s for s in self.sides if s.firm == report.firm]
         exact = [s for s in same_firm if s.profile_file == report.profile_file]
         if exact:
@@ -363,7 +365,21 @@ class Baseline:
         by_name = [s for s in same_firm if Path(s.profile_file).name == name]
         if len(by_name) == 1:
             return by_name[0]
-        return same_firm[0] if len(same_firm) == 1 else None
+        return same_firm[0] if alone and len(same_firm) == 1 else None
+
+    def apply_all(self, reports: tuple[Report, ...]) -> tuple[Report, ...]:
+        """:meth:`apply` to each report of a run. A baseline report that two judged profiles
+        would both take, one of them not by its own path, is ambiguous for that one: it has
+        no baseline (its failures count as new) rather than another profile's."""
+        alone = len(reports) == 1
+        chosen = [self.side_for(r, alone) for r in reports]
+        takers: dict[int, int] = {}
+        for side in chosen:
+            if side is not None:
+                takers[id(side)] = takers.get(id(side), 0) + 1
+        return tuple(self.apply(r, side if side is None or takers[id(side)] == 1
+                                or side.profile_file == r.profile_file else None)
+                     for r, side in zip(reports, chosen, strict=True))
 
     def require_firms(self, reports: tuple[Report, ...]) -> None:
         """A baseline that holds no report of any firm judged now is another firm's: exit 2."""
@@ -374,11 +390,13 @@ class Baseline:
                                  f"judged now ({', '.join(sorted({r.firm for r in reports}))}); "
                                  "a baseline must be an earlier report of the same firm", 1, 1)
 
-    def apply(self, report: Report) -> Report:
+    def apply(self, report: Report, side: Side | bool | None = True) -> Report:
         """A new report whose failing findings already failing here (every element) are
-        ``known``, with a note naming the baseline."""
-        side = self.side_for(report)
-        if side is None:
+        ``known``, with a note naming the baseline. ``side``: the baseline report to compare
+        with (None: none), or ``True`` to find it (:meth:`side_for`)."""
+        if side is True:
+            side = self.side_for(report)
+        if side is None or side is False:
             note = Note("baseline_none", {"file": self.file})
             return dataclasses.replace(report, notes=(*report.notes, note))
         findings = []

@@ -40,7 +40,7 @@ from typing import Any
 from netsep_check import clock
 from netsep_check._record import record
 from netsep_check.errors import InputError, Problem
-from netsep_check.evaluate.findings import AppliedWaiver, Finding, Note, Report
+from netsep_check.evaluate.findings import AppliedWaiver, Elements, Finding, Note, Report
 from netsep_check.load import (
     DEFAULT_MAX_BYTES,
     Document,
@@ -77,6 +77,18 @@ def path_covers(base: str, path: str) -> bool:
         if w != h:
             return False
     return True
+
+
+def _covers_elements(base: str, elements: Elements | None) -> bool:
+    """Whether every failing element a finding keeps (its fields: positions dropped or an
+    item named, ``usage.providers[]``, ``providers[id=x].result``, ``field#2``) lies at or
+    under ``base``. A position is known only as "some item": only a waiver's ``[]`` (any
+    item) covers it, never a waiver naming one position; an element located nowhere is
+    covered by no path."""
+    if elements is None:
+        return False
+    return all(field and path_covers(base, re.sub(r"\[[^\]]*\]", "[]", field.split("#")[0]))
+               for field, _ in elements)
 
 
 def one_year_after(day: dt.date) -> dt.date:
@@ -116,6 +128,8 @@ class Waiver:
             return True
         if any(failure.path is None for failure in finding.failures):
             return False  # part of the failure is located nowhere: a path cannot cover it
+        if finding.unlisted and not _covers_elements(self.path, finding.elements):
+            return False  # the leaves past the listed ones too, not only the listed ones
         return bool(finding.paths) and all(path_covers(self.path, p) for p in finding.paths)
 
     def for_firm(self, firm: str) -> bool:

@@ -168,3 +168,54 @@ def test_a_capped_finding_keeps_every_named_element_for_a_baseline(tmp_path):
     assert side.rules["PROV-RATED"].elements == side_from_report(base).rules["PROV-RATED"].elements
     assert "providers[id=p129].security_evaluation.result" in {
         path for path, _ in side.rules["PROV-RATED"].elements}
+
+
+def test_a_waiver_path_must_cover_the_unlisted_elements_too(tmp_path):
+    """Whether a waiver's path covers a finding was judged on its 100 listed leaves: a leaf
+    past them, outside the path, was waived with the rest (a cold review found it)."""
+    import dataclasses
+
+    from netsep_check.evaluate.waivers import Waiver
+
+    many = {f"p{i:03d}": "pending" for i in range(130)}
+    report = judged(with_providers(many), tmp_path, "base.yaml")
+    (rated,) = [f for f in report.findings if f.rule.id == "PROV-RATED"]
+    waiver = Waiver(0, "PROV-RATED", "providers", None, "renewals are under way", "CISO",
+                    dt.date(2025, 1, 1), "RISK-1", dt.date(2026, 1, 1), "w.yaml", 1)
+    assert waiver.covers(rated)  # every element lies under providers
+    assert dataclasses.replace(waiver, path="providers[]").covers(rated)
+    assert not dataclasses.replace(waiver, path="providers[0]").covers(rated)
+    assert rated.elements is not None
+    outside = dataclasses.replace(rated, elements=(*rated.elements, ("usage.providers[]",
+                                                                      ("s", "ghost"))))
+    assert not waiver.covers(outside)  # the unlisted ghost lies outside the waiver's path
+    assert not waiver.covers(dataclasses.replace(rated, elements=None))
+    assert not waiver.covers(dataclasses.replace(rated, elements=(*rated.elements,
+                                                                  ("", ("s", "x")))))
+
+
+def test_a_new_profile_in_a_batch_never_borrows_another_profiles_baseline(tmp_path):
+    """The baseline holds a.yaml's report only; b.yaml, a new profile of the same firm, took
+    it (the firm's only report) and its failures were all known: exit 0."""
+    import shutil
+    import subprocess
+    import sys
+
+    source = ROOT / "examples" / "m365-noncompliant-scope.yaml"
+    shutil.copytree(ROOT / "examples" / "evidence", tmp_path / "evidence")
+    for name in ("a.yaml", "b.yaml"):
+        shutil.copy(source, tmp_path / name)
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "netsep_check", *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120,
+                              env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+
+    assert cli("check", "a.yaml", "--format", "json", "-o", "old.json").returncode == 1
+    both = cli("check", "a.yaml", "b.yaml", "--baseline", "old.json", "--format", "json")
+    assert both.returncode == 1, both.stderr
+    reports = {r["profile"]["file"]: r for r in json.loads(both.stdout)["reports"]}
+    assert all(f["known"] for f in reports["a.yaml"]["findings"] if f["status"] == "fail")
+    assert not any(f["known"] for f in reports["b.yaml"]["findings"])
+    alone = cli("check", "b.yaml", "--baseline", "old.json")  # one profile, renamed: its own
+    assert alone.returncode == 0, alone.stderr
