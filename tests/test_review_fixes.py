@@ -58,6 +58,7 @@ def test_a_waiver_path_does_not_cover_a_failure_located_nowhere():
     finding = type("F", (), {})()
     finding.rule = type("R", (), {"id": "R-1"})()
     finding.paths = ["usage.tasks"]
+    finding.unlisted = 0  # every failing leaf listed
     finding.failures = [Failure(("usage", "tasks"), "eq"), Failure(None, "not")]
     assert not waiver.covers(finding)
     finding.failures = [Failure(("usage", "tasks"), "eq")]

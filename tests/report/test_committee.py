@@ -218,6 +218,20 @@ needs_chromium = pytest.mark.skipif(
            "Debian's `chromium` package (.ci/run does) to print the committee report")
 
 
+def _korean_font() -> bool:
+    """Whether fontconfig knows a font with Hangul (without one, Chromium prints Korean with
+    glyphs missing, and the printed text cannot be read back)."""
+    if shutil.which("fc-list") is None:
+        return True  # no fontconfig to ask: let the print show
+    found = subprocess.run(["fc-list", ":lang=ko", "family"], capture_output=True, text=True)
+    return bool(found.stdout.strip())
+
+
+needs_korean_font = pytest.mark.skipif(
+    not _korean_font(), reason="no font with Hangul (fc-list :lang=ko is empty); install one "
+                               "such as Debian's fonts-nanum (.ci/run does) to print Korean")
+
+
 def _pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
     """(width, height) in points of every page of a PDF Chromium wrote."""
     sizes = []
@@ -234,6 +248,7 @@ def _pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
 
 
 @needs_chromium
+@needs_korean_font
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_prints_to_a4_offline(tmp_path, parse_html, monkeypatch, lang) -> None:
     monkeypatch.chdir(ROOT)
