@@ -279,6 +279,8 @@ def test_problems_beside_the_schema_are_listed_then_counted(tmp_path, lang):
     listed = [line for line in lines if "EV-X" in line]
     assert len(listed) == 100
     count = n - 100
-    said = (f"... and {count} more problem(s) of this kind (evidence id cited but not defined)"
-            if lang == "en" else f"... 같은 종류(정의되지 않았는데 인용된 증빙 ID)의 문제 {count}건은")
+    said = (f"... and {count:,} more problem(s) of this kind (evidence id cited but not defined)"
+            if lang == "en" else f"... 같은 종류(정의되지 않았는데 인용된 증빙 ID)의 문제 {count:,}건은")
     assert any(said in line for line in lines), lines[-3:]
+    total = f"{n:,} problems found" if lang == "en" else f"문제 {n:,}건을 찾았습니다"
+    assert lines[-1] == total  # the count counts what it does not list

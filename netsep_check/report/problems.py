@@ -201,6 +201,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 _WORDS: dict[str, tuple[str, str]] = {
     "error": ("error", "오류"),
     "count": ("{n} problems found", "문제 {n}건을 찾았습니다"),
+    "count_at_least": ("more than {n} problems found", "문제를 {n}건 넘게 찾았습니다"),
     "valid": ("valid profile", "유효한 프로파일입니다"),
     "top": ("(top level)", "(최상위)"),
     "or": ("; or ", "; 또는 "),
@@ -259,6 +260,7 @@ def _fields(code: str, params: Mapping[str, Any], lang: str) -> dict[str, Any]:
         fields["hint"] = _pick(_HINTS[hint], lang) if hint in _HINTS else ""
     elif code == "problems.more":
         fields["kind"] = _pick(_KINDS.get(fields["kind"], (fields["kind"],) * 2), lang)
+        fields["count"] = f"{fields['count']:,}" if type(fields["count"]) is int else fields["count"]
     elif code == "schema.not_in_enum":
         fields["options"] = ", ".join(fields["options"])
     elif code == "schema.no_alternative":
@@ -311,6 +313,12 @@ def problems_text(problems: list[Problem], lang: str) -> list[str]:
     several: what the command line prints."""
     label = word("error", lang)
     lines = [f"{label}: {problem_line(p, lang)}" for p in problems]
-    if len(problems) > 1:
-        lines.append(word("count", lang, n=len(problems)))
+    if len(problems) > 1:  # a "... and N more" line counts its N, not itself
+        total = sum(int(p.params.get("count", 1)) if p.code in _COUNTED else 1
+                    for p in problems)
+        capped = any(p.code == "schema.more_capped" for p in problems)
+        lines.append(word("count_at_least" if capped else "count", lang, n=f"{total:,}"))
     return lines
+
+
+_COUNTED = ("schema.more", "schema.more_capped", "problems.more")
