@@ -89,9 +89,11 @@ def keyed_path(path: tuple[str | int, ...], data: Any) -> str | None:
     (``[]``). Two providers failing on the same value are two elements, and a provider that
     replaces another is a new one, wherever either stands. None when the path crosses no
     named item (the path without positions is then the identity)."""
-    last = len(path) - 1
-    if not any(type(step) is int for step in path[:last]):  # no item above the leaf to name
-        return None  # (an item that is the leaf itself is identified by its value)
+    for step in path[:-1]:  # an item above the leaf, to name (a plain loop: no generator
+        if type(step) is int:  # per leaf of 1.28 million)
+            break
+    else:  # none: an item that is the leaf itself is identified by its value
+        return None
     out, node, named = "", data, False
     for step in path:
         if type(step) is int:
