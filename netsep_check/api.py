@@ -261,8 +261,7 @@ def run(inputs: Sequence[str | Path], options: Options = Options()) -> RunResult
         waivers = load_waivers(options.waivers, options.max_bytes)
     found = expand_inputs(list(inputs), sift=False)  # what is not a profile: see judge_or_sift
     if options.baseline is not None:
-        baseline = _baseline(options.baseline, checker, _same_files(options.baseline,
-                                                                     found.paths))
+        baseline = _baseline(options.baseline, checker, found.paths)
     if found.batch or len(found.paths) > 1:
         outcomes = run_batch(checker, found.paths, options.jobs, show=options.progress,
                              json_lang=options.json_lang, sift=found.sift)
@@ -292,28 +291,18 @@ def run(inputs: Sequence[str | Path], options: Options = Options()) -> RunResult
                      exit_code(invalid, standing))
 
 
-def _same_files(path: Path, paths: Sequence[Path]) -> list[str]:
-    """``str(path)`` for each of ``paths`` that is the file ``path`` names, however spelt."""
-    from netsep_check.output import same_file
-
-    return [str(path) for other in paths if str(other) != "-" and same_file(path, other)]
-
-
-def _baseline(path: Path, checker: Checker, judged: Sequence[str]) -> Any:
+def _baseline(path: Path, checker: Checker, judged: Sequence[Path]) -> Any:
     """The baseline: a JSON report (trusted as the firm's earlier record: its form, firm and
     profile digest are checked, an edit cannot be told), or a profile, judged now as the
-    run's own profiles are — what a gate that must not trust the baseline's author gives."""
-    from netsep_check.evaluate.diff import (
-        Baseline,
-        is_report_document,
-        load_baseline,
-        side_from_report,
-    )
+    run's own profiles are — what a gate that must not trust the baseline's author gives.
+    ``judged``: the run's profiles, none of which may be its own baseline."""
+    from netsep_check.evaluate.diff import Baseline, baseline_of, is_report_document, side_from_report
+    from netsep_check.output import same_file
 
     document = load_document(path, max_bytes=checker.max_bytes)
     if is_report_document(document.data):
-        return load_baseline(path, checker.max_bytes)
-    if any(profile_path == str(path) for profile_path in judged):
+        return baseline_of(document)
+    if any(str(other) != "-" and same_file(path, other) for other in judged):
         raise InputError.one(str(path), "the baseline is a profile this run judges; a baseline "
                              "is an earlier profile or report (its failures would all be "
                              "known)", 1, 1, code="baseline.same_profile")

@@ -17,6 +17,7 @@ trip the gate. Nothing here makes sentences: :mod:`netsep_check.report.diff` wor
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -371,14 +372,10 @@ class Baseline:
         """:meth:`apply` to each report of a run. A baseline report that two judged profiles
         would both take, one of them not by its own path, is ambiguous for that one: it has
         no baseline (its failures count as new) rather than another profile's."""
-        alone = len(reports) == 1
-        chosen = [self.side_for(r, alone) for r in reports]
-        takers: dict[int, int] = {}
-        for side in chosen:
-            if side is not None:
-                takers[id(side)] = takers.get(id(side), 0) + 1
-        return tuple(self.apply(r, side if side is None or takers[id(side)] == 1
-                                or side.profile_file == r.profile_file else None)
+        chosen = [self.side_for(r, alone=len(reports) == 1) for r in reports]
+        takers = Counter(id(side) for side in chosen if side is not None)
+        return tuple(self._against(r, side if side is None or takers[id(side)] == 1
+                                   or side.profile_file == r.profile_file else None)
                      for r, side in zip(reports, chosen, strict=True))
 
     def require_firms(self, reports: tuple[Report, ...]) -> None:
@@ -390,13 +387,14 @@ class Baseline:
                                  f"judged now ({', '.join(sorted({r.firm for r in reports}))}); "
                                  "a baseline must be an earlier report of the same firm", 1, 1)
 
-    def apply(self, report: Report, side: Side | bool | None = True) -> Report:
+    def apply(self, report: Report) -> Report:
         """A new report whose failing findings already failing here (every element) are
-        ``known``, with a note naming the baseline. ``side``: the baseline report to compare
-        with (None: none), or ``True`` to find it (:meth:`side_for`)."""
-        if side is True:
-            side = self.side_for(report)
-        if side is None or side is False:
+        ``known``, with a note naming the baseline."""
+        return self._against(report, self.side_for(report))
+
+    def _against(self, report: Report, side: Side | None) -> Report:
+        """:meth:`apply` with the baseline report ``side`` (None: none matches)."""
+        if side is None:
             note = Note("baseline_none", {"file": self.file})
             return dataclasses.replace(report, notes=(*report.notes, note))
         findings = []
@@ -417,11 +415,16 @@ class Baseline:
 
 
 def load_baseline(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Baseline:
-    document = load_document(path, max_bytes=max_bytes)
+    return baseline_of(load_document(path, max_bytes=max_bytes))
+
+
+def baseline_of(document: Document) -> Baseline:
+    """The baseline a JSON report document holds (read once by the caller)."""
+    path = document.file
     if not is_report_document(document.data):
         raise InputError.one(document.file, "not a netsep-check JSON report (a baseline is "
                              "an earlier check --format json of the same firm)", 1, 1)
     sides = sides_from_report_document(document)
     if not sides:
-        raise InputError.one(str(path), "the baseline report holds no report", 1, 1)
-    return Baseline(str(path), tuple(sides))
+        raise InputError.one(path, "the baseline report holds no report", 1, 1)
+    return Baseline(path, tuple(sides))
