@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from netsep_check.errors import InputError
 from netsep_check.evaluate.findings import (
     LISTED,
     Elements,
@@ -21,7 +22,7 @@ from netsep_check.evaluate.findings import (
 )
 from netsep_check.load import Document, format_path
 from netsep_check.rules.model import CompiledRule, Pack, Rule
-from netsep_check.rules.operators.base import Ctx, EvalError, Failure
+from netsep_check.rules.operators.base import Ctx, EvalError, Failure, TooMuchToJudge
 
 if TYPE_CHECKING:
     from netsep_check.evaluate.tenant import TenantInput
@@ -194,7 +195,27 @@ def _run(plan: tuple[tuple[Any, ...], ...], ctx: Ctx, document: Document) -> lis
 
 def judge(compiled: CompiledRule, ctx: Ctx, document: Document) -> Finding:
     """The verdict of one rule; a rule that cannot be judged is ``error``, never a pass."""
-    return _run((_Step(compiled).row(),), ctx, document)[0]
+    try:
+        finding = _run((_Step(compiled).row(),), ctx, document)[0]
+    except TooMuchToJudge as exc:
+        raise refused(document, exc.limit) from None
+    if ctx.detailed < 0:
+        raise refused(document, -1)
+    return finding
+
+
+def refused(document: Document, limit: int) -> InputError:
+    """The profile is refused: judging it would examine more list elements in detail than
+    :data:`~netsep_check.rules.operators.base.MAX_DETAILED` (``limit``; -1: the limit was
+    reached where something caught the signal, which changes nothing: refused all the same)."""
+    from netsep_check.rules.operators.base import MAX_DETAILED
+
+    limit = MAX_DETAILED if limit < 0 else limit
+    return InputError.one(
+        document.file, f"judging this profile would examine more than {limit:,} list "
+        "elements one by one (failing elements, or elements a fast check cannot pass): it "
+        "is refused rather than judged on part of them", code="profile.too_much_to_judge",
+        limit=f"{limit:,}")
 
 
 def judge_detailed(compiled: CompiledRule, ctx: Ctx, document: Document,
@@ -244,13 +265,18 @@ def evaluate(document: Document, profile: dict[str, Any], pack: Pack,
         profile = {**profile, "assessment": {**profile["assessment"], "as_of": as_of.isoformat()}}
     ctx = Ctx(profile, as_of or profile_as_of, evidence)
     plan = _plan(pack)
-    found = _run(plan, ctx, document)
-    noted = _noted(pack)
-    if noted:
-        notes = (*notes, *(note for i in noted
-                           for note in rule_notes(plan[i][-1].compiled, found[i], ctx)))
-    else:
-        notes = tuple(notes)
+    try:
+        found = _run(plan, ctx, document)
+        noted = _noted(pack)
+        if noted:
+            notes = (*notes, *(note for i in noted
+                               for note in rule_notes(plan[i][-1].compiled, found[i], ctx)))
+        else:
+            notes = tuple(notes)
+    except TooMuchToJudge as exc:  # never a report judged on part of a list
+        raise refused(document, exc.limit) from None
+    if ctx.detailed < 0:  # the limit was passed where a check caught it: refused all the same
+        raise refused(document, -1)
     findings = tuple(found)
     tenant_evidence: tuple[dict[str, Any], ...] = ()
     if tenant is not None:

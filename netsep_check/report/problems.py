@@ -178,6 +178,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "write the whole number meant",
                        "숫자 {value}은(는) 정확히 읽을 수 없습니다. 두 정수 사이의 값인데 "
                        "부동소수점으로 읽으면 {rounded}이(가) 됩니다. 의도한 정수를 쓰십시오"),
+    "profile.too_much_to_judge": (
+        "judging this profile would examine more than {limit} list elements one by one "
+        "(failing elements, or elements a fast check cannot pass): it is refused rather than "
+        "judged on part of them (README, Limits)",
+        "이 프로파일을 점검하려면 목록 항목을 {limit}개 넘게 하나씩 따져 보아야 합니다(위반 "
+        "항목이거나 빠른 검사로 통과를 확인할 수 없는 항목). 일부 항목만 점검한 결과를 내지 "
+        "않고 프로파일을 거부합니다(README의 Limits 참조)"),
     "file.too_deep": ("nesting deeper than {limit} levels", "중첩이 {limit}단계보다 깊습니다"),
     "yaml.expands_too_much": ("document expands to more than {limit} values (an alias bomb, "
                               "or a file far larger than a profile)",

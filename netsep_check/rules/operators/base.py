@@ -19,18 +19,45 @@ from netsep_check._record import record
 
 Path = tuple[str | int, ...]
 MAX_DAYS = 36_525  # a century: the longest span a date rule may name
+# Elements of a profile's lists that one judgment may examine in detail (a quantifier's
+# detailed check of an element: one that fails, or that the fast check cannot pass), over
+# all its rules: what bounds a profile under the size limit to a few seconds (800,000 failing
+# own categories took 13 s). Beyond it the profile is refused (an input error), never judged
+# on part of its elements.
+MAX_DETAILED = 500_000
 
 
 class Ctx:
     """What a compiled condition sees: the profile, the judging date and bound variables."""
 
-    __slots__ = ("as_of", "evidence", "root", "vars")
+    __slots__ = ("as_of", "detailed", "evidence", "root", "vars")
 
-    def __init__(self, root: Any, as_of: dt.date, evidence: Any = None) -> None:
+    def __init__(self, root: Any, as_of: dt.date, evidence: Any = None,
+                 detailed: int | None = None) -> None:
         self.root = root
         self.as_of = as_of
         self.evidence = evidence  # evidence-file records (None: not verified in this run)
         self.vars: dict[str, tuple[Any, Path]] = {}
+        # elements this judgment may still examine in detail (see MAX_DETAILED, spend)
+        self.detailed = MAX_DETAILED if detailed is None else detailed
+
+    def spend(self) -> None:
+        """One element examined in detail; :class:`TooMuchToJudge` past the limit."""
+        self.detailed -= 1
+        if self.detailed < 0:
+            raise TooMuchToJudge(MAX_DETAILED)
+
+
+class TooMuchToJudge(Exception):
+    """A judgment examined more list elements in detail than :data:`MAX_DETAILED`; evaluation
+    refuses the profile. Not an :class:`EvalError`, which an ``all`` stops at once a part
+    has failed (a rule judged on part of a list could look known to a baseline); a fast
+    check that catches everything may swallow it, so evaluation also reads the count
+    (``Ctx.detailed`` below zero) when it ends."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit:,} list elements to examine in detail")
+        self.limit = limit
 
 
 class EvalError(Exception):

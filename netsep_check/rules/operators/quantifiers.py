@@ -689,6 +689,7 @@ def _quantifier(name: str) -> Any:
                                 ctx.vars[key_var] = (key, path)
                             verdict = _quick(None, where_holds, ctx, item, key)
                             if verdict is None:
+                                ctx.spend()
                                 verdict = not filtered(ctx)
                         if not verdict:
                             continue
@@ -732,6 +733,7 @@ def _quantifier(name: str) -> Any:
                         ctx.vars[var] = (item, path)
                         if key_var:
                             ctx.vars[key_var] = (key, path)
+                    ctx.spend()
                     found = check_test(ctx)
                     if name == "every":
                         if found:
