@@ -225,6 +225,8 @@ UI: dict[str, T] = {
                            "(전체 {total}건, JSON 보고서에 모두 기록됨)"),
     "gate_quiet": T("{quiet} failing finding(s) do not fail the run ({why}); {tripped} do",
                     "위반 {quiet}건은 종료 코드에 반영하지 않습니다({why}). 반영: {tripped}건"),
+    "report_written": T("report written to {path}", "보고서를 썼습니다: {path}"),
+    "note": T("note: {text}", "참고: {text}"),
     "no_report": T("no {fmt} report was written: no profile could be judged (the problems "
                    "are listed above)",
                    "{fmt} 보고서를 쓰지 않았습니다: 판정할 수 있는 프로파일이 없습니다(문제는 위에 "

@@ -99,8 +99,10 @@ def test_format_output_pairs_by_position(run, examples, tmp_path):
     assert result.exit_code == EXIT_FAIL and result.stdout == ""
     assert json.loads(json_out.read_text(encoding="utf-8"))["format"] == "netsep-check-report"
     assert "runs" in json.loads(sarif_out.read_text(encoding="utf-8"))
-    assert f"report written to {json_out}" in result.stderr
-    assert f"report written to {sarif_out}" in result.stderr
+    assert f"보고서를 썼습니다: {json_out}" in result.stderr  # in --lang (Korean by default)
+    assert f"보고서를 썼습니다: {sarif_out}" in result.stderr
+    english = run("check", profile, "--format", "json", "--output", json_out, "--lang", "en")
+    assert f"report written to {json_out}" in english.stderr
 
 
 def test_one_format_without_output_goes_to_stdout(run, examples, tmp_path):

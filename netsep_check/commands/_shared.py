@@ -108,13 +108,14 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 def _write(text: str | list[tuple[Path | None, Any]], output: Path | None = None) -> None:
     """Write one text, or every ``(output, text)`` of a run, through
     :func:`netsep_check.output.write_all`: atomically, all or nothing."""
+    from netsep_check.i18n import ui
     from netsep_check.output import write_all
 
     made = [(output, text)] if isinstance(text, str) else text
     write_all(made)
     for path, _ in made:
         if path is not None:
-            _err(f"report written to {path}")
+            _err(ui("report_written", _lang(), path=path))
 
 
 class _Folder(click.Path):

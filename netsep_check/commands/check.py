@@ -98,14 +98,15 @@ def check(profiles: tuple[Path, ...], pack_ref: str | None, policy_dirs: tuple[P
         result = shown_as(run(paths, options), shown)
     for item in result.invalid:  # one bad profile must not hide the others' verdicts
         _report_problems(InputError(list(item.problems)), lang)
+    from netsep_check.i18n import ui
     from netsep_check.report._common import skipped_lines
 
     for line in skipped_lines(result, lang):
-        _err(f"note: {line}")
+        _err(ui("note", lang, text=line))
     from netsep_check.report.messages import unmatched_waiver_text
 
     for waiver in result.unmatched_waivers:
-        _err(f"note: {unmatched_waiver_text(waiver.describe(), lang)}")
+        _err(ui("note", lang, text=unmatched_waiver_text(waiver.describe(), lang)))
     _refuse_inputs([output for _, output in targets],  # and the files the run read
                    [*(r.profile_file for r in result.reports), *(i.file for i in result.invalid),
                     *(p for pack in {id(r.pack): r.pack for r in result.reports}.values()

@@ -88,10 +88,11 @@ def report_committee(profile: Path, period: tuple[dt.date, dt.date] | None,
     root = evidence_root if evidence_root is not None else profile.parent
     _refuse_inputs([output], [root / record.file for report in result.reports
                               for record in report.evidence_checked if record.file])
+    from netsep_check.i18n import ui
     from netsep_check.report.messages import unmatched_waiver_text
 
     for waiver in result.unmatched_waivers:
-        _err(f"note: {unmatched_waiver_text(waiver.describe(), lang)}")
+        _err(ui("note", lang, text=unmatched_waiver_text(waiver.describe(), lang)))
     _write(render_committee(result, lang, period=period, previous=previous,
                             previous_source=previous_file.name if previous_file else "",
                             prepared_by=prepared_by), output)
