@@ -149,3 +149,19 @@ def test_a_profile_is_refused_or_judged_exactly_as_without_the_limit(tmp_path, m
         assert larger.reports == unlimited.reports
     if failing:  # two rules examine each failing category: refused below that
         assert bool(limited.invalid) == (limit < 2 * failing)
+
+
+def test_a_rule_case_over_the_limit_is_broken_not_a_crash(small_limit):
+    """``policy test`` judges a pack's cases one rule at a time: a case the limit refuses
+    is reported broken, never a traceback and never the case's expected verdict."""
+    from netsep_check.authoring.cases import _Bases, run_case
+    from netsep_check.rules import load_pack
+
+    pack = load_pack("sandbox-2024")
+    compiled = next(c for c in pack.compiled if c.rule.id == "SCOPE-TASKS")
+
+    case = {"name": "many", "expect": "fail",
+            "set": {"usage.tasks": [f"task_{i:03d}" for i in range(60)]}}
+    result = run_case(compiled, case, _Bases(pack))
+    assert result.actual == "broken" and not result.ok
+    assert "more than 50 list elements" in result.detail

@@ -140,7 +140,11 @@ def run_case(compiled: CompiledRule, case: dict[str, Any], bases: _Bases) -> Cas
     as_of = dt.date.fromisoformat(case.get("as_of") or data["assessment"]["as_of"])
     if case.get("as_of"):
         data["assessment"]["as_of"] = as_of.isoformat()
-    finding = judge(compiled, Ctx(data, as_of, _evidence(data, case)), document)
+    try:
+        finding = judge(compiled, Ctx(data, as_of, _evidence(data, case)), document)
+    except InputError as exc:  # too much to judge: the case cannot say (never a pass)
+        return CaseResult(rule, name, expected, "broken",
+                          "; ".join(p.message for p in exc.problems[:3]))
     detail = finding_message(finding, "en")
     return CaseResult(rule, name, expected, finding.status, detail)
 
