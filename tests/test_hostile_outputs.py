@@ -1,0 +1,73 @@
+"""Inputs whose reports would be far larger than they are, or slow to word: refused or
+bounded (found by an independent hostile run, 2026-12-01).
+
+A 2 MB firm name, repeated in each SARIF result and each OSCAL POA&M item of a profile with
+55 failing rules, asked for more than 1 GiB (exit 3, MemoryError); an 8-million-character
+product id was wrapped by the text report into 150,000 table lines per MB (18 s). Names and
+ids now have a length in the profile contract (firm name 300 characters, ids and categories
+128), so a report stays proportional to its input.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from netsep_check.errors import EXIT_INPUT
+from tests.conftest import EXAMPLES
+from tests.test_hostile_classes import WALL, run_process
+
+
+def _data(name: str = "m365-noncompliant-scope.yaml") -> dict[str, Any]:
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    return json.loads(json.dumps(yaml.safe_load(text), default=str))
+
+
+def _write(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _long_firm(path: Path, length: int) -> Path:
+    data = _data()
+    data["firm"]["name"] = "가" * length
+    return _write(path, data)
+
+
+def _long_product(path: Path, length: int) -> Path:
+    data = _data()
+    data["usage"]["saas_products"].append("a" * length)
+    return _write(path, data)
+
+
+@pytest.mark.parametrize("fmt", ["oscal-poam", "sarif"])
+def test_a_long_firm_name_is_refused_not_repeated_into_gigabytes(tmp_path, fmt):
+    outcome = run_process("check", _long_firm(tmp_path / "p.json", 2_000_000), "--format",
+                          fmt, "-o", tmp_path / "out", "--lang", "en", "--evidence-root",
+                          EXAMPLES)
+    assert "Traceback" not in outcome.text and outcome.code == EXIT_INPUT, outcome.text[-2000:]
+    assert "firm.name: must be at most 300 characters" in outcome.stderr
+    assert outcome.seconds < WALL
+
+
+def test_a_long_product_id_is_refused_not_wrapped_for_seconds(tmp_path):
+    outcome = run_process("check", _long_product(tmp_path / "p.json", 8_000_000), "--format",
+                          "text", "-o", tmp_path / "out", "--lang", "en", "--evidence-root",
+                          EXAMPLES)
+    assert "Traceback" not in outcome.text and outcome.code == EXIT_INPUT, outcome.text[-2000:]
+    assert "must be at most 128 characters" in outcome.stderr
+    assert outcome.seconds < WALL
+
+
+@pytest.mark.parametrize(("field", "limit"), [("firm", 300), ("product", 128)])
+def test_names_at_their_length_are_judged(tmp_path, field, limit):
+    """The limits refuse nothing a real profile holds: at the length, judged (exit 1: the
+    scope example fails)."""
+    make = _long_firm if field == "firm" else _long_product
+    outcome = run_process("check", make(tmp_path / "p.json", limit), "--format", "json",
+                          "-o", tmp_path / "out.json", "--evidence-root", EXAMPLES)
+    assert outcome.code == 1, outcome.text[-2000:]
