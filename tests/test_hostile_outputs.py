@@ -1,5 +1,5 @@
-"""Inputs whose reports would be far larger than they are, or slow to word: refused or
-bounded (found by an independent hostile run, 2026-12-01).
+"""Inputs whose reports would be far larger than they are, or slow to word or to match
+against an egress log: refused or bounded (found by an independent hostile run, 2026-12-01).
 
 A 2 MB firm name, repeated in each SARIF result and each OSCAL POA&M item of a profile with
 55 failing rules, asked for more than 1 GiB (exit 3, MemoryError); an 8-million-character
@@ -16,8 +16,11 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netsep_check.errors import EXIT_INPUT
+from netsep_check.evaluate.egress import under_any
 from tests.conftest import EXAMPLES
 from tests.test_hostile_classes import WALL, run_process
 
@@ -71,3 +74,51 @@ def test_names_at_their_length_are_judged(tmp_path, field, limit):
     outcome = run_process("check", make(tmp_path / "p.json", limit), "--format", "json",
                           "-o", tmp_path / "out.json", "--evidence-root", EXAMPLES)
     assert outcome.code == 1, outcome.text[-2000:]
+
+
+# --- egress logs: no path that grows as tenants² or wildcards × log lines -------------------
+
+def _destinations(path: Path, hosts: list[str]) -> Path:
+    data = _data("m365-compliant.yaml")
+    access = data["security_measures"]["network_link"]["internet_access_control"]
+    access["allowed_destinations"] += hosts
+    return _write(path, data)
+
+
+def test_20000_own_tenant_hosts_with_an_egress_log_are_judged_within_bounds(tmp_path):
+    """A new set of labels per entry: 44 s for 20,000 ``tN.sharepoint.com``; now linear."""
+    profile = _destinations(tmp_path / "p.json", [f"t{i}.sharepoint.com" for i in range(20_000)])
+    outcome = run_process("check", profile, "--egress-log",
+                          EXAMPLES / "tenant" / "proxy-access.log", "--format", "json", "-o",
+                          tmp_path / "out.json", "--evidence-root", EXAMPLES)
+    assert "Traceback" not in outcome.text and outcome.code in (0, 1), outcome.text[-2000:]
+    assert outcome.seconds < WALL
+
+
+def test_500000_wildcards_against_a_log_of_20000_hosts_within_bounds(tmp_path):
+    """``str.endswith`` over 500,000 suffixes for each of 20,000 hosts: 31 s; now a set
+    lookup per dot of the host."""
+    profile = _destinations(tmp_path / "p.json", [f"*.a{i}.example.com" for i in range(500_000)])
+    log = tmp_path / "log.csv"
+    log.write_text("host,count\n" + "".join(
+        f"h{i}.b{i}.other{i % 7}.com,1\n" if i % 3 else f"x.a{i}.example.com,2\n"
+        for i in range(20_000)), encoding="utf-8")
+    outcome = run_process("check", profile, "--egress-log", log, "--format", "json", "-o",
+                          tmp_path / "out.json", "--evidence-root", EXAMPLES)
+    assert "Traceback" not in outcome.text and outcome.code == 1, outcome.text[-2000:]
+    assert outcome.seconds < WALL
+    report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert report["summary"]["verdict"] == "fail"
+
+
+_LABEL = st.text("ab.", min_size=0, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(suffixes=st.lists(_LABEL.map(lambda s: "." + s), max_size=40),
+       hosts=st.lists(_LABEL, max_size=20))
+def test_a_host_is_under_a_wildcard_exactly_as_endswith_says(suffixes, hosts):
+    """The set lookup (over 16 wildcards) answers as ``str.endswith`` over them all."""
+    under = under_any(tuple(suffixes))
+    for host in hosts:
+        assert under(host) == (bool(suffixes) and host.endswith(tuple(suffixes))), host

@@ -45,13 +45,35 @@ def own_tenants(profile: Mapping[str, Any], hosts: HostTable) -> dict[str, froze
     every label of each tenant that an allowed_destinations entry under that suffix names
     (``yesibank.sharepoint.com`` names ``yesibank``, ``yesibank-my``, ...). A wildcard over
     the whole suffix (``*.sharepoint.com``) names none."""
-    own: dict[str, frozenset[str]] = {}
+    own: dict[str, set[str]] = {}
     for entry in _allowed(profile):
         bound = hosts.tenant(entry[2:] if entry.startswith("*.") else entry)
         if bound is not None and bound[1]:  # an address of every tenant names none
-            suffix, label = bound
-            own[suffix] = own.get(suffix, frozenset()) | hosts.tenant_labels(suffix, label)
-    return own
+            suffix, label = bound  # added to one set (a new set per entry: tenants squared)
+            own.setdefault(suffix, set()).update(hosts.tenant_labels(suffix, label))
+    return {suffix: frozenset(labels) for suffix, labels in own.items()}
+
+
+_FEW = 16  # wildcards matched by one endswith over them all; more: by the host's own suffixes
+
+
+def under_any(suffixes: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a host ends with one of ``suffixes`` (each ``.example.com``, from a ``*.``
+    wildcard): ``str.endswith`` over a few; over many (500,000 wildcards against a log of
+    20,000 hosts took 31 s), a set asked for each of the host's own suffixes that start at a
+    dot — the same answer, since each suffix starts with one."""
+    if len(suffixes) <= _FEW:
+        return lambda host: bool(suffixes) and host.endswith(suffixes)
+    wanted = frozenset(suffixes)
+
+    def under(host: str) -> bool:
+        at = host.find(".")
+        while at >= 0:
+            if host[at:] in wanted:
+                return True
+            at = host.find(".", at + 1)
+        return False
+    return under
 
 
 def egress_accept(profile: Mapping[str, Any], hosts: HostTable) -> Callable[[str], bool]:
@@ -62,7 +84,7 @@ def egress_accept(profile: Mapping[str, Any], hosts: HostTable) -> Callable[[str
     another tenant's SharePoint is not the firm's SaaS."""
     allowed = _allowed(profile)
     exact = {h for h in allowed if not h.startswith("*.")}
-    suffixes = tuple(h[1:] for h in allowed if h.startswith("*."))
+    wildcard = under_any(tuple(h[1:] for h in allowed if h.startswith("*.")))
     approved = set(approved_products(profile))
     own = own_tenants(profile, hosts)
 
@@ -70,7 +92,7 @@ def egress_accept(profile: Mapping[str, Any], hosts: HostTable) -> Callable[[str
         bound = hosts.tenant(host)
         if bound is not None and bound[1] not in own.get(bound[0], ()):
             return False
-        if host in exact or (suffixes and host.endswith(suffixes)):
+        if host in exact or wildcard(host):
             return True
         return bool(approved.intersection(hosts.products(host)))
     return accept
