@@ -83,6 +83,9 @@ class JsonMarks:
         self._more: dict[int, int] = {}
         self._lock = threading.Lock()
         self._cr: bool | None = None  # whether the text holds a CR (asked at the first line)
+        # where each line asked for starts, by its number: a line is searched back for its
+        # start once (10,000 waivers on one line each searched back to the text's start)
+        self._starts: dict[int, int] = {}
 
     def _child(self, at: int, part: Any) -> tuple[int, int]:
         """(offset of its mark, offset of its value) of the child ``part`` (a key, an index)
@@ -162,7 +165,10 @@ class JsonMarks:
             else:
                 line += _breaks(self.text, start, offset, self._cr)
             bisect.insort(anchors, (offset, line))
-        return line, offset - _line_start(self.text, offset) + 1
+            start = self._starts.get(line)
+            if start is None:
+                start = self._starts[line] = _line_start(self.text, offset)
+        return line, offset - start + 1
 
     def nearest(self, path: Path) -> tuple[int, int]:
         try:
