@@ -110,6 +110,17 @@ def run() -> None:
             sys.stderr.flush()
         _remove_multiprocessing_folder()
         os._exit(2)
+    except (MemoryError, SystemError) as exc:  # out of memory where the command's own
+        # handler could not run (a SystemError: the interpreter failed in the middle of it)
+        from netsep_check.commands._shared import _lang
+        from netsep_check.i18n import ui
+
+        with contextlib.suppress(Exception):
+            sys.stderr.write(ui("out_of_memory", _lang()) + (
+                "" if isinstance(exc, MemoryError) else f" ({type(exc).__name__})") + "\n")
+            sys.stderr.flush()
+        _remove_multiprocessing_folder()
+        os._exit(2)
     except SystemExit as exc:
         code = exc.code
         if code is not None and not isinstance(code, int):

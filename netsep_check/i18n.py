@@ -225,6 +225,15 @@ UI: dict[str, T] = {
                            "(전체 {total}건, JSON 보고서에 모두 기록됨)"),
     "gate_quiet": T("{quiet} failing finding(s) do not fail the run ({why}); {tripped} do",
                     "위반 {quiet}건은 종료 코드에 반영하지 않습니다({why}). 반영: {tripped}건"),
+    "out_of_memory": T(
+        "error: the run needed more memory than it was given, and was stopped; no report was "
+        "written. A report is made whole in memory before it is written, and a batch's SARIF, "
+        "JUnit, HTML or OSCAL report holds every profile's findings: judge fewer profiles per "
+        "run (README, Limits)",
+        "오류: 이번 실행에 주어진 메모리보다 많은 메모리가 필요해 중단했습니다. 보고서는 쓰지 "
+        "않았습니다. 보고서는 메모리에서 전부 만든 뒤에 쓰며, 배치의 SARIF·JUnit·HTML·OSCAL "
+        "보고서에는 모든 프로파일의 판정 결과가 들어갑니다. 한 번에 점검하는 프로파일 수를 "
+        "줄이십시오(README의 Limits 참조)"),
     "report_written": T("report written to {path}", "보고서를 썼습니다: {path}"),
     "note": T("note: {text}", "참고: {text}"),
     "no_report": T("no {fmt} report was written: no profile could be judged (the problems "

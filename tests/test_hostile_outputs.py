@@ -140,3 +140,51 @@ def test_60000_waivers_on_one_line_are_read_within_bounds(tmp_path):
                           "--evidence-root", EXAMPLES)
     assert "Traceback" not in outcome.text and outcome.code == 1, outcome.text[-2000:]
     assert outcome.seconds < WALL
+
+
+# --- a run larger than its memory: said, exit 2, nothing written ------------------------------
+
+def test_a_run_out_of_memory_says_so_and_writes_nothing(run, tmp_path, monkeypatch):
+    """A batch's OSCAL POA&M of 1,000 failing profiles (485 MB) asked for 3.9 GB: under a
+    1 GiB limit it ended as an internal error (exit 3, "a bug in netsep-check"). Running out
+    of memory is now said as such, in the reader's language, with what to do (exit 2)."""
+    from netsep_check.report import sarif
+
+    def no_memory(*args: Any, **kwargs: Any) -> str:
+        raise MemoryError
+
+    monkeypatch.setattr(sarif, "render_sarif", no_memory)
+    out = tmp_path / "r.sarif"
+    result = run("check", EXAMPLES / "pulse-noncompliant-controls.yaml", "--format", "sarif",
+                 "-o", out, "--evidence-root", EXAMPLES, "--lang", "en")
+    assert result.exit_code == EXIT_INPUT
+    assert "needed more memory than it was given" in result.stderr
+    assert "bug" not in result.stderr and not out.exists()
+    korean = run("check", EXAMPLES / "pulse-noncompliant-controls.yaml", "--format", "sarif",
+                 "-o", out, "--evidence-root", EXAMPLES)
+    assert "메모리" in korean.stderr and korean.exit_code == EXIT_INPUT
+
+
+@pytest.mark.parametrize("megabytes", [60, 80, 100, 150])
+def test_a_batch_poam_beyond_its_memory_is_said_never_a_defect(tmp_path, megabytes):
+    """Under any memory limit: the report is made, or the run says it ran out of memory
+    (exit 2, nothing written) — never a traceback, never exit 3, never the exit 1 of a
+    ``SystemError`` (the interpreter failing mid-handler, found at 80 MB)."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    data = _data("pulse-noncompliant-controls.yaml")
+    for i in range(100):
+        data["firm"]["name"] = f"회사 {i:03d}"
+        _write(folder / f"p{i:03d}.json", data)
+    out = tmp_path / "out.json"
+    outcome = run_process("check", folder, "--format", "oscal-poam", "-o", out,
+                          "--evidence-root", EXAMPLES, "--lang", "en", memory=megabytes << 20)
+    assert "Traceback" not in outcome.text, outcome.text[-2000:]
+    if megabytes <= 80:  # far too little for 100 profiles' POA&M: said
+        assert outcome.code == EXIT_INPUT, outcome.text[-2000:]
+    assert outcome.code in (1, EXIT_INPUT), outcome.text[-2000:]
+    if outcome.code == EXIT_INPUT:
+        assert "needed more memory than it was given" in outcome.stderr
+        assert not out.exists()
+    else:
+        assert json.loads(out.read_text(encoding="utf-8"))["plan-of-action-and-milestones"]

@@ -66,6 +66,14 @@ def guarded(func: Callable[..., int]) -> Callable[..., None]:
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (143) / SIGHUP (129) in a batch
             code = getattr(exc, "exit_code", 130)
             _err("interrupted" if code == 130 else "terminated")
+        except (MemoryError, SystemError) as exc:  # the run is larger than the memory it
+            # was given (a batch's SARIF or OSCAL document is made whole); a SystemError is
+            # the interpreter failing for want of it mid-call: say so, exit 2
+            from netsep_check.i18n import ui
+
+            _err(ui("out_of_memory", _lang()) + (
+                "" if isinstance(exc, MemoryError) else f" ({type(exc).__name__})"))
+            code = EXIT_INPUT
         except Exception as exc:  # a defect of ours: say so, exit 3
             import os
             import traceback

@@ -165,10 +165,10 @@ class JsonMarks:
             else:
                 line += _breaks(self.text, start, offset, self._cr)
             bisect.insort(anchors, (offset, line))
-            start = self._starts.get(line)
-            if start is None:
-                start = self._starts[line] = _line_start(self.text, offset)
-        return line, offset - start + 1
+            begins = self._starts.get(line)
+            if begins is None:
+                begins = self._starts[line] = _line_start(self.text, offset)
+        return line, offset - begins + 1
 
     def nearest(self, path: Path) -> tuple[int, int]:
         try:

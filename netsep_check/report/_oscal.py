@@ -204,9 +204,17 @@ def tool_origin() -> list[dict[str, Any]]:
 
 def with_document_uuid(root: str, body: dict[str, Any], *salt: str) -> dict[str, Any]:
     """The document with a UUID derived from its content (and ``salt``), first in order."""
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False)
-                            .encode("utf-8")).hexdigest()
-    return {root: {"uuid": ident("document", root, *salt, digest), **body}}
+    digest = hashlib.sha256()
+    pending: list[str] = []  # the canonical text hashed as it is made, in pieces of ~1 MB:
+    size = 0  # never the whole text and its bytes at once (a batch POA&M of 485 MB)
+    for piece in json.JSONEncoder(sort_keys=True, ensure_ascii=False).iterencode(body):
+        pending.append(piece)
+        size += len(piece)
+        if size >= 1 << 20:
+            digest.update("".join(pending).encode("utf-8"))
+            pending, size = [], 0
+    digest.update("".join(pending).encode("utf-8"))
+    return {root: {"uuid": ident("document", root, *salt, digest.hexdigest()), **body}}
 
 
 def dumps(document: dict[str, Any]) -> str:
