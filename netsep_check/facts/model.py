@@ -34,7 +34,10 @@ def parse_timestamp(text: str) -> dt.datetime:
     moment = dt.datetime.fromisoformat(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)  # noqa: UP017 - Python 3.10
-    return moment.astimezone(dt.timezone.utc)  # noqa: UP017 - Python 3.10
+    try:
+        return moment.astimezone(dt.timezone.utc)  # noqa: UP017 - Python 3.10
+    except OverflowError:  # 0001-01-01T00:00+14:00 is a moment before the year 1
+        raise ValueError(f"{text[:40]!r} lies outside the years 1 to 9999 in UTC") from None
 
 
 def tenant_hash(tenant_id: str) -> str:
@@ -177,8 +180,20 @@ def sealed(facts: TenantFacts, file: str) -> TenantFacts:
 
 
 def from_dict(data: dict[str, Any], file: str, digest: str) -> TenantFacts:
-    """A schema-valid facts document → :class:`TenantFacts` (the schema is checked first)."""
+    """A schema-valid facts document → :class:`TenantFacts` (the schema is checked first).
+    A fact id given twice is an input error: the cross-check reads one fact per id, and a
+    passing copy put first hid every contradiction the real one showed (exit 0)."""
     s = data["source"]
+    first: dict[str, int] = {}
+    for i, f in enumerate(data["facts"]):
+        at = first.setdefault(f["id"], i)
+        if at != i:
+            from netsep_check.errors import InputError
+
+            raise InputError.one(
+                file, f"fact {f['id']!r} is given twice (facts[{at}] and facts[{i}]): each "
+                "fact may be stated once", path=f"facts[{i}].id", code="facts.duplicate_id",
+                id=f["id"], first=f"facts[{at}]")
     facts = tuple([Fact(f["id"], f["kind"], f["check"],
                         _frozen(f["value"]) if type(f["value"]) is list else f["value"],
                         f.get("criticality"), f.get("reported_id"), f.get("product"))
@@ -227,8 +242,8 @@ def _digits(text: str) -> bool:
 
 def _utc_timestamp(value: Any) -> bool:
     """``^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$``, with
-    ASCII digits."""
-    if type(value) is not str or len(value) < 17 or value[4] != "-" or value[7] != "-" \
+    ASCII digits, at most 64 characters (``maxLength``)."""
+    if type(value) is not str or not 17 <= len(value) <= 64 or value[4] != "-" or value[7] != "-" \
             or value[10] != "T" or value[13] != ":" or not all(
                 _digits(value[a:b]) for a, b in ((0, 4), (5, 7), (8, 10), (11, 13), (14, 16))):
         return False

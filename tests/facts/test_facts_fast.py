@@ -31,7 +31,7 @@ SAMPLE = json.loads(FACTS.read_text(encoding="utf-8"))
 SCHEMA_FILE = ROOT / "netsep_check" / "schemas" / "tenant-facts.schema.json"
 # plainly_valid was written against this schema: review it when the schema changes, then
 # write the new digest here.
-SCHEMA_SHA256 = "f397b9ba41c09a607b91f75b70043069af68e800bf8ce448c45d705c842bca72"
+SCHEMA_SHA256 = "32505a7f3f06bccd67e51add8ed04ca9fa7257159b8b0140e38d78803b1c178a"
 
 
 def _schema_accepts(data: Any) -> bool:
@@ -93,6 +93,8 @@ REFUSED = {
     "collected_at line break": (("source", "collected_at"), "2026-05-04T17:15:48Z\n"),
     "collected_at bad fraction": (("source", "collected_at"), "2026-05-04T17:15:48.Z"),
     "collected_at short offset": (("source", "collected_at"), "2026-05-04T17:15:48+0900"),
+    "collected_at long fraction": (("source", "collected_at"),
+                                   "2026-05-04T17:15:48." + "1" * 44 + "Z"),  # 65 characters
     "input_sha256 upper": (("source", "input_sha256"), "A" * 64),
     "input_sha256 short": (("source", "input_sha256"), "a" * 63),
     "tenant hash": (("tenant", "id_sha256"), "z" * 64),
