@@ -422,3 +422,50 @@ def test_a_zip64_member_or_end_record_is_refused(tmp_path, where):
     with pytest.raises(InputError, match="ZIP64"):
         extract(bundle, out)
     assert list(out.iterdir()) == []
+
+
+# --- a manifest or sealed report of the wrong shape (an independent hostile run, 2026-12-01) --
+
+def _json_member(name: str, key: str, value: object):
+    def change(files: dict[str, bytes]) -> None:
+        document = json.loads(files[name])
+        document[key] = value
+        files[name] = json.dumps(document).encode()
+    return change
+
+
+@pytest.mark.parametrize(("member", "key", "value", "code"), [
+    ("manifest.json", "tool", "netsep-check", 2), ("manifest.json", "tool", [], 2),
+    ("manifest.json", "packs", 3, 2), ("manifest.json", "packs", {"0": {}}, 2),
+    ("manifest.json", "packs", [], 2),
+    ("report.json", "summary", [], 1), ("report.json", "summary", "pass", 1),
+    ("report.json", "summary", 0, 1),
+])
+def test_a_malformed_manifest_or_report_is_named_never_an_internal_error(
+        run, tmp_path, member, key, value, code):
+    """``tool`` or ``packs`` of the wrong type in the manifest: an input error (was exit 3);
+    a sealed report whose summary is not a mapping has no sealed verdict: not intact."""
+    bundle = rewrite(create(run, M365, tmp_path / "s.zip"), tmp_path / "bad.zip",
+                     _json_member(member, key, value))
+    for fmt in ("text", "json"):
+        result = run("bundle", "verify", bundle, "--format", fmt, "--lang", "en")
+        assert result.exit_code == code, (fmt, result.stdout, result.stderr)
+        if code == 1:
+            assert "NOT INTACT" in result.stdout or '"intact": false' in result.stdout
+
+
+def test_verify_and_create_say_which_pack_judged_and_a_regime_mismatch(run, tmp_path):
+    """A sandbox profile sealed with the standing exception's pack: its pass is that pack's,
+    and verify's text said neither the pack nor the mismatch (only its JSON had the pack)."""
+    made = run("bundle", "create", M365, "-o", tmp_path / "s.zip", "--pack",
+               "standing-exception-2026")
+    assert made.exit_code == 0, made.stderr
+    assert "(pack standing-exception-2026 " in made.stderr
+    assert "the profile's regime is sandbox" in made.stderr
+    for lang, words in (("en", "re-checked with pack standing-exception-2026"),
+                        ("ko", "재점검 정책 팩: standing-exception-2026")):
+        text = run("bundle", "verify", tmp_path / "s.zip", "--lang", lang).stdout
+        assert words in text and "sandbox" in text, text
+    code, document = _verify_json(run, tmp_path / "s.zip")
+    assert code == 0 and document["rechecked_pack"]["id"] == "standing-exception-2026"
+    assert [n["code"] for n in document["report_notes"]] == ["regime_mismatch"]

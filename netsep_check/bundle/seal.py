@@ -172,6 +172,8 @@ class Created:
     verdict: str
     members: int
     missing_evidence: tuple[str, ...]  # evidence ids cited with a path but not bundled
+    pack: str = ""  # the pack that judged it: "id version"
+    regime_mismatch: str = ""  # the profile's regime, where the pack is of another
 
 
 def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
@@ -239,8 +241,11 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
                 from None
     bundle_digest, _ = _digest_file(output)
     missing = tuple(e["id"] for e in evidence if e["member"] is None)
+    mismatch = next((str(n.params.get("regime")) for n in report.notes
+                     if n.code == "regime_mismatch"), "")
     return Created(output, sha256(manifest_text.encode("utf-8")).hexdigest(), bundle_digest,
-                   str(manifest["verdict"]), len(files) + 1, missing)
+                   str(manifest["verdict"]), len(files) + 1, missing,
+                   f"{report.pack.id} {report.pack.version}", mismatch)
 
 
 # --- reading a bundle -----------------------------------------------------------------------
@@ -278,6 +283,14 @@ def _manifest(folder: Path, members: dict[str, Member], file: str) -> dict[str, 
         raise InputError.one(where, "members (name, sha256) or profile missing or malformed")
     if profile not in {m["name"] for m in listed} or name_problem(profile, DEFAULT_LIMITS):
         raise InputError.one(where, f"profile {profile!r} is not one of the listed members")
+    tool, packs = manifest.get("tool"), manifest.get("packs")
+    if tool is not None and not isinstance(tool, dict):
+        raise InputError.one(where, f"tool is {type(tool).__name__}, not a mapping "
+                             "(name, version)", path="tool")
+    if packs is not None and not (isinstance(packs, list) and packs
+                                  and all(isinstance(p, dict) for p in packs)):
+        raise InputError.one(where, "packs is not a list of packs (id, version, digest)",
+                             path="packs")
     return manifest
 
 
@@ -298,6 +311,10 @@ class Verified:
     recheck_problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     expected_mismatch: str | None = None  # --expect given and not the manifest's digest
+    # the pack that re-checked the profile (id, version, digest), and the notes of the
+    # re-check's report (regime_mismatch: a pack of another regime judged it), as data
+    rechecked_pack: tuple[str, str, str] | None = None
+    report_notes: list[Any] = field(default_factory=list)
 
     @property
     def intact(self) -> bool:
@@ -329,8 +346,10 @@ def verify_bundle(path: Path, pack_ref: str | None = None, policy_dirs: Sequence
         result.missing = sorted(set(listed) - set(present))
         result.altered = sorted(n for n in set(listed) & set(present) if listed[n] != present[n])
         sealed = _read_json(folder, REPORT, members, file) if REPORT in members else None
-        result.sealed_verdict = (sealed.get("summary") or {}).get("verdict") \
-            if isinstance(sealed, dict) else None
+        summary = sealed.get("summary") if isinstance(sealed, dict) else None
+        # a summary that is not a mapping has no verdict: the sealed verdict is then none,
+        # which no re-check equals (not intact)
+        result.sealed_verdict = summary.get("verdict") if isinstance(summary, dict) else None
         if isinstance(sealed, dict) and sealed.get("as_of") != manifest.get("as_of"):
             result.recheck_problems.append(f"the manifest's as_of {manifest.get('as_of')} is "
                                            f"not the sealed report's {sealed.get('as_of')}")
@@ -366,6 +385,8 @@ def _recheck(result: Verified, folder: Path, members: dict[str, Member],
         result.recheck_problems += [str(p).replace(root, "") for p in exc.problems]
         return
     result.rechecked_verdict = "fail" if report.failing else "pass"
+    result.rechecked_pack = (report.pack.id, report.pack.version, report.pack.digest)
+    result.report_notes = [n for n in report.notes if n.code == "regime_mismatch"]
     if sealed_pack.get("digest") and sealed_pack.get("digest") != report.pack.digest:
         result.notes.append(f"pack {report.pack.id}: sealed {sealed_pack.get('version')} "
                             f"(digest {str(sealed_pack.get('digest'))[:12]}…), re-checked with "

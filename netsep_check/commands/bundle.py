@@ -104,7 +104,10 @@ def bundle_create(profile: Path, output: Path, evidence_root: Path | None,
     created = create_bundle(profile, output, Checker(pack_ref, (), as_of,
                                                      evidence_root=evidence_root))
     _err(f"bundle written to {created.output}: {created.members} members, sealed verdict "
-         f"{created.verdict}")
+         f"{created.verdict} (pack {created.pack})")
+    if created.regime_mismatch:
+        _err(f"note: the profile's regime is {created.regime_mismatch}; it was judged against "
+             f"pack {created.pack}, as asked (--pack), not its own regime's")
     for evidence_id in created.missing_evidence:
         _err(f"note: evidence {evidence_id} is cited with a path but its file could not be "
              "bundled (missing or outside the evidence root); the sealed report says so")

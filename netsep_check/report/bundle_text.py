@@ -29,6 +29,8 @@ _W: dict[str, tuple[str, str]] = {
                "매니페스트 해시값이 기대값 {expected}과(와) 다름"),
     "sealed_as": ("sealed", "봉인"), "now_as": ("re-checked", "재점검"),
     "absent": ("(absent)", "(없음)"), "note": ("note", "참고"),
+    "pack": ("re-checked with pack {id} {version} (digest {digest})",
+             "재점검 정책 팩: {id} {version} (해시값 {digest})"),
 }
 
 
@@ -53,6 +55,9 @@ def verified_dict(result: Any) -> dict[str, Any]:
         "sealed_verdict": result.sealed_verdict, "rechecked_verdict": result.rechecked_verdict,
         "recheck_problems": result.recheck_problems, "notes": result.notes,
         "expected_mismatch": result.expected_mismatch,
+        "rechecked_pack": None if result.rechecked_pack is None else dict(
+            zip(("id", "version", "digest"), result.rechecked_pack, strict=True)),
+        "report_notes": [{"code": n.code, **n.params} for n in result.report_notes],
     }
 
 
@@ -76,6 +81,13 @@ def render_verified(result: Any, fmt: str, lang: str) -> str:
     lines += [f"  ✗ {_w('recheck', lang)}: {problem}" for problem in result.recheck_problems]
     if result.sealed_verdict != result.rechecked_verdict:
         lines.append(f"  ✗ {_w('overall', lang, sealed=result.sealed_verdict or absent, now=result.rechecked_verdict or absent)}")  # noqa: E501
+    if result.rechecked_pack is not None:
+        pack_id, version, digest = result.rechecked_pack
+        lines.append(_w("pack", lang, id=pack_id, version=version, digest=digest[:12] + "…"))
+    from netsep_check.i18n import NOTES
+
+    lines += [f"  {_w('note', lang)}: {NOTES[n.code](lang).format(**n.params)}"
+              for n in result.report_notes]  # a pack of another regime judged it: said
     lines += [f"  {_w('note', lang)}: {note}" for note in result.notes]
     lines.append(_w("intact", lang) if result.intact else _w("broken", lang))
     return "\n".join(lines) + "\n"
