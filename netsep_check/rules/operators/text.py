@@ -60,8 +60,57 @@ def _finder(folded: list[str]) -> Any:
     fragments' literal text (escaped: never read as a pattern), answering exactly what
     ``any(f in text for f in folded if f)`` answers, at C speed; None when no fragment is
     non-empty (nothing is included)."""
-    literal = [re.escape(fragment) for fragment in folded if fragment]
-    return re.compile("|".join(literal)).search if literal else None
+    kept = [fragment for fragment in folded if fragment]
+    if not kept:
+        return None
+    if len(kept) > _ALTERNATIVES:
+        return _windows(kept)
+    return re.compile("|".join(re.escape(fragment) for fragment in kept)).search
+
+
+_ALTERNATIVES = 256  # fragments one pattern alternates over; more: an automaton
+
+
+def _windows(fragments: list[str]) -> Any:
+    """``any(f in text for f in fragments)`` by one pass over the text (Aho-Corasick): a
+    pattern of 50,000 alternatives tries each at every position of the text (3 ms a title,
+    60 s for 20,000 titles); this reads each character once, whatever the fragments, after
+    building the automaton once (their total length). Returns True or None, as a search's
+    match or none."""
+    goto: list[dict[str, int]] = [{}]
+    ends = [False]
+    for fragment in fragments:
+        state = 0
+        for ch in fragment:
+            nxt = goto[state].get(ch)
+            if nxt is None:
+                nxt = goto[state][ch] = len(goto)
+                goto.append({})
+                ends.append(False)
+            state = nxt
+        ends[state] = True
+    fail = [0] * len(goto)
+    queue = list(goto[0].values())
+    for state in queue:  # breadth first: a state's fail link is set before its children's
+        for ch, child in goto[state].items():
+            back = fail[state]
+            while back and ch not in goto[back]:
+                back = fail[back]
+            link = goto[back].get(ch, 0)
+            fail[child] = link if link != child else 0
+            ends[child] = ends[child] or ends[fail[child]]
+            queue.append(child)
+
+    def search(text: str) -> bool | None:
+        state = 0
+        for ch in text:
+            while state and ch not in goto[state]:
+                state = fail[state]
+            state = goto[state].get(ch, 0)
+            if ends[state]:
+                return True
+        return None
+    return search
 
 
 def _texts(value: Any) -> bool:
