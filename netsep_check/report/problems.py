@@ -182,6 +182,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "stated once",
                            "사실 {id}이(가) 두 번 주어졌습니다(처음: {first}). 각 사실은 한 번만 "
                            "적을 수 있습니다"),
+    "pack.too_many_rules": ("the pack holds {count} rules; a pack may hold at most {limit}",
+                            "정책 팩의 규칙이 {count}개입니다. 정책 팩에는 규칙을 {limit}개까지 둘 "
+                            "수 있습니다"),
     "profile.too_much_to_judge": (
         "judging this profile would examine more than {limit} list elements one by one "
         "(failing elements, or elements a fast check cannot pass): it is refused rather than "

@@ -273,6 +273,9 @@ def _extends(meta: dict[str, Any], folder: Path, document: Document) -> str | Pa
     return guard.inside(folder, ref, document, ("pack", "extends"))
 
 
+MAX_RULES = 2_000  # rules in a pack, its base's included (the built-in packs: about 70)
+
+
 def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
               _overrides: dict[str, Any] | None = None, _depth: int = 0, *,
               extra_rule_files: tuple[Path, ...] = (),
@@ -342,6 +345,10 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
         if not is_builtin(path):
             custom.extend(c.rule for c in loaded)
     rules = [c.rule for c in compiled]
+    if len(rules) > MAX_RULES:  # every report lists every rule: 20,000 took 10 s as text
+        raise InputError.one(document.file, f"the pack holds {len(rules):,} rules; a pack "
+                             f"may hold at most {MAX_RULES:,}", code="pack.too_many_rules",
+                             count=f"{len(rules):,}", limit=f"{MAX_RULES:,}")
     _check_ids(rules)
     if custom:
         guard.check_rules(custom, params)
