@@ -73,3 +73,21 @@ def test_a_collected_at_of_a_million_digits_is_refused(tmp_path):
     result = _judge(path)
     assert result.exit_code == EXIT_INPUT
     assert "at most 64 characters" in str(result.invalid[0].problems[0])
+
+
+def test_a_64_mib_results_file_of_empty_mappings_is_refused_before_it_is_built(tmp_path):
+    """22 million ``{}`` in a ScubaGear results file (64 MiB, its size limit): json built
+    them all before the value limit was asked, over 1 GiB."""
+    from tests.test_hostile_classes import GIB, WALL, run_process
+
+    count = (64 * 1024 * 1024 - 200) // 3
+    path = tmp_path / "ScubaResults.json"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write('{"MetaData": {}, "Results": {}, "Raw": {"junk": [')
+        handle.write("{}," * (count - 1) + "{}]}}")
+    assert path.stat().st_size <= 64 * 1024 * 1024
+    outcome = run_process("check", PROFILE, "--evidence-root", EXAMPLES, "--tenant-facts", path,
+                          "--lang", "en", memory=GIB)
+    assert "Traceback" not in outcome.text and outcome.code == EXIT_INPUT, outcome.text[-2000:]
+    assert "more than 4000000 values" in outcome.stderr
+    assert outcome.seconds < WALL
