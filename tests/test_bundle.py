@@ -469,3 +469,18 @@ def test_verify_and_create_say_which_pack_judged_and_a_regime_mismatch(run, tmp_
     code, document = _verify_json(run, tmp_path / "s.zip")
     assert code == 0 and document["rechecked_pack"]["id"] == "standing-exception-2026"
     assert [n["code"] for n in document["report_notes"]] == ["regime_mismatch"]
+
+
+def test_an_invalid_profile_in_a_bundle_is_named_as_the_bundle_holds_it(run, tmp_path):
+    """``check bundle.zip`` of a bundle whose profile is invalid named the private folder it
+    was read from (``/tmp/netsep-bundle-…/submission/…``), gone once the command ended."""
+    bundle = create(run, M365, tmp_path / "s.zip")
+
+    def spoil(files: dict[str, bytes]) -> None:
+        name = "submission/m365-compliant.yaml"
+        files[name] = files[name].replace(b"profile_version: 1", b"profile_version: 1\nbogus: 1")
+    bad = rewrite(bundle, tmp_path / "bad.zip", spoil)
+    result = run("check", bad, "--lang", "en", "--format", "json")
+    assert result.exit_code == 2
+    assert f"{bad}:submission/m365-compliant.yaml:" in result.stderr
+    assert "netsep-bundle" not in result.stderr + result.stdout

@@ -71,7 +71,9 @@ def shown_as(result: Any, shown: dict[str, str]) -> Any:
 
     reports = tuple(dataclasses.replace(r, profile_file=shown.get(r.profile_file, r.profile_file))
                     for r in result.reports)
-    invalid = tuple(dataclasses.replace(i, file=shown.get(i.file, i.file)) for i in result.invalid)
+    invalid = tuple(dataclasses.replace(i, file=shown.get(i.file, i.file), problems=tuple(
+        dataclasses.replace(p, file=shown.get(p.file, p.file)) for p in i.problems))
+        for i in result.invalid)  # each problem too: never the private folder's path
     return dataclasses.replace(result, reports=reports, invalid=invalid)
 
 
