@@ -117,7 +117,7 @@ def _10(self, file, firm, regime, service, as_of, items):
 CODES["def __init__(self, file, firm, regime, service, as_of, items):\n  __setattr(self, 'file', file)\n  __setattr(self, 'firm', firm)\n  __setattr(self, 'regime', regime)\n  __setattr(self, 'service', service)\n  __setattr(self, 'as_of', as_of)\n  __setattr(self, 'items', items)"] = _10.__code__
 
 
-def _11(self, file, manifest_sha256, manifest, added, missing, altered, verdicts, sealed_verdict, rechecked_verdict, recheck_problems, notes, expected_mismatch):
+def _11(self, file, manifest_sha256, manifest, added, missing, altered, verdicts, sealed_verdict, rechecked_verdict, recheck_problems, notes, expected_mismatch, rechecked_pack, report_notes):
   self.file = file
   self.manifest_sha256 = manifest_sha256
   self.manifest = manifest
@@ -130,7 +130,9 @@ def _11(self, file, manifest_sha256, manifest, added, missing, altered, verdicts
   self.recheck_problems = __fact_recheck_problems() if recheck_problems is __NOTHING else recheck_problems
   self.notes = __fact_notes() if notes is __NOTHING else notes
   self.expected_mismatch = expected_mismatch
-CODES['def __init__(self, file, manifest_sha256, manifest, added=__NOTHING, missing=__NOTHING, altered=__NOTHING, verdicts=__NOTHING, sealed_verdict=__dflt_sealed_verdict, rechecked_verdict=__dflt_rechecked_verdict, recheck_problems=__NOTHING, notes=__NOTHING, expected_mismatch=__dflt_expected_mismatch):\n  self.file = file\n  self.manifest_sha256 = manifest_sha256\n  self.manifest = manifest\n  self.added = __fact_added() if added is __NOTHING else added\n  self.missing = __fact_missing() if missing is __NOTHING else missing\n  self.altered = __fact_altered() if altered is __NOTHING else altered\n  self.verdicts = __fact_verdicts() if verdicts is __NOTHING else verdicts\n  self.sealed_verdict = sealed_verdict\n  self.rechecked_verdict = rechecked_verdict\n  self.recheck_problems = __fact_recheck_problems() if recheck_problems is __NOTHING else recheck_problems\n  self.notes = __fact_notes() if notes is __NOTHING else notes\n  self.expected_mismatch = expected_mismatch'] = _11.__code__
+  self.rechecked_pack = rechecked_pack
+  self.report_notes = __fact_report_notes() if report_notes is __NOTHING else report_notes
+CODES['def __init__(self, file, manifest_sha256, manifest, added=__NOTHING, missing=__NOTHING, altered=__NOTHING, verdicts=__NOTHING, sealed_verdict=__dflt_sealed_verdict, rechecked_verdict=__dflt_rechecked_verdict, recheck_problems=__NOTHING, notes=__NOTHING, expected_mismatch=__dflt_expected_mismatch, rechecked_pack=__dflt_rechecked_pack, report_notes=__NOTHING):\n  self.file = file\n  self.manifest_sha256 = manifest_sha256\n  self.manifest = manifest\n  self.added = __fact_added() if added is __NOTHING else added\n  self.missing = __fact_missing() if missing is __NOTHING else missing\n  self.altered = __fact_altered() if altered is __NOTHING else altered\n  self.verdicts = __fact_verdicts() if verdicts is __NOTHING else verdicts\n  self.sealed_verdict = sealed_verdict\n  self.rechecked_verdict = rechecked_verdict\n  self.recheck_problems = __fact_recheck_problems() if recheck_problems is __NOTHING else recheck_problems\n  self.notes = __fact_notes() if notes is __NOTHING else notes\n  self.expected_mismatch = expected_mismatch\n  self.rechecked_pack = rechecked_pack\n  self.report_notes = __fact_report_notes() if report_notes is __NOTHING else report_notes'] = _11.__code__
 
 
 def _12(self, file, message, line, column, path, code, params):
@@ -439,14 +441,16 @@ def _39(self, name, size, sha256):
 CODES["def __init__(self, name, size, sha256):\n  __setattr(self, 'name', name)\n  __setattr(self, 'size', size)\n  __setattr(self, 'sha256', sha256)"] = _39.__code__
 
 
-def _40(self, output, manifest_sha256, bundle_sha256, verdict, members, missing_evidence):
+def _40(self, output, manifest_sha256, bundle_sha256, verdict, members, missing_evidence, pack, regime_mismatch):
   __setattr(self, 'output', output)
   __setattr(self, 'manifest_sha256', manifest_sha256)
   __setattr(self, 'bundle_sha256', bundle_sha256)
   __setattr(self, 'verdict', verdict)
   __setattr(self, 'members', members)
   __setattr(self, 'missing_evidence', missing_evidence)
-CODES["def __init__(self, output, manifest_sha256, bundle_sha256, verdict, members, missing_evidence):\n  __setattr(self, 'output', output)\n  __setattr(self, 'manifest_sha256', manifest_sha256)\n  __setattr(self, 'bundle_sha256', bundle_sha256)\n  __setattr(self, 'verdict', verdict)\n  __setattr(self, 'members', members)\n  __setattr(self, 'missing_evidence', missing_evidence)"] = _40.__code__
+  __setattr(self, 'pack', pack)
+  __setattr(self, 'regime_mismatch', regime_mismatch)
+CODES["def __init__(self, output, manifest_sha256, bundle_sha256, verdict, members, missing_evidence, pack=__dflt_pack, regime_mismatch=__dflt_regime_mismatch):\n  __setattr(self, 'output', output)\n  __setattr(self, 'manifest_sha256', manifest_sha256)\n  __setattr(self, 'bundle_sha256', bundle_sha256)\n  __setattr(self, 'verdict', verdict)\n  __setattr(self, 'members', members)\n  __setattr(self, 'missing_evidence', missing_evidence)\n  __setattr(self, 'pack', pack)\n  __setattr(self, 'regime_mismatch', regime_mismatch)"] = _40.__code__
 
 
 def _41(self, pack, policy_dirs, as_of, evidence_root, verify_evidence, waivers, baseline, fail_on, max_bytes, jobs, progress, today, tenant_facts, egress_logs, json_lang):
