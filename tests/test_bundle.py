@@ -484,3 +484,15 @@ def test_an_invalid_profile_in_a_bundle_is_named_as_the_bundle_holds_it(run, tmp
     assert result.exit_code == 2
     assert f"{bad}:submission/m365-compliant.yaml:" in result.stderr
     assert "netsep-bundle" not in result.stderr + result.stdout
+
+
+def test_verify_text_says_the_sealed_verdict_of_an_intact_failing_submission(run, tmp_path):
+    """Intact (exit 0) is about the seal; the text said nothing else, so a reader could not
+    tell the submission fails, which its JSON said (``sealed_verdict: fail``)."""
+    bundle = create(run, EXAMPLES / "m365-noncompliant-scope.yaml", tmp_path / "nc.zip")
+    result = run("bundle", "verify", bundle, "--lang", "en")
+    assert result.exit_code == 0
+    assert "sealed verdict: FAIL (not compliant); re-checked: FAIL (not compliant)" \
+        in result.stdout
+    korean = run("bundle", "verify", bundle).stdout
+    assert "봉인된 판정: 위반 (부적합)" in korean

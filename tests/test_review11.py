@@ -161,7 +161,12 @@ def test_an_evidence_title_with_words_is_accepted(run, tmp_path, title):
 @pytest.mark.parametrize("category", ["other:passport_scans", "other:jumin_numbers",
                                       "other:ssn_list", "other:list_of_rrn", "other:client_accounts",
                                       "other:kyc_documents", "other:cardholder_data",
-                                      "other:loan_applications", "other:driver_license_copies"])
+                                      "other:loan_applications", "other:driver_license_copies",
+                                      # found by an independent hostile run, 2026-12-01
+                                      "other:pii", "other:users_pii", "other:gaein_jeongbo",
+                                      "other:sinyong_jeongbo", "other:goyu_sikbyeol",
+                                      "other:gogaek_jeongbo", "other:georae_naeyeok",
+                                      "other:social_security", "other:tax_id"])
 def test_excluded_data_under_another_word_is_not_passed_on_the_firms_reading(run, tmp_path,
                                                                             category):
     """Passport and resident numbers are 고유식별정보, cardholders' and borrowers' data is
@@ -173,7 +178,8 @@ def test_excluded_data_under_another_word_is_not_passed_on_the_firms_reading(run
     assert statuses["SE-DATA-OWN-CATEGORY"] == "fail" and code == 1
 
 
-@pytest.mark.parametrize("category", ["other:business_news", "other:survey_results"])
+@pytest.mark.parametrize("category", ["other:business_news", "other:survey_results",
+                                      "other:pipeline_metrics", "other:gongji_jeongbo"])
 def test_an_own_category_merely_holding_the_letters_still_rests_on_the_reading(run, tmp_path,
                                                                                category):
     code, statuses = _check(run, tmp_path, STANDING, {

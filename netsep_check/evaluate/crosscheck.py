@@ -247,7 +247,8 @@ def _collected(facts: TenantFacts) -> dt.date:
         return parse_timestamp(facts.source.collected_at).date()
     except ValueError:
         raise InputError.one(facts.file, f"not a timestamp: {facts.source.collected_at!r}",
-                             path="source.collected_at") from None
+                             path="source.collected_at", code="facts.not_a_timestamp",
+                             value=facts.source.collected_at[:40]) from None
 
 
 def crosscheck(profile: Mapping[str, Any], facts: Sequence[TenantFacts],

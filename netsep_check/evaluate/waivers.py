@@ -185,7 +185,6 @@ def _date_problems(document: Document) -> list[Problem]:
         if not (clock.reckonable(approved) and clock.reckonable(expires)):
             continue  # outside the years dates are reckoned in: the schema's pattern says so
         path = ("waivers", index, "expires_on")
-        line_col = document.position(path) or (None, None)
         latest = one_year_after(approved)
         if approved > clock.today():
             at = ("waivers", index, "approved_on")
@@ -201,6 +200,7 @@ def _date_problems(document: Document) -> list[Problem]:
                        "at least once a year")
         else:
             continue
+        line_col = document.position(path) or (None, None)  # only where one is said
         problems.append(Problem(document.file, message, line_col[0], line_col[1],
                                 format_path(path)))
     return problems
@@ -228,6 +228,14 @@ def _text_problems(document: Document) -> list[Problem]:
 def parse_waivers(document: Document) -> WaiverSet:
     """Check a loaded waivers document and turn it into a :class:`WaiverSet`."""
     require_mapping(document, "waivers file")
+    entries, most = document.data.get("waivers"), waivers_schema()["properties"]["waivers"][
+        "maxItems"]
+    if isinstance(entries, list) and len(entries) > most:  # said alone, before the schema
+        # walks each of 78,000 entries to say so (and the dates' lines are looked up)
+        line, column = document.position(("waivers",)) or (None, None)
+        raise InputError.one(document.file, f"{len(entries):,} waivers; a waivers file holds "
+                             f"at most {most:,}", line, column, "waivers",
+                             code="schema.too_many_items", max=most)
     problems = (schema_problems(document, waivers_schema()) + _date_problems(document)
                 + _text_problems(document))
     if problems:

@@ -343,8 +343,9 @@ def _timestamp(value: str, file: str) -> str:
     try:
         moment = parse_timestamp(value)
     except ValueError:
-        raise _fail(file, "MetaData.TimestampZulu", f"not an ISO 8601 timestamp: "
-                    f"{value[:40]!r}") from None
+        raise InputError.one(file, f"not an ISO 8601 timestamp: {value[:40]!r}",
+                             path="MetaData.TimestampZulu", code="facts.not_a_timestamp",
+                             value=value[:40]) from None
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

@@ -29,6 +29,8 @@ _W: dict[str, tuple[str, str]] = {
                "매니페스트 해시값이 기대값 {expected}과(와) 다름"),
     "sealed_as": ("sealed", "봉인"), "now_as": ("re-checked", "재점검"),
     "absent": ("(absent)", "(없음)"), "note": ("note", "참고"),
+    "verdicts": ("sealed verdict: {sealed}; re-checked: {now}",
+                 "봉인된 판정: {sealed}; 재점검 판정: {now}"),
     "pack": ("re-checked with pack {id} {version} (digest {digest})",
              "재점검 정책 팩: {id} {version} (해시값 {digest})"),
 }
@@ -61,6 +63,12 @@ def verified_dict(result: Any) -> dict[str, Any]:
     }
 
 
+def _verdict(verdict: str | None, lang: str) -> str:
+    words = {"pass": ("pass (compliant)", "통과 (적합)"),
+             "fail": ("FAIL (not compliant)", "위반 (부적합)")}.get(verdict or "")
+    return _w("absent", lang) if words is None else (words[1] if lang == "ko" else words[0])
+
+
 def render_verified(result: Any, fmt: str, lang: str) -> str:
     if fmt == "json":
         return json.dumps(verified_dict(result), ensure_ascii=False, indent=2) + "\n"
@@ -81,6 +89,9 @@ def render_verified(result: Any, fmt: str, lang: str) -> str:
     lines += [f"  ✗ {_w('recheck', lang)}: {problem}" for problem in result.recheck_problems]
     if result.sealed_verdict != result.rechecked_verdict:
         lines.append(f"  ✗ {_w('overall', lang, sealed=result.sealed_verdict or absent, now=result.rechecked_verdict or absent)}")  # noqa: E501
+    lines.append(_w("verdicts", lang, sealed=_verdict(result.sealed_verdict, lang),
+                    now=_verdict(result.rechecked_verdict, lang)))  # intact or not: a failing
+    # submission says so in the text, as its JSON does
     if result.rechecked_pack is not None:
         pack_id, version, digest = result.rechecked_pack
         lines.append(_w("pack", lang, id=pack_id, version=version, digest=digest[:12] + "…"))

@@ -178,6 +178,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "write the whole number meant",
                        "숫자 {value}은(는) 정확히 읽을 수 없습니다. 두 정수 사이의 값인데 "
                        "부동소수점으로 읽으면 {rounded}이(가) 됩니다. 의도한 정수를 쓰십시오"),
+    "facts.not_a_timestamp": ("not an ISO 8601 timestamp in the years 1 to 9999 (UTC): {value}",
+                              "UTC로 1년에서 9999년 사이의 ISO 8601 시각이 아닙니다: {value}"),
     "facts.duplicate_id": ("fact {id} is given twice (first as {first}): each fact may be "
                            "stated once",
                            "사실 {id}이(가) 두 번 주어졌습니다(처음: {first}). 각 사실은 한 번만 "
