@@ -230,10 +230,10 @@ UI: dict[str, T] = {
         "written. A report is made whole in memory before it is written, and a batch's SARIF, "
         "JUnit, HTML or OSCAL report holds every profile's findings: judge fewer profiles per "
         "run (README, Limits)",
-        "오류: 이번 실행에 주어진 메모리보다 많은 메모리가 필요해 중단했습니다. 보고서는 쓰지 "
-        "않았습니다. 보고서는 메모리에서 전부 만든 뒤에 쓰며, 배치의 SARIF·JUnit·HTML·OSCAL "
-        "보고서에는 모든 프로파일의 판정 결과가 들어갑니다. 한 번에 점검하는 프로파일 수를 "
-        "줄이십시오(README의 Limits 참조)"),
+        "오류: 이번 실행에 주어진 메모리보다 많은 메모리가 필요해 실행을 중단했습니다. 보고서를 "
+        "쓰지 않았습니다. 보고서는 메모리에서 전체를 만든 뒤에 쓰며, 일괄 점검의 "
+        "SARIF·JUnit·HTML·OSCAL 보고서에는 모든 프로파일의 판정 내용이 들어갑니다. 한 번에 "
+        "점검하는 프로파일 수를 줄이십시오(README의 Limits 참조)"),
     "report_written": T("report written to {path}", "보고서를 썼습니다: {path}"),
     "note": T("note: {text}", "참고: {text}"),
     "no_report": T("no {fmt} report was written: no profile could be judged (the problems "

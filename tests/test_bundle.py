@@ -463,7 +463,7 @@ def test_verify_and_create_say_which_pack_judged_and_a_regime_mismatch(run, tmp_
     assert "(pack standing-exception-2026 " in made.stderr
     assert "the profile's regime is sandbox" in made.stderr
     for lang, words in (("en", "re-checked with pack standing-exception-2026"),
-                        ("ko", "재점검 정책 팩: standing-exception-2026")):
+                        ("ko", "재점검에 쓴 정책 팩: standing-exception-2026")):
         text = run("bundle", "verify", tmp_path / "s.zip", "--lang", lang).stdout
         assert words in text and "sandbox" in text, text
     code, document = _verify_json(run, tmp_path / "s.zip")

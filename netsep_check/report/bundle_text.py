@@ -32,7 +32,7 @@ _W: dict[str, tuple[str, str]] = {
     "verdicts": ("sealed verdict: {sealed}; re-checked: {now}",
                  "봉인된 판정: {sealed}; 재점검 판정: {now}"),
     "pack": ("re-checked with pack {id} {version} (digest {digest})",
-             "재점검 정책 팩: {id} {version} (해시값 {digest})"),
+             "재점검에 쓴 정책 팩: {id} {version} (해시값 {digest})"),
 }
 
 

@@ -179,11 +179,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "숫자 {value}은(는) 정확히 읽을 수 없습니다. 두 정수 사이의 값인데 "
                        "부동소수점으로 읽으면 {rounded}이(가) 됩니다. 의도한 정수를 쓰십시오"),
     "facts.not_a_timestamp": ("not an ISO 8601 timestamp in the years 1 to 9999 (UTC): {value}",
-                              "UTC로 1년에서 9999년 사이의 ISO 8601 시각이 아닙니다: {value}"),
+                              "UTC 기준 1년부터 9999년까지의 ISO 8601 시각이 아닙니다: {value}"),
     "facts.duplicate_id": ("fact {id} is given twice (first as {first}): each fact may be "
                            "stated once",
-                           "사실 {id}이(가) 두 번 주어졌습니다(처음: {first}). 각 사실은 한 번만 "
-                           "적을 수 있습니다"),
+                           "측정 항목 {id}이(가) 두 번 기재되어 있습니다(처음 기재: {first}). "
+                           "측정 항목은 ID마다 한 번만 기재할 수 있습니다"),
     "pack.too_many_rules": ("the pack holds {count} rules; a pack may hold at most {limit}",
                             "정책 팩의 규칙이 {count}개입니다. 정책 팩에는 규칙을 {limit}개까지 둘 "
                             "수 있습니다"),
@@ -191,9 +191,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "judging this profile would examine more than {limit} list elements one by one "
         "(failing elements, or elements a fast check cannot pass): it is refused rather than "
         "judged on part of them (README, Limits)",
-        "이 프로파일을 점검하려면 목록 항목을 {limit}개 넘게 하나씩 따져 보아야 합니다(위반 "
-        "항목이거나 빠른 검사로 통과를 확인할 수 없는 항목). 일부 항목만 점검한 결과를 내지 "
-        "않고 프로파일을 거부합니다(README의 Limits 참조)"),
+        "이 프로파일을 점검하려면 목록 항목을 {limit}개 넘게 하나씩 검사해야 합니다(위반 항목 "
+        "또는 빠른 검사로 통과를 확인할 수 없는 항목). 일부 항목만으로 판정하는 대신 이 "
+        "프로파일의 점검을 거부합니다(README의 Limits 참조)"),
     "file.too_deep": ("nesting deeper than {limit} levels", "중첩이 {limit}단계보다 깊습니다"),
     "yaml.expands_too_much": ("document expands to more than {limit} values (an alias bomb, "
                               "or a file far larger than a profile)",
