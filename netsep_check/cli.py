@@ -112,11 +112,10 @@ def run() -> None:
         os._exit(2)
     except (MemoryError, SystemError) as exc:  # out of memory where the command's own
         # handler could not run (a SystemError: the interpreter failed in the middle of it)
-        from netsep_check.i18n import ui
+        from netsep_check.commands._shared import out_of_memory
 
         with contextlib.suppress(Exception):
-            sys.stderr.write(ui("out_of_memory", _argv_lang()) + (
-                "" if isinstance(exc, MemoryError) else f" ({type(exc).__name__})") + "\n")
+            sys.stderr.write(out_of_memory(exc) + "\n")
             sys.stderr.flush()
         _remove_multiprocessing_folder()
         os._exit(2)
@@ -132,20 +131,6 @@ def run() -> None:
             raise exc from None
         _remove_multiprocessing_folder()
         os._exit(code or 0)
-
-
-def _argv_lang() -> str:
-    """The command line's ``--lang`` (Korean when it names none): what is left to tell the
-    language once the command itself has failed."""
-    import sys
-
-    args = sys.argv[1:]
-    for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args) and args[i + 1] in ("ko", "en"):
-            return args[i + 1]
-        if arg in ("--lang=ko", "--lang=en"):
-            return arg[7:]
-    return "ko"
 
 
 def _remove_multiprocessing_folder() -> None:

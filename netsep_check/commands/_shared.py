@@ -34,10 +34,28 @@ def _err(message: str) -> None:
 
 
 def _lang() -> str:
-    """The running command's --lang (Korean when it has none, or outside a command)."""
+    """The running command's --lang; outside a command (it failed before or around it), the
+    command line's; Korean when it names none."""
     context = click.get_current_context(silent=True)
-    lang = context.params.get("lang") if context is not None else None
-    return lang if lang in ("ko", "en") else "ko"
+    if context is not None:
+        lang = context.params.get("lang")
+        return lang if lang in ("ko", "en") else "ko"
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args) and args[i + 1] in ("ko", "en"):
+            return args[i + 1]
+        if arg in ("--lang=ko", "--lang=en"):
+            return arg[7:]
+    return "ko"
+
+
+def out_of_memory(exc: BaseException) -> str:
+    """What a run that ran out of memory says (a SystemError: the interpreter failing for
+    want of it mid-call), in the reader's language."""
+    from netsep_check.i18n import ui
+
+    return ui("out_of_memory", _lang()) + (
+        "" if isinstance(exc, MemoryError) else f" ({type(exc).__name__})")
 
 
 def _report_problems(error: InputError, lang: str | None = None) -> None:
@@ -69,10 +87,7 @@ def guarded(func: Callable[..., int]) -> Callable[..., None]:
         except (MemoryError, SystemError) as exc:  # the run is larger than the memory it
             # was given (a batch's SARIF or OSCAL document is made whole); a SystemError is
             # the interpreter failing for want of it mid-call: say so, exit 2
-            from netsep_check.i18n import ui
-
-            _err(ui("out_of_memory", _lang()) + (
-                "" if isinstance(exc, MemoryError) else f" ({type(exc).__name__})"))
+            _err(out_of_memory(exc))
             code = EXIT_INPUT
         except Exception as exc:  # a defect of ours: say so, exit 3
             import os

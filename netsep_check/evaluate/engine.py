@@ -6,7 +6,9 @@ words them in the reader's language.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from netsep_check.errors import InputError
@@ -195,22 +197,27 @@ def _run(plan: tuple[tuple[Any, ...], ...], ctx: Ctx, document: Document) -> lis
 
 def judge(compiled: CompiledRule, ctx: Ctx, document: Document) -> Finding:
     """The verdict of one rule; a rule that cannot be judged is ``error``, never a pass."""
+    with _within_limit(ctx, document):
+        return _run((_Step(compiled).row(),), ctx, document)[0]
+
+
+@contextlib.contextmanager
+def _within_limit(ctx: Ctx, document: Document) -> Iterator[None]:
+    """The profile refused (:class:`InputError`) when its judgment passed
+    :data:`~netsep_check.rules.operators.base.MAX_DETAILED`: never a report judged on part of
+    a list, also where a check caught the signal (the count is read when judging ends)."""
     try:
-        finding = _run((_Step(compiled).row(),), ctx, document)[0]
-    except TooMuchToJudge as exc:
-        raise refused(document, exc.limit) from None
+        yield
+    except TooMuchToJudge:
+        raise _refused(document) from None
     if ctx.detailed < 0:
-        raise refused(document, -1)
-    return finding
+        raise _refused(document)
 
 
-def refused(document: Document, limit: int) -> InputError:
-    """The profile is refused: judging it would examine more list elements in detail than
-    :data:`~netsep_check.rules.operators.base.MAX_DETAILED` (``limit``; -1: the limit was
-    reached where something caught the signal, which changes nothing: refused all the same)."""
-    from netsep_check.rules.operators.base import MAX_DETAILED
+def _refused(document: Document) -> InputError:
+    from netsep_check.rules.operators import base
 
-    limit = MAX_DETAILED if limit < 0 else limit
+    limit = base.MAX_DETAILED
     return InputError.one(
         document.file, f"judging this profile would examine more than {limit:,} list "
         "elements one by one (failing elements, or elements a fast check cannot pass): it "
@@ -265,7 +272,7 @@ def evaluate(document: Document, profile: dict[str, Any], pack: Pack,
         profile = {**profile, "assessment": {**profile["assessment"], "as_of": as_of.isoformat()}}
     ctx = Ctx(profile, as_of or profile_as_of, evidence)
     plan = _plan(pack)
-    try:
+    with _within_limit(ctx, document):
         found = _run(plan, ctx, document)
         noted = _noted(pack)
         if noted:
@@ -273,10 +280,6 @@ def evaluate(document: Document, profile: dict[str, Any], pack: Pack,
                                for note in rule_notes(plan[i][-1].compiled, found[i], ctx)))
         else:
             notes = tuple(notes)
-    except TooMuchToJudge as exc:  # never a report judged on part of a list
-        raise refused(document, exc.limit) from None
-    if ctx.detailed < 0:  # the limit was passed where a check caught it: refused all the same
-        raise refused(document, -1)
     findings = tuple(found)
     tenant_evidence: tuple[dict[str, Any], ...] = ()
     if tenant is not None:
