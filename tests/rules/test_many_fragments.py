@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netsep_check.rules.operators.text import _ALTERNATIVES, _finder, _windows
+from netsep_check.rules.operators.text import _ALTERNATIVES, _automaton, _finder
 from tests.conftest import EXAMPLES
 from tests.test_hostile_classes import WALL, run_process
 
@@ -20,7 +20,7 @@ from tests.test_hostile_classes import WALL, run_process
 @given(fragments=st.lists(st.text("abcá", min_size=1, max_size=5), min_size=1, max_size=40),
        text=st.text("abcád", max_size=40))
 def test_the_automaton_answers_as_any_fragment_in_the_text(fragments, text):
-    assert (_windows(fragments)(text) is not None) == any(f in text for f in fragments)
+    assert (_automaton(fragments)(text) is not None) == any(f in text for f in fragments)
 
 
 def test_many_fragments_are_searched_by_the_automaton_few_by_one_pattern():

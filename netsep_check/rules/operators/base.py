@@ -32,20 +32,19 @@ class Ctx:
 
     __slots__ = ("as_of", "detailed", "evidence", "root", "vars")
 
-    def __init__(self, root: Any, as_of: dt.date, evidence: Any = None,
-                 detailed: int | None = None) -> None:
+    def __init__(self, root: Any, as_of: dt.date, evidence: Any = None) -> None:
         self.root = root
         self.as_of = as_of
         self.evidence = evidence  # evidence-file records (None: not verified in this run)
         self.vars: dict[str, tuple[Any, Path]] = {}
         # elements this judgment may still examine in detail (see MAX_DETAILED, spend)
-        self.detailed = MAX_DETAILED if detailed is None else detailed
+        self.detailed = MAX_DETAILED
 
     def spend(self) -> None:
         """One element examined in detail; :class:`TooMuchToJudge` past the limit."""
         self.detailed -= 1
         if self.detailed < 0:
-            raise TooMuchToJudge(MAX_DETAILED)
+            raise TooMuchToJudge
 
 
 class TooMuchToJudge(Exception):
@@ -54,10 +53,6 @@ class TooMuchToJudge(Exception):
     has failed (a rule judged on part of a list could look known to a baseline); a fast
     check that catches everything may swallow it, so evaluation also reads the count
     (``Ctx.detailed`` below zero) when it ends."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"more than {limit:,} list elements to examine in detail")
-        self.limit = limit
 
 
 class EvalError(Exception):

@@ -64,14 +64,14 @@ def _finder(folded: list[str]) -> Any:
     if not kept:
         return None
     if len(kept) > _ALTERNATIVES:
-        return _windows(kept)
+        return _automaton(kept)
     return re.compile("|".join(re.escape(fragment) for fragment in kept)).search
 
 
 _ALTERNATIVES = 256  # fragments one pattern alternates over; more: an automaton
 
 
-def _windows(fragments: list[str]) -> Any:
+def _automaton(fragments: list[str]) -> Any:
     """``any(f in text for f in fragments)`` by one pass over the text (Aho-Corasick): a
     pattern of 50,000 alternatives tries each at every position of the text (3 ms a title,
     60 s for 20,000 titles); this reads each character once, whatever the fragments, after
@@ -96,8 +96,7 @@ def _windows(fragments: list[str]) -> Any:
             back = fail[state]
             while back and ch not in goto[back]:
                 back = fail[back]
-            link = goto[back].get(ch, 0)
-            fail[child] = link if link != child else 0
+            fail[child] = goto[back].get(ch, 0)  # never the child: back is above it
             ends[child] = ends[child] or ends[fail[child]]
             queue.append(child)
 
