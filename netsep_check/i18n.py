@@ -80,10 +80,12 @@ _FAILURES: dict[str, T] = {
     "text_includes": T("{path} is {actual}, which includes none of {against}",
                        "{path} 값 {actual}에 {against} 중 어느 것도 포함되어 있지 않습니다"),
     "host_within_one_domain": T(
-        "{path} is {actual}, a wildcard that reaches more than one registrable domain "
-        "(allow one host, or '*.' under one domain such as *.example.com)",
-        "{path} 값 {actual}은(는) 등록 가능한 도메인 둘 이상에 닿는 와일드카드입니다 "
-        "(호스트 하나 또는 *.example.com처럼 도메인 하나 아래의 '*.'만 허용)"),
+        "{path} is {actual}, which as an allow-list entry reaches more than one registrable "
+        "domain (a wildcard, a leading dot, one label such as any or com, or a range holding "
+        "any address; allow one host, or '*.' under one domain such as *.example.com)",
+        "{path} 값 {actual}은(는) 허용 목록 항목으로서 등록 가능한 도메인 둘 이상에 닿습니다 "
+        "(와일드카드, 앞에 붙은 점, any·com 같은 단일 레이블, 모든 주소를 포함하는 주소 범위; "
+        "호스트 하나 또는 *.example.com처럼 도메인 하나 아래의 '*.'만 허용)"),
     "host_one_tenant": T(
         "{path} is {actual}, a wildcard over every customer's tenant of {against} (list your "
         "own tenant's hosts under it instead, such as yesibank.sharepoint.com and "

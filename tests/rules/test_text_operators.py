@@ -42,7 +42,14 @@ def test_text_includes_takes_fragments_as_data_never_as_patterns():
     ("outlook.office365.com", None), ("*.sharepoint.com", None), ("*.login.microsoftonline.com", None),
     ("*.yesicard.co.kr", None), ("*.com", "public_suffix"), ("*.co.kr", "public_suffix"),
     ("*.kr", "public_suffix"), ("*.blob.core.windows.net", "public_suffix"),
-    ("*", "wildcard"), ("*.*", "wildcard"), ("a*.com", "wildcard"), ("*.", "wildcard")])
+    ("*", "wildcard"), ("*.*", "wildcard"), ("a*.com", "wildcard"), ("*.", "wildcard"),
+    # as allow-lists read them (hostile run of 2026-12-01: each of these passed)
+    ("any", "wildcard"), ("ALL", "wildcard"), ("com", "wildcard"), ("com.", "wildcard"),
+    (".com", "public_suffix"), (" .co.kr", "public_suffix"), ("..", "wildcard"),
+    (".example.com", None), ("0.0.0.0/0", "wildcard"), ("0/0", "wildcard"), ("::", "wildcard"),
+    ("::/0", "wildcard"), ("[::]", "wildcard"), ("0.0.0.0/8", "wildcard"),
+    ("52.112.0.0/14", None), ("13.107.6.152/31", None), ("2603:1063::/38", None),
+    ("2001:db8::1", None)])
 def test_host_reach_allows_at_most_one_registrable_domain(host, why):
     assert host_reach(host) == why
     result = judge({"host_within_one_domain": {"path": "h"}}, {"h": host})

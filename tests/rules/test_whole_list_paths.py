@@ -36,9 +36,12 @@ def test_plain_hosts_says_true_only_when_every_item_passes(items, where):
     if answer:
         assert all(host_reach(item) is None for item in items)
     else:
-        # it gives up only on a NUL, a wildcard, or an item of spaces and dots alone
+        # it gives up only on a NUL, a wildcard, an item of spaces and dots alone, an item of
+        # one label, or one starting with a dot
         assert any("\x00" in item or "*" in item
-                   or all(c.isspace() or c == "." for c in item) for item in items)
+                   or all(c.isspace() or c == "." for c in item)
+                   or "." not in item.strip().rstrip(". \t\n\r\x0b\x0c")
+                   or item.strip().startswith(".") for item in items)
 
 
 def test_plain_hosts_leaves_odd_values_and_short_lists_to_the_loop():
@@ -114,5 +117,6 @@ def test_every_spelling_of_any_address_is_too_broad(name):
     if anything:
         assert host_reach(name) == "wildcard", name
         assert _plain_hosts([*_PLAIN, name]) is None
-    elif plain and host_reach(name) == "wildcard":
-        assert not plain.lstrip("0xX.") and plain.count(".") <= 3, name
+    elif plain and host_reach(name) == "wildcard":  # an address of zeros, or one label
+        assert (not plain.lstrip("0xX.") and plain.count(".") <= 3) or "." not in plain \
+            or plain.startswith("."), name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import ipaddress
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
@@ -260,6 +261,18 @@ def _any_address() -> re.Pattern[str]:
     return re.compile(r"(?:0+|0[xX]0+)(?:\.(?:0+|0[xX]0+)){0,3}")
 
 
+def _any_network(name: str) -> bool:
+    """Whether an address or network (``0.0.0.0/0``, ``[::]``, ``::/0``, ``0/0``) reaches any
+    address: its prefix is 0 or it holds the unspecified address."""
+    address, _, prefix = name.strip("[]").partition("/")
+    if prefix.strip() == "0" or _any_address().fullmatch(address.strip()):
+        return True
+    try:
+        return ipaddress.ip_network(name.strip("[]"), strict=False).network_address.is_unspecified
+    except ValueError:  # not an address: a host name with a ':' or '/', judged as one host
+        return False
+
+
 def host_reach(host: str, tenants: Collection[str] = ()) -> str | None:
     """Why a host-name allow-list entry reaches more than one registrable domain, or more
     than one customer, or None.
@@ -273,10 +286,20 @@ def host_reach(host: str, tenants: Collection[str] = ()) -> str | None:
     A ``*`` anywhere else (``*``, ``*.*``, ``a*.com``) cannot be judged and is too broad; so is
     ``0.0.0.0``, which allow-lists read as any address, in every spelling an address parser
     reads as it (``0``, ``0.0``, ``0x0.0.0.0``, ``00000000``), and a ``*.`` over numbers
-    (``*.1.2.3``: no domain, part of an address)."""
+    (``*.1.2.3``: no domain, part of an address). As allow-lists read them, too: a leading
+    ``.`` (``.example.com``, a domain and every host under it, judged as ``*.example.com``), a
+    single label (``any``, ``all``, ``com``: no host of the internet has one) and a network
+    holding the unspecified address or of prefix 0 (``0.0.0.0/0``, ``0/0``, ``::``, ``::/0``)."""
     if "*" not in host:  # a plain host name, nearly every entry
         name = host.strip().rstrip(".")
-        if name and (name.lstrip("0xX.") or not _any_address().fullmatch(name)):
+        if name.startswith("."):
+            rest = name.lstrip(".")
+            return host_reach(f"*.{rest}", tenants) if rest else "wildcard"
+        if "/" in name or ":" in name:
+            return "wildcard" if _any_network(name) else None
+        if "." not in name:
+            return "wildcard"
+        if name.lstrip("0xX.") or not _any_address().fullmatch(name):
             return None
         return "wildcard"
     name = host.strip().rstrip(".").lower()
@@ -382,14 +405,15 @@ _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*"
 
 @functools.cache
 def _blank_item() -> re.Pattern[str]:
-    """An item of spaces and dots alone, or empty (compiled on first use: only long lists
-    are read whole)."""
-    return re.compile(r"\x00[\s.0xX]*\x00")
+    """An item of spaces and dots alone, or empty, or of one label (no dot but at its end),
+    or starting with a dot (compiled on first use: only long lists are read whole)."""
+    return re.compile(r"\x00(?:[\s.0xX]*|[^.\x00]*[.\s]*|\s*\.[^\x00]*)\x00")
 
 
 def _plain_hosts(items: list[Any]) -> bool | None:
     """True when every item is a plain host name, which :func:`host_reach` lets through: a
-    text with no ``*``, not ``0.0.0.0``, and with something besides spaces and dots. Found at
+    text with no ``*``, ``/`` or ``:``, not ``0.0.0.0``, of two labels or more, not starting
+    with a dot, and with something besides spaces and dots. Found at
     C speed over the items joined by NUL (a NUL inside an item can only make this say None);
     None when one may not be, or the list is short (each is then judged on its own)."""
     if len(items) > 16:
@@ -397,7 +421,8 @@ def _plain_hosts(items: list[Any]) -> bool | None:
             joined = "\x00".join(items)
         except TypeError:  # an item that is not text: each is judged on its own
             return None
-        if "*" not in joined and "0.0.0.0" not in joined \
+        if "*" not in joined and "0.0.0.0" not in joined and "/" not in joined \
+                and ":" not in joined \
                 and not _blank_item().search(f"\x00{joined}\x00"):
             return True
     return None
@@ -417,7 +442,7 @@ def _host_within_one_domain(spec: Any, env: Env, sub: SubCompile) -> Compiled:
         if why is None:
             return None
         if why == "tenant_suffix":  # named by the suffixes it reaches, not the whole list
-            base = actual.strip().rstrip(".").lower()[2:]
+            base = actual.strip().rstrip(".").lower().lstrip("*").lstrip(".")  # '*.x', '.x'
             reached = sorted(t for t in tenants if tenant_reached(base, t))
             shown = ", ".join(reached[:3]) + (f" (+{len(reached) - 3})" if reached[3:] else "")
             return [Failure(ref.concrete(ctx), "host_one_tenant", actual, why, shown)]
