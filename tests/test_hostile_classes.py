@@ -274,7 +274,7 @@ def test_custom_pack_cannot_weaken(tmp_path, name):
                                           encoding="utf-8")
         needle = "id: sandbox-2024"
     outcome = run_process("check", "--pack", folder, PROFILE, "--format", "json",
-                          "--evidence-root", EXAMPLES)
+                          "--evidence-root", EXAMPLES, "--lang", "en")
     line = _line(folder / named, needle)
     assert_input_error(outcome, f"{named}:{line}", *words)
     assert outcome.stdout == ""  # a pack that cannot be used: no report at all
@@ -285,8 +285,11 @@ def test_policy_folder_cannot_copy_a_condition_as_waivable(tmp_path):
     folder.mkdir()
     (folder / "copy.yaml").write_text(RULE.format(id="FIRM-COPY", body=COPY_OF_DESIG_LENGTH),
                                       encoding="utf-8")
-    outcome = run_process("check", "--policy", folder, PROFILE, "--evidence-root", EXAMPLES)
+    outcome = run_process("check", "--policy", folder, PROFILE, "--evidence-root", EXAMPLES,
+                          "--lang", "en")
     assert_input_error(outcome, "copy.yaml:2", "copies DESIG-LENGTH")
+    korean = run_process("check", "--policy", folder, PROFILE, "--evidence-root", EXAMPLES)
+    assert_input_error(korean, "copy.yaml:2", "DESIG-LENGTH", "waivable: false를 기재하십시오")
 
 
 def test_rule_file_symlinked_out_of_the_pack(tmp_path):
@@ -363,7 +366,9 @@ def _providers(count: int, bad: bool) -> dict:
     for index in range(count):
         entry = json.loads(json.dumps(base))
         entry["id"], entry["name"] = f"p{index}", f"Provider {index}"
-        # the link from product to provider (PROV-COVERS-PRODUCTS): p{index} is not microsoft
+        if index == 0:  # Microsoft's products are covered only by Microsoft's evaluation
+            entry["id"], entry["name"] = base["id"], base["name"]
+        # the link from product to provider (PROV-COVERS-PRODUCTS), named by every evaluation
         entry["security_evaluation"]["products"] = data["usage"]["saas_products"]
         if bad:
             entry["security_evaluation"].update(result="unsuitable", evaluator="x")

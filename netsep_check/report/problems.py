@@ -187,6 +187,44 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pack.too_many_rules": ("the pack holds {count} rules; a pack may hold at most {limit}",
                             "정책 팩의 규칙이 {count}개입니다. 정책 팩에는 규칙을 {limit}개까지 둘 "
                             "수 있습니다"),
+    "pack.redefines_condition": (
+        "rule {rule} is a condition of the designation or the exception (waivable: false in "
+        "built-in pack {pack}, {file}); a pack may not redefine it",
+        "규칙 {rule}은(는) 지정 또는 예외의 조건입니다(기본 제공 정책 팩 {pack}, {file}에서 "
+        "waivable: false). 정책 팩에서 다시 정의할 수 없습니다"),
+    "pack.copies_condition": (
+        "rule {rule} copies {copied}, a condition of the designation or the exception, as "
+        "waivable; a copy must say waivable: false",
+        "규칙 {rule}은(는) 지정 또는 예외의 조건인 {copied}을(를) 예외 승인이 가능한 규칙으로 "
+        "복사했습니다. 복사한 규칙에는 waivable: false를 기재하십시오"),
+    "pack.protected_parameter": (
+        "parameter {key} is read by non-waivable rule(s) {rules}; a pack may not change it "
+        "(built-in value: {allowed})",
+        "매개변수 {key}은(는) 예외 승인이 불가능한 규칙 {rules}이(가) 읽으므로 정책 팩에서 바꿀 수 "
+        "없습니다 (기본값: {allowed})"),
+    "pack.builtin_id": ("pack id {id} is the id of a built-in pack; give your pack an id of its "
+                        "own",
+                        "정책 팩 ID {id}은(는) 기본 제공 정책 팩의 ID입니다. 정책 팩에 고유한 ID를 "
+                        "지정하십시오"),
+    "pack.disables_condition": (
+        "cannot disable {rule}: it is not waivable (a condition of the designation or the "
+        "exception)",
+        "{rule}은(는) 예외 승인이 불가능한 규칙(지정 또는 예외의 조건)이므로 비활성화할 수 "
+        "없습니다"),
+    "pack.no_regime": (
+        "a pack must declare its regime (regime: sandbox or standing_exception) or extend a "
+        "pack that does: without one it would judge a designated firm's profile without the "
+        "designation's conditions (add rules of your own to a built-in pack with --policy DIR "
+        "instead)",
+        "정책 팩은 적용 제도(regime: sandbox 또는 standing_exception)를 기재하거나 이를 기재한 "
+        "정책 팩을 확장(extends)해야 합니다. 제도가 없으면 지정 조건 없이 지정 기업의 "
+        "프로파일을 판정하게 됩니다 (기본 제공 정책 팩에 자체 규칙을 더하려면 --policy DIR을 "
+        "쓰십시오)"),
+    "pack.must_extend": (
+        "a pack for regime {regime} must extend {base}: it lacks that pack's non-waivable rules "
+        "({rules})",
+        "{regime} 제도의 정책 팩은 {base}을(를) 확장(extends)해야 합니다. 그 정책 팩의 예외 "
+        "승인이 불가능한 규칙이 없습니다 ({rules})"),
     "profile.too_much_to_judge": (
         "judging this profile would examine more than {limit} list elements one by one "
         "(failing elements, or elements a fast check cannot pass): it is refused rather than "

@@ -123,16 +123,21 @@ def check_rules(rules: list[Rule], params: dict[str, Any]) -> None:
     for rule in rules:
         if rule.id in guard.ids:
             problems.append(Problem(rule.file, f"rule {rule.id} is a condition of the "
-                                    f"designation (waivable: false in built-in pack "
-                                    f"{guard.ids[rule.id]}, {guard.files[rule.id]}); a pack "
-                                    "may not redefine it", rule.line, None, "rules[].id"))
+                                    f"designation or the exception (waivable: false in built-in "
+                                    f"pack {guard.ids[rule.id]}, {guard.files[rule.id]}); a pack "
+                                    "may not redefine it", rule.line, None, "rules[].id",
+                                    "pack.redefines_condition",
+                                    {"rule": rule.id, "pack": guard.ids[rule.id],
+                                     "file": guard.files[rule.id]}))
             continue
         if rule.waivable:
             copied = guard.prints.get(fingerprint(rule.spec, params))
             if copied is not None:
                 problems.append(Problem(rule.file, f"rule {rule.id} copies {copied}, a condition "
-                                        "of the designation, as waivable; a copy must say "
-                                        "waivable: false", rule.line, None, "rules[].waivable"))
+                                        "of the designation or the exception, as waivable; a "
+                                        "copy must say waivable: false", rule.line, None,
+                                        "rules[].waivable", "pack.copies_condition",
+                                        {"rule": rule.id, "copied": copied}))
     if problems:
         raise InputError(problems)
 
@@ -149,7 +154,9 @@ def check_parameters(set_params: dict[str, tuple[Any, str, int | None]]) -> None
             problems.append(Problem(where, f"parameter {name!r} is read by non-waivable rule(s) "
                                     f"{', '.join(readers)}; a pack may not change it "
                                     f"(built-in value: {_show(allowed)})", line, None,
-                                    f"parameters.{name}"))
+                                    f"parameters.{name}", "pack.protected_parameter",
+                                    {"key": name, "rules": ", ".join(readers),
+                                     "allowed": _show(allowed)}))
     if problems:
         raise InputError(problems)
 
@@ -163,30 +170,33 @@ def check_custom_pack(document: Document, meta: dict[str, Any], rules: list[Rule
     if meta["id"] in builtin_ids:
         problems.append(Problem(file, f"pack id {meta['id']!r} is the id of a built-in pack; "
                                 "give your pack an id of its own", document.line(("pack", "id")),
-                                None, "pack.id"))
+                                None, "pack.id", "pack.builtin_id", {"id": meta["id"]}))
     by_id = {rule.id: rule for rule in rules}
     for index, entry in enumerate(meta.get("disable", [])):
         rule = by_id.get(entry["rule"])
         if entry["rule"] in guard.ids or (rule is not None and not rule.waivable):
             problems.append(Problem(file, f"cannot disable {entry['rule']}: it is not waivable "
-                                    "(a condition of the designation)",
+                                    "(a condition of the designation or the exception)",
                                     document.line(("pack", "disable", index)), None,
-                                    f"pack.disable[{index}].rule"))
+                                    f"pack.disable[{index}].rule", "pack.disables_condition",
+                                    {"rule": entry["rule"]}))
     if regime is None:
         problems.append(Problem(file, "a pack must declare its regime (regime: sandbox or "
                                 "standing_exception) or extend a pack that does: without one "
                                 "it would judge a designated firm's profile without the "
                                 "designation's conditions (add rules of your own to a built-in "
                                 "pack with --policy DIR instead)", document.line(("pack",)),
-                                None, "pack.regime"))
+                                None, "pack.regime", "pack.no_regime"))
     elif regime in guard.by_regime:
         base, needed = guard.by_regime[regime]
         missing = sorted(needed - {rule.id for rule in rules})
         if missing:
+            rules_missing = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
             problems.append(Problem(file, f"a pack for regime {regime} must extend {base}: it "
-                                    f"lacks that pack's non-waivable rules ({', '.join(missing[:5])}"
-                                    f"{', ...' if len(missing) > 5 else ''})",
-                                    document.line(("pack",)), None, "pack.extends"))
+                                    f"lacks that pack's non-waivable rules ({rules_missing})",
+                                    document.line(("pack",)), None, "pack.extends",
+                                    "pack.must_extend",
+                                    {"regime": regime, "base": base, "rules": rules_missing}))
     if problems:
         raise InputError(problems)
 

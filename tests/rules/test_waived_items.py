@@ -158,3 +158,18 @@ def test_the_mobile_controls_implemented_pass_the_area(tmp_path, run, on_the_day
     on_the_day(data)
     _, status, _ = _statuses(run, path)
     assert status["MEAS-ENDPOINT"] == "pass" and status["CTRL-EP-MOBILE"] == "pass"
+
+
+def test_a_pack_cannot_disable_the_list_and_says_so_in_the_readers_language(tmp_path, run):
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text(
+        "pack:\n  id: yesicard-standing\n  version: \"1\"\n  extends: standing-exception-2026\n"
+        "  title: {ko: 내부 기준, en: internal baseline}\n"
+        "  disable:\n    - rule: SE-LIST-NETWORK-LINK\n      reason: handled elsewhere\n",
+        encoding="utf-8")
+    profile = EXAMPLES / "standing-compliant.yaml"
+    for lang, said in (("ko", "비활성화할 수 없습니다"), ("en", "cannot disable")):
+        result = run("check", profile, "--pack", folder, "--lang", lang)
+        assert result.exit_code == EXIT_INPUT
+        assert "SE-LIST-NETWORK-LINK" in result.stderr and said in result.stderr
