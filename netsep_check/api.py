@@ -27,6 +27,7 @@ from netsep_check import clock
 from netsep_check._record import record
 from netsep_check.errors import InputError, RunInputError
 from netsep_check.evaluate import Report, evaluate
+from netsep_check.evaluate.crosscheck import max_age_days
 from netsep_check.evaluate.findings import Note
 from netsep_check.evaluate.result import Invalid, RunResult, exit_code
 from netsep_check.load import DEFAULT_MAX_BYTES, Document, load_document
@@ -154,10 +155,7 @@ class Checker:
             if path not in self._facts:
                 self._facts[path] = load_facts(path)
             facts.append(self._facts[path])
-        max_age = pack.parameters.get("tenant_facts_max_age_days", 90)
-        if isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0:
-            raise InputError.one(pack.id, "parameter tenant_facts_max_age_days must be a "
-                                 f"whole number of days, not {max_age!r}")
+        max_age = max_age_days(pack.parameters, pack.id)
         facts = _facts_for(profile, facts, document.file)
         as_of = self.as_of or dt.date.fromisoformat(str(profile["assessment"]["as_of"]))
         results: tuple[Any, ...] = ()

@@ -13,6 +13,17 @@ EXIT_INPUT = 2  # invalid input or usage: profile, rules, waivers, options
 EXIT_INTERNAL = 3  # a defect in netsep-check itself
 
 
+LONGEST_MESSAGE = 1_000  # characters of a message shown or written; the rest is counted
+
+
+def _cut(message: str) -> str:
+    """A message that quotes a long stretch of the input (a number of a million digits, a tag
+    of megabytes), cut so that no output grows with what it quotes."""
+    if len(message) <= LONGEST_MESSAGE:
+        return message
+    return f"{message[:LONGEST_MESSAGE]}… (+{len(message) - LONGEST_MESSAGE:,} characters)"
+
+
 @record(frozen=False)
 class Problem:
     """One thing wrong with an input file, located as precisely as we can."""
@@ -34,7 +45,7 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         field_part = f" {self.path}:" if self.path else ""
-        return f"{where}:{field_part} {self.message}"
+        return f"{where}:{field_part} {_cut(self.message)}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -42,7 +53,7 @@ class Problem:
             "line": self.line,
             "column": self.column,
             "path": self.path,
-            "message": self.message,
+            "message": _cut(self.message),
             "code": self.code,
         }
 

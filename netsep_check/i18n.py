@@ -231,11 +231,14 @@ UI: dict[str, T] = {
         "error: the run needed more memory than it was given, and was stopped; no report was "
         "written. A report is made whole in memory before it is written, and a batch's SARIF, "
         "JUnit, HTML or OSCAL report holds every profile's findings: judge fewer profiles per "
-        "run (README, Limits)",
+        "run. A single input (a profile, a pack's rules) that needs this much is larger than "
+        "this machine can judge: give it more memory or make it smaller (README, Limits)",
         "오류: 이번 실행에 주어진 메모리보다 많은 메모리가 필요해 실행을 중단했습니다. 보고서를 "
         "쓰지 않았습니다. 보고서는 메모리에서 전체를 만든 뒤에 쓰며, 일괄 점검의 "
         "SARIF·JUnit·HTML·OSCAL 보고서에는 모든 프로파일의 판정 내용이 들어갑니다. 한 번에 "
-        "점검하는 프로파일 수를 줄이십시오(README의 Limits 참조)"),
+        "점검하는 프로파일 수를 줄이십시오. 입력 하나(프로파일, 정책 팩의 규칙)가 이만큼 "
+        "필요하다면 이 환경에서 점검할 수 있는 크기를 넘은 것이므로, 메모리를 늘리거나 입력을 "
+        "줄이십시오(README의 Limits 참조)"),
     "report_written": T("report written to {path}", "보고서를 썼습니다: {path}"),
     "note": T("note: {text}", "참고: {text}"),
     "no_report": T("no {fmt} report was written: no profile could be judged (the problems "

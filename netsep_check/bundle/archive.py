@@ -30,6 +30,7 @@ import stat
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -267,7 +268,7 @@ def extract(path: Path | str, folder: Path, limits: ZipLimits = DEFAULT_LIMITS,
     except InputError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
-            ValueError, RuntimeError) as exc:
+            ValueError, RuntimeError, zlib.error) as exc:  # zlib: a damaged deflate stream
         raise InputError.one(file, f"not a valid zip bundle: {exc}") from None
     except FileExistsError as exc:
         raise InputError.one(file, f"refused: member written twice ({exc.filename})") from None

@@ -49,6 +49,7 @@ from netsep_check.errors import InputError
 from netsep_check.evaluate.findings import Report
 from netsep_check.load.source import sha256
 from netsep_check.output import final_path
+from netsep_check.vocabulary import VERDICTS
 
 FORMAT_ID = "netsep-check-bundle"
 FORMAT_VERSION = 1
@@ -349,7 +350,9 @@ def verify_bundle(path: Path, pack_ref: str | None = None, policy_dirs: Sequence
         summary = sealed.get("summary") if isinstance(sealed, dict) else None
         # a summary that is not a mapping has no verdict: the sealed verdict is then none,
         # which no re-check equals (not intact)
-        result.sealed_verdict = summary.get("verdict") if isinstance(summary, dict) else None
+        verdict = summary.get("verdict") if isinstance(summary, dict) else None
+        # a verdict that is none of the tool's (a list, a number, any other text) is none too
+        result.sealed_verdict = verdict if verdict in VERDICTS else None
         if isinstance(sealed, dict) and sealed.get("as_of") != manifest.get("as_of"):
             result.recheck_problems.append(f"the manifest's as_of {manifest.get('as_of')} is "
                                            f"not the sealed report's {sealed.get('as_of')}")

@@ -71,11 +71,12 @@ def due(profiles: tuple[Path, ...], within_days: int | None, fmt: str, as_of: dt
         waivers = load_waivers(waivers_file)
         groups.append(waiver_deadlines(waivers.file, waivers, day))
     if tenant_facts:
+        from netsep_check.evaluate.crosscheck import max_age_days
         from netsep_check.evaluate.deadlines import facts_deadlines
         from netsep_check.facts import load_facts
 
-        max_age = checker.pack(pack_ref or "sandbox-2024").parameters.get(
-            "tenant_facts_max_age_days", 90)
+        pack = checker.pack(pack_ref or "sandbox-2024")
+        max_age = max_age_days(pack.parameters, pack.id)
         groups.append(facts_deadlines([load_facts(path) for path in tenant_facts], max_age, day))
     if problems:
         _report_problems(InputError(problems))

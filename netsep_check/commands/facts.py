@@ -8,6 +8,7 @@ import click
 
 from netsep_check.commands._shared import _err, _refuse_inputs, _write, dash_is_stdout, guarded
 from netsep_check.errors import EXIT_OK
+from netsep_check.report._safe import visible
 
 
 @click.group("import")
@@ -31,8 +32,8 @@ def import_scubagear(results: Path, output: Path | None, max_size: int | None) -
 
     _refuse_inputs([output], [results])
     facts = import_file("scubagear", results, max_size)
-    for policy in facts.unknown_policies:
-        _err(f"note: {results}: unknown policy id {policy} (kept, mapped to nothing)")
+    for policy in facts.unknown_policies:  # the results file's text: shown inert
+        _err(visible(f"note: {results}: unknown policy id {policy} (kept, mapped to nothing)"))
     text = dumps(facts)
     if output is None:
         _write(text, None)
@@ -40,6 +41,7 @@ def import_scubagear(results: Path, output: Path | None, max_size: int | None) -
     from netsep_check.output import write_all
 
     write_all([(output, text)])  # atomically; through links; a device written to, not replaced
-    _err(f"{len(facts.facts)} facts from {facts.source.tool} {facts.source.tool_version} "
-         f"report {facts.source.report_id} written to {output}")
+    _err(visible(f"{len(facts.facts)} facts from {facts.source.tool} "
+                 f"{facts.source.tool_version} report {facts.source.report_id} written to "
+                 f"{output}"))
     return EXIT_OK

@@ -241,6 +241,21 @@ def _kind(holds: bool | None, confidence: str) -> str:
     return "contradiction" if confidence == "high" else "weak"
 
 
+def max_age_days(parameters: Mapping[str, Any], pack: str) -> int:
+    """The pack's ``tenant_facts_max_age_days``: a whole number of days from 0 to a century
+    (a pack may set it; a larger one would carry a collection date past the calendar)."""
+    from netsep_check.rules.operators.base import MAX_DAYS
+
+    value = parameters.get("tenant_facts_max_age_days", 90)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
+        raise InputError.one(f"pack {pack}", "parameter tenant_facts_max_age_days "
+                             f"must be a whole number of days from 0 to {MAX_DAYS}, not {shown}",
+                             code="pack.bad_days_parameter", key="tenant_facts_max_age_days",
+                             limit=MAX_DAYS, value=shown)
+    return value
+
+
 def _collected(facts: TenantFacts) -> dt.date:
     """The UTC day the facts were collected."""
     try:

@@ -284,6 +284,14 @@ def waiver_deadlines(file: str, waivers: Iterable[Any], as_of: dt.date) -> FirmD
     return FirmDeadlines(file, file, None, None, as_of, tuple(sorted(items, key=sort_key)))
 
 
+def _plus(day: dt.date, days: int) -> dt.date:
+    """``day`` plus ``days``, or the calendar's last day (facts may be dated in year 9999)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
+
+
 def facts_deadlines(facts: Iterable[Any], max_age_days: int, as_of: dt.date) -> FirmDeadlines:
     """The last day each tenant-facts file (``facts.model.TenantFacts``) can back a check:
     ``tenant_facts_max_age_days`` after it was collected (``TENANT-FACTS-AGE`` fails after)."""
@@ -294,7 +302,7 @@ def facts_deadlines(facts: Iterable[Any], max_age_days: int, as_of: dt.date) -> 
         collected = _collected(item)
         items.append(_make("tenant_facts_stale",
                            f"{item.source.tool} {item.source.report_id}".strip(),
-                           collected + dt.timedelta(days=max_age_days), as_of,
+                           _plus(collected, max_age_days), as_of,
                            counted_from=collected, interval=f"P{max_age_days}D",
                            strength="derived", source="netsep-derived",
                            path="source.collected_at", rule="TENANT-FACTS-AGE"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import sys
 from array import array
 from collections.abc import Callable
 from itertools import chain
@@ -122,12 +123,23 @@ def _plain(value: str) -> Any:
     if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
         return exact_float(value)
     if _HEX.match(value):
-        return int(value, 16)
+        return _bounded(int(value, 16))
     if _OCT.match(value):
-        return int(value[2:], 8)
+        return _bounded(int(value[2:], 8))
     if value in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[value]
     return value
+
+
+def _bounded(number: int) -> int:
+    """A hexadecimal or octal number, refused (ValueError, as ``int()`` refuses a decimal
+    one) when it has more decimal digits than ``int()`` reads or ``str()`` writes: the power-of-
+    two bases are read without that limit, and the first message or report to show the number
+    would fail."""
+    limit = sys.get_int_max_str_digits()
+    if limit and number.bit_length() > (limit - 1) * 3.3219:  # log2(10): digits of a bit
+        raise ValueError("more digits than int() reads")
+    return number
 
 
 def _rounded(exc: InexactNumber) -> str:

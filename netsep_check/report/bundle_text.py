@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from netsep_check import __version__
+from netsep_check.report._safe import visible
 
 _W: dict[str, tuple[str, str]] = {
     "intact": ("INTACT: every member matches the manifest and the re-check gives the sealed "
@@ -37,8 +38,19 @@ _W: dict[str, tuple[str, str]] = {
 
 
 def _w(key: str, lang: str, **fields: Any) -> str:
+    """The words of ``key``, each field from the bundle shown inert and on one line (a
+    manifest is the submitter's text: an escape in it must not drive the terminal, a line feed
+    must not forge a line such as INTACT, and a long one is cut)."""
     en, ko = _W[key]
-    return (ko if lang == "ko" else en).format(**fields)
+    return (ko if lang == "ko" else en).format(**{k: _shown(v) for k, v in fields.items()})
+
+
+_LONGEST = 200  # characters of one field shown
+
+
+def _shown(value: Any) -> str:
+    text = visible(value).replace("\n", "\\n").replace("\t", "\\t")
+    return text if len(text) <= _LONGEST else text[:_LONGEST] + f"… (+{len(text) - _LONGEST:,})"
 
 
 def verified_dict(result: Any) -> dict[str, Any]:
@@ -73,7 +85,7 @@ def render_verified(result: Any, fmt: str, lang: str) -> str:
     if fmt == "json":
         return json.dumps(verified_dict(result), ensure_ascii=False, indent=2) + "\n"
     manifest = result.manifest
-    lines = [f"{_w('bundle', lang)}: {result.file}",
+    lines = [f"{_w('bundle', lang)}: {_shown(result.file)}",
              f"{_w('manifest', lang)}: {result.manifest_sha256}",
              _w("sealed", lang, version=(manifest.get("tool") or {}).get("version"),
                 created=manifest.get("created"), firm=manifest.get("firm"),
@@ -81,12 +93,14 @@ def render_verified(result: Any, fmt: str, lang: str) -> str:
     if result.expected_mismatch:
         lines.append(f"  ✗ {_w('expect', lang, expected=result.expected_mismatch)}")
     for key in ("added", "missing", "altered"):
-        lines += [f"  ✗ {_w(key, lang)}: {name}" for name in getattr(result, key)]
+        lines += [f"  ✗ {_w(key, lang)}: {_shown(name)}" for name in getattr(result, key)]
     absent = _w("absent", lang)
     for rule, before, after in result.verdicts:
-        lines.append(f"  ✗ {_w('verdict', lang)}: {rule} — {_w('sealed_as', lang)} "
-                     f"{before or absent}, {_w('now_as', lang)} {after or absent}")
-    lines += [f"  ✗ {_w('recheck', lang)}: {problem}" for problem in result.recheck_problems]
+        lines.append(f"  ✗ {_w('verdict', lang)}: {_shown(rule)} — {_w('sealed_as', lang)} "
+                     f"{_shown(before or absent)}, {_w('now_as', lang)} "
+                     f"{_shown(after or absent)}")
+    lines += [f"  ✗ {_w('recheck', lang)}: {_shown(problem)}"
+              for problem in result.recheck_problems]
     if result.sealed_verdict != result.rechecked_verdict:
         lines.append(f"  ✗ {_w('overall', lang, sealed=result.sealed_verdict or absent, now=result.rechecked_verdict or absent)}")  # noqa: E501
     lines.append(_w("verdicts", lang, sealed=_verdict(result.sealed_verdict, lang),
@@ -97,8 +111,8 @@ def render_verified(result: Any, fmt: str, lang: str) -> str:
         lines.append(_w("pack", lang, id=pack_id, version=version, digest=digest[:12] + "…"))
     from netsep_check.i18n import NOTES
 
-    lines += [f"  {_w('note', lang)}: {NOTES[n.code](lang).format(**n.params)}"
+    lines += [f"  {_w('note', lang)}: {visible(NOTES[n.code](lang).format(**n.params))}"
               for n in result.report_notes]  # a pack of another regime judged it: said
-    lines += [f"  {_w('note', lang)}: {note}" for note in result.notes]
+    lines += [f"  {_w('note', lang)}: {_shown(note)}" for note in result.notes]
     lines.append(_w("intact", lang) if result.intact else _w("broken", lang))
     return "\n".join(lines) + "\n"

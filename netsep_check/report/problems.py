@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from netsep_check.errors import Problem
+from netsep_check.errors import LONGEST_MESSAGE, Problem
 from netsep_check.report._safe import visible
 
 # Type names of JSON Schema, as the two languages say them.
@@ -187,6 +187,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pack.too_many_rules": ("the pack holds {count} rules; a pack may hold at most {limit}",
                             "정책 팩의 규칙이 {count}개입니다. 정책 팩에는 규칙을 {limit}개까지 둘 "
                             "수 있습니다"),
+    "pack.bad_days_parameter": ("parameter {key} must be a whole number of days from 0 to "
+                                "{limit}, not {value}",
+                                "매개변수 {key}은(는) 0부터 {limit}까지의 정수(일수)여야 합니다. "
+                                "기재된 값: {value}"),
+    "pack.too_many_values": ("the pack's own rule files hold more than {limit} values in all",
+                             "정책 팩의 자체 규칙 파일에 값이 모두 {limit}개를 넘게 있습니다"),
     "pack.redefines_condition": (
         "rule {rule} is a condition of the designation or the exception (waivable: false in "
         "built-in pack {pack}, {file}); a pack may not redefine it",
@@ -338,10 +344,20 @@ def _say(code: str | None, params: Mapping[str, Any], message: str, lang: str) -
         return message
 
 
+LONGEST = LONGEST_MESSAGE  # characters of one problem shown: the rest is counted
+
+
 def problem_text(problem: Problem, lang: str) -> str:
     """What is wrong, in ``lang`` (the English message for an unknown code), made visible:
-    the message alone, without the file and line (see :func:`problem_line`)."""
-    return visible(_say(problem.code, problem.params, problem.message, lang))
+    the message alone, without the file and line (see :func:`problem_line`). A message that
+    quotes a long stretch of the input (a number of a million digits, a tag of megabytes) is
+    cut at :data:`LONGEST` characters and says how many more there were: no output grows
+    with what a message quotes."""
+    text = _say(problem.code, problem.params, problem.message, lang)
+    if len(text) > LONGEST:
+        more = len(text) - LONGEST
+        text = text[:LONGEST] + (f"… (+{more:,}자)" if lang == "ko" else f"… (+{more:,} characters)")
+    return visible(text)
 
 
 problem_message = problem_text  # the name says what it gives

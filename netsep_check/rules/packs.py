@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from netsep_check.errors import InputError, Problem
-from netsep_check.load import Document, load_document, require_mapping
+from netsep_check.load import Document, Limits, load_document, require_mapping
 from netsep_check.load.paths import resolve_below
 from netsep_check.load.source import open_regular, sha256
 from netsep_check.rules import guard, parsed
@@ -65,8 +65,8 @@ def schema_checked(path: Path, schema: dict[str, Any], what: str) -> Document:
     if is_builtin(path):  # parsed and checked once, then read from the cache beside them
         document = parsed.load_builtin(path, display_name(path), policies_root(),
                                        schema_key(schema), check)
-    else:
-        document = load_document(path, display=display_name(path))
+    else:  # a pack's own file: at most MAX_PACK_VALUES values, before the schema walks them
+        document = load_document(path, display=display_name(path), limits=_PACK_FILE_LIMITS)
         check(document)
     _READ[document.file] = document.sha256
     return document
@@ -117,11 +117,38 @@ def _compile_rule(spec: dict[str, Any], index: int, document: Document,
     return CompiledRule(rule, check, when, notes)
 
 
-def load_rule_file(path: Path, params: dict[str, Any], regime: str | None) -> list[CompiledRule]:
-    """Load, schema-check and compile every rule in one file."""
+MAX_PACK_VALUES = 200_000  # values in a pack's own files, all together (built-in: ~15,000)
+_PACK_FILE_LIMITS = Limits(max_nodes=MAX_PACK_VALUES)
+
+
+def load_rule_file(path: Path, params: dict[str, Any], regime: str | None,
+                   budget: list[int] | None = None) -> list[CompiledRule]:
+    """Load, schema-check and compile every rule in one file. ``budget``: the values the
+    pack's own rule files may still hold (:data:`MAX_PACK_VALUES` in all); a file that
+    spends more than is left is refused before its rules are compiled."""
     document = schema_checked(path, rules_schema(), "rule file")
+    if budget is not None:
+        budget[0] -= _values(document.data)
+        if budget[0] < 0:
+            raise InputError.one(document.file, "the pack's own rule files hold more than "
+                                 f"{MAX_PACK_VALUES:,} values in all",
+                                 code="pack.too_many_values", limit=f"{MAX_PACK_VALUES:,}")
     return [_compile_rule(spec, i, document, params, regime)
             for i, spec in enumerate(document.data["rules"])]
+
+
+def _values(data: Any) -> int:
+    """How many values ``data`` holds, containers and keys included (as the loader counts)."""
+    count, pending = 0, [data]
+    while pending:
+        value = pending.pop()
+        count += 1
+        if isinstance(value, dict):
+            count += len(value)
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return count
 
 
 def load_parameter_file(path: Path) -> dict[str, Any]:
@@ -339,8 +366,9 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
     regime = meta.get("regime", parent.regime if parent else None)
     compiled: list[CompiledRule] = []
     custom: list[Rule] = []  # rules from files outside the built-in packs
+    budget = [MAX_PACK_VALUES]  # for the rule files that are not built in
     for path in rule_paths:  # a base pack's rules are recompiled: parameters may differ
-        loaded = load_rule_file(path, params, regime)
+        loaded = load_rule_file(path, params, regime, None if is_builtin(path) else budget)
         compiled.extend(loaded)
         if not is_builtin(path):
             custom.extend(c.rule for c in loaded)

@@ -103,6 +103,8 @@ class ProxyRecorder:
         """Hosts the proxy was asked for (``CONNECT host:443`` or ``GET http://host/...``)."""
         found = set()
         for line in self.requests:
+            if line == "<no data>":  # a connection that asked for nothing within 2 s (a slow
+                continue             # pre-connect under load): it names no host
             parts = line.split()
             target = parts[1] if len(parts) > 1 else line
             host = target.rsplit(":", 1)[0] if parts[:1] == ["CONNECT"] else urlsplit(target).hostname
