@@ -195,7 +195,7 @@ def _facts_for(profile: dict[str, Any], facts: list[Any], file: str) -> list[Any
         if len(tenants) > 1:
             raise InputError.one(file, "tenant facts of several tenants were given, and the "
                                  "profile names none (tenant.id): name its tenant",
-                                 path="tenant")
+                                 path="tenant", code="facts.tenant_unnamed")
         return facts
     mine = [f for f in facts if f.tenant_id_sha256 == wanted]
     return mine or facts  # none of its tenant: the cross-check says whose they are (exit 2)

@@ -83,8 +83,9 @@ _FAILURES: dict[str, T] = {
         "{path} is {actual}, which as an allow-list entry reaches more than one registrable "
         "domain (a wildcard, a leading dot, one label such as any or com, or a range holding "
         "any address; allow one host, or '*.' under one domain such as *.example.com)",
-        "{path} 값 {actual}은(는) 허용 목록 항목으로서 등록 가능한 도메인 둘 이상에 닿습니다 "
-        "(와일드카드, 앞에 붙은 점, any·com 같은 단일 레이블, 모든 주소를 포함하는 주소 범위; "
+        "{path} 값 {actual}은(는) 허용 목적지 목록의 항목으로서 등록 가능한 도메인 둘 이상에 "
+        "걸칩니다 (와일드카드, 맨 앞의 점(.co.kr 등), any·com 같은 단일 레이블, 모든 주소를 "
+        "포함하는 주소 범위; "
         "호스트 하나 또는 *.example.com처럼 도메인 하나 아래의 '*.'만 허용)"),
     "host_one_tenant": T(
         "{path} is {actual}, a wildcard over every customer's tenant of {against} (list your "
@@ -236,9 +237,9 @@ UI: dict[str, T] = {
         "오류: 이번 실행에 주어진 메모리보다 많은 메모리가 필요해 실행을 중단했습니다. 보고서를 "
         "쓰지 않았습니다. 보고서는 메모리에서 전체를 만든 뒤에 쓰며, 일괄 점검의 "
         "SARIF·JUnit·HTML·OSCAL 보고서에는 모든 프로파일의 판정 내용이 들어갑니다. 한 번에 "
-        "점검하는 프로파일 수를 줄이십시오. 입력 하나(프로파일, 정책 팩의 규칙)가 이만큼 "
-        "필요하다면 이 환경에서 점검할 수 있는 크기를 넘은 것이므로, 메모리를 늘리거나 입력을 "
-        "줄이십시오(README의 Limits 참조)"),
+        "점검하는 프로파일 수를 줄이십시오. 입력 하나(프로파일, 정책 팩의 규칙)에 이만큼의 "
+        "메모리가 필요하다면 이 환경에서 점검할 수 있는 크기를 넘은 것이므로, 메모리를 늘리거나 "
+        "입력의 크기를 줄이십시오(README의 Limits 참조)"),
     "report_written": T("report written to {path}", "보고서를 썼습니다: {path}"),
     "note": T("note: {text}", "참고: {text}"),
     "no_report": T("no {fmt} report was written: no profile could be judged (the problems "

@@ -195,7 +195,9 @@ def write_all(targets: Iterable[tuple[Path | None, Content]]) -> None:
                 pending.append((_temporary(final, text), final))
             except OSError as exc:
                 raise InputError.one(str(path), "cannot write report: "
-                                     f"{exc.strerror or exc}; no report was written") from None
+                                     f"{exc.strerror or exc}; no report was written",
+                                     code="output.none_written",
+                                     reason=str(exc.strerror or exc)) from None
         for path, text in devices:  # /dev/null, a terminal, a pipe: written to, never replaced
             _to_device(path, text)
         for path, text in targets:
@@ -207,8 +209,9 @@ def write_all(targets: Iterable[tuple[Path | None, Content]]) -> None:
             except OSError as exc:
                 done = ", ".join(str(p) for _, p in pending[:index]) or "none"
                 raise InputError.one(str(path), "cannot write report: "
-                                     f"{exc.strerror or exc} (already written: {done})"
-                                     ) from None
+                                     f"{exc.strerror or exc} (already written: {done})",
+                                     code="output.partly_written",
+                                     reason=str(exc.strerror or exc), done=done) from None
     finally:
         for temporary, _ in pending:
             with contextlib.suppress(OSError):
@@ -228,7 +231,8 @@ def _to_device(path: Path, text: Content) -> None:
         finally:
             os.close(fd)
     except OSError as exc:
-        raise InputError.one(str(path), f"cannot write report: {exc.strerror or exc}"
+        raise InputError.one(str(path), f"cannot write report: {exc.strerror or exc}",
+                             code="output.cannot_write", reason=str(exc.strerror or exc)
                              ) from None
 
 

@@ -235,3 +235,40 @@ def test_two_rule_files_share_one_budget(tmp_path):
     assert_input_error(outcome, "rules", "values in all")
     korean = run_process("check", EXAMPLES / "m365-compliant.yaml", "--pack", pack)
     assert_input_error(korean, "rules", "자체 규칙 파일")
+
+
+@pytest.mark.parametrize("field", ["firm", "as_of"])
+def test_a_manifest_that_disagrees_with_its_profile_is_not_intact(tmp_path, bundle, field):
+    def forge(files: dict[str, bytes]) -> None:
+        manifest = json.loads(files["manifest.json"])
+        report = json.loads(files["report.json"])
+        if field == "firm":
+            manifest["firm"] = "다른은행"
+        else:  # a year no rule can reckon, the sealed report moved with it
+            manifest["as_of"] = report["as_of"] = "0001-01-01"
+            files["report.json"] = json.dumps(report).encode()
+        files["manifest.json"] = json.dumps(manifest).encode()
+
+    forged = rewrite(bundle, tmp_path / "forged.zip", forge)
+    outcome = run_process("bundle", "verify", forged, "--format", "json", "--lang", "en")
+    assert outcome.code == 1 and "Traceback" not in outcome.text
+    found = json.loads(outcome.stdout)
+    assert not found["intact"]
+    assert any(("firm" if field == "firm" else "outside the years") in problem
+               for problem in found["recheck_problems"])
+
+
+def test_common_input_errors_are_said_in_korean(tmp_path):
+    """Under --lang ko (the default) these were English (the fifth run's language findings)."""
+    profile = EXAMPLES / "m365-compliant.yaml"
+    device = run_process("check", "/dev/null")
+    assert_input_error(device, "/dev/null", "문자 장치이므로 일반 파일이 아닙니다")
+    unwritable = run_process("check", profile, "--evidence-root", EXAMPLES, "-o",
+                             tmp_path / "no-such-folder" / "r.json", "--format", "json")
+    assert_input_error(unwritable, "r.json", "보고서를 쓸 수 없습니다")
+    other = tmp_path / "other.json"
+    report = run_process("check", EXAMPLES / "pulse-compliant.yaml", "--format", "json",
+                         "--evidence-root", EXAMPLES)
+    other.write_text(report.stdout, encoding="utf-8")
+    baseline = run_process("check", profile, "--evidence-root", EXAMPLES, "--baseline", other)
+    assert_input_error(baseline, "other.json", "같은 회사의 이전 판정이어야 합니다")

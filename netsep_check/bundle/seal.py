@@ -45,6 +45,7 @@ from netsep_check.bundle.archive import (
     name_problem,
 )
 from netsep_check.bundle.archive import private_folder as private_folder
+from netsep_check.clock import YEARS, reckonable
 from netsep_check.errors import InputError
 from netsep_check.evaluate.findings import Report
 from netsep_check.load.source import sha256
@@ -380,6 +381,9 @@ def _recheck(result: Verified, folder: Path, members: dict[str, Member],
         as_of = dt.date.fromisoformat(str(manifest.get("as_of")))
     except ValueError:
         result.notes.append("manifest as_of is not a date; judged on the profile's as_of")
+    if as_of is not None and not reckonable(as_of):  # as --as-of: rules cannot reckon it
+        result.recheck_problems.append(f"the manifest's as_of {as_of} is outside {YEARS}")
+        return
     checker = Checker(ref, tuple(policy_dirs), as_of, evidence_root=None, verify_evidence=True)
     try:
         report = checker.check(folder.joinpath(*PurePosixPath(profile).parts))
@@ -388,6 +392,9 @@ def _recheck(result: Verified, folder: Path, members: dict[str, Member],
         result.recheck_problems += [str(p).replace(root, "") for p in exc.problems]
         return
     result.rechecked_verdict = "fail" if report.failing else "pass"
+    if manifest.get("firm") != report.firm:  # the manifest names the firm the profile names
+        result.recheck_problems.append(f"the manifest's firm {manifest.get('firm')!r} is not "
+                                       f"the profile's {report.firm!r}")
     result.rechecked_pack = (report.pack.id, report.pack.version, report.pack.digest)
     result.report_notes = [n for n in report.notes if n.code == "regime_mismatch"]
     if sealed_pack.get("digest") and sealed_pack.get("digest") != report.pack.digest:

@@ -176,8 +176,15 @@ def _refuse_inputs(outputs: list[Path | None], inputs: list[Any]) -> None:
 
 
 def pack_option(help: str = _PACK_HELP) -> Callable[[_F], _F]:
-    """``--pack PACK`` (into ``pack_ref``), no default."""
-    return click.option("--pack", "pack_ref", metavar="PACK", help=help)
+    """``--pack PACK`` (into ``pack_ref``), no default; an empty one is a usage error (it
+    read as no --pack at all, so each profile's regime chose the pack in silence)."""
+    return click.option("--pack", "pack_ref", metavar="PACK", help=help, callback=_pack_ref)
+
+
+def _pack_ref(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("names no pack: give a built-in pack id or a pack folder")
+    return value
 
 
 def as_of_option(help: str = _AS_OF_HELP) -> Callable[[_F], _F]:

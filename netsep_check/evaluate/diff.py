@@ -249,7 +249,7 @@ def load_report_sides(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> l
     document = load_document(path, max_bytes=max_bytes)
     if not is_report_document(document.data):
         raise InputError.one(document.file, "not a netsep-check JSON report (write one with "
-                             "check --format json)", 1, 1)
+                             "check --format json)", 1, 1, code="report.not_a_report")
     return sides_from_report_document(document)
 
 
@@ -261,7 +261,8 @@ def report_side(document: Document) -> Side | None:
     sides = sides_from_report_document(document)
     if len(sides) != 1:
         raise InputError.one(document.file, f"the report holds {len(sides)} profiles' "
-                             "reports; diff compares one profile (give a single report)", 1, 1)
+                             "reports; diff compares one profile (give a single report)", 1, 1,
+                             code="report.several_profiles", count=len(sides))
     return sides[0]
 
 
@@ -382,10 +383,12 @@ class Baseline:
         """A baseline that holds no report of any firm judged now is another firm's: exit 2."""
         firms = {s.firm for s in self.sides}
         if reports and not any(r.firm in firms for r in reports):
-            raise InputError.one(self.file, "the baseline holds reports of "
-                                 f"{', '.join(sorted(firms)) or 'no firm'}, not of the firm "
-                                 f"judged now ({', '.join(sorted({r.firm for r in reports}))}); "
-                                 "a baseline must be an earlier report of the same firm", 1, 1)
+            held = ", ".join(sorted(firms)) or "no firm"
+            judged = ", ".join(sorted({r.firm for r in reports}))
+            raise InputError.one(self.file, f"the baseline holds reports of {held}, not of the "
+                                 f"firm judged now ({judged}); a baseline must be an earlier "
+                                 "report of the same firm", 1, 1, code="baseline.other_firm",
+                                 held=held, judged=judged)
 
     def apply(self, report: Report) -> Report:
         """A new report whose failing findings already failing here (every element) are
@@ -423,8 +426,10 @@ def baseline_of(document: Document) -> Baseline:
     path = document.file
     if not is_report_document(document.data):
         raise InputError.one(document.file, "not a netsep-check JSON report (a baseline is "
-                             "an earlier check --format json of the same firm)", 1, 1)
+                             "an earlier check --format json of the same firm)", 1, 1,
+                             code="baseline.not_a_report")
     sides = sides_from_report_document(document)
     if not sides:
-        raise InputError.one(path, "the baseline report holds no report", 1, 1)
+        raise InputError.one(path, "the baseline report holds no report", 1, 1,
+                             code="baseline.empty")
     return Baseline(path, tuple(sides))

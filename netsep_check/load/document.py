@@ -252,9 +252,11 @@ def _load_json(source: Source, limits: Limits) -> Document:
                                  "more than any profile value; quote it if it is meant as text",
                                  line, column, code="json.long_number", start=start,
                                  digits=digits) from None
-        raise InputError.one(source.file, f"JSON error: {exc}") from None
+        raise InputError.one(source.file, f"JSON error: {exc}", code="json.syntax",
+                             problem=str(exc)) from None
     except RecursionError:
-        raise InputError.one(source.file, "nesting too deep to read") from None
+        raise InputError.one(source.file, "nesting too deep to read",
+                             code="file.too_deep_to_read") from None
     document = Document(source.file, data, source.sha256, text, is_json=True,
                         _json_index=index)
     if "\\" in text and _escapes().surrogate.search(text):  # paired escapes are one character;
@@ -345,7 +347,8 @@ def _no_lone_surrogates(document: Document) -> None:
             where = format_path(path) or "(top level)"
             raise InputError.one(document.file, "holds a lone surrogate escape "
                                  "(\\ud800-\\udfff without its pair), which is not text; "
-                                 "write the character itself", line, column, where)
+                                 "write the character itself", line, column, where,
+                                 code="text.lone_surrogate")
 
 
 def parse_source(source: Source, limits: Limits = _LIMITS) -> Document:

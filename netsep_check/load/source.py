@@ -118,15 +118,17 @@ def open_regular(path: Path | str, file: str | None = None) -> tuple[BinaryIO, o
         except (OSError, ValueError):
             kind = None
         if kind is not None:
-            raise InputError.one(file, f"is {kind}, not a regular file; refusing to read it"
-                                 ) from None
-        raise InputError.one(file, f"cannot read file: {getattr(exc, 'strerror', None) or exc}"
-                             ) from None
+            raise InputError.one(file, f"is {kind}, not a regular file; refusing to read it",
+                                 code="file.special", kind=kind) from None
+        reason = str(getattr(exc, "strerror", None) or exc)
+        raise InputError.one(file, f"cannot read file: {reason}", code="file.unreadable",
+                             reason=reason) from None
     try:
         info = os.fstat(fd)
         kind = special_kind(info.st_mode)
         if kind is not None:
-            raise InputError.one(file, f"is {kind}, not a regular file; refusing to read it")
+            raise InputError.one(file, f"is {kind}, not a regular file; refusing to read it",
+                                 code="file.special", kind=kind)
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb"), info

@@ -401,9 +401,11 @@ def build_tree(text: str, file: str, limits: Limits = Limits()) -> tuple[Any, Ma
         raise InputError.one(file, f"YAML syntax error: {problem}", at[0], at[1],
                              code="yaml.syntax", problem=problem) from None
     except yaml.YAMLError as exc:
-        raise InputError.one(file, f"YAML error: {exc}") from None
+        raise InputError.one(file, f"YAML error: {exc}", code="yaml.syntax",
+                             problem=str(exc)) from None
     except RecursionError:
-        raise InputError.one(file, "nesting too deep to read") from None
+        raise InputError.one(file, "nesting too deep to read",
+                             code="file.too_deep_to_read") from None
     if root is _NO_KEY:
         raise InputError.one(file, "file holds no YAML document (it is empty or only comments)",
                              1, 1, code="yaml.no_document")

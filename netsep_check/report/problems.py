@@ -187,26 +187,60 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pack.too_many_rules": ("the pack holds {count} rules; a pack may hold at most {limit}",
                             "정책 팩의 규칙이 {count}개입니다. 정책 팩에는 규칙을 {limit}개까지 둘 "
                             "수 있습니다"),
+    "output.cannot_write": ("cannot write report: {reason}", "보고서를 쓸 수 없습니다: {reason}"),
+    "output.none_written": ("cannot write report: {reason}; no report was written",
+                            "보고서를 쓸 수 없습니다: {reason}. 보고서를 하나도 쓰지 않았습니다"),
+    "output.partly_written": ("cannot write report: {reason} (already written: {done})",
+                              "보고서를 쓸 수 없습니다: {reason} (이미 쓴 보고서: {done})"),
+    "file.special": ("is {kind}, not a regular file; refusing to read it",
+                     "{kind}이므로 일반 파일이 아닙니다. 읽지 않습니다"),
+    "file.too_deep_to_read": ("nesting too deep to read", "중첩이 너무 깊어 읽을 수 없습니다"),
+    "text.lone_surrogate": ("holds a lone surrogate escape (\\ud800-\\udfff without its pair), "
+                            "which is not text; write the character itself",
+                            "짝이 없는 서로게이트 이스케이프(\\ud800-\\udfff)가 있어 텍스트가 "
+                            "아닙니다. 문자 자체를 쓰십시오"),
+    "facts.tenant_unnamed": ("tenant facts of several tenants were given, and the profile "
+                             "names none (tenant.id): name its tenant",
+                             "여러 테넌트의 측정 결과가 주어졌지만 프로파일에 테넌트(tenant.id)가 "
+                             "없습니다. 프로파일의 테넌트를 기재하십시오"),
+    "report.not_a_report": ("not a netsep-check JSON report (write one with check --format json)",
+                            "netsep-check JSON 보고서가 아닙니다 (check --format json으로 "
+                            "만드십시오)"),
+    "report.several_profiles": ("the report holds {count} profiles' reports; diff compares one "
+                                "profile (give a single report)",
+                                "보고서에 프로파일 {count}건의 판정이 있습니다. diff는 프로파일 "
+                                "하나를 비교하므로 보고서 하나를 주십시오"),
+    "baseline.not_a_report": ("not a netsep-check JSON report (a baseline is an earlier check "
+                              "--format json of the same firm)",
+                              "netsep-check JSON 보고서가 아닙니다 (기준(--baseline)은 같은 회사를 "
+                              "이전에 check --format json으로 점검한 보고서여야 합니다)"),
+    "baseline.empty": ("the baseline report holds no report",
+                       "기준(--baseline) 보고서에 판정 결과가 없습니다"),
+    "baseline.other_firm": ("the baseline holds reports of {held}, not of the firm judged now "
+                            "({judged}); a baseline must be an earlier report of the same firm",
+                            "기준(--baseline)은 {held}의 판정이며, 이번에 점검한 회사"
+                            "({judged})의 것이 아닙니다. 기준은 같은 회사의 이전 판정이어야 "
+                            "합니다"),
     "pack.bad_days_parameter": ("parameter {key} must be a whole number of days from 0 to "
                                 "{limit}, not {value}",
                                 "매개변수 {key}은(는) 0부터 {limit}까지의 정수(일수)여야 합니다. "
                                 "기재된 값: {value}"),
     "pack.too_many_values": ("the pack's own rule files hold more than {limit} values in all",
-                             "정책 팩의 자체 규칙 파일에 값이 모두 {limit}개를 넘게 있습니다"),
+                             "정책 팩의 자체 규칙 파일에 있는 값이 모두 합쳐 {limit}개를 넘습니다"),
     "pack.redefines_condition": (
         "rule {rule} is a condition of the designation or the exception (waivable: false in "
         "built-in pack {pack}, {file}); a pack may not redefine it",
-        "규칙 {rule}은(는) 지정 또는 예외의 조건입니다(기본 제공 정책 팩 {pack}, {file}에서 "
+        "규칙 {rule}은(는) 지정의 부가조건 또는 상시 예외의 조건입니다(기본 제공 정책 팩 {pack}, {file}에서 "
         "waivable: false). 정책 팩에서 다시 정의할 수 없습니다"),
     "pack.copies_condition": (
         "rule {rule} copies {copied}, a condition of the designation or the exception, as "
         "waivable; a copy must say waivable: false",
-        "규칙 {rule}은(는) 지정 또는 예외의 조건인 {copied}을(를) 예외 승인이 가능한 규칙으로 "
-        "복사했습니다. 복사한 규칙에는 waivable: false를 기재하십시오"),
+        "규칙 {rule}은(는) 지정의 부가조건 또는 상시 예외의 조건인 {copied}을(를) 예외 승인이 "
+        "가능한 규칙으로 복사했습니다. 복사한 규칙에는 waivable: false를 기재하십시오"),
     "pack.protected_parameter": (
         "parameter {key} is read by non-waivable rule(s) {rules}; a pack may not change it "
         "(built-in value: {allowed})",
-        "매개변수 {key}은(는) 예외 승인이 불가능한 규칙 {rules}이(가) 읽으므로 정책 팩에서 바꿀 수 "
+        "매개변수 {key}은(는) 예외 승인이 불가능한 규칙 {rules}이(가) 참조하므로 정책 팩에서 바꿀 수 "
         "없습니다 (기본값: {allowed})"),
     "pack.builtin_id": ("pack id {id} is the id of a built-in pack; give your pack an id of its "
                         "own",
@@ -215,7 +249,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pack.disables_condition": (
         "cannot disable {rule}: it is not waivable (a condition of the designation or the "
         "exception)",
-        "{rule}은(는) 예외 승인이 불가능한 규칙(지정 또는 예외의 조건)이므로 비활성화할 수 "
+        "{rule}은(는) 예외 승인이 불가능한 규칙(지정의 부가조건 또는 상시 예외의 조건)이므로 비활성화할 수 "
         "없습니다"),
     "pack.no_regime": (
         "a pack must declare its regime (regime: sandbox or standing_exception) or extend a "
@@ -223,14 +257,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "designation's conditions (add rules of your own to a built-in pack with --policy DIR "
         "instead)",
         "정책 팩은 적용 제도(regime: sandbox 또는 standing_exception)를 기재하거나 이를 기재한 "
-        "정책 팩을 확장(extends)해야 합니다. 제도가 없으면 지정 조건 없이 지정 기업의 "
-        "프로파일을 판정하게 됩니다 (기본 제공 정책 팩에 자체 규칙을 더하려면 --policy DIR을 "
-        "쓰십시오)"),
+        "정책 팩을 확장(extends)해야 합니다. 제도가 없으면 지정의 부가조건을 적용하지 않고 "
+        "지정 기업의 프로파일을 판정하게 됩니다 (기본 제공 정책 팩에 자체 규칙을 더하려면 "
+        "--policy DIR을 쓰십시오)"),
     "pack.must_extend": (
         "a pack for regime {regime} must extend {base}: it lacks that pack's non-waivable rules "
         "({rules})",
-        "{regime} 제도의 정책 팩은 {base}을(를) 확장(extends)해야 합니다. 그 정책 팩의 예외 "
-        "승인이 불가능한 규칙이 없습니다 ({rules})"),
+        "{regime} 제도의 정책 팩은 {base}을(를) 확장(extends)해야 합니다. 이 정책 팩에는 {base}의 "
+        "예외 승인이 불가능한 규칙({rules})이 없습니다"),
     "profile.too_much_to_judge": (
         "judging this profile would examine more than {limit} list elements one by one "
         "(failing elements, or elements a fast check cannot pass): it is refused rather than "
@@ -255,6 +289,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                    "network's first address, such as 13.107.136.0/22)",
                                    "{value}은(는) IP 대역이 아닙니다 (13.107.136.0/22처럼 대역의 "
                                    "첫 주소와 접두사 길이로 쓰십시오)"),
+}
+
+# What a file that is not a regular file is (load/source.py special_kind).
+_SPECIAL: dict[str, tuple[str, str]] = {
+    "a directory": ("a directory", "폴더"), "a named pipe (FIFO)": ("a named pipe (FIFO)",
+                                                                   "이름 있는 파이프(FIFO)"),
+    "a character device": ("a character device", "문자 장치"),
+    "a block device": ("a block device", "블록 장치"), "a socket": ("a socket", "소켓"),
+    "not a regular file": ("not a regular file", "일반 파일이 아닌 것"),
 }
 
 # Words around the problems (the CLI's lines).
@@ -327,6 +370,8 @@ def _fields(code: str, params: Mapping[str, Any], lang: str) -> dict[str, Any]:
         fields["reasons"] = word("or", lang).join(
             dict.fromkeys(_say(r.get("code"), r.get("params") or {}, r.get("message", ""), lang)
                           for r in fields["reasons"]))
+    elif code == "file.special":
+        fields["kind"] = _pick(_SPECIAL.get(fields["kind"], (fields["kind"],) * 2), lang)
     elif code == "file.not_mapping":
         what, kind = fields["what"], fields["kind"]
         fields["what"] = word(what, lang) if what in _WORDS else what
@@ -356,7 +401,7 @@ def problem_text(problem: Problem, lang: str) -> str:
     text = _say(problem.code, problem.params, problem.message, lang)
     if len(text) > LONGEST:
         more = len(text) - LONGEST
-        text = text[:LONGEST] + (f"… (+{more:,}자)" if lang == "ko" else f"… (+{more:,} characters)")
+        text = text[:LONGEST] + (f"… (이하 {more:,}자 생략)" if lang == "ko" else f"… (+{more:,} characters)")
     return visible(text)
 
 
