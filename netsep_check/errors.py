@@ -13,7 +13,7 @@ EXIT_INPUT = 2  # invalid input or usage: profile, rules, waivers, options
 EXIT_INTERNAL = 3  # a defect in netsep-check itself
 
 
-LONGEST_MESSAGE = 1_000  # characters of a message shown or written; the rest is counted
+LONGEST_MESSAGE = 4_000  # characters of a message shown or written; the rest is counted
 
 
 def _cut(message: str) -> str:

@@ -535,8 +535,11 @@ def test_special_files_are_refused_at_once(tmp_path, role, kind):
     finally:
         if server is not None:
             server.close()
-    word = {"fifo": "named pipe", "socket": "socket", "device": "character device"}[kind]
-    assert_input_error(outcome, special.name, word)
+    # said in the command's language: Korean by default
+    words = {"fifo": ("named pipe", "이름 있는 파이프"), "socket": ("socket", "소켓"),
+             "device": ("character device", "문자 장치")}[kind]
+    assert_input_error(outcome, special.name)
+    assert any(word in outcome.stderr for word in words), outcome.stderr[-2000:]
 
 
 @pytest.mark.parametrize("where", ["policy", "batch"])
@@ -1011,7 +1014,8 @@ def test_cli_full_disk_keeps_the_previous_report(tmp_path):
                           "--format", "json", "-o", first,
                           "--format", "sarif", "-o", tmp_path / "missing" / "r.sarif")
     assert outcome.code == 2, outcome.text[-2000:]
-    assert "cannot write report" in outcome.stderr and "Traceback" not in outcome.text
+    assert "보고서를 쓸 수 없습니다" in outcome.stderr and "Traceback" not in outcome.text
+    assert "보고서를 하나도 쓰지 않았습니다" in outcome.stderr  # said in the default language
     assert first.read_text(encoding="utf-8") == "previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 

@@ -333,7 +333,7 @@ def test_an_output_named_pipe_no_one_reads_is_an_error_not_a_hang(tmp_path):
     os.mkfifo(fifo)
     done = nc("check", "--format", "json", "-o", fifo, EXAMPLES / "m365-compliant.yaml",
               timeout=20)
-    assert done.returncode == 2 and "cannot write report" in done.stderr, done.stderr[-500:]
+    assert done.returncode == 2 and "보고서를 쓸 수 없습니다" in done.stderr, done.stderr[-500:]
 
 
 def test_import_and_bundle_outputs_follow_links_and_never_replace_a_device(tmp_path):

@@ -489,7 +489,8 @@ OPERATORS = {
         "host_within_one_domain", "text", _host_within_one_domain,
         "the host-name field names one host, or a leading '*.' wildcard whose rest is a "
         "registrable domain or lies inside one (Public Suffix List); '*.com', '*.co.kr', '*' "
-        "and '*.*' reach more than one domain and fail; with `tenant_suffixes`, a wildcard over "
+        "and '*.*' reach more than one domain and fail, as do one label ('any', 'com'), a "
+        "leading dot ('.co.kr') and any address ('0.0.0.0/0'); with `tenant_suffixes`, a wildcard over "
         "one of those domains (every customer's tenant, such as '*.sharepoint.com') fails too",
         {"path": "security_measures.network_link.internet_access_control."
                  "allowed_destinations[0]"},
