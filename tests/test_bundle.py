@@ -284,7 +284,8 @@ def test_hostile_zip_is_refused_with_exit_2(tmp_path, case, command):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch)}
-    proc = subprocess.run([sys.executable, "-m", "netsep_check", *command, str(bundle)],
+    proc = subprocess.run([sys.executable, "-m", "netsep_check", *command, str(bundle),
+                           "--lang", "en"],
                           capture_output=True, text=True, timeout=WALL, cwd=tmp_path, env=env)
     assert proc.returncode == 2, (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])
     assert "Traceback" not in proc.stderr

@@ -272,3 +272,9 @@ def test_common_input_errors_are_said_in_korean(tmp_path):
     other.write_text(report.stdout, encoding="utf-8")
     baseline = run_process("check", profile, "--evidence-root", EXAMPLES, "--baseline", other)
     assert_input_error(baseline, "other.json", "같은 회사의 이전 판정이어야 합니다")
+    not_zip = tmp_path / "not.zip"
+    not_zip.write_text("profile_version: 1\n", encoding="utf-8")
+    assert_input_error(run_process("bundle", "verify", not_zip), "not.zip",
+                       "올바른 zip 제출 묶음이 아닙니다")
+    assert_input_error(run_process("bundle", "verify", "/dev/null"), "/dev/null",
+                       "제출 묶음은 일반 파일(.zip)이어야 합니다")

@@ -189,7 +189,8 @@ def _precheck(path: Path | str, file: str, limits: ZipLimits) -> None:
         tail = handle.read(tail_size)
     at = tail.rfind(_EOCD)
     if at == -1 or len(tail) - at < _EOCD_SIZE:
-        raise InputError.one(file, "not a valid zip bundle: no end-of-central-directory record")
+        raise InputError.one(file, "not a valid zip bundle: no end-of-central-directory record",
+                             code="bundle.not_zip", problem="no end-of-central-directory record")
     entries = int.from_bytes(tail[at + 10:at + 12], "little")
     directory = int.from_bytes(tail[at + 12:at + 16], "little")
     if entries == 0xFFFF or directory == 0xFFFFFFFF or tail[max(at - 20, 0):at][:4] == _LOCATOR:
@@ -242,12 +243,14 @@ def extract(path: Path | str, folder: Path, limits: ZipLimits = DEFAULT_LIMITS,
     try:
         info = os.stat(path)
     except OSError as exc:
-        raise InputError.one(file, f"cannot read bundle: {exc.strerror or exc}") from None
+        raise InputError.one(file, f"cannot read bundle: {exc.strerror or exc}",
+                             code="bundle.unreadable", reason=str(exc.strerror or exc)) from None
     if not stat.S_ISREG(info.st_mode):
         from netsep_check.load.source import special_kind
 
-        raise InputError.one(file, f"is {special_kind(info.st_mode)}; a bundle must be a "
-                             "regular file (a .zip)")
+        kind = special_kind(info.st_mode)
+        raise InputError.one(file, f"is {kind}; a bundle must be a regular file (a .zip)",
+                             code="bundle.special", kind=kind)
     members: dict[str, Member] = {}
     try:
         _precheck(path, file, limits)
@@ -269,9 +272,12 @@ def extract(path: Path | str, folder: Path, limits: ZipLimits = DEFAULT_LIMITS,
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
             ValueError, RuntimeError, zlib.error) as exc:  # zlib: a damaged deflate stream
-        raise InputError.one(file, f"not a valid zip bundle: {exc}") from None
+        raise InputError.one(file, f"not a valid zip bundle: {exc}", code="bundle.not_zip",
+                             problem=str(exc)) from None
     except FileExistsError as exc:
         raise InputError.one(file, f"refused: member written twice ({exc.filename})") from None
     except OSError as exc:
-        raise InputError.one(file, f"cannot extract bundle: {exc.strerror or exc}") from None
+        raise InputError.one(file, f"cannot extract bundle: {exc.strerror or exc}",
+                             code="bundle.cannot_extract", reason=str(exc.strerror or exc)
+                             ) from None
     return members

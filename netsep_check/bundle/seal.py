@@ -191,7 +191,8 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
         clash = output_clash([Path(output)], sources)
         if clash is not None:  # the bundle would replace a file it seals
             raise InputError.one(str(output), f"--output is {clash[1]}, an input of this "
-                                 "bundle; refusing to overwrite it")
+                                 "bundle; refusing to overwrite it",
+                                 code="bundle.output_is_input", input=str(clash[1]))
         staged = stage / name
         report = Checker(checker.pack_ref, checker.policy_dirs, checker.as_of,
                          checker.max_bytes, evidence_root=None, verify_evidence=True,
@@ -227,7 +228,8 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
         output = final_path(Path(output))  # the file a link names, not the link itself
         if output.exists() and not output.is_file():  # a device, a pipe: never replaced
             raise InputError.one(str(output), "cannot write bundle: not a regular file (a "
-                                 "bundle is a zip archive written to a file)")
+                                 "bundle is a zip archive written to a file)",
+                                 code="bundle.output_not_file")
         partial = output.with_name(f".{output.name}.partial")
         try:
             with zipfile.ZipFile(partial, "w") as archive:
@@ -239,8 +241,9 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
             os.replace(partial, output)
         except OSError as exc:
             partial.unlink(missing_ok=True)
-            raise InputError.one(str(output), f"cannot write bundle: {exc.strerror or exc}") \
-                from None
+            raise InputError.one(str(output), f"cannot write bundle: {exc.strerror or exc}",
+                                 code="bundle.cannot_write", reason=str(exc.strerror or exc)
+                                 ) from None
     bundle_digest, _ = _digest_file(output)
     missing = tuple(e["id"] for e in evidence if e["member"] is None)
     mismatch = next((str(n.params.get("regime")) for n in report.notes
@@ -254,7 +257,8 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
 
 def _read_json(folder: Path, member: str, members: dict[str, Member], file: str) -> Any:
     if member not in members:
-        raise InputError.one(file, f"not a netsep-check bundle: it has no {member}")
+        raise InputError.one(file, f"not a netsep-check bundle: it has no {member}",
+                             code="bundle.no_member", member=member)
     if members[member].size > _JSON_LIMIT:
         raise InputError.one(f"{file}:{member}", "too large")
     try:
@@ -375,7 +379,8 @@ def _recheck(result: Verified, folder: Path, members: dict[str, Member],
 
     if pack_ref is None and ref not in builtin_pack_ids():
         raise InputError.one(result.file, f"the bundle was sealed with pack {ref!r}, which is "
-                             "not built in; give it with --pack DIR")
+                             "not built in; give it with --pack DIR", code="bundle.custom_pack",
+                             pack=str(ref))
     as_of = None
     try:
         as_of = dt.date.fromisoformat(str(manifest.get("as_of")))
@@ -435,7 +440,9 @@ def opened_bundles(arguments: Sequence[Path], limits: ZipLimits = DEFAULT_LIMITS
                              f"{argument}")
             if manifest["profile"] not in members:
                 raise InputError.one(str(argument), f"the bundle's profile "
-                                     f"{manifest['profile']} is missing from it")
+                                     f"{manifest['profile']} is missing from it",
+                                     code="bundle.profile_missing",
+                                     profile=str(manifest["profile"]))
             profile = folder.joinpath(*PurePosixPath(manifest["profile"]).parts)
             paths.append(profile)
             shown[str(profile)] = f"{argument}:{manifest['profile']}"

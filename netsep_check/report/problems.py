@@ -221,6 +221,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "기준(--baseline)은 {held}의 판정이며, 이번에 점검한 회사"
                             "({judged})의 것이 아닙니다. 기준은 같은 회사의 이전 판정이어야 "
                             "합니다"),
+    "bundle.not_zip": ("not a valid zip bundle: {problem}",
+                       "올바른 zip 제출 묶음이 아닙니다: {problem}"),
+    "bundle.unreadable": ("cannot read bundle: {reason}", "제출 묶음을 읽을 수 없습니다: {reason}"),
+    "bundle.special": ("is {kind}; a bundle must be a regular file (a .zip)",
+                       "{kind}입니다. 제출 묶음은 일반 파일(.zip)이어야 합니다"),
+    "bundle.cannot_extract": ("cannot extract bundle: {reason}",
+                              "제출 묶음을 풀 수 없습니다: {reason}"),
+    "bundle.output_is_input": ("--output is {input}, an input of this bundle; refusing to "
+                               "overwrite it",
+                               "--output이 이 제출 묶음의 입력 파일({input})입니다. 덮어쓰지 "
+                               "않습니다"),
+    "bundle.output_not_file": ("cannot write bundle: not a regular file (a bundle is a zip "
+                               "archive written to a file)",
+                               "제출 묶음을 쓸 수 없습니다: 일반 파일이 아닙니다 (제출 묶음은 "
+                               "파일로 쓰는 zip 압축 파일입니다)"),
+    "bundle.cannot_write": ("cannot write bundle: {reason}", "제출 묶음을 쓸 수 없습니다: {reason}"),
+    "bundle.no_member": ("not a netsep-check bundle: it has no {member}",
+                         "netsep-check 제출 묶음이 아닙니다: {member}이(가) 없습니다"),
+    "bundle.profile_missing": ("the bundle's profile {profile} is missing from it",
+                               "제출 묶음에 프로파일 {profile}이(가) 없습니다"),
+    "bundle.custom_pack": ("the bundle was sealed with pack {pack}, which is not built in; give "
+                           "it with --pack DIR",
+                           "제출 묶음은 기본 제공이 아닌 정책 팩 {pack}(으)로 봉인되었습니다. "
+                           "--pack DIR로 그 정책 팩을 지정하십시오"),
     "pack.bad_days_parameter": ("parameter {key} must be a whole number of days from 0 to "
                                 "{limit}, not {value}",
                                 "매개변수 {key}은(는) 0부터 {limit}까지의 정수(일수)여야 합니다. "
@@ -370,7 +394,7 @@ def _fields(code: str, params: Mapping[str, Any], lang: str) -> dict[str, Any]:
         fields["reasons"] = word("or", lang).join(
             dict.fromkeys(_say(r.get("code"), r.get("params") or {}, r.get("message", ""), lang)
                           for r in fields["reasons"]))
-    elif code == "file.special":
+    elif code in ("file.special", "bundle.special"):
         fields["kind"] = _pick(_SPECIAL.get(fields["kind"], (fields["kind"],) * 2), lang)
     elif code == "file.not_mapping":
         what, kind = fields["what"], fields["kind"]
