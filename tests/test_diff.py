@@ -141,8 +141,10 @@ def test_diff_bad_input_exit_2(run, tmp_path, compliant, noncompliant):
     result = run("diff", "--lang", "en", missing, compliant)
     assert result.exit_code == EXIT_INPUT and "no such file" in result.stderr
     batch = report_file(run, tmp_path, compliant, noncompliant, name="batch.json")
-    result = run("diff", batch, compliant)
+    result = run("diff", "--lang", "en", batch, compliant)
     assert result.exit_code == EXIT_INPUT and "holds 2 profiles' reports" in result.stderr
+    korean = run("diff", batch, compliant)
+    assert korean.exit_code == EXIT_INPUT and "프로파일 2건의 판정이 있습니다" in korean.stderr
     broken = tmp_path / "broken.json"
     document = json.loads(report_file(run, tmp_path, compliant).read_text(encoding="utf-8"))
     document["findings"][3]["status"] = "great"

@@ -144,15 +144,17 @@ def test_non_waivable_rule_is_an_input_error_naming_the_waiver_line(run, log_gap
 
 def test_unknown_rule_is_an_input_error(run, log_gap, tmp_path):
     waivers = waivers_file(tmp_path, {"rule": "SAAS-LOG-RETENTON"})
-    result = run("check", log_gap, "--waivers", waivers)
+    result = run("check", log_gap, "--waivers", waivers, "--lang", "en")
     assert result.exit_code == EXIT_INPUT and result.stdout == ""
     assert f"{waivers}:2:" in result.stderr and "unknown rule 'SAAS-LOG-RETENTON'" in result.stderr
+    korean = run("check", log_gap, "--waivers", waivers)
+    assert "알 수 없는 규칙 'SAAS-LOG-RETENTON'입니다" in korean.stderr
 
 
 def test_expiry_more_than_a_year_after_approval_is_an_input_error(run, log_gap, tmp_path):
     waivers = waivers_file(tmp_path, {"rule": "SAAS-LOG-RETENTION", "approved_on": "2025-01-10",
                                       "expires_on": "2026-01-11"})
-    result = run("check", log_gap, "--waivers", waivers)
+    result = run("check", log_gap, "--waivers", waivers, "--lang", "en")
     assert result.exit_code == EXIT_INPUT and result.stdout == ""
     line = next(i for i, text in enumerate(waivers.read_text().splitlines(), 1)
                 if "expires_on" in text)
@@ -201,27 +203,29 @@ def test_unmatched_waiver_is_reported_in_notes_and_on_stderr(run, log_gap, tmp_p
 
 
 def test_path_decides_what_a_waiver_covers(run, tmp_path, examples):
-    sharing = variant(tmp_path, "pulse-compliant.yaml", "sharing.yaml",
-                      ("external_sharing: disabled", "external_sharing: open"))
-    parent = waivers_file(tmp_path, {"rule": "SAAS-SHARING-NOT-OPEN",
-                                     "path": "security_measures.saas_management.sharing_controls"},
+    # log retention, not sharing: sharing stated open also fails MEAS-SAAS-MANAGEMENT, which no
+    # waiver can set aside
+    short = variant(tmp_path, "pulse-compliant.yaml", "short.yaml",
+                    ("retention_days: 730", "retention_days: 180"))
+    parent = waivers_file(tmp_path, {"rule": "SAAS-LOG-RETENTION",
+                                     "path": "security_measures.saas_management.audit_logging"},
                           name="parent.yaml")
-    assert run("check", sharing, "--waivers", parent).exit_code == EXIT_OK
+    assert run("check", short, "--waivers", parent).exit_code == EXIT_OK
     exact = waivers_file(tmp_path, {
-        "rule": "SAAS-SHARING-NOT-OPEN",
-        "path": "security_measures.saas_management.sharing_controls.external_sharing"},
+        "rule": "SAAS-LOG-RETENTION",
+        "path": "security_measures.saas_management.audit_logging.retention_days"},
         name="exact.yaml")
-    assert run("check", sharing, "--waivers", exact).exit_code == EXIT_OK
-    elsewhere = waivers_file(tmp_path, {"rule": "SAAS-SHARING-NOT-OPEN",
-                                        "path": "security_measures.saas_management.audit_logging"},
+    assert run("check", short, "--waivers", exact).exit_code == EXIT_OK
+    elsewhere = waivers_file(tmp_path, {"rule": "SAAS-LOG-RETENTION",
+                                        "path": "security_measures.saas_management.sharing_controls"},
                              name="elsewhere.yaml")
-    result = run("check", sharing, "--waivers", elsewhere)  # Korean, the default language
+    result = run("check", short, "--waivers", elsewhere)  # Korean, the default language
     assert result.exit_code == EXIT_FAIL
-    assert ("예외 승인 RISK-1(SAAS-SHARING-NOT-OPEN, 경로 security_measures.saas_management."
-            "audit_logging)에 해당하는 위반 사항이 없습니다") in result.stderr
-    english = run("check", sharing, "--waivers", elsewhere, "--lang", "en", "--format", "json")
-    assert ("waiver RISK-1 for SAAS-SHARING-NOT-OPEN at security_measures.saas_management."
-            "audit_logging matched no failing finding") in english.stderr
+    assert ("예외 승인 RISK-1(SAAS-LOG-RETENTION, 경로 security_measures.saas_management."
+            "sharing_controls)에 해당하는 위반 사항이 없습니다") in result.stderr
+    english = run("check", short, "--waivers", elsewhere, "--lang", "en", "--format", "json")
+    assert ("waiver RISK-1 for SAAS-LOG-RETENTION at security_measures.saas_management."
+            "sharing_controls matched no failing finding") in english.stderr
     assert any("matched no failing finding" in text
                for text in json.loads(english.stdout)["notes"])
 
@@ -297,6 +301,6 @@ def test_built_in_rules_outside_the_pack_are_known_and_not_waivable(run, example
     """The evidence-file checks are judged outside any pack; a waiver for one is refused as
     non-waivable, not as unknown."""
     waivers = waivers_file(tmp_path, {"rule": "EVID-FILE-PRESENT"})
-    result = run("check", examples / "pulse-compliant.yaml", "--waivers", waivers)
+    result = run("check", examples / "pulse-compliant.yaml", "--waivers", waivers, "--lang", "en")
     assert result.exit_code == EXIT_INPUT
     assert "rule EVID-FILE-PRESENT cannot be waived" in result.stderr

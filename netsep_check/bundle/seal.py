@@ -396,10 +396,19 @@ def _recheck(result: Verified, folder: Path, members: dict[str, Member],
         root = str(folder)
         result.recheck_problems += [str(p).replace(root, "") for p in exc.problems]
         return
-    result.rechecked_verdict = "fail" if report.failing else "pass"
-    if manifest.get("firm") != report.firm:  # the manifest names the firm the profile names
+    result.rechecked_verdict = report.verdict  # as the sealed report's summary says it
+    # the manifest says what the sealed profile and report say: its firm, regime and verdict
+    if manifest.get("firm") != report.firm:
         result.recheck_problems.append(f"the manifest's firm {manifest.get('firm')!r} is not "
                                        f"the profile's {report.firm!r}")
+    if manifest.get("regime") != report.regime:
+        result.recheck_problems.append(f"the manifest's regime {manifest.get('regime')!r} is "
+                                       f"not the profile's {report.regime!r}")
+    manifest_word = {"undetermined": "fail"}.get(str(result.sealed_verdict),
+                                                 result.sealed_verdict)  # the manifest's words
+    if manifest.get("verdict") != manifest_word:
+        result.recheck_problems.append(f"the manifest's verdict {manifest.get('verdict')!r} is "
+                                       f"not the sealed report's {result.sealed_verdict!r}")
     result.rechecked_pack = (report.pack.id, report.pack.version, report.pack.digest)
     result.report_notes = [n for n in report.notes if n.code == "regime_mismatch"]
     if sealed_pack.get("digest") and sealed_pack.get("digest") != report.pack.digest:

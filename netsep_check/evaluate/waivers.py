@@ -191,18 +191,23 @@ def _date_problems(document: Document) -> list[Problem]:
             where = document.position(at) or (None, None)
             problems.append(Problem(document.file, f"approved_on {approved} is in the future; "
                                     "a waiver is recorded once it has been approved",
-                                    where[0], where[1], format_path(at)))
+                                    where[0], where[1], format_path(at), "waiver.approved_future",
+                                    {"approved": str(approved)}))
         if expires < approved:
-            message = (f"expires_on {expires} is before approved_on {approved}")
+            message, code = f"expires_on {expires} is before approved_on {approved}", \
+                "waiver.expires_before_approval"
         elif expires > latest:
             message = (f"expires_on {expires} is more than one year after approved_on "
                        f"{approved} (latest allowed: {latest}); a waiver must be renewed "
                        "at least once a year")
+            code = "waiver.longer_than_a_year"
         else:
             continue
         line_col = document.position(path) or (None, None)  # only where one is said
         problems.append(Problem(document.file, message, line_col[0], line_col[1],
-                                format_path(path)))
+                                format_path(path), code,
+                                {"expires": str(expires), "approved": str(approved),
+                                 "latest": str(latest)}))
     return problems
 
 
@@ -221,7 +226,8 @@ def _text_problems(document: Document) -> list[Problem]:
                 at = ("waivers", index, key)
                 where = document.position(at) or (None, None)
                 problems.append(Problem(document.file, f"{key} holds no visible text",
-                                        where[0], where[1], format_path(at)))
+                                        where[0], where[1], format_path(at),
+                                        "waiver.invisible_text", {"field": key}))
     return problems
 
 
@@ -284,14 +290,17 @@ def check_rules(waivers: WaiverSet, packs: Iterable[PackInfo], rules: Iterable[R
             names = ", ".join(f"{p.id} {p.version}" for p in packs)
             problems.append(Problem(waivers.file, f"unknown rule {waiver.rule!r}: it is not a "
                                     f"rule of the pack in use ({names})", line, column,
-                                    f"waivers[{waiver.index}].rule"))
+                                    f"waivers[{waiver.index}].rule", "waiver.unknown_rule",
+                                    {"key": waiver.rule, "packs": names}))
             continue
         fixed = next((rule for rule in rules_of if not rule.waivable), None)
         if fixed is not None:
             problems.append(Problem(
                 waivers.file, f"rule {waiver.rule} cannot be waived: it is marked "
                 f"waivable: false (area {fixed.area}: {_WHY_FIXED.get(fixed.area, _FIXED)})",
-                line, column, f"waivers[{waiver.index}].rule"))
+                line, column, f"waivers[{waiver.index}].rule", "waiver.not_waivable",
+                {"rule": waiver.rule, "area": fixed.area,
+                 "condition": fixed.area in _WHY_FIXED}))
     if problems:
         raise InputError(problems)
 
@@ -300,7 +309,8 @@ def require_firms(waivers: WaiverSet) -> None:
     """In a batch, a waiver without ``firm`` would excuse every firm: an input error."""
     problems = [Problem(waivers.file, f"waiver {w.ticket} names no firm; in a batch of several "
                         "profiles every waiver must name the firm (firm.name) it excuses",
-                        w.line, None, f"waivers[{w.index}]")
+                        w.line, None, f"waivers[{w.index}]", "waiver.no_firm",
+                        {"ticket": str(w.ticket)})
                 for w in waivers if w.firm is None]
     if problems:
         raise InputError(problems)

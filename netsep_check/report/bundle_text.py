@@ -77,7 +77,9 @@ def verified_dict(result: Any) -> dict[str, Any]:
 
 def _verdict(verdict: str | None, lang: str) -> str:
     words = {"pass": ("pass (compliant)", "통과 (적합)"),
-             "fail": ("FAIL (not compliant)", "위반 (부적합)")}.get(verdict or "")
+             "fail": ("FAIL (not compliant)", "위반 (부적합)"),
+             "undetermined": ("UNDETERMINED (a rule could not be judged)",
+                              "판정 불가 (판정할 수 없는 규칙이 있음)")}.get(verdict or "")
     return _w("absent", lang) if words is None else (words[1] if lang == "ko" else words[0])
 
 

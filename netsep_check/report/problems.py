@@ -245,6 +245,36 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "it with --pack DIR",
                            "제출 묶음은 기본 제공이 아닌 정책 팩 {pack}(으)로 봉인되었습니다. "
                            "--pack DIR로 그 정책 팩을 지정하십시오"),
+    "waiver.approved_future": ("approved_on {approved} is in the future; a waiver is recorded "
+                               "once it has been approved",
+                               "승인일(approved_on) {approved}이(가) 미래입니다. 예외 승인은 승인된 "
+                               "뒤에 기재합니다"),
+    "waiver.expires_before_approval": ("expires_on {expires} is before approved_on {approved}",
+                                       "만료일(expires_on) {expires}이(가) 승인일(approved_on) "
+                                       "{approved}보다 앞섭니다"),
+    "waiver.longer_than_a_year": ("expires_on {expires} is more than one year after approved_on "
+                                  "{approved} (latest allowed: {latest}); a waiver must be "
+                                  "renewed at least once a year",
+                                  "만료일(expires_on) {expires}이(가) 승인일(approved_on) "
+                                  "{approved}부터 1년을 넘습니다(가장 늦은 만료일: {latest}). 예외 "
+                                  "승인은 적어도 1년마다 갱신해야 합니다"),
+    "waiver.invisible_text": ("{field} holds no visible text",
+                              "{field}에 눈에 보이는 글자가 없습니다"),
+    "waiver.unknown_rule": ("unknown rule {key}: it is not a rule of the pack in use ({packs})",
+                            "알 수 없는 규칙 {key}입니다. 사용 중인 정책 팩({packs})의 규칙이 "
+                            "아닙니다"),
+    "waiver.not_waivable": ("rule {rule} cannot be waived: it is marked waivable: false (area "
+                            "{area}: {why})",
+                            "규칙 {rule}은(는) 예외 승인을 할 수 없습니다. waivable: false로 "
+                            "지정되어 있습니다(영역 {area}: {why})"),
+    "waiver.no_firm": ("waiver {ticket} names no firm; in a batch of several profiles every "
+                       "waiver must name the firm (firm.name) it excuses",
+                       "예외 승인 {ticket}에 회사(firm)가 없습니다. 여러 프로파일을 일괄 점검할 "
+                       "때는 모든 예외 승인에 대상 회사(firm.name)를 기재해야 합니다"),
+    "pack.unknown_parameter": ("parameter {key} is not a parameter of {pack}; a new parameter "
+                               "needs a description",
+                               "매개변수 {key}은(는) {pack}의 매개변수가 아닙니다. 새 매개변수에는 "
+                               "설명(description)이 있어야 합니다"),
     "pack.bad_days_parameter": ("parameter {key} must be a whole number of days from 0 to "
                                 "{limit}, not {value}",
                                 "매개변수 {key}은(는) 0부터 {limit}까지의 정수(일수)여야 합니다. "
@@ -313,6 +343,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                    "network's first address, such as 13.107.136.0/22)",
                                    "{value}은(는) IP 대역이 아닙니다 (13.107.136.0/22처럼 대역의 "
                                    "첫 주소와 접두사 길이로 쓰십시오)"),
+}
+
+# Why a rule cannot be waived (evaluate/waivers.py): a condition of the designation or the
+# exception (areas designation, scope, data, provider), or any other non-waivable rule.
+_WHY_NOT_WAIVABLE: dict[bool, tuple[str, str]] = {
+    True: ("a condition of the designation or of the exception itself, which no internal "
+           "approval can set aside",
+           "지정의 부가조건 또는 상시 예외의 조건 자체이므로 내부 승인으로 면할 수 없음"),
+    False: ("no internal approval can set it aside", "내부 승인으로 면할 수 없음"),
 }
 
 # What a file that is not a regular file is (load/source.py special_kind).
@@ -394,6 +433,8 @@ def _fields(code: str, params: Mapping[str, Any], lang: str) -> dict[str, Any]:
         fields["reasons"] = word("or", lang).join(
             dict.fromkeys(_say(r.get("code"), r.get("params") or {}, r.get("message", ""), lang)
                           for r in fields["reasons"]))
+    elif code == "waiver.not_waivable":
+        fields["why"] = _pick(_WHY_NOT_WAIVABLE[bool(fields.pop("condition", False))], lang)
     elif code in ("file.special", "bundle.special"):
         fields["kind"] = _pick(_SPECIAL.get(fields["kind"], (fields["kind"],) * 2), lang)
     elif code == "file.not_mapping":

@@ -340,7 +340,8 @@ def load_pack(ref: str | Path, extra_rule_dirs: tuple[Path, ...] = (),
         if parent and name not in params and "description" not in entry:
             raise InputError.one(document.file, f"parameter {name!r} is not a parameter of "
                                  f"{parent.id}; a new parameter needs a description",
-                                 document.line(("pack", "parameters", name)))
+                                 document.line(("pack", "parameters", name)),
+                                 code="pack.unknown_parameter", key=name, pack=parent.id)
         params[name] = entry["value"]
         set_params[name] = (entry["value"], document.file,
                             document.line(("pack", "parameters", name)))

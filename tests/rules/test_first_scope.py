@@ -49,7 +49,7 @@ def test_the_2024_09_27_first_scope_does_not_open_what_came_later(tmp_path: Path
 @pytest.mark.parametrize(("field", "rule"), OPENINGS)
 def test_a_designation_change_opens_it_for_2024_09_27(tmp_path: Path, field, rule):
     change = {"decided_on": "2025-02-20", "reference": "2025-FSC-0220-03",
-              "adds": {field: True}, "evidence": ["EV-02"]}
+              "adds": {field: True}, "evidence": ["EV-01"]}
     status, _ = _status(_profile(tmp_path, field, "2024-09-27", change), rule)
     assert status == "pass"
 
@@ -58,3 +58,20 @@ def test_a_designation_change_opens_it_for_2024_09_27(tmp_path: Path, field, rul
 def test_another_decision_may_hold_it_in_its_first_scope(tmp_path: Path, field, rule):
     status, _ = _status(_profile(tmp_path, field, "2024-12-18"), rule)
     assert status == "pass"
+
+
+@pytest.mark.parametrize(("field", "rule"), OPENINGS)
+@pytest.mark.parametrize("disguise", ["same day", "the notice again"])
+def test_the_first_scope_rewritten_as_a_change_does_not_open_it(tmp_path: Path, field, rule,
+                                                                 disguise):
+    """A "change" decided on the designation day, or citing only the designation notice, is
+    the first designation under another name (sixth hostile run: it read COMPLIANT)."""
+    change = {"decided_on": "2024-09-27" if disguise == "same day" else "2025-02-20",
+              "reference": "2024-FSC-0927-05", "adds": {field: True},
+              "evidence": ["EV-01" if disguise == "same day" else "EV-02"]}
+    path = _profile(tmp_path, field, "2024-09-27", change)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["designation"]["approved_scope"][field]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    status, verdict = _status(path, rule)
+    assert status == "fail" and verdict == "fail"

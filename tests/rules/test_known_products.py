@@ -16,9 +16,12 @@ from netsep_check.api import Options, run
 from tests.conftest import EXAMPLES
 
 
-def _judged(tmp_path: Path, example: str, provider: str, products: list[str] | None) -> Any:
+def _judged(tmp_path: Path, example: str, provider: str, products: list[str] | None,
+            used: list[str] | None = None) -> Any:
     data = json.loads(json.dumps(yaml.safe_load(
         (EXAMPLES / example).read_text(encoding="utf-8")), default=str))
+    if used is not None:
+        data["usage"]["saas_products"] = used
     old = data["usage"]["providers"][0]
     entry = next(p for p in data["providers"] if p["id"] == old)
     entry["id"] = provider
@@ -45,4 +48,14 @@ def test_the_service_provider_still_covers_its_products(tmp_path: Path, products
     data = yaml.safe_load((EXAMPLES / "standing-compliant.yaml").read_text(encoding="utf-8"))
     listed = data["usage"]["saas_products"] if products == "listed" else None
     _, status = _judged(tmp_path, "standing-compliant.yaml", "microsoft", listed)
+    assert status["PROV-COVERS-PRODUCTS"] == "pass"
+
+
+def test_microsoft_products_under_other_spellings_fail_too(tmp_path: Path) -> None:
+    """Sixth hostile run: microsoft_teams and m365_onedrive rode on another provider's
+    evaluation (the pack's name fragments know them as Microsoft's)."""
+    spelled = ["microsoft_teams", "m365_onedrive"]
+    _, status = _judged(tmp_path, "standing-compliant.yaml", "acme_cloud", spelled, spelled)
+    assert status["PROV-COVERS-PRODUCTS"] == "fail"
+    _, status = _judged(tmp_path, "standing-compliant.yaml", "microsoft", spelled, spelled)
     assert status["PROV-COVERS-PRODUCTS"] == "pass"

@@ -125,7 +125,7 @@ def test_conditions_of_the_exception_and_unverifiable_claims_cannot_be_waived(
 def _opened(field: str) -> dict[str, Any]:
     """A designation change of the m365 example's designation that opens ``field``."""
     return {"decided_on": "2025-02-20", "reference": "2025-FSC-0220-01",
-            "adds": {field: True}, "evidence": ["EV-02"]}
+            "adds": {field: True}, "evidence": ["EV-01"]}
 
 
 @pytest.mark.parametrize(("field", "area", "key", "item", "condition"), [
@@ -173,3 +173,38 @@ def test_a_pack_cannot_disable_the_list_and_says_so_in_the_readers_language(tmp_
         result = run("check", profile, "--pack", folder, "--lang", lang)
         assert result.exit_code == EXIT_INPUT
         assert "SE-LIST-NETWORK-LINK" in result.stderr and said in result.stderr
+
+
+@pytest.mark.parametrize(("example", "prefix"), [("standing-compliant.yaml", "SE-LIST"),
+                                                 ("m365-compliant.yaml", "MEAS")])
+@pytest.mark.parametrize("case", ["open sharing", "any destination"])
+def test_a_waived_reading_does_not_empty_the_area_condition(tmp_path, run, on_the_day, example,
+                                                            prefix, case):
+    """Sixth hostile run: with the derived rule waived, sharing stated open or an allow-list
+    entry of 'any' left the area condition met (it read status alone)."""
+    def change(data: dict[str, Any]) -> None:
+        if case == "open sharing":
+            data["security_measures"]["saas_management"]["sharing_controls"][
+                "external_sharing"] = "open"
+        else:
+            data["security_measures"]["network_link"]["internet_access_control"][
+                "allowed_destinations"].append("any")
+
+    waived = "SAAS-SHARING-NOT-OPEN" if case == "open sharing" else "NET-ALLOWED-DESTINATIONS"
+    condition = f"{prefix}-{'SAAS-MANAGEMENT' if case == 'open sharing' else 'NETWORK-LINK'}"
+    path, data = _profile(tmp_path, example, change)
+    on_the_day(data)
+    code, status, verdict = _statuses(run, path, "--waivers", _waivers(tmp_path, data, waived))
+    assert status[waived] == "waived"
+    assert status[condition] == "fail" and verdict == "fail" and code == EXIT_FAIL
+
+
+def test_a_2024_09_27_designee_cannot_claim_another_date(tmp_path, run):
+    def change(data: dict[str, Any]) -> None:
+        data["firm"]["name"] = "㈜경남은행"  # on the pack's list of M365 designees
+        data["designation"]["designated_on"] = "2024-09-28"
+        data["designation"]["valid_until"] = "2026-09-27"
+
+    path, _ = _profile(tmp_path, "m365-compliant.yaml", change)
+    code, status, verdict = _statuses(run, path)
+    assert status["DESIG-DESIGNEE"] == "fail" and verdict == "fail" and code == EXIT_FAIL
