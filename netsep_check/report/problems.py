@@ -247,8 +247,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "--pack DIR로 그 정책 팩을 지정하십시오"),
     "waiver.approved_future": ("approved_on {approved} is in the future; a waiver is recorded "
                                "once it has been approved",
-                               "승인일(approved_on) {approved}이(가) 미래입니다. 예외 승인은 승인된 "
-                               "뒤에 기재합니다"),
+                               "승인일(approved_on) {approved}이(가) 미래 날짜입니다. 예외 승인은 "
+                               "승인이 이루어진 뒤에 기재합니다"),
     "waiver.expires_before_approval": ("expires_on {expires} is before approved_on {approved}",
                                        "만료일(expires_on) {expires}이(가) 승인일(approved_on) "
                                        "{approved}보다 앞섭니다"),
@@ -256,8 +256,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                   "{approved} (latest allowed: {latest}); a waiver must be "
                                   "renewed at least once a year",
                                   "만료일(expires_on) {expires}이(가) 승인일(approved_on) "
-                                  "{approved}부터 1년을 넘습니다(가장 늦은 만료일: {latest}). 예외 "
-                                  "승인은 적어도 1년마다 갱신해야 합니다"),
+                                  "{approved}부터 1년을 넘습니다(허용되는 가장 늦은 만료일: {latest}). "
+                                  "예외 승인은 1년에 1회 이상 갱신해야 합니다"),
     "waiver.invisible_text": ("{field} holds no visible text",
                               "{field}에 눈에 보이는 글자가 없습니다"),
     "waiver.unknown_rule": ("unknown rule {key}: it is not a rule of the pack in use ({packs})",
@@ -265,12 +265,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "아닙니다"),
     "waiver.not_waivable": ("rule {rule} cannot be waived: it is marked waivable: false (area "
                             "{area}: {why})",
-                            "규칙 {rule}은(는) 예외 승인을 할 수 없습니다. waivable: false로 "
+                            "규칙 {rule}은(는) 예외 승인 대상이 아닙니다. waivable: false로 "
                             "지정되어 있습니다(영역 {area}: {why})"),
     "waiver.no_firm": ("waiver {ticket} names no firm; in a batch of several profiles every "
                        "waiver must name the firm (firm.name) it excuses",
-                       "예외 승인 {ticket}에 회사(firm)가 없습니다. 여러 프로파일을 일괄 점검할 "
-                       "때는 모든 예외 승인에 대상 회사(firm.name)를 기재해야 합니다"),
+                       "예외 승인 {ticket}에 회사(firm)가 기재되어 있지 않습니다. 여러 프로파일을 "
+                       "일괄 점검할 때는 모든 예외 승인에 대상 회사(firm.name)를 기재해야 합니다"),
     "pack.unknown_parameter": ("parameter {key} is not a parameter of {pack}; a new parameter "
                                "needs a description",
                                "매개변수 {key}은(는) {pack}의 매개변수가 아닙니다. 새 매개변수에는 "
