@@ -23,7 +23,8 @@ def medium_only(tmp_path, examples) -> Path:
 
 @pytest.fixture
 def high_only(tmp_path, examples) -> Path:
-    """Only SAAS-SHARING-NOT-OPEN (high) fails."""
+    """Only high rules fail: SAAS-SHARING-NOT-OPEN, and MEAS-SAAS-MANAGEMENT (sharing stated
+    open is not sharing controlled)."""
     return variant(tmp_path, "pulse-compliant.yaml", "high.yaml",
                    ("external_sharing: disabled", "external_sharing: open"))
 
@@ -35,7 +36,8 @@ def failing(run, path: Path) -> dict[str, str]:
 
 def test_fixtures_fail_as_described(run, medium_only, high_only):
     assert failing(run, medium_only) == {"SAAS-LOG-RETENTION": "medium"}
-    assert failing(run, high_only) == {"SAAS-SHARING-NOT-OPEN": "high"}
+    assert failing(run, high_only) == {"SAAS-SHARING-NOT-OPEN": "high",
+                                       "MEAS-SAAS-MANAGEMENT": "high"}
 
 
 def test_fail_on_high_passes_a_profile_whose_only_failures_are_medium(run, medium_only):

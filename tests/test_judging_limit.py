@@ -10,7 +10,7 @@ would need more is an input error (exit 2) in every format, with the limit named
 
 from __future__ import annotations
 
-import functools
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -127,23 +127,27 @@ def test_the_limit_counts_every_rule_and_list_of_one_judgment(tmp_path, small_li
     assert [p.code for i in result.invalid for p in i.problems] == [CODE]
 
 
-@functools.cache
-def _examined_by_the_example(tmp_path: Path) -> int:
-    """The smallest limit that judges the example with no own category (elements of other
-    rules the fast checks cannot pass), found by halving."""
-    path = own_profile(tmp_path / "none.json", 0)
-    saved = base.MAX_DETAILED
-    low, high = 0, 10_000
-    try:
-        while low < high:
-            base.MAX_DETAILED = (low + high) // 2
-            if _judged(path).invalid:
-                low = base.MAX_DETAILED + 1
-            else:
-                high = base.MAX_DETAILED
-    finally:
-        base.MAX_DETAILED = saved
-    return low
+_MINIMAL: dict[int, int] = {}
+
+
+def _minimal_limit(tmp_path: Path, failing: int) -> int:
+    """The smallest limit that judges the example with ``failing`` own categories, found by
+    halving (remembered per count: the profile is the same for a count)."""
+    if failing not in _MINIMAL:
+        path = own_profile(tmp_path / f"minimal{failing}.json", failing)
+        saved = base.MAX_DETAILED
+        low, high = 0, 10_000
+        try:
+            while low < high:
+                base.MAX_DETAILED = (low + high) // 2
+                if _judged(path).invalid:
+                    low = base.MAX_DETAILED + 1
+                else:
+                    high = base.MAX_DETAILED
+        finally:
+            base.MAX_DETAILED = saved
+        _MINIMAL[failing] = low
+    return _MINIMAL[failing]
 
 
 @settings(max_examples=25, deadline=None,
@@ -153,7 +157,7 @@ def test_a_profile_is_refused_or_judged_exactly_as_without_the_limit(tmp_path, m
                                                                      failing, limit):
     """Whatever the limit: the report is the one an unlimited judgment makes, or there is
     none and the profile is refused; and a larger limit never refuses what a smaller one
-    judged."""
+    judged. It is refused exactly below the count the profile needs."""
     path = own_profile(tmp_path / f"p{failing}.json", failing)
     monkeypatch.setattr(base, "MAX_DETAILED", 10**9)
     unlimited = _judged(path)
@@ -167,8 +171,15 @@ def test_a_profile_is_refused_or_judged_exactly_as_without_the_limit(tmp_path, m
     else:
         assert limited.reports == unlimited.reports
         assert larger.reports == unlimited.reports
-    # two rules examine each failing category, beside what the example itself costs
-    assert bool(limited.invalid) == (limit < 2 * failing + _examined_by_the_example(tmp_path))
+    assert bool(limited.invalid) == (limit < _minimal_limit(tmp_path, failing))
+
+
+def test_two_rules_examine_each_failing_category(tmp_path):
+    """Each failing own category is examined by two rules (SCOPE-DATA, DATA-OWN-CATEGORY),
+    over what the rest of the example costs. (With none at all, a rule that reads the
+    categories examines two other elements instead: the count is not additive from zero.)"""
+    costs = [_minimal_limit(tmp_path, n) for n in (1, 2, 5, 10)]
+    assert [b - a for a, b in itertools.pairwise(costs)] == [2, 6, 10]
 
 
 def test_a_rule_case_over_the_limit_is_broken_not_a_crash(small_limit):

@@ -66,7 +66,7 @@ def test_the_red_team_case_names_every_failing_rule(run, tmp_path, lang, extra) 
     done = run("check", profile, "--format", "json", "--lang", lang)
     [failing] = _json_failing(json.loads(done.stdout))
     assert {rule for rule, _ in failing} == {"SCOPE-TASKS", "SAAS-LOG-RETENTION",
-                                             "SAAS-SHARING-NOT-OPEN"}
+                                             "SAAS-SHARING-NOT-OPEN", "MEAS-SAAS-MANAGEMENT"}
     out = run("check", profile, "--format", "markdown", "--lang", lang).stdout
     assert len(out) <= COMMENT_LIMIT
     for rule, _ in failing:  # each in a row of the failing-findings table
