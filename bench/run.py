@@ -496,6 +496,8 @@ def hand_written(params: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str,
     area rules, and the 27 one-control rules (for
     profiles without scope changes, with providers in use, whose service label agrees with
     the products in use, as the benchmark's variations are)."""
+    from netsep_check.rules.operators.text import host_reach  # the same reading of a host
+
     accepted = set(params["accepted_results"])
     evaluators = set(params["recognised_evaluators"])
     cycle = dt.timedelta(days=params["evaluation_cycle_days"])
@@ -542,15 +544,27 @@ def hand_written(params: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str,
             as_of - cycle <= dt.date.fromisoformat(pr["security_evaluation"]["evaluated_on"])
             <= as_of for pr in in_use))
         measures = p["security_measures"]
+        endpoint, ops = measures["endpoint"], measures["operating_policy"]
         out["MEAS-ENDPOINT"] = verdict(all(c["status"] == "implemented" for name, c in
-                                           measures["endpoint"].items() if name != "mobile_controls"))
-        out["MEAS-NETWORK-LINK"] = verdict(all(c["status"] == "implemented"
-                                               for c in measures["network_link"].values()))
-        out["MEAS-SAAS-MANAGEMENT"] = verdict(all(c["status"] == "implemented"
-                                                  for c in measures["saas_management"].values()))
+                                           endpoint.items() if name != "mobile_controls")
+                                       and (usage["mobile_access"] is False or endpoint[
+                                           "mobile_controls"]["status"] == "implemented"))
+        link = measures["network_link"]
+        out["MEAS-NETWORK-LINK"] = verdict(
+            all(c["status"] == "implemented" for c in link.values())
+            and all(host_reach(host) is None  # no entry that admits everything
+                    for host in link["internet_access_control"].get("allowed_destinations", ())))
+        saas = measures["saas_management"]
+        out["MEAS-SAAS-MANAGEMENT"] = verdict(
+            all(c["status"] == "implemented" for c in saas.values())
+            and saas["sharing_controls"].get("external_sharing") != "open")
+        pseudonymised = usage["pseudonymised_data"] is True or \
+            "pseudonymised_information" in used
         out["MEAS-OPERATING-POLICY"] = verdict(all(
-            c["status"] == "implemented" for name, c in measures["operating_policy"].items()
-            if name != "pseudonymised_data_handling"))
+            c["status"] == "implemented" for name, c in ops.items()
+            if name != "pseudonymised_data_handling") and (
+                not pseudonymised
+                or ops["pseudonymised_data_handling"]["status"] == "implemented"))
         for rule, area, control in PEER_CONTROLS:
             out[rule] = verdict(measures[area][control]["status"] == "implemented")
         return out
