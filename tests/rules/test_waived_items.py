@@ -208,3 +208,39 @@ def test_a_2024_09_27_designee_cannot_claim_another_date(tmp_path, run):
     path, _ = _profile(tmp_path, "m365-compliant.yaml", change)
     code, status, verdict = _statuses(run, path)
     assert status["DESIG-DESIGNEE"] == "fail" and verdict == "fail" and code == EXIT_FAIL
+
+
+@pytest.mark.parametrize(("example", "change", "waived", "condition"), [
+    ("m365-compliant.yaml", ("providers", 0, "security_evaluation", "evaluated_on"),
+     "PROV-EVAL-CURRENT", "PROV-RATED"),
+    ("standing-compliant.yaml", ("providers", 0, "security_evaluation", "evaluated_on"),
+     "PROV-EVAL-CURRENT", "PROV-RATED"),
+    ("m365-compliant.yaml", ("security_measures", "saas_management", "sensitive_upload_scan",
+                             "last_performed_on"), "SAAS-UPLOAD-SCAN-CURRENT",
+     "MEAS-SAAS-MANAGEMENT"),
+    ("m365-compliant.yaml", ("security_measures", "operating_policy", "training",
+                             "last_performed_on"), "OPS-TRAINING-CURRENT",
+     "MEAS-OPERATING-POLICY"),
+    ("m365-compliant.yaml", ("security_measures", "saas_management", "audit_logging",
+                             "retention_days"), "SAAS-LOG-RETENTION", "MEAS-SAAS-MANAGEMENT"),
+])
+def test_a_waived_date_or_number_does_not_make_a_control_in_effect(tmp_path, run, on_the_day,
+                                                                   example, change, waived,
+                                                                   condition):
+    """Seventh review: a result, scan or training dated after the assessment date, or logs
+    kept for no day, passed the non-waivable condition on the status alone once the derived
+    rule that reads the date or the number was waived."""
+    def alter(data: dict[str, Any]) -> None:
+        *parents, key = change
+        node = data
+        for part in parents:
+            node = node[part]
+        node[key] = 0 if key == "retention_days" else (
+            dt.date.fromisoformat(data["assessment"]["as_of"]) + dt.timedelta(days=30)
+        ).isoformat()
+
+    path, data = _profile(tmp_path, example, alter)
+    on_the_day(data)
+    code, status, verdict = _statuses(run, path, "--waivers", _waivers(tmp_path, data, waived))
+    assert status[waived] in ("waived", "pass")  # waived where it failed
+    assert status[condition] == "fail" and verdict == "fail" and code == EXIT_FAIL
