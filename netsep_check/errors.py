@@ -16,12 +16,13 @@ EXIT_INTERNAL = 3  # a defect in netsep-check itself
 LONGEST_MESSAGE = 4_000  # characters of a message shown or written; the rest is counted
 
 
-def _cut(message: str) -> str:
+def cut(message: str, more: str = "+{n:,} characters") -> str:
     """A message that quotes a long stretch of the input (a number of a million digits, a tag
-    of megabytes), cut so that no output grows with what it quotes."""
+    of megabytes), cut at :data:`LONGEST_MESSAGE` so that no output grows with what it
+    quotes; ``more`` says how many characters were left out (``{n}``)."""
     if len(message) <= LONGEST_MESSAGE:
         return message
-    return f"{message[:LONGEST_MESSAGE]}… (+{len(message) - LONGEST_MESSAGE:,} characters)"
+    return f"{message[:LONGEST_MESSAGE]}… ({more.format(n=len(message) - LONGEST_MESSAGE)})"
 
 
 @record(frozen=False)
@@ -45,7 +46,7 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         field_part = f" {self.path}:" if self.path else ""
-        return f"{where}:{field_part} {_cut(self.message)}"
+        return f"{where}:{field_part} {cut(self.message)}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -53,7 +54,7 @@ class Problem:
             "line": self.line,
             "column": self.column,
             "path": self.path,
-            "message": _cut(self.message),
+            "message": cut(self.message),
             "code": self.code,
         }
 

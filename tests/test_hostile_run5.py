@@ -26,6 +26,7 @@ from tests.test_hostile_classes import (
     EXAMPLES,
     PROFILE_TEXT,
     WALL,
+    _pack,
     assert_input_error,
     run_process,
 )
@@ -98,17 +99,11 @@ def test_facts_collected_at_the_end_of_the_calendar_are_dated_not_fatal(tmp_path
 
 
 def test_a_pack_cannot_set_the_facts_age_beyond_a_century(tmp_path):
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    (pack / "pack.yaml").write_text(
-        "pack:\n  id: firm\n  version: \"1\"\n  extends: sandbox-2024\n"
-        "  title: {ko: t, en: t}\n  parameters:\n    tenant_facts_max_age_days: {value: 99999999}\n",
-        encoding="utf-8")
-    for command in ("due", "check"):
+    pack = _pack(tmp_path / "pack", "  extends: sandbox-2024\n  parameters:\n"
+                 "    tenant_facts_max_age_days: {value: 99999999}\n")
+    for command, extra in (("due", ()), ("check", ("--evidence-root", EXAMPLES))):
         outcome = run_process(command, MEASURED, "--pack", pack, "--tenant-facts", FACTS,
-                              "--lang", "en", "--evidence-root", EXAMPLES) if command == "check" \
-            else run_process(command, MEASURED, "--pack", pack, "--tenant-facts", FACTS,
-                             "--lang", "en")
+                              "--lang", "en", *extra)
         assert_input_error(outcome, "firm", "tenant_facts_max_age_days", "36525")
     korean = run_process("due", MEASURED, "--pack", pack, "--tenant-facts", FACTS)
     assert_input_error(korean, "firm", "tenant_facts_max_age_days", "정수(일수)")
@@ -192,20 +187,23 @@ def test_a_message_quoting_megabytes_of_input_is_cut(tmp_path, kind):
         assert len(outcome.text) < 20_000 and "characters)" in outcome.text
 
 
+def _wide_rules(names: list[str], alternatives: int) -> dict[str, str]:
+    """Rule files of one rule each, an ``any`` of ``alternatives`` comparisons."""
+    branches = [{"eq": {"path": "firm.name", "value": f"v{i}"}} for i in range(alternatives)]
+    return {name: yaml.safe_dump({"rules": [{
+        "id": f"FIRM-WIDE-{n}", "area": "governance", "severity": "low",
+        "title": {"ko": "t", "en": "t"}, "rationale": {"ko": "r", "en": "r"},
+        "remediation": {"ko": "m", "en": "m"},
+        "basis": {"source": "own", "clause": "c", "strength": "derived"},
+        "check": {"any": branches}}]}) for n, name in enumerate(names)}
+
+
+_OWN_SOURCE = "  sources:\n    - {id: own, title: own, issuer: me, strength: derived}\n"
+
+
 def test_a_pack_rule_of_too_many_values_is_refused_before_compiling(tmp_path):
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    branches = [{"eq": {"path": "firm.name", "value": f"v{i}"}} for i in range(60_000)]
-    rule = {"id": "FIRM-WIDE", "area": "governance", "severity": "low",
-            "title": {"ko": "t", "en": "t"}, "rationale": {"ko": "r", "en": "r"},
-            "remediation": {"ko": "m", "en": "m"},
-            "basis": {"source": "own", "clause": "c", "strength": "derived"},
-            "check": {"any": branches}}
-    (pack / "rules.yaml").write_text(yaml.safe_dump({"rules": [rule]}), encoding="utf-8")
-    (pack / "pack.yaml").write_text(
-        "pack:\n  id: firm\n  version: \"1\"\n  extends: sandbox-2024\n  title: {ko: t, en: t}\n"
-        "  sources:\n    - {id: own, title: own, issuer: me, strength: derived}\n"
-        "  rule_files: [rules.yaml]\n", encoding="utf-8")
+    pack = _pack(tmp_path / "pack", "  extends: sandbox-2024\n" + _OWN_SOURCE
+                 + "  rule_files: [rules.yaml]\n", _wide_rules(["rules.yaml"], 60_000))
     outcome = run_process("check", EXAMPLES / "m365-compliant.yaml", "--pack", pack,
                           "--lang", "en")
     assert_input_error(outcome, "rules.yaml", "200000 values")
@@ -213,23 +211,9 @@ def test_a_pack_rule_of_too_many_values_is_refused_before_compiling(tmp_path):
 
 
 def test_two_rule_files_share_one_budget(tmp_path):
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    branches = [{"eq": {"path": "firm.name", "value": f"v{i}"}} for i in range(20_000)]
-    names = []
-    for n in range(3):
-        rule = {"id": f"FIRM-WIDE-{n}", "area": "governance", "severity": "low",
-                "title": {"ko": "t", "en": "t"}, "rationale": {"ko": "r", "en": "r"},
-                "remediation": {"ko": "m", "en": "m"},
-                "basis": {"source": "own", "clause": "c", "strength": "derived"},
-                "check": {"any": branches}}
-        (pack / f"rules{n}.yaml").write_text(yaml.safe_dump({"rules": [rule]}),
-                                             encoding="utf-8")
-        names.append(f"rules{n}.yaml")
-    (pack / "pack.yaml").write_text(
-        "pack:\n  id: firm\n  version: \"1\"\n  extends: sandbox-2024\n  title: {ko: t, en: t}\n"
-        "  sources:\n    - {id: own, title: own, issuer: me, strength: derived}\n"
-        f"  rule_files: [{', '.join(names)}]\n", encoding="utf-8")
+    names = [f"rules{n}.yaml" for n in range(3)]
+    pack = _pack(tmp_path / "pack", "  extends: sandbox-2024\n" + _OWN_SOURCE
+                 + f"  rule_files: [{', '.join(names)}]\n", _wide_rules(names, 20_000))
     outcome = run_process("check", EXAMPLES / "m365-compliant.yaml", "--pack", pack,
                           "--lang", "en")
     assert_input_error(outcome, "rules", "values in all")

@@ -220,7 +220,7 @@ def create_bundle(profile: Path, output: Path, checker: Checker) -> Created:
             "created": moment.isoformat().replace("+00:00", "Z"),
             "profile": name, "firm": report.firm, "regime": report.regime,
             "as_of": report.as_of.isoformat(), "as_of_overridden": report.as_of_overridden,
-            "verdict": "fail" if report.failing else "pass",
+            "verdict": _manifest_verdict(report.verdict),
             "packs": [_pack_record(report, ref)],
             "evidence": evidence, "members": members,
         }
@@ -329,6 +329,12 @@ class Verified:
                     or self.sealed_verdict != self.rechecked_verdict)
 
 
+def _manifest_verdict(verdict: str | None) -> str | None:
+    """A report's verdict as the manifest says it: pass, or fail (a rule that could not be
+    judged counts against the submission as a failure does)."""
+    return "fail" if verdict == "undetermined" else verdict
+
+
 def _statuses(document: Any) -> dict[str, str]:
     findings = document.get("findings") if isinstance(document, dict) else None
     if not isinstance(findings, list):
@@ -404,9 +410,7 @@ def _recheck(result: Verified, folder: Path, members: dict[str, Member],
     if manifest.get("regime") != report.regime:
         result.recheck_problems.append(f"the manifest's regime {manifest.get('regime')!r} is "
                                        f"not the profile's {report.regime!r}")
-    manifest_word = {"undetermined": "fail"}.get(str(result.sealed_verdict),
-                                                 result.sealed_verdict)  # the manifest's words
-    if manifest.get("verdict") != manifest_word:
+    if manifest.get("verdict") != _manifest_verdict(result.sealed_verdict):
         result.recheck_problems.append(f"the manifest's verdict {manifest.get('verdict')!r} is "
                                        f"not the sealed report's {result.sealed_verdict!r}")
     result.rechecked_pack = (report.pack.id, report.pack.version, report.pack.digest)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from netsep_check.errors import LONGEST_MESSAGE, Problem
+from netsep_check.errors import Problem, cut
 from netsep_check.report._safe import visible
 
 # Type names of JSON Schema, as the two languages say them.
@@ -454,20 +454,14 @@ def _say(code: str | None, params: Mapping[str, Any], message: str, lang: str) -
         return message
 
 
-LONGEST = LONGEST_MESSAGE  # characters of one problem shown: the rest is counted
-
-
 def problem_text(problem: Problem, lang: str) -> str:
     """What is wrong, in ``lang`` (the English message for an unknown code), made visible:
     the message alone, without the file and line (see :func:`problem_line`). A message that
     quotes a long stretch of the input (a number of a million digits, a tag of megabytes) is
-    cut at :data:`LONGEST` characters and says how many more there were: no output grows
-    with what a message quotes."""
+    cut (:func:`~netsep_check.errors.cut`) and says how many more characters there were: no
+    output grows with what a message quotes."""
     text = _say(problem.code, problem.params, problem.message, lang)
-    if len(text) > LONGEST:
-        more = len(text) - LONGEST
-        text = text[:LONGEST] + (f"… (이하 {more:,}자 생략)" if lang == "ko" else f"… (+{more:,} characters)")
-    return visible(text)
+    return visible(cut(text, "이하 {n:,}자 생략" if lang == "ko" else "+{n:,} characters"))
 
 
 problem_message = problem_text  # the name says what it gives

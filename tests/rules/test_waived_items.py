@@ -24,6 +24,7 @@ import yaml
 
 from netsep_check.errors import EXIT_FAIL, EXIT_INPUT
 from tests.conftest import EXAMPLES, copy_evidence
+from tests.test_hostile_classes import _pack
 
 # the published 2026 list, per area: (control key, its item rule)
 LISTED = {
@@ -161,13 +162,8 @@ def test_the_mobile_controls_implemented_pass_the_area(tmp_path, run, on_the_day
 
 
 def test_a_pack_cannot_disable_the_list_and_says_so_in_the_readers_language(tmp_path, run):
-    folder = tmp_path / "pack"
-    folder.mkdir()
-    (folder / "pack.yaml").write_text(
-        "pack:\n  id: yesicard-standing\n  version: \"1\"\n  extends: standing-exception-2026\n"
-        "  title: {ko: 내부 기준, en: internal baseline}\n"
-        "  disable:\n    - rule: SE-LIST-NETWORK-LINK\n      reason: handled elsewhere\n",
-        encoding="utf-8")
+    folder = _pack(tmp_path / "pack", "  extends: standing-exception-2026\n  disable:\n"
+                   "    - rule: SE-LIST-NETWORK-LINK\n      reason: handled elsewhere\n")
     profile = EXAMPLES / "standing-compliant.yaml"
     for lang, said in (("ko", "비활성화할 수 없습니다"), ("en", "cannot disable")):
         result = run("check", profile, "--pack", folder, "--lang", lang)
